@@ -1,0 +1,57 @@
+"""Shared test fixtures: a small named world (two provinces, three communes, one user per role)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety check
+# would refuse database access from it although nothing runs concurrently.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class World:
+    """The named test world: Gia Lai with three communes, a sibling province, one user per role."""
+
+    province: object
+    other_province: object
+    commune: object  # Xã Ia Dom
+    sibling: object  # another commune of the same province
+    third: object
+    foreign: object  # a commune of the other province
+    users: dict[str, object]
+
+
+PASSWORD = "correct-horse-42"
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    from kpixa.accounts.models import Role, User
+    from kpixa.units.models import Commune, CommuneKind, Province
+
+    gia_lai = Province.objects.create(code="52", name="Tỉnh Gia Lai", kind="tỉnh")
+    dak_lak = Province.objects.create(code="66", name="Tỉnh Đắk Lắk", kind="tỉnh")
+    ia_dom = Commune.objects.create(code="23872", name="Xã Ia Dom", kind=CommuneKind.XA, province=gia_lai)
+    ia_nan = Commune.objects.create(code="23869", name="Xã Ia Nan", kind=CommuneKind.XA, province=gia_lai)
+    quy_nhon = Commune.objects.create(
+        code="21553", name="Phường Quy Nhơn", kind=CommuneKind.PHUONG, province=gia_lai
+    )
+    foreign = Commune.objects.create(
+        code="24121", name="Phường Buôn Ma Thuột", kind=CommuneKind.PHUONG, province=dak_lak
+    )
+    users: dict[str, object] = {}
+    for role, province, commune in [
+        (Role.PROVINCE_ADMIN, gia_lai, None),
+        (Role.PROVINCE_VIEWER, gia_lai, None),
+        (Role.COMMUNE_LEADER, gia_lai, ia_dom),
+        (Role.COMMUNE_OFFICER, gia_lai, ia_dom),
+    ]:
+        users[str(role)] = User.objects.create_user(
+            username=str(role), password=PASSWORD, role=role, province=province, commune=commune,
+            is_staff=role == Role.PROVINCE_ADMIN,
+        )
+    return World(gia_lai, dak_lak, ia_dom, ia_nan, quy_nhon, foreign, users)

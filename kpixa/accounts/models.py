@@ -1,0 +1,92 @@
+"""Users with one role and one unit scope, API tokens for integration clients, the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("Quản trị cấp tỉnh")
+    PROVINCE_VIEWER = "province_viewer", _("Theo dõi cấp tỉnh")
+    COMMUNE_LEADER = "commune_leader", _("Lãnh đạo xã")
+    COMMUNE_OFFICER = "commune_officer", _("Công chức xã")
+
+
+PROVINCE_ROLES = (Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER)
+COMMUNE_ROLES = (Role.COMMUNE_LEADER, Role.COMMUNE_OFFICER)
+
+
+class User(AbstractUser):
+    """A person who logs in, with one role scoped to one province or one commune."""
+
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
+    province = models.ForeignKey(
+        "units.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("tỉnh"),
+    )
+    commune = models.ForeignKey(
+        "units.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("xã/phường"),
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+
+class ApiToken(models.Model):
+    """A write-only ingest token of an integration client, bound to one province."""
+
+    name = models.CharField(_("tên hệ thống"), max_length=120)
+    system = models.CharField(_("mã hệ thống nguồn"), max_length=60)
+    province = models.ForeignKey(
+        "units.Province", on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("tỉnh")
+    )
+    prefix = models.CharField(_("tiền tố"), max_length=12, unique=True)
+    key_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained record of a state change: who, when, what, before, after, why."""
+
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("người thực hiện")
+    )
+    actor_label = models.CharField(_("người thực hiện"), max_length=200)
+    action = models.CharField(_("hành động"), max_length=80, db_index=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=80, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=120, blank=True)
+    province_code = models.CharField(_("tỉnh"), max_length=8, blank=True, db_index=True)
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("nhật ký")
+        verbose_name_plural = _("nhật ký")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,139 @@
+"""Administrative units (provinces, communes), peer groups, aliases, leadership posts and tenures."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    """A province-level unit (tỉnh or thành phố trực thuộc trung ương)."""
+
+    code = models.CharField(_("mã"), max_length=8, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=40, blank=True)
+    data_version = models.CharField(_("phiên bản dữ liệu"), max_length=40, blank=True)
+    retired_at = models.DateTimeField(_("ngừng hiệu lực lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("tỉnh/thành phố")
+        verbose_name_plural = _("tỉnh/thành phố")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeerGroup(models.Model):
+    """A group of comparable communes (border, mountain, island, urban, ...) used for targets and quotas."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("nhóm đơn vị tương đồng")
+        verbose_name_plural = _("nhóm đơn vị tương đồng")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommuneKind(models.TextChoices):
+    XA = "xa", _("Xã")
+    PHUONG = "phuong", _("Phường")
+    DAC_KHU = "dac_khu", _("Đặc khu")
+
+
+class Commune(models.Model):
+    """A commune-level unit (xã, phường or đặc khu) of the two-tier local government."""
+
+    code = models.CharField(_("mã"), max_length=8, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=10, choices=CommuneKind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh")
+    )
+    data_version = models.CharField(_("phiên bản dữ liệu"), max_length=40, blank=True)
+    retired_at = models.DateTimeField(_("ngừng hiệu lực lúc"), null=True, blank=True)
+    peer_groups = models.ManyToManyField(
+        PeerGroup, blank=True, related_name="communes", verbose_name=_("nhóm tương đồng")
+    )
+
+    class Meta:
+        ordering = ["province__code", "code"]
+        verbose_name = _("xã/phường")
+        verbose_name_plural = _("xã/phường")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitAlias(models.Model):
+    """An integration system's own agency code (e.g. ``000.00.21.H52``) mapped to a commune."""
+
+    system = models.CharField(_("hệ thống"), max_length=60, blank=True, default="")
+    alias = models.CharField(_("mã đơn vị của hệ thống"), max_length=80)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="aliases", verbose_name=_("xã/phường")
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["system", "alias"], name="units_alias_unique")
+        ]
+        verbose_name = _("mã đơn vị liên thông")
+        verbose_name_plural = _("mã đơn vị liên thông")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.commune}"
+
+
+class PostKind(models.TextChoices):
+    SECRETARY = "secretary", _("Bí thư Đảng ủy")
+    CHAIRMAN = "chairman", _("Chủ tịch UBND")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Phó Bí thư Đảng ủy")
+    VICE_CHAIRMAN = "vice_chairman", _("Phó Chủ tịch UBND")
+
+
+ACCOUNTABLE_POSTS = (PostKind.SECRETARY, PostKind.CHAIRMAN)
+
+
+class Person(models.Model):
+    """A person who holds or held a leadership post."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    external_id = models.CharField(_("mã cán bộ"), max_length=60, blank=True, default="")
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Tenure(models.Model):
+    """A person holding a post of a commune from ``start`` to ``end`` (inclusive; open when null)."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="tenures", verbose_name=_("xã/phường")
+    )
+    post = models.CharField(_("chức vụ"), max_length=20, choices=PostKind.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="tenures", verbose_name=_("cán bộ")
+    )
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["commune", "post", "start"]
+        indexes = [models.Index(fields=["commune", "post", "start"])]
+        verbose_name = _("nhiệm kỳ")
+        verbose_name_plural = _("nhiệm kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_post_display()} {self.commune}"

@@ -1,0 +1,12 @@
+"""URL map: pages (web), the JSON API (api), accounts, the translated admin, language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("kpixa.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("kpixa.api.urls")),
+    path("", include("kpixa.web.urls")),
+]

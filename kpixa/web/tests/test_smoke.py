@@ -1,0 +1,14 @@
+import pytest
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_it_serves_the_home_page_in_vietnamese_by_default() -> None:
+    response = Client().get("/")
+    assert response.status_code == 200
+    assert "Đánh giá KPI cấp xã" in response.content.decode()
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_it_uses_the_vietnam_time_zone(settings) -> None:  # type: ignore[no-untyped-def]
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
