@@ -1,0 +1,1 @@
+"""The pure scoring engine: no Django imports here, so it can be tested and reasoned about alone."""

@@ -1,0 +1,62 @@
+"""The fixed vocabulary of measures a framework may use as numerator or denominator.
+
+Each measure is a count (or, for ``reported.*``, a value entered by a commune) for one unit
+over one period. The dossier rollups produce the ``dossiers.*``, ``procedures.*``,
+``petitions.*`` and ``ratings.*`` counts; the reporting app produces ``reported.*`` values;
+scores of other frameworks enter as ``framework.<code>.total``.
+
+Definitions follow RULES.md §4–§5. "In the period" means: received in the period, or
+received earlier and still being processed during it (the portal's denominator).
+"""
+
+from __future__ import annotations
+
+MEASURES: dict[str, str] = {
+    # Progress (RULES.md §4): outcome as of the period end.
+    "dossiers.total": "dossiers received in, or still being processed during, the period",
+    "dossiers.received": "dossiers received in the period",
+    "dossiers.carried_over": "dossiers received before the period and still open at its start",
+    "dossiers.on_time": "finished on time in the period, plus open at the period end within their deadline",
+    "dossiers.late": "finished late in the period, plus open at the period end past their deadline",
+    "dossiers.finished": "dossiers whose processing ended in the period",
+    "dossiers.finished_on_time": "finished in the period, on or before their due time",
+    "dossiers.finished_late": "finished in the period, after their due time",
+    "dossiers.open_within_deadline": "open at the period end, not yet past their due time",
+    "dossiers.open_overdue": "open at the period end, past their due time",
+    "dossiers.late_receipt": "online dossiers received more than 8 working hours after submission",
+    # Online services and payment (RULES.md §5).
+    "dossiers.online": "dossiers submitted online (KenhThucHien = 2)",
+    "dossiers.e2e_eligible": "dossiers of procedures eligible for end-to-end online service",
+    "dossiers.e2e_online": "online dossiers of procedures eligible for end-to-end online service",
+    "dossiers.fee_bearing": "dossiers with at least one non-zero fee",
+    "dossiers.paid_online": "fee-bearing dossiers paid online (DuocThanhToanTrucTuyen 1 or 2)",
+    "procedures.fee_bearing": "fee-bearing procedures of the commune-level catalogue",
+    "procedures.fee_bearing_paid_online": "fee-bearing procedures with at least one dossier paid online",
+    "procedures.fee_bearing_with_dossiers": "fee-bearing procedures with at least one dossier in the period",
+    # Digitisation (RULES.md §5).
+    "dossiers.finished_with_e_result": "finished dossiers with an electronic result",
+    "dossiers.digitised": "dossiers with at least one submitted document digitised",
+    "dossiers.reused_data": "dossiers reusing digitised data (HoSoCoThanhPhanSoHoa)",
+    "dossiers.vneid": "dossiers whose submitter account was verified with VNeID",
+    "dossiers.synced_on_time": "dossiers received by kpixa within 24 hours of their last change",
+    # Satisfaction (RULES.md §5).
+    "dossiers.complaint_or_unsatisfied": "dossiers with a complaint or a 'not satisfied' rating",
+    "petitions.total": "petitions (PAKN) due or handled in the period",
+    "petitions.on_time": "petitions handled within their deadline",
+    "ratings.petition_total": "citizen ratings of petition handling",
+    "ratings.petition_satisfied": "ratings of petition handling that are satisfied or better",
+    "ratings.dossier_total": "citizen ratings of dossier handling",
+    "ratings.dossier_satisfied": "ratings of dossier handling that are satisfied or better",
+}
+
+REPORTED_PREFIX = "reported."
+FRAMEWORK_PREFIX = "framework."
+
+
+def is_known_measure(name: str) -> bool:
+    """Return True for a vocabulary measure, a ``reported.<code>`` value or a ``framework.<code>.total``."""
+    if name in MEASURES:
+        return True
+    if name.startswith(REPORTED_PREFIX) and len(name) > len(REPORTED_PREFIX):
+        return True
+    return name.startswith(FRAMEWORK_PREFIX) and name.endswith(".total")
