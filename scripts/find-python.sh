@@ -19,9 +19,9 @@ for c in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13*/bin/python3 \
          /usr/local/bin/python3.13 /usr/local/bin/python3.12; do
   if [ -x "$c" ] && ok "$c"; then echo "$c"; exit 0; fi
 done
-cat >&2 <<'MSG'
-kpixa needs Python 3.12 or newer, and none was found (tried python3.13, python3.12,
-python3 and pyenv's versions). Install one (e.g. `apt-get install python3.12` or
-`pyenv install 3.13`), or name it: make run PYTHON=/path/to/python3.13
-MSG
+{
+  echo "kpixa needs Python 3.12 or newer, and none was found (tried python3.13, python3.12,"
+  echo "python3 and pyenv's versions). Install one (e.g. apt-get install python3.12, or"
+  echo "pyenv install 3.13), or name it: make run PYTHON=/path/to/python3.13"
+} >&2
 exit 1
