@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,9 +85,7 @@ class UnitAlias(models.Model):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["system", "alias"], name="units_alias_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["system", "alias"], name="units_alias_unique")]
         verbose_name = _("mã đơn vị liên thông")
         verbose_name_plural = _("mã đơn vị liên thông")
 
@@ -99,6 +101,8 @@ class PostKind(models.TextChoices):
 
 
 ACCOUNTABLE_POSTS = (PostKind.SECRETARY, PostKind.CHAIRMAN)
+# Posts that only one person may hold in a commune at any one time (all of them, for now).
+SINGLE_HOLDER_POSTS = frozenset(PostKind)
 
 
 class Person(models.Model):
@@ -106,6 +110,14 @@ class Person(models.Model):
 
     full_name = models.CharField(_("họ và tên"), max_length=200)
     external_id = models.CharField(_("mã cán bộ"), max_length=60, blank=True, default="")
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("tỉnh"),
+    )
 
     class Meta:
         ordering = ["full_name"]
@@ -129,11 +141,69 @@ class Tenure(models.Model):
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
 
+    # Not stored: the part of a period this tenure covers, set by
+    # ``queries.accountable_leaders_over`` (both None otherwise).
+    served_from: date | None = None
+    served_to: date | None = None
+
     class Meta:
         ordering = ["commune", "post", "start"]
         indexes = [models.Index(fields=["commune", "post", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="units_tenure_end_after_start",
+            )
+        ]
         verbose_name = _("nhiệm kỳ")
         verbose_name_plural = _("nhiệm kỳ")
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_post_display()} {self.commune}"
+
+    def overlapping(self) -> models.QuerySet[Tenure]:
+        """Return the other tenures of the same commune and post whose dates meet this one's."""
+        qs = Tenure.objects.filter(commune_id=self.commune_id, post=self.post)
+        qs = qs.filter(Q(end__isnull=True) | Q(end__gte=self.start))
+        if self.end is not None:
+            qs = qs.filter(start__lte=self.end)
+        return qs.exclude(pk=self.pk) if self.pk else qs
+
+    def clean(self) -> None:
+        """Refuse an end before the start, and a second holder of a single-holder post."""
+        if self.end is not None and self.start is not None and self.end < self.start:
+            raise ValidationError({"end": _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")})
+        if self.commune_id is None or not self.post or self.start is None:
+            return
+        if self.post in SINGLE_HOLDER_POSTS:
+            other = self.overlapping().select_related("person", "commune").first()
+            if other is not None:
+                raise ValidationError(overlap_message(other))
+
+    def clip(self, start: date, end: date) -> Tenure:
+        """Set ``served_from``/``served_to`` to this tenure's part of [start, end]; return self."""
+        self.served_from = max(self.start, start)
+        self.served_to = min(self.end, end) if self.end is not None else end
+        return self
+
+    @property
+    def days_served(self) -> int | None:
+        """Days (inclusive) served within the clipped period, or None when not clipped."""
+        if self.served_from is None or self.served_to is None:
+            return None
+        return max(0, (self.served_to - self.served_from).days + 1)
+
+
+def overlap_message(other: Tenure) -> str:
+    """The Vietnamese error for a tenure that would overlap ``other``."""
+    until = other.end.strftime("%d/%m/%Y") if other.end else _("nay")
+    return str(
+        _("Chức vụ %(post)s của %(commune)s đã có %(person)s đảm nhiệm từ %(start)s đến %(end)s.")
+        % {
+            "post": other.get_post_display(),
+            "commune": other.commune.name,
+            "person": other.person.full_name,
+            "start": other.start.strftime("%d/%m/%Y"),
+            "end": until,
+        }
+    )

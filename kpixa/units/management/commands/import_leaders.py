@@ -1,0 +1,26 @@
+"""Import leaders' tenures from a CSV or XLSX file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kpixa.units.management.commands._report import report
+from kpixa.units.services import import_leaders_file
+from kpixa.units.tabular import UnreadableFile
+
+
+class Command(BaseCommand):
+    help = "Import tenures from FILE (commune_code, post, full_name, start, end[, person_id])."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--province", default=None, help="only accept communes of this province code")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = import_leaders_file(options["file"], province_code=options["province"])
+        except (OSError, UnreadableFile) as exc:
+            raise CommandError(str(exc)) from exc
+        report(self, result)
