@@ -64,9 +64,10 @@ bench: install
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt -c constraints.txt
 	$(PY) -m bench --profile $(PROFILE)
 
+# Refresh the English catalogue from the marked strings, then compile it (needs gettext's msgfmt).
 messages: install
-	cd kpixa && ../$(PY) ../manage.py makemessages -l en -l vi --no-obsolete
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=var --ignore=bench --ignore=tests
+	msgfmt --check -o kpixa/locale/en/LC_MESSAGES/django.mo kpixa/locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) var
