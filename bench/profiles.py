@@ -1,0 +1,71 @@
+"""The three profiles: the same benchmarks on data sets of three sizes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How big a run is: which units and dates the generator covers, and how many requests are sent."""
+
+    name: str
+    description: str
+    provinces: tuple[str, ...]  # empty: every province (the national profile)
+    date_from: date
+    date_to: date
+    period: str  # the scoring period the dates cover
+    scale: float  # the generator's --scale
+    expected_dossiers: int  # roughly what the generator gives at this scale (for the header)
+    workday_pairs: int
+    api_batches: int  # 1,000-record batches POSTed to the API
+    page_requests_per_client: int
+    page_clients: int = 20
+    requires_postgres: bool = True
+    time_budget_s: float = 3600.0  # the page benchmark stops early past this
+
+
+PROFILES: dict[str, Profile] = {
+    "tiny": Profile(
+        name="tiny",
+        description="CI smoke run: one province, one month, a few thousand dossiers, under 2 minutes",
+        provinces=("52",),
+        date_from=date(2025, 7, 1),
+        date_to=date(2025, 7, 31),
+        period="2025-07",
+        scale=0.05,
+        expected_dossiers=5_000,
+        workday_pairs=1_000_000,
+        api_batches=2,
+        page_requests_per_client=3,
+        requires_postgres=False,
+        time_budget_s=90.0,
+    ),
+    "small": Profile(
+        name="small",
+        description="default: one province (Gia Lai), one quarter, about 200,000 dossiers",
+        provinces=("52",),
+        date_from=date(2025, 7, 1),
+        date_to=date(2025, 9, 30),
+        period="2025-Q3",
+        scale=1.0,
+        expected_dossiers=200_000,
+        workday_pairs=1_000_000,
+        api_batches=20,
+        page_requests_per_client=10,
+    ),
+    "national": Profile(
+        name="national",
+        description="3,321 communes, one quarter, about 12 million dossiers (PostgreSQL only)",
+        provinces=(),
+        date_from=date(2025, 7, 1),
+        date_to=date(2025, 9, 30),
+        period="2025-Q3",
+        scale=1.0,
+        expected_dossiers=12_000_000,
+        workday_pairs=1_000_000,
+        api_batches=100,
+        page_requests_per_client=25,
+    ),
+}
