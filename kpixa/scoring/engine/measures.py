@@ -33,7 +33,16 @@ MEASURES: dict[str, str] = {
     "procedures.fee_bearing": "fee-bearing procedures of the commune-level catalogue",
     "procedures.fee_bearing_paid_online": "fee-bearing procedures with at least one dossier paid online",
     "procedures.fee_bearing_with_dossiers": "fee-bearing procedures with at least one dossier in the period",
+    # Publicity (RULES.md §5, group 1): the procedure catalogue, province-level in practice.
+    "procedures.total": "procedures of the unit's catalogue in force in the period",
+    "procedures.published_on_time": "procedures published on the portal on time",
+    "procedures.updated_on_time": "procedures whose changes were updated and made public on time",
+    "procedures.published_complete": "procedures published with all their parts",
     # Digitisation (RULES.md §5).
+    "dossiers.certification": "certification (chứng thực) dossiers",
+    "dossiers.certification_electronic": "certification dossiers issued as electronic certified copies",
+    "dossiers.result_in_citizen_store": "finished dossiers whose result reached the citizen's DVCQG data store",
+    "dossiers.resident_data_used": "dossiers checked against or filled from the national population database",
     "dossiers.finished_with_e_result": "finished dossiers with an electronic result",
     "dossiers.digitised": "dossiers with at least one submitted document digitised",
     "dossiers.reused_data": "dossiers reusing digitised data (HoSoCoThanhPhanSoHoa)",

@@ -1,0 +1,326 @@
+"""Score units against a framework: per-indicator results, N/A policies, group totals, classes, ranks.
+
+N/A policies (an indicator not applicable to the unit, or without data):
+- ``full_marks``: the indicator counts with its maximum points;
+- ``redistribute``: its points are spread over the indicators of its group that have data,
+  in proportion to their maximum points (if none has data, it is excluded instead);
+- ``exclude``: it leaves the framework and every counted indicator is scaled up so the total
+  stays on the framework's scale (e.g. 100).
+Points are rounded half up to 2 decimals per indicator after that scaling, and the total is the
+sum of the rounded points, so the numbers shown always add up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from kpixa.scoring.engine.classification import Classification, CollectiveFacts, classify
+from kpixa.scoring.engine.forms import Raw, compute, meets
+from kpixa.scoring.engine.i18n import _
+from kpixa.scoring.engine.model import Framework, Indicator, NAPolicy
+from kpixa.scoring.engine.numbers import ZERO, fmt2, fmt_number, round2, to_decimal
+
+DAT = "dat"
+CHUA_DAT = "chua_dat"
+KHONG_AP_DUNG = "khong_ap_dung"
+KHONG_CO_DU_LIEU = "khong_co_du_lieu"
+
+Inputs = Mapping[str, float | int | Decimal | None]
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """The unit being scored: code, name, kind (xa, phuong, dac_khu, tinh) and peer groups."""
+
+    code: str
+    name: str
+    kind: str
+    peer_groups: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator's outcome for one unit. ``rate`` is the exact percentage; ``points`` 2 dp.
+
+    ``max_points`` is the effective maximum after N/A redistribution; ``base_max_points`` the
+    file's. ``portal_points`` is what the national portal would show (0 where we say no data).
+    """
+
+    code: str
+    group: str
+    name: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    rate: Decimal | None
+    rate_display: Decimal | None
+    points: Decimal
+    max_points: Decimal
+    base_max_points: Decimal
+    target: Decimal | None
+    status: str
+    portal_points: Decimal
+    explanation: str
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A group's points (sum of its indicators' rounded points) and effective maximum."""
+
+    code: str
+    name: str
+    points: Decimal
+    max_points: Decimal
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """A unit's scorecard: indicators, groups, total (None when nothing could be scored), class, rank."""
+
+    framework_code: str
+    framework_version: str
+    unit: UnitInfo
+    indicators: tuple[IndicatorResult, ...]
+    groups: tuple[GroupResult, ...]
+    total: Decimal | None
+    max_total: Decimal
+    classification: Classification | None
+    as_of: datetime | None = None
+    rank: int | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def indicator(self, code: str) -> IndicatorResult:
+        """Return the result of indicator ``code`` (KeyError when there is none)."""
+        for result in self.indicators:
+            if result.code == code:
+                return result
+        raise KeyError(code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the export shape (issue 4 item 10): numbers as JSON numbers, rates in percent 2 dp."""
+        return {
+            "unit_code": self.unit.code,
+            "unit_name": self.unit.name,
+            "total": _json_number(self.total),
+            "classification": self.classification.code if self.classification else None,
+            "rank": self.rank,
+            "indicators": [_indicator_dict(r) for r in self.indicators],
+        }
+
+
+def _json_number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _indicator_dict(result: IndicatorResult) -> dict[str, Any]:
+    return {
+        "code": result.code,
+        "numerator": _json_number(result.numerator),
+        "denominator": _json_number(result.denominator),
+        "rate": _json_number(result.rate_display),
+        "points": _json_number(result.points),
+        "max_points": _json_number(result.max_points),
+        "status": result.status,
+        "explanation": result.explanation,
+    }
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """An indicator before N/A scaling: its raw outcome, or why it has none."""
+
+    indicator: Indicator
+    target: Decimal | None
+    raw: Raw | None
+    status: str
+
+    @property
+    def counted(self) -> bool:
+        return self.raw is not None or self.indicator.na_policy == NAPolicy.FULL_MARKS
+
+
+def _env(inputs: Inputs) -> dict[str, Decimal | None]:
+    return {k: None if v is None else to_decimal(v) for k, v in inputs.items()}
+
+
+def _draft(
+    indicator: Indicator, unit: UnitInfo, env: Mapping[str, Decimal | None], targets: Mapping[str, Any]
+) -> _Draft:
+    override = targets.get(indicator.code)
+    target = to_decimal(override) if override is not None else indicator.target
+    if not indicator.applies_to.covers(unit.kind, unit.peer_groups):
+        return _Draft(indicator, target, None, KHONG_AP_DUNG)
+    raw = compute(indicator, env, target)
+    if raw is None:
+        return _Draft(indicator, target, None, KHONG_CO_DU_LIEU)
+    return _Draft(indicator, target, raw, _status(indicator, raw, target))
+
+
+def _status(indicator: Indicator, raw: Raw, target: Decimal | None) -> str:
+    if target is not None:
+        return DAT if meets(raw.rate, target, indicator.direction) else CHUA_DAT
+    return DAT if raw.points >= indicator.max_points else CHUA_DAT
+
+
+def _group_factors(framework: Framework, drafts: Sequence[_Draft]) -> tuple[dict[str, Decimal], Decimal]:
+    """Return each group's redistribution factor and the max points that end up excluded."""
+    factors: dict[str, Decimal] = {}
+    excluded = ZERO
+    for group in framework.groups:
+        mine = [d for d in drafts if d.indicator.group == group.code]
+        kept = sum((d.indicator.max_points for d in mine if d.counted), ZERO)
+        spread = sum((d.indicator.max_points for d in mine if _is_na(d, NAPolicy.REDISTRIBUTE)), ZERO)
+        dropped = sum((d.indicator.max_points for d in mine if _is_na(d, NAPolicy.EXCLUDE)), ZERO)
+        factors[group.code] = (kept + spread) / kept if kept and spread else Decimal(1)
+        excluded += dropped + (spread if not kept else ZERO)
+    return factors, excluded
+
+
+def _is_na(draft: _Draft, policy: NAPolicy) -> bool:
+    return draft.raw is None and draft.indicator.na_policy == policy
+
+
+def _factors(framework: Framework, drafts: Sequence[_Draft]) -> dict[str, Decimal]:
+    """Return each indicator's scaling factor (0 for those left out of the total)."""
+    group_factors, excluded = _group_factors(framework, drafts)
+    remaining = framework.total_points - excluded
+    overall = framework.total_points / remaining if remaining > 0 and excluded else Decimal(1)
+    return {
+        d.indicator.code: (
+            group_factors[d.indicator.group] * overall if d.counted and remaining > 0 else ZERO
+        )
+        for d in drafts
+    }
+
+
+def _finish(draft: _Draft, factor: Decimal) -> IndicatorResult:
+    ind = draft.indicator
+    raw_points = draft.raw.points if draft.raw else (ind.max_points if draft.counted else ZERO)
+    points = round2(raw_points * factor)
+    portal = round2(draft.raw.points) if draft.raw else (ind.max_points if draft.counted else ZERO)
+    return IndicatorResult(
+        code=ind.code,
+        group=ind.group,
+        name=ind.name.vi,
+        numerator=draft.raw.numerator if draft.raw else None,
+        denominator=draft.raw.denominator if draft.raw else None,
+        rate=draft.raw.rate if draft.raw else None,
+        rate_display=round2(draft.raw.rate) if draft.raw else None,
+        points=points,
+        max_points=round2(ind.max_points * factor),
+        base_max_points=ind.max_points,
+        target=draft.target,
+        status=draft.status,
+        portal_points=portal,
+        explanation=_explain(draft, raw_points, factor, points),
+    )
+
+
+def _explain(draft: _Draft, raw_points: Decimal, factor: Decimal, points: Decimal) -> str:
+    if draft.raw is not None:
+        text = f"{draft.raw.rate_text}{draft.raw.rule_text} = {fmt2(raw_points)} điểm"
+    else:
+        text = _na_text(draft)
+    if factor not in (ZERO, Decimal(1)):
+        text += _("; quy đổi do chỉ số không áp dụng/không có dữ liệu × {factor} = {points} điểm").format(
+            factor=fmt_number(round(factor, 4)), points=fmt2(points)
+        )
+    return text
+
+
+def _na_text(draft: _Draft) -> str:
+    why = (
+        _("Không áp dụng cho đơn vị này")
+        if draft.status == KHONG_AP_DUNG
+        else _("Không có dữ liệu (mẫu số bằng 0)")
+    )
+    policy = draft.indicator.na_policy
+    if policy == NAPolicy.FULL_MARKS:
+        return _("{why} → tính đủ {max} điểm").format(why=why, max=fmt_number(draft.indicator.max_points))
+    if policy == NAPolicy.REDISTRIBUTE:
+        return _("{why} → điểm được phân bổ cho các chỉ số khác trong nhóm").format(why=why)
+    return _("{why} → loại khỏi tổng điểm, quy đổi lại thang điểm").format(why=why)
+
+
+def _groups(framework: Framework, results: Sequence[IndicatorResult]) -> tuple[GroupResult, ...]:
+    out = []
+    for group in framework.groups:
+        mine = [r for r in results if r.group == group.code]
+        points = sum((r.points for r in mine), ZERO)
+        out.append(GroupResult(group.code, group.name.vi, points, sum((r.max_points for r in mine), ZERO)))
+    return tuple(out)
+
+
+def score_unit(
+    framework: Framework,
+    unit: UnitInfo,
+    inputs: Inputs,
+    targets: Mapping[str, float | int | Decimal] | None = None,
+    *,
+    as_of: datetime | None = None,
+    collective: CollectiveFacts | None = None,
+) -> UnitScore:
+    """Score one unit. ``inputs`` maps measure names to counts/values (None or absent = unknown);
+    ``targets`` overrides indicator targets (percent) by indicator code."""
+    env = _env(inputs)
+    drafts = [_draft(ind, unit, env, targets or {}) for ind in framework.indicators()]
+    factors = _factors(framework, drafts)
+    results = tuple(_finish(d, factors[d.indicator.code]) for d in drafts)
+    has_total = any(d.counted for d in drafts)
+    total = sum((r.points for r in results), ZERO) if has_total else None
+    return UnitScore(
+        framework_code=framework.code,
+        framework_version=framework.version,
+        unit=unit,
+        indicators=results,
+        groups=_groups(framework, results),
+        total=total,
+        max_total=framework.total_points,
+        classification=classify(framework.classification, total, collective, framework.collective),
+        as_of=as_of,
+    )
+
+
+def rank(scores: Iterable[UnitScore]) -> list[UnitScore]:
+    """Return ``scores`` ordered by total (highest first) with competition ranks (1, 2, 2, 4);
+    units without a total come last, unranked, by code."""
+    ranked = sorted(
+        (s for s in scores if s.total is not None), key=lambda s: (-(s.total or ZERO), s.unit.code)
+    )
+    out: list[UnitScore] = []
+    for position, score in enumerate(ranked, start=1):
+        tied = out and out[-1].total == score.total
+        out.append(replace(score, rank=out[-1].rank if tied else position))
+    unranked = sorted((s for s in scores if s.total is None), key=lambda s: s.unit.code)
+    return out + unranked
+
+
+def score_many(
+    framework: Framework,
+    units: Iterable[UnitInfo],
+    inputs_by_unit: Mapping[str, Inputs],
+    targets_by_unit: Mapping[str, Mapping[str, float | int | Decimal]] | None = None,
+    *,
+    as_of: datetime | None = None,
+    collective_by_unit: Mapping[str, CollectiveFacts] | None = None,
+) -> list[UnitScore]:
+    """Score every unit (missing inputs = no data) and return them ranked (see ``rank``)."""
+    targets_by_unit = targets_by_unit or {}
+    collective_by_unit = collective_by_unit or {}
+    scores = [
+        score_unit(
+            framework,
+            unit,
+            inputs_by_unit.get(unit.code, {}),
+            targets_by_unit.get(unit.code),
+            as_of=as_of,
+            collective=collective_by_unit.get(unit.code),
+        )
+        for unit in units
+    ]
+    return rank(scores)

@@ -1,0 +1,51 @@
+"""Decimal arithmetic and Vietnamese number formatting shared by the engine.
+
+The engine computes with ``Decimal`` and rounds half up to 2 decimals, as the national
+portal does (RULES.md §4: 854 / 1,270 → 67.24% → 13.45 of 20). Floats given as inputs are
+converted through their shortest ``repr`` so 0.1 stays 0.1.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def to_decimal(value: Decimal | float | int | str) -> Decimal:
+    """Return ``value`` as a Decimal (floats through ``repr``, so no binary noise)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round half up to 2 decimals."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """Return ``value`` limited to ``low..high``."""
+    return max(low, min(high, value))
+
+
+def _swap_separators(text: str) -> str:
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fmt_number(value: Decimal) -> str:
+    """Format a count or a parameter the Vietnamese way: 1.270 · 2,5 · 20 (no trailing zeros)."""
+    if value == value.to_integral_value():
+        return _swap_separators(f"{int(value):,}")
+    text = format(value.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return _swap_separators(f"{int(Decimal(whole)):,}") + "," + frac
+
+
+def fmt2(value: Decimal) -> str:
+    """Format with exactly 2 decimals the Vietnamese way, rounding half up: 67,24 · 1.234,50."""
+    return _swap_separators(f"{round2(value):,.2f}")
