@@ -17,10 +17,13 @@ from django.http import HttpRequest
 
 from kpixa.accounts import audit
 
+# Never copied into the audit log: password hashes and API key hashes.
+SECRET_FIELDS = frozenset({"password", "key_hash"})
+
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """Return the object's concrete field values (many-to-many as sorted id lists)."""
-    data = model_to_dict(obj)
+    """Return the object's concrete field values (many-to-many as sorted id lists), secrets left out."""
+    data = {k: v for k, v in model_to_dict(obj).items() if k not in SECRET_FIELDS}
     for key, value in list(data.items()):
         if isinstance(value, list):
             data[key] = sorted(getattr(v, "pk", v) for v in value)
@@ -61,13 +64,14 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             if change and obj.pk:
                 before = snapshot(type(obj)._default_manager.get(pk=obj.pk))
             super().save_model(request, obj, form, change)
-            self._pending = (before, change)
+            # Kept on the request, not on the shared admin instance (threads serve other requests).
+            request._kpixa_audit_before = before  # type: ignore[attr-defined]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
             obj = form.instance
-            before, _ = getattr(self, "_pending", (None, change))
+            before = getattr(request, "_kpixa_audit_before", None)
             audit.record(
                 "admin.change" if change else "admin.add",
                 actor=request.user,  # type: ignore[arg-type]

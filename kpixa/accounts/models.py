@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,32 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+
+    def clean(self) -> None:
+        """Check the role's scope: province roles name a province and no commune; commune roles name
+        a commune, whose province becomes the user's province."""
+        super().clean()
+        if self.role in PROVINCE_ROLES:
+            self._clean_province_scope()
+        elif self.role in COMMUNE_ROLES:
+            self._clean_commune_scope()
+        elif self.role == "" and not self.is_superuser and (self.province_id or self.commune_id):
+            raise ValidationError({"role": _("Hãy chọn vai trò cho phạm vi đã chọn.")})
+
+    def _clean_province_scope(self) -> None:
+        errors = {}
+        if self.province_id is None:
+            errors["province"] = _("Vai trò cấp tỉnh cần chọn tỉnh.")
+        if self.commune_id is not None:
+            errors["commune"] = _("Vai trò cấp tỉnh không gắn với xã/phường.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_commune_scope(self) -> None:
+        commune = self.commune if self.commune_id is not None else None
+        if commune is None:
+            raise ValidationError({"commune": _("Vai trò cấp xã cần chọn xã/phường.")})
+        self.province_id = commune.province_id
 
 
 class ApiToken(models.Model):
