@@ -48,6 +48,7 @@ class Row:
     reference_label: str = ""
     goal: Goal | None = None
     note: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
     error: bool = False
 
     @property
@@ -78,6 +79,7 @@ class Row:
             "goal": self.goal.text if self.goal else None,
             "status": self.status,
             "note": self.note,
+            "details": self.details,
         }
 
 
@@ -106,18 +108,24 @@ class Benchmark:
     requires: tuple[str, ...]
     unit: str
     goal: Goal | None
+    order: int
 
 
 BENCHMARKS: list[Benchmark] = []
 
 
 def benchmark(
-    name: str, *, unit: str, goal: Goal | None = None, requires: tuple[str, ...] = ()
+    name: str, *, order: int, unit: str, goal: Goal | None = None, requires: tuple[str, ...] = ()
 ) -> Callable[[Callable[[Context], list[Row]]], Callable[[Context], list[Row]]]:
-    """Register the decorated function as the benchmark ``name`` (run in registration order)."""
+    """Register the decorated function as the benchmark ``name``; runs go by ascending ``order``.
+
+    The order matters: the file import loads the data that the scoring and page benchmarks read,
+    and the API benchmark adds dossiers after the full recompute.
+    """
 
     def register(func: Callable[[Context], list[Row]]) -> Callable[[Context], list[Row]]:
-        BENCHMARKS.append(Benchmark(name, func, requires, unit, goal))
+        BENCHMARKS.append(Benchmark(name, func, requires, unit, goal, order))
+        BENCHMARKS.sort(key=lambda bench: bench.order)
         return func
 
     return register

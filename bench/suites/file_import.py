@@ -1,1 +1,85 @@
-"""Placeholder module, filled in below."""
+"""File import (issue 3): ``import_dossiers FILE`` beside a bare PostgreSQL COPY of the same file."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+from bench.core import Context, Goal, Row, benchmark
+from bench.data import GENERATOR, csv_header, period_csv, require, run_measured
+
+RATE_GOAL = Goal("≥ 100,000 dossiers/s", ">=", 100_000)
+MEMORY_GOAL = Goal("≤ 1 GB peak (1M rows)", "<=", 1024)
+STAGING = "bench_copy_staging"
+BLOCK = 1 << 20
+
+
+def copy_reference(url: str, path: Path) -> float:
+    """Return the seconds a bare COPY of the CSV into an unlogged table of text columns takes."""
+    import psycopg
+    from psycopg import sql
+
+    columns = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(name)) for name in csv_header(path))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(STAGING)))
+        started = time.perf_counter()
+        conn.execute(sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(sql.Identifier(STAGING), columns))
+        with conn.cursor() as cursor, path.open("rb") as handle:
+            command = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')")
+            with cursor.copy(command.format(sql.Identifier(STAGING))) as copy:
+                while block := handle.read(BLOCK):
+                    copy.write(block)
+        seconds = time.perf_counter() - started
+        conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(STAGING)))
+    return seconds
+
+
+def dossier_count() -> int:
+    """Return how many dossiers the database holds."""
+    from django.apps import apps
+
+    return int(apps.get_model("dossiers", "Dossier").objects.count())
+
+
+@benchmark(
+    "file_import_rate",
+    order=20,
+    unit="dossiers/s",
+    goal=RATE_GOAL,
+    requires=(GENERATOR, "command:import_dossiers"),
+)
+def file_import(ctx: Context) -> list[Row]:
+    """Import the profile's CSV in a child process, then COPY the same file; return rate and memory rows."""
+    path = period_csv(ctx)
+    records = int(ctx.artifacts["csv_records"])
+    startup = run_measured(["check"]).seconds
+    run = run_measured(["import_dossiers", str(path)])
+    if run.returncode != 0:
+        raise RuntimeError(f"import_dossiers exited {run.returncode}: {run.output[-500:]}")
+    stored = dossier_count()
+    ctx.artifacts["imported"] = stored
+    ctx.artifacts["import_s"] = round(run.seconds, 2)
+    ctx.artifacts["file_import_rate"] = round(records / run.seconds, 1)
+    copy_rate = records / copy_reference(ctx.db.url, path) if ctx.db.is_postgres else None
+    note = (
+        f"{records:,} records in {path.stat().st_size / 2**20:.0f} MiB CSV, {stored:,} dossiers stored; "
+        f"{run.seconds:.1f} s wall in a child process, of which ~{startup:.1f} s Django start-up"
+    )
+    return [
+        Row("file_import_rate", records / run.seconds, "dossiers/s", copy_rate, "bare COPY", RATE_GOAL, note),
+        Row(
+            "file_import_peak_memory", run.peak_rss_mib, "MiB", goal=MEMORY_GOAL, note="peak RSS of the child"
+        ),
+    ]
+
+
+def ensure_imported(ctx: Context) -> int:
+    """Return the number of dossiers loaded for the period, importing them (untimed) if not done yet."""
+    from django.core.management import call_command
+
+    if not ctx.artifacts.get("imported"):
+        require(GENERATOR, "command:import_dossiers")
+        call_command("import_dossiers", str(period_csv(ctx)), stdout=io.StringIO(), stderr=io.StringIO())
+        ctx.artifacts["imported"] = dossier_count()
+    return int(ctx.artifacts["imported"])

@@ -1,1 +1,138 @@
-"""Placeholder module, filled in below."""
+"""Page latency (issue 5): p50/p95 with 20 concurrent logged-in clients on loopback.
+
+Each page is measured beside the same load on ``/api/v1/health`` (the server's floor: routing,
+middleware, a worker's turn) so the figure can be read against what the machine gives anyway.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.core import Context, Goal, NotAvailable, Row, benchmark
+from bench.loadclient import Client, LatencySummary, hammer
+from bench.server import HEALTH_PATH
+from bench.suites.api_ingest import app_server
+from bench.suites.file_import import ensure_imported
+
+DEMO_USER = "province_admin"
+PAGE_SECONDS = 60.0  # no page is hammered longer than this
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to measure: its row name, goal, and the URL names (with arguments) it may have."""
+
+    name: str
+    goal: Goal
+    candidates: tuple[tuple[str, Callable[[Context], dict[str, str]]], ...]
+
+
+def _province(ctx: Context) -> dict[str, str]:
+    return {"code": ctx.profile.provinces[0] if ctx.profile.provinces else "52"}
+
+
+def _commune(ctx: Context) -> dict[str, str]:
+    return {"code": "23872"}
+
+
+def _none(ctx: Context) -> dict[str, str]:
+    return {}
+
+
+PAGES = (
+    Page("page_national_p95", Goal("p95 ≤ 400 ms", "<=", 400), (("web:national", _none),)),
+    Page("page_province_p95", Goal("p95 ≤ 150 ms", "<=", 150), (("web:province", _province),)),
+    Page("page_scorecard_p95", Goal("p95 ≤ 150 ms", "<=", 150), (("web:scorecard", _commune),)),
+)
+
+
+def page_path(ctx: Context, page: Page) -> str | None:
+    """Return the page's path when one of its URL names exists, else None."""
+    from django.urls import NoReverseMatch, reverse
+
+    for url_name, kwargs in page.candidates:
+        try:
+            return reverse(url_name, kwargs=kwargs(ctx) or None)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def logged_in_clients(ctx: Context, count: int) -> list[Client]:
+    """Return ``count`` clients, each logged in through the login form as the demo province admin."""
+    from kpixa.web.demo import DEMO_PASSWORD, seed_demo_users
+
+    seed_demo_users()
+    port = app_server(ctx).port
+    clients = [Client(port) for _ in range(count)]
+    for client in clients:
+        client.login(DEMO_USER, DEMO_PASSWORD)
+    return clients
+
+
+def ensure_scored(ctx: Context) -> None:
+    """Compute the period's scores (untimed) when the scoring command exists and has not run yet."""
+    from django.core.management import call_command, get_commands
+
+    if "compute_scores" in get_commands() and not ctx.artifacts.get("scored"):
+        from bench.suites.scoring import FRAMEWORK, prepare_framework
+
+        prepare_framework()
+        call_command(
+            "compute_scores", "--framework", FRAMEWORK, "--period", ctx.profile.period, stdout=io.StringIO()
+        )
+        ctx.artifacts["scored"] = 1
+
+
+def measure(ctx: Context, clients: list[Client], path: str) -> LatencySummary:
+    """Warm every client up on ``path`` (each must get 200), then hammer it within the time bound."""
+    for client in clients:
+        status = client.request("GET", path).status
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status} during warm-up")
+    deadline = time.monotonic() + min(PAGE_SECONDS, ctx.profile.time_budget_s)
+    return hammer(clients, path, ctx.profile.page_requests_per_client, deadline)
+
+
+def page_row(page: Page, path: str, stats: LatencySummary, floor: LatencySummary, clients: int) -> Row:
+    """Return the row of one page: p95 beside the health endpoint's p95 under the same load."""
+    details: dict[str, Any] = {"path": path, **vars(stats), "health_p50_ms": floor.p50_ms}
+    note = (
+        f"{path}: p50 {stats.p50_ms:.0f} ms, max {stats.max_ms:.0f} ms, {stats.count} requests "
+        f"from {clients} clients, {stats.errors} non-200"
+    )
+    return Row(page.name, stats.p95_ms, "ms", floor.p95_ms, "health p95", page.goal, note, details=details)
+
+
+def unavailable(why: str) -> list[Row]:
+    """Return one "n.a." row per page, with the reason."""
+    return [Row(page.name, None, "ms", goal=page.goal, note=f"not available yet: {why}") for page in PAGES]
+
+
+@benchmark("page_latency", order=60, unit="ms")
+def page_latency(ctx: Context) -> list[Row]:
+    """Measure each page that exists under 20 concurrent clients; the others are "n.a."."""
+    paths = {page.name: page_path(ctx, page) for page in PAGES}
+    if not any(paths.values()):
+        return unavailable("page not built (none of the national, province and scorecard pages exist)")
+    try:
+        ensure_imported(ctx)
+    except NotAvailable as exc:
+        return unavailable(f"no dossiers to show ({exc})")
+    ensure_scored(ctx)
+    clients = logged_in_clients(ctx, ctx.profile.page_clients)
+    floor = measure(ctx, clients, HEALTH_PATH)
+    rows = []
+    for page in PAGES:
+        path = paths[page.name]
+        if path is None:
+            rows.append(Row(page.name, None, "ms", goal=page.goal, note="not available yet: page not built"))
+        else:
+            rows.append(page_row(page, path, measure(ctx, clients, path), floor, len(clients)))
+    for client in clients:
+        client.close()
+    return rows

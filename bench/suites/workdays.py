@@ -33,7 +33,11 @@ def numpy_reference(n: int) -> float:
 
 
 @benchmark(
-    "workdays_due_at_many", unit="s", goal=GOAL, requires=("kpixa.workdays.bench:benchmark_due_at_many",)
+    "workdays_due_at_many",
+    order=10,
+    unit="s",
+    goal=GOAL,
+    requires=("kpixa.workdays.bench:benchmark_due_at_many",),
 )
 def due_at_many(ctx: Context) -> list[Row]:
     """Time kpixa's vectorised due-time computation (best of 3, after a small warm-up)."""

@@ -1,0 +1,118 @@
+"""Synthetic data for the benchmarks, from the project's own generator (issue 3), made once per run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bench.core import Context, NotAvailable, missing
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATOR = "command:generate_dossiers"
+SEED = "766"
+
+
+def require(*requirements: str) -> None:
+    """Raise NotAvailable naming the requirements that are absent."""
+    absent = [req for req in requirements if missing(req)]
+    if absent:
+        raise NotAvailable(", ".join(absent))
+
+
+def generate(ctx: Context, fmt: str, date_from: date, date_to: date, output: Path, scale: float) -> float:
+    """Write dossiers for the profile's provinces with ``generate_dossiers``; return the seconds it took."""
+    from django.core.management import call_command
+
+    require(GENERATOR)
+    args = ["--from", date_from.isoformat(), "--to", date_to.isoformat(), "--scale", str(scale)]
+    for province in ctx.profile.provinces:
+        args += ["--province", province]
+    args += ["--seed", SEED, "--output", str(output), "--format", fmt]
+    started = time.perf_counter()
+    call_command("generate_dossiers", *args, stdout=io.StringIO())
+    return time.perf_counter() - started
+
+
+def count_csv_records(path: Path) -> int:
+    """Return the number of records in a CSV file (header excluded; quoted newlines handled)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def csv_header(path: Path) -> list[str]:
+    """Return the CSV file's column names."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle))
+
+
+def period_csv(ctx: Context) -> Path:
+    """Return the profile's CSV of dossiers (made on first call, reused after)."""
+    if "csv_path" not in ctx.artifacts:
+        path = ctx.workdir / f"dossiers-{ctx.profile.name}.csv"
+        profile = ctx.profile
+        seconds = generate(ctx, "csv", profile.date_from, profile.date_to, path, profile.scale)
+        ctx.artifacts["csv_path"] = path
+        ctx.artifacts["csv_records"] = count_csv_records(path)
+        ctx.artifacts["csv_bytes"] = path.stat().st_size
+        ctx.artifacts["generate_s"] = round(seconds, 2)
+        ctx.log(f"  generated {ctx.artifacts['csv_records']:,} dossiers in {seconds:.1f} s")
+    return Path(ctx.artifacts["csv_path"])
+
+
+def extra_jsonl(ctx: Context, name: str, date_from: date, date_to: date, scale: float) -> Path:
+    """Return a JSON Lines file of dossiers received from ``date_from`` to ``date_to`` (made once)."""
+    path = ctx.workdir / f"{name}.jsonl"
+    if not path.exists():
+        generate(ctx, "jsonl", date_from, date_to, path, scale)
+    return path
+
+
+def jsonl_batches(path: Path, size: int) -> Iterator[list[object]]:
+    """Yield the file's JSON records in lists of ``size``."""
+    batch: list[object] = []
+    with path.open(encoding="utf-8-sig") as handle:
+        for line in handle:
+            if line.strip():
+                batch.append(json.loads(line))
+            if len(batch) == size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class ProcessRun:
+    """A finished child process: exit code, wall seconds, peak resident memory, output."""
+
+    returncode: int
+    seconds: float
+    peak_rss_mib: float
+    output: str
+
+
+def run_measured(args: list[str]) -> ProcessRun:
+    """Run ``python manage.py <args>`` as a child; return its wall time and its own peak RSS.
+
+    ``os.wait4`` gives the resource usage of that one child (not of every child so far).
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=dict(os.environ),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    output = process.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return ProcessRun(process.returncode, seconds, usage.ru_maxrss / 1024, output)
