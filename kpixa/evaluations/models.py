@@ -1,0 +1,215 @@
+"""Evaluation periods, commune classifications, leader ratings, quota outcomes and consequences."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kpixa.units.models import Commune, Person, PostKind, Province, Tenure
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Tháng")
+    QUARTER = "quarter", _("Quý")
+    HALF = "half", _("6 tháng")
+    YEAR = "year", _("Năm")
+    YTD = "ytd", _("Từ đầu năm đến nay")
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Đang mở")
+    CLOSED = "closed", _("Đã khóa số liệu")
+    PUBLISHED = "published", _("Đã công bố")
+    APPEAL = "appeal", _("Đang khiếu nại")
+    FINAL = "final", _("Chính thức")
+
+
+# Every state but "open" freezes the period's scores: scoring neither recomputes nor refreshes them.
+FROZEN_STATES = frozenset({PeriodState.CLOSED, PeriodState.PUBLISHED, PeriodState.APPEAL, PeriodState.FINAL})
+
+
+class Period(models.Model):
+    """An evaluation period of one province (month, quarter, half-year, year or year-to-date)."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="periods", verbose_name=_("tỉnh")
+    )
+    code = models.CharField(_("mã kỳ"), max_length=16)
+    kind = models.CharField(_("loại kỳ"), max_length=10, choices=PeriodKind.choices)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    state = models.CharField(_("trạng thái"), max_length=12, choices=PeriodState.choices, default="open")
+
+    class Meta:
+        ordering = ["province", "start", "end"]
+        constraints = [models.UniqueConstraint(fields=["province", "code"], name="evaluations_period_unique")]
+        verbose_name = _("kỳ đánh giá")
+        verbose_name_plural = _("kỳ đánh giá")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.province}"
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the period left the "open" state: its scores are frozen."""
+        return self.state in FROZEN_STATES
+
+
+class CommuneEvaluation(models.Model):
+    """A commune's classification for a period by one framework version (RULES.md §6)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="commune_evaluations")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="evaluations")
+    framework_version = models.ForeignKey(
+        "frameworks.FrameworkVersion", on_delete=models.PROTECT, related_name="commune_evaluations"
+    )
+    total = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, null=True)
+    points_classification = models.CharField(_("xếp loại theo điểm"), max_length=30, blank=True)
+    classification = models.CharField(_("xếp loại"), max_length=30, blank=True)
+    collective_rules = models.JSONField(_("quy tắc tập thể đã áp dụng"), default=list, blank=True)
+    evaluated_at = models.DateTimeField(_("đánh giá lúc"))
+
+    class Meta:
+        ordering = ["period", "commune"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "commune"], name="evaluations_commune_unique")
+        ]
+        verbose_name = _("đánh giá xã/phường")
+        verbose_name_plural = _("đánh giá xã/phường")
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.period.code}: {self.classification}"
+
+
+class QuotaOutcome(models.TextChoices):
+    NOT_APPLICABLE = "", _("Không xét")
+    KEPT = "kept", _("Trong chỉ tiêu xuất sắc")
+    DEMOTED = "demoted", _("Vượt chỉ tiêu 20%, hạ xuống tốt")
+
+
+class LeaderEvaluation(models.Model):
+    """The Decree 335 rating of one accountable leader's tenure in a commune for a period."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="leader_evaluations")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="leader_evaluations")
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="evaluations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="evaluations")
+    post = models.CharField(_("chức vụ"), max_length=20, choices=PostKind.choices)
+    # Entered by the evaluating authority (province admin) through services.enter_leader_assessment.
+    general_points = models.DecimalField(
+        _("điểm tiêu chí chung (0–30)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    a_quantity = models.DecimalField(_("a — số lượng (%)"), max_digits=5, decimal_places=2, null=True)
+    b_quality = models.DecimalField(_("b — chất lượng (%)"), max_digits=5, decimal_places=2, null=True)
+    c_timeliness = models.DecimalField(_("c — tiến độ (%)"), max_digits=5, decimal_places=2, null=True)
+    d_unit_result = models.DecimalField(
+        _("d — kết quả đơn vị (%)"), max_digits=5, decimal_places=2, null=True
+    )
+    dd_organising = models.DecimalField(
+        _("đ — năng lực tổ chức thực hiện (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    e_uniting = models.DecimalField(
+        _("e — năng lực đoàn kết, tập hợp (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    abc_entered = models.BooleanField(_("a, b, c do cấp có thẩm quyền nhập"), default=False)
+    result_points = models.DecimalField(_("điểm kết quả (0–70)"), max_digits=5, decimal_places=2, null=True)
+    total = models.DecimalField(_("tổng điểm"), max_digits=5, decimal_places=2, null=True)
+    points_classification = models.CharField(_("xếp loại theo điểm"), max_length=30, blank=True)
+    classification = models.CharField(_("xếp loại"), max_length=30, blank=True)
+    capped_by_unit = models.BooleanField(_("bị giới hạn bởi xếp loại đơn vị"), default=False)
+    days_served = models.PositiveIntegerField(_("số ngày giữ chức trong kỳ"), default=0)
+    served_share = models.DecimalField(
+        _("tỷ lệ thời gian giữ chức"), max_digits=5, decimal_places=4, default=1
+    )
+    judged = models.BooleanField(_("đủ thời gian để đánh giá"), default=True)
+    quota_outcome = models.CharField(
+        _("kết quả chỉ tiêu xuất sắc"), max_length=10, choices=QuotaOutcome.choices, blank=True
+    )
+    explanation_vi = models.TextField(_("giải thích"), blank=True)
+    evaluated_at = models.DateTimeField(_("đánh giá lúc"), null=True)
+
+    class Meta:
+        ordering = ["period", "commune", "post", "tenure"]
+        constraints = [models.UniqueConstraint(fields=["period", "tenure"], name="evaluations_leader_unique")]
+        verbose_name = _("đánh giá lãnh đạo")
+        verbose_name_plural = _("đánh giá lãnh đạo")
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_post_display()}) {self.period.code}: {self.classification}"
+
+    @property
+    def entered(self) -> bool:
+        """True when the authority has entered the general points, đ and e."""
+        return None not in (self.general_points, self.dd_organising, self.e_uniting)
+
+
+class ConsequenceKind(models.TextChoices):
+    WARNING = "warning", _("Cảnh báo")
+    TRANSFER_OR_RELIEF = "transfer_or_relief", _("Điều chuyển hoặc cho thôi chức")
+    DISMISSAL = "dismissal", _("Miễn nhiệm, cho thôi việc")
+    REG377_RELIEF = "reg377_relief", _("Cho thôi chức theo Quy định 377")
+
+
+class ConsequenceStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Đề xuất")
+    ACCEPTED = "accepted", _("Chấp nhận")
+    REJECTED = "rejected", _("Không chấp nhận")
+
+
+class Consequence(models.Model):
+    """A consequence the platform proposes with its reason; people accept or reject it."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="consequences")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="consequences")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="consequences"
+    )
+    post = models.CharField(_("chức vụ"), max_length=20, choices=PostKind.choices, blank=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=ConsequenceKind.choices)
+    rule_code = models.CharField(_("mã quy tắc"), max_length=40)
+    reason_vi = models.TextField(_("lý do"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ConsequenceStatus.choices, default=ConsequenceStatus.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("đề xuất lúc"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ghi chú quyết định"), blank=True)
+
+    class Meta:
+        ordering = ["period", "commune", "kind", "post"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "commune", "person", "kind", "rule_code"],
+                name="evaluations_consequence_unique",
+            )
+        ]
+        verbose_name = _("đề xuất xử lý")
+        verbose_name_plural = _("đề xuất xử lý")
+
+    def __str__(self) -> str:
+        subject = self.person or self.commune
+        return f"{self.get_kind_display()}: {subject} ({self.period.code})"
+
+
+class ProvincePolicy(models.Model):
+    """A province's choices where the rules leave room: "cùng lên đường" on or off (RULES.md §7)."""
+
+    province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="evaluation_policy")
+    # None follows the framework's evaluation rules (``joint_departure_enabled``).
+    joint_departure = models.BooleanField(
+        _("cùng lên đường: đề xuất cả Bí thư và Chủ tịch khi xã không hoàn thành"), null=True, blank=True
+    )
+    leader_framework_code = models.CharField(
+        _("bộ chỉ số chấm điểm lãnh đạo"), max_length=40, default="leader-nd335"
+    )
+
+    class Meta:
+        verbose_name = _("chính sách đánh giá của tỉnh")
+        verbose_name_plural = _("chính sách đánh giá của tỉnh")
+
+    def __str__(self) -> str:
+        return str(self.province)

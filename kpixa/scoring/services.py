@@ -1,0 +1,369 @@
+"""Scoring state changes: full computes, incremental refresh after an ingest batch, baselines.
+
+Each public function owns its transaction and writes its audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kpixa.accounts import audit
+from kpixa.scoring import inputs as inp
+from kpixa.scoring import storage
+from kpixa.scoring.engine import core
+from kpixa.scoring.engine.model import Direction, Framework
+from kpixa.scoring.engine.periods import Period, half, month, quarter, year
+from kpixa.scoring.models import IndicatorScore, RunKind, RunStatus, ScoreRun, Target, TargetScope
+from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
+from kpixa.units.models import Province
+
+__all__ = ["ScoringError", "compute_scores", "generate_baselines", "refresh_after_batch", "score_communes"]
+
+
+@dataclass(frozen=True)
+class Providers:
+    """Where period inputs come from (tests and the §8 checks feed them directly)."""
+
+    measures: inp.MeasuresProvider = inp.dossier_measures
+    reported: inp.ReportedProvider = inp.no_reported_values
+
+
+DEFAULT_PROVIDERS = Providers()
+
+
+def frozen_provinces(period_code: str, province_ids: Collection[int]) -> set[int]:
+    """Return the provinces whose evaluation period ``period_code`` is no longer open."""
+    from kpixa.evaluations.models import FROZEN_STATES
+    from kpixa.evaluations.models import Period as EvaluationPeriod
+
+    return set(
+        EvaluationPeriod.objects.filter(
+            code=period_code, province_id__in=list(province_ids), state__in=list(FROZEN_STATES)
+        ).values_list("province_id", flat=True)
+    )
+
+
+def score_communes(
+    framework: Framework,
+    communes: list[inp.CommuneRow],
+    period: Period,
+    providers: Providers = DEFAULT_PROVIDERS,
+    as_of: datetime | None = None,
+) -> list[core.UnitScore]:
+    """Score ``communes`` in memory (nothing stored): gather inputs and targets, run the engine."""
+    values = inp.gather_inputs(
+        framework, communes, period.code, period.start, period.end, providers.measures, providers.reported
+    )
+    targets = inp.resolve_targets(framework.code, period.code, communes)
+    with translation.override("vi"):
+        return core.score_many(framework, [c.unit_info() for c in communes], values, targets, as_of=as_of)
+
+
+def _store(
+    version: Any,
+    period: Period,
+    communes: list[inp.CommuneRow],
+    scores: list[core.UnitScore],
+    as_of: datetime,
+) -> int:
+    ids = {c.code: c.id for c in communes}
+    indicator_rows = [
+        row
+        for s in scores
+        for row in storage.indicator_rows(version, period.code, ids[s.unit.code], s, as_of)
+    ]
+    unit_rows = [storage.unit_row(version, period.code, ids[s.unit.code], s, as_of) for s in scores]
+    storage.set_ranks(unit_rows, {c.id: c for c in communes})
+    return storage.upsert(indicator_rows, unit_rows)
+
+
+def _province(code: str | None) -> Province | None:
+    if code is None:
+        return None
+    province = Province.objects.filter(code=code).first()
+    if province is None:
+        raise ScoringError(_("Không có tỉnh mã “%(code)s”.") % {"code": code})
+    return province
+
+
+def _scope(province: Province | None, period: Period) -> list[inp.CommuneRow]:
+    """The communes to score: the province's (or all), minus provinces whose period is frozen."""
+    communes = inp.commune_rows([province.pk] if province else None)
+    frozen = frozen_provinces(period.code, {c.province_id for c in communes})
+    if province is not None and province.pk in frozen:
+        raise ScoringError(
+            _("Kỳ %(period)s của %(province)s đã khóa: không tính lại điểm.")
+            % {"period": period.code, "province": province.name}
+        )
+    return [c for c in communes if c.province_id not in frozen]
+
+
+def compute_scores(
+    framework_code: str,
+    period_code: str,
+    province_code: str | None = None,
+    actor: Any = None,
+    *,
+    providers: Providers = DEFAULT_PROVIDERS,
+    triggered_by: str = "command",
+) -> ScoreRun:
+    """Score every commune of the province (or of the country) for the period and store the results.
+
+    The version in force for the period is used; frozen periods are skipped (an explicit frozen
+    province raises ScoringError). Returns the finished ScoreRun; one audit entry per run.
+    """
+    period = period_of(period_code)
+    version = version_for(framework_code, period)
+    province = _province(province_code)
+    communes = _scope(province, period)
+    run = ScoreRun.objects.create(
+        framework_version=version,
+        period_code=period.code,
+        province=province,
+        triggered_by=triggered_by,
+        actor=actor if getattr(actor, "pk", None) else None,
+        started_at=timezone.now(),
+    )
+    try:
+        _full_run(run, version, period, communes, providers, actor)
+    except Exception as exc:
+        ScoreRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+@transaction.atomic
+def _full_run(
+    run: ScoreRun,
+    version: Any,
+    period: Period,
+    communes: list[inp.CommuneRow],
+    providers: Providers,
+    actor: Any,
+) -> None:
+    as_of = timezone.now()
+    scores = score_communes(framework_of(version), communes, period, providers, as_of)
+    written = _store(version, period, communes, scores, as_of)
+    _finish(run, as_of, len(communes), written)
+    audit.record(
+        "scoring.compute",
+        actor=actor,
+        object_type="scoring.ScoreRun",
+        object_id=run.pk,
+        province_code=run.province.code if run.province else "",
+        after={
+            "framework": str(version),
+            "period": period.code,
+            "communes": len(communes),
+            "indicator_scores": written,
+        },
+    )
+
+
+def _finish(run: ScoreRun, as_of: datetime, communes: int, written: int) -> None:
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.inputs_as_of = as_of
+    run.communes_count = communes
+    run.indicator_scores_count = written
+    run.save(
+        update_fields=["status", "finished_at", "inputs_as_of", "communes_count", "indicator_scores_count"]
+    )
+
+
+# --- incremental refresh -------------------------------------------------------------------
+
+
+def calendar_periods(day: date) -> list[Period]:
+    """Return the month, quarter, half-year and year containing ``day``."""
+    return [
+        month(day.year, day.month),
+        quarter(day.year, (day.month - 1) // 3 + 1),
+        half(day.year, 1 if day.month <= 6 else 2),
+        year(day.year),
+    ]
+
+
+def _stored_periods(province_ids: Collection[int], days: Collection[date]) -> set[tuple[int, str]]:
+    """Return (version id, period code) pairs with finished runs for these provinces (or national)
+    whose period contains one of ``days``."""
+    runs = ScoreRun.objects.filter(
+        status=RunStatus.DONE, province_id__in=list(province_ids)
+    ) | ScoreRun.objects.filter(status=RunStatus.DONE, province__isnull=True)
+    pairs = set(runs.values_list("framework_version_id", "period_code").distinct())
+    return {(vid, code) for vid, code in pairs if any(day in period_of(code) for day in days)}
+
+
+def _refresh_plan(province_ids: Collection[int], days: Collection[date]) -> list[tuple[Any, Period]]:
+    """The (version, period) pairs to refresh, ordered so frameworks read fresh totals of others."""
+    from kpixa.frameworks.models import FrameworkVersion
+
+    pairs = _stored_periods(province_ids, days)
+    versions = FrameworkVersion.objects.in_bulk({vid for vid, _code in pairs})
+    plan = [(versions[vid], period_of(code)) for vid, code in pairs]
+    return sorted(
+        plan, key=lambda item: (_reads_other_frameworks(item[0]), item[0].pk, item[1].start, item[1].end)
+    )
+
+
+def _reads_other_frameworks(version: Any) -> bool:
+    return any(m.startswith("framework.") for m in framework_of(version).measures())
+
+
+def refresh_after_batch(
+    commune_ids: set[int], days: set[date], *, providers: Providers = DEFAULT_PROVIDERS
+) -> list[ScoreRun]:
+    """Recompute the stored results of ``commune_ids`` for every open, already scored period that
+    contains one of ``days`` (every framework version scored for it), then re-rank their provinces.
+
+    Periods never scored for the province are left to ``compute_scores`` (a first compute must
+    rank the whole province). Meant to run on commit of each ingest batch; returns the runs made.
+    """
+    communes = inp.commune_rows(ids=commune_ids)
+    if not communes or not days:
+        return []
+    provinces = {c.province_id for c in communes}
+    runs = []
+    with transaction.atomic():
+        for version, period in _refresh_plan(provinces, days):
+            runs += _refresh_one(version, period, communes, providers)
+        if runs:
+            _audit_refresh(runs, commune_ids, days)
+    return runs
+
+
+def _refresh_one(
+    version: Any, period: Period, communes: list[inp.CommuneRow], providers: Providers
+) -> list[ScoreRun]:
+    frozen = frozen_provinces(period.code, {c.province_id for c in communes})
+    affected = [c for c in communes if c.province_id not in frozen]
+    if not affected:
+        return []
+    started = timezone.now()
+    scores = score_communes(framework_of(version), affected, period, providers, started)
+    ids = {c.code: c.id for c in affected}
+    indicator_rows = [
+        r for s in scores for r in storage.indicator_rows(version, period.code, ids[s.unit.code], s, started)
+    ]
+    written = storage.upsert(
+        indicator_rows, [storage.unit_row(version, period.code, ids[s.unit.code], s, started) for s in scores]
+    )
+    province_ids = {c.province_id for c in affected}
+    storage.rerank(version, period.code, {c.id: c for c in inp.commune_rows(province_ids)})
+    return [
+        _incremental_run(version, period, pid, started, affected, written) for pid in sorted(province_ids)
+    ]
+
+
+def _incremental_run(
+    version: Any,
+    period: Period,
+    province_id: int,
+    started: datetime,
+    affected: list[inp.CommuneRow],
+    written: int,
+) -> ScoreRun:
+    mine = sum(1 for c in affected if c.province_id == province_id)
+    return ScoreRun.objects.create(
+        framework_version=version,
+        period_code=period.code,
+        province_id=province_id,
+        kind=RunKind.INCREMENTAL,
+        status=RunStatus.DONE,
+        triggered_by="ingest",
+        started_at=started,
+        finished_at=timezone.now(),
+        inputs_as_of=started,
+        communes_count=mine,
+        indicator_scores_count=written,
+    )
+
+
+def _audit_refresh(runs: list[ScoreRun], commune_ids: set[int], days: set[date]) -> None:
+    audit.record(
+        "scoring.refresh",
+        actor_label="ingest",
+        object_type="scoring.ScoreRun",
+        object_id=",".join(str(r.pk) for r in runs[:20]),
+        after={
+            "communes": sorted(commune_ids)[:50],
+            "days": sorted(d.isoformat() for d in days)[:50],
+            "periods": sorted({r.period_code for r in runs}),
+        },
+    )
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def generate_baselines(
+    framework: str, period: str, from_period: str, plus_points: Decimal | int | str, actor: Any = None
+) -> int:
+    """Create unit targets for ``period``: each commune's rate in ``from_period`` + ``plus_points``
+    percentage points, capped at 100 (minus and floored at 0 for lower-is-better indicators).
+
+    Reads the stored scores of ``from_period`` (any version of ``framework``); replaces the unit
+    targets of the same communes and indicators; returns how many targets were written.
+    """
+    step = Decimal(str(plus_points))
+    lower = _lower_is_better(framework, period)
+    rows = IndicatorScore.objects.filter(
+        framework_version__code=framework, period_code=from_period, rate__isnull=False
+    ).values_list("commune_id", "indicator_code", "rate")
+    targets = [
+        Target(
+            framework_code=framework,
+            indicator_code=code,
+            period_code=period,
+            scope=TargetScope.UNIT,
+            commune_id=commune_id,
+            value=_baseline(rate, step, code in lower),
+            generated_from=from_period,
+        )
+        for commune_id, code, rate in rows
+        if rate is not None
+    ]
+    # Replace rather than upsert: the unit scope's unique constraint is partial, which
+    # PostgreSQL's ON CONFLICT cannot name.
+    Target.objects.filter(
+        framework_code=framework,
+        period_code=period,
+        scope=TargetScope.UNIT,
+        indicator_code__in={t.indicator_code for t in targets},
+        commune_id__in={t.commune_id for t in targets},
+    ).delete()
+    Target.objects.bulk_create(targets, batch_size=storage.BATCH)
+    audit.record(
+        "scoring.generate_baselines",
+        actor=actor,
+        object_type="scoring.Target",
+        after={
+            "framework": framework,
+            "period": period,
+            "from": from_period,
+            "plus": str(step),
+            "count": len(targets),
+        },
+    )
+    return len(targets)
+
+
+def _lower_is_better(framework_code: str, period_code: str) -> set[str]:
+    framework = framework_of(version_for(framework_code, period_of(period_code)))
+    return {i.code for i in framework.indicators() if i.direction == Direction.LOWER}
+
+
+def _baseline(rate: Decimal, step: Decimal, lower: bool) -> Decimal:
+    value = rate - step if lower else rate + step
+    return max(Decimal(0), min(Decimal(100), value)).quantize(Decimal("0.01"))
