@@ -1,0 +1,311 @@
+"""Procedure catalogue, dossiers with their per-dossier facts, petitions, ratings, import jobs,
+quarantine, flags and the per-(commune, day, measure) rollups (docs/dossier-format.md)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LimitUnit(models.TextChoices):
+    HOURS = "gio", _("giờ")
+    DAYS = "ngay", _("ngày")
+    WORKING_DAYS = "ngay_lam_viec", _("ngày làm việc")
+    MONTHS = "thang", _("tháng")
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính, TTHC) of the catalogue with its time limit."""
+
+    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    level = models.CharField(_("cấp thực hiện"), max_length=40, blank=True)
+    limit_value = models.FloatField(_("thời hạn giải quyết"), null=True, blank=True)
+    limit_unit = models.CharField(
+        _("đơn vị thời hạn"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
+    )
+    cutoff_hour = models.PositiveSmallIntegerField(_("giờ chốt trong ngày"), null=True, blank=True)
+    fee_bearing = models.BooleanField(_("có phí, lệ phí"), default=False)
+    paper_result = models.BooleanField(_("trả kết quả giấy"), default=True)
+    e2e_eligible = models.BooleanField(_("đủ điều kiện trực tuyến toàn trình"), default=False)
+    field_code = models.CharField(_("mã lĩnh vực"), max_length=40, blank=True)
+    field_name = models.CharField(_("tên lĩnh vực"), max_length=200, blank=True)
+    verified = models.BooleanField(_("đã xác minh"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang xử lý")
+    DONE = "done", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")
+
+
+class RecordKind(models.TextChoices):
+    DOSSIER = "dossier", _("Hồ sơ")
+    PETITION = "petition", _("Phản ánh, kiến nghị")
+    RATING = "rating", _("Đánh giá")
+
+
+class ImportBatch(models.Model):
+    """One import job (a file or an API call): its source, status, progress and counts."""
+
+    kind = models.CharField(_("loại dữ liệu"), max_length=10, choices=RecordKind.choices)
+    source_system = models.CharField(_("hệ thống nguồn"), max_length=60)
+    channel = models.CharField(_("đường nhận"), max_length=10, default="file")  # file | web | api
+    file_name = models.CharField(_("tệp"), max_length=300, blank=True)
+    file_path = models.CharField(max_length=500, blank=True)
+    file_format = models.CharField(_("định dạng"), max_length=8, blank=True)
+    province = models.ForeignKey(
+        "units.Province", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tỉnh")
+    )
+    commune = models.ForeignKey(
+        "units.Commune", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("xã/phường")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("tổng số bản ghi"), null=True, blank=True)
+    read = models.PositiveIntegerField(_("đã đọc"), default=0)
+    created = models.PositiveIntegerField(_("thêm mới"), default=0)
+    updated = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
+    ignored = models.PositiveIntegerField(_("bỏ qua (bản cũ hơn)"), default=0)
+    rejected = models.PositiveIntegerField(_("bị từ chối"), default=0)
+    flagged = models.PositiveIntegerField(_("cần lưu ý"), default=0)
+    queued_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "id"])]
+        verbose_name = _("lô nhập dữ liệu")
+        verbose_name_plural = _("lô nhập dữ liệu")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.file_name or self.channel}"
+
+    def counts(self) -> dict[str, int]:
+        """The closing summary of the batch, as a plain dict."""
+        return {
+            name: getattr(self, name)
+            for name in ("read", "created", "updated", "unchanged", "ignored", "rejected", "flagged")
+        }
+
+
+class Dossier(models.Model):
+    """One administrative dossier (hồ sơ TTHC) as last received, with its facts computed at ingest."""
+
+    source_system = models.CharField(_("hệ thống nguồn"), max_length=60)
+    ma_ho_so = models.CharField(_("mã hồ sơ"), max_length=100)
+    commune = models.ForeignKey(
+        "units.Commune", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("xã/phường")
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("thủ tục")
+    )
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=40, blank=True)
+    unit_code = models.CharField(_("đơn vị xử lý (mã gửi)"), max_length=80, blank=True)
+    channel = models.PositiveSmallIntegerField(_("kênh thực hiện"), default=1)
+    status = models.PositiveSmallIntegerField(_("trạng thái"))
+    submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"))
+    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày kết thúc xử lý"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("ngày từ chối"), null=True, blank=True)
+    # Personal data kept for follow-up only (docs/dossier-format.md, "Personal data").
+    owner_name = models.CharField(_("chủ hồ sơ"), max_length=200, blank=True)
+    owner_phone = models.CharField(_("số điện thoại"), max_length=30, blank=True)
+    owner_id_masked = models.CharField(_("số giấy tờ (che)"), max_length=30, blank=True)
+    steps = models.JSONField(_("tiến trình xử lý"), default=list)
+    supplements = models.JSONField(_("yêu cầu bổ sung"), default=list)
+    # Facts (RULES.md §3–§4), computed once at ingest by kpixa.dossiers.facts.
+    effective_due_at = models.DateTimeField(_("hạn xử lý hiệu lực"), null=True, blank=True)
+    due_source = models.CharField(max_length=20, blank=True)
+    wait_seconds = models.BigIntegerField(_("thời gian chờ công dân (giây)"), default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    supplement_open = models.BooleanField(_("đang chờ bổ sung"), default=False)
+    end_at = models.DateTimeField(_("kết thúc xử lý (hiệu lực)"), null=True, blank=True)
+    end_source = models.CharField(max_length=30, blank=True)
+    on_time = models.BooleanField(_("đúng hạn"), null=True)
+    overdue_at = models.DateTimeField(_("quá hạn từ"), null=True, blank=True)
+    received_day = models.DateField()
+    end_day = models.DateField(null=True, blank=True)
+    overdue_day = models.DateField(null=True, blank=True)
+    online = models.BooleanField(default=False)
+    paid_online = models.BooleanField(default=False)
+    fee_bearing = models.BooleanField(default=False)
+    e2e_eligible = models.BooleanField(default=False)
+    digitised = models.BooleanField(default=False)
+    e_result = models.BooleanField(default=False)
+    reused = models.BooleanField(default=False)
+    vneid = models.BooleanField(default=False)
+    late_receipt = models.BooleanField(default=False)
+    synced_on_time = models.BooleanField(default=True)
+    version_at = models.DateTimeField(_("thời điểm thay đổi cuối"))
+    version_hash = models.CharField(max_length=32)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True)
+    ingested_at = models.DateTimeField(_("nhận lúc"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_system", "ma_ho_so"], name="dossiers_identity")
+        ]
+        indexes = [
+            models.Index(fields=["commune", "received_day"]),
+            models.Index(fields=["ma_ho_so"]),
+        ]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+
+    def __str__(self) -> str:
+        return self.ma_ho_so
+
+
+class Petition(models.Model):
+    """A citizen petition (phản ánh, kiến nghị — PAKN) handled by a commune."""
+
+    source_system = models.CharField(_("hệ thống nguồn"), max_length=60)
+    code = models.CharField(_("mã PAKN"), max_length=100)
+    commune = models.ForeignKey("units.Commune", on_delete=models.PROTECT, related_name="petitions")
+    title = models.CharField(_("tiêu đề"), max_length=500, blank=True)
+    status = models.PositiveSmallIntegerField(_("trạng thái"), default=1)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"))
+    due_at = models.DateTimeField(_("hạn xử lý"))
+    handled_at = models.DateTimeField(_("ngày xử lý xong"), null=True, blank=True)
+    on_time = models.BooleanField(null=True)
+    count_day = models.DateField()
+    version_at = models.DateTimeField()
+    version_hash = models.CharField(max_length=32)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_system", "code"], name="dossiers_petition_identity")
+        ]
+        verbose_name = _("phản ánh, kiến nghị")
+        verbose_name_plural = _("phản ánh, kiến nghị")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Rating(models.Model):
+    """A citizen's satisfaction rating of a dossier's or a petition's handling."""
+
+    source_system = models.CharField(_("hệ thống nguồn"), max_length=60)
+    code = models.CharField(_("mã đánh giá"), max_length=100)
+    commune = models.ForeignKey("units.Commune", on_delete=models.PROTECT, related_name="ratings")
+    subject = models.CharField(_("đối tượng"), max_length=10)  # dossier | petition
+    subject_code = models.CharField(_("mã đối tượng"), max_length=100, blank=True)
+    level = models.PositiveSmallIntegerField(_("mức độ hài lòng"))
+    rated_at = models.DateTimeField(_("ngày đánh giá"))
+    rated_day = models.DateField()
+    satisfied = models.BooleanField(default=False)
+    version_at = models.DateTimeField()
+    version_hash = models.CharField(max_length=32)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_system", "code"], name="dossiers_rating_identity")
+        ]
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Rejection(models.Model):
+    """A rejected input record kept in quarantine with the reason, until fixed and re-submitted."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejections")
+    row = models.PositiveIntegerField(_("dòng"))
+    record_key = models.CharField(_("mã bản ghi"), max_length=100, blank=True)
+    field = models.CharField(_("trường"), max_length=60, blank=True)
+    value = models.CharField(_("giá trị"), max_length=300, blank=True)
+    reason_vi = models.CharField(_("lý do"), max_length=500)
+    raw = models.JSONField(_("bản ghi gốc"))
+    resubmitted = models.BooleanField(_("đã gửi lại"), default=False)
+    resubmitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch_id", "row"]
+        verbose_name = _("bản ghi bị từ chối")
+        verbose_name_plural = _("bản ghi bị từ chối")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row} {self.reason_vi}"
+
+
+class Flag(models.Model):
+    """Suspicious but accepted input, for an administrator to look at."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="flags")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True)
+    code = models.CharField(_("mã"), max_length=40)
+    message_vi = models.CharField(_("nội dung"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("cảnh báo dữ liệu")
+        verbose_name_plural = _("cảnh báo dữ liệu")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message_vi}"
+
+
+class Rollup(models.Model):
+    """A count per (commune, day, measure), kept up to date with every ingested batch."""
+
+    commune = models.ForeignKey("units.Commune", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    measure = models.CharField(max_length=60)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "day", "measure"], name="dossiers_rollup_key")
+        ]
+        verbose_name = _("số liệu tổng hợp")
+        verbose_name_plural = _("số liệu tổng hợp")
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.day} {self.measure}={self.value}"
+
+
+class ProcedureRollup(models.Model):
+    """Dossiers per (commune, procedure, month), for the distinct-procedure measures."""
+
+    commune = models.ForeignKey("units.Commune", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    dossiers = models.BigIntegerField(default=0)
+    paid_online = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "procedure", "month"], name="dossiers_procedure_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.procedure_id} {self.month}"

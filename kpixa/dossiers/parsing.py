@@ -1,0 +1,254 @@
+"""Reading input at the edge: JSON, JSON Lines, CSV and XLSX records, dates, text normalisation.
+
+Every reader yields ``(row_number, record)`` pairs where a record is a plain dict of strings
+(and nested lists for the portal's list fields), NFC-normalised. Row numbers count from 1
+(the first record; for CSV/XLSX the first data row after the header).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+VN_OFFSET = timedelta(hours=7)
+VN_TZ = timezone(VN_OFFSET)
+FORMATS = ("json", "jsonl", "csv", "xlsx")
+# Nested lists of the portal's record, carried in flat files as a JSON string column each.
+LIST_COLUMNS = (
+    "DanhSachHoSoBoSung",
+    "DanhSachLePhi",
+    "DanhSachGiayToKetQua",
+    "TaiLieuNop",
+    "tienTrinhDongBo",
+)
+# Keys under which a JSON object may wrap its list of records, with declared totals beside it.
+LIST_KEYS = ("danhSach", "DanhSach", "data", "records", "danhSachHoSo")
+TOTALS_KEY = "TongHop"
+
+
+class FormatError(ValueError):
+    """The input as a whole cannot be read (not JSON, not a list, bad header, ...)."""
+
+
+@dataclass
+class Source:
+    """Records read from one input, with the totals it declares about itself (if any)."""
+
+    records: Iterable[tuple[int, Any]]
+    declared: dict[str, Any] | None = None
+    total: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def nfc(value: Any) -> Any:
+    """Return ``value`` with every string in it NFC-normalised (dicts and lists recursively)."""
+    if isinstance(value, str):
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    return value
+
+
+def guess_format(name: str) -> str:
+    """Return the format named by a file's extension, or raise FormatError."""
+    suffix = Path(name).suffix.lower().lstrip(".")
+    suffix = {"ndjson": "jsonl", "xlsm": "xlsx"}.get(suffix, suffix)
+    if suffix not in FORMATS:
+        raise FormatError(f"Không nhận ra định dạng tệp '{name}' (chỉ nhận json, jsonl, csv, xlsx).")
+    return suffix
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 with or without a byte-order mark."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"Tệp không phải UTF-8 (byte {exc.start}).") from exc
+
+
+def open_source(path: str | Path, fmt: str | None = None) -> Source:
+    """Open a file as a Source in the given (or guessed) format."""
+    fmt = fmt or guess_format(str(path))
+    if fmt == "xlsx":
+        return read_xlsx(Path(path))
+    return read_bytes(Path(path).read_bytes(), fmt)
+
+
+def read_bytes(data: bytes, fmt: str) -> Source:
+    """Read in-memory content of any text format (json, jsonl, csv) or xlsx."""
+    if fmt == "xlsx":
+        return read_xlsx(io.BytesIO(data))
+    text = decode(data)
+    if fmt == "json":
+        return read_json(text)
+    if fmt == "jsonl":
+        return Source(read_jsonl(text))
+    if fmt == "csv":
+        return Source(read_csv(text))
+    raise FormatError(f"Định dạng không được hỗ trợ: {fmt}.")
+
+
+def read_json(text: str) -> Source:
+    """A JSON document: one record, a list of records, or an object wrapping a list and totals."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}.") from exc
+    return source_from_document(doc)
+
+
+def source_from_document(doc: Any) -> Source:
+    """Turn a decoded JSON document into a Source (shared by files and the API)."""
+    declared = None
+    if isinstance(doc, dict):
+        key = next((k for k in LIST_KEYS if isinstance(doc.get(k), list)), None)
+        if key is not None:
+            declared = doc.get(TOTALS_KEY) if isinstance(doc.get(TOTALS_KEY), dict) else None
+            doc = doc[key]
+        else:
+            doc = [doc]
+    if not isinstance(doc, list):
+        raise FormatError("Dữ liệu phải là một bản ghi (đối tượng JSON) hoặc một danh sách bản ghi.")
+    return Source(((i, nfc(rec)) for i, rec in enumerate(doc, 1)), declared=declared, total=len(doc))
+
+
+def read_jsonl(text: str) -> Iterator[tuple[int, Any]]:
+    """One JSON record per non-blank line; a bad line yields an ``_error`` record for quarantine."""
+    row = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        row += 1
+        try:
+            yield row, nfc(json.loads(line))
+        except json.JSONDecodeError as exc:
+            yield row, {"_error": f"Dòng JSON không hợp lệ: {exc.msg}.", "_line": line[:300]}
+
+
+def read_csv(text: str) -> Iterator[tuple[int, Any]]:
+    """A header row with the portal's field names, then one record per row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header:
+        raise FormatError("Tệp CSV trống hoặc thiếu dòng tiêu đề.")
+    names = [h.strip() for h in header]
+    for row, values in enumerate(reader, 1):
+        if not any(v.strip() for v in values):
+            continue
+        yield row, flat_record(names, values)
+
+
+def read_xlsx(stream: Any) -> Source:
+    """The first sheet of a workbook: a header row, then one record per row."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise FormatError(f"Không đọc được tệp Excel: {exc}.") from exc
+    return Source(_xlsx_rows(book))
+
+
+def _xlsx_rows(book: Any) -> Iterator[tuple[int, Any]]:
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        raise FormatError("Trang tính trống hoặc thiếu dòng tiêu đề.")
+    names = [str(h).strip() if h is not None else "" for h in header]
+    for row, values in enumerate(rows, 1):
+        cells = [_cell_text(v) for v in values]
+        if any(cells):
+            yield row, flat_record(names, cells)
+    book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y%m%d%H%M%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def flat_record(names: list[str], values: list[str]) -> dict[str, Any]:
+    """Build a record from a flat row; list columns hold JSON, a bad one becomes an ``_error``."""
+    record: dict[str, Any] = {}
+    for name, value in zip(names, values, strict=False):
+        if not name:
+            continue
+        value = nfc(value.strip())
+        if name in LIST_COLUMNS:
+            record[name] = _json_list(name, value, record)
+        else:
+            record[name] = value
+    return record
+
+
+def _json_list(name: str, value: str, record: dict[str, Any]) -> list[Any]:
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        record["_error"] = f"Cột {name} phải chứa một danh sách JSON."
+        record["_error_field"] = name
+        return []
+    return parsed if isinstance(parsed, list) else [parsed]
+
+
+def parse_dt(value: Any) -> datetime | None:
+    """Parse a portal date to a naive Vietnam-local datetime; None when empty.
+
+    Accepts ``yyyyMMddHHmmss`` (also ``yyyyMMdd``), ISO 8601 (an offset converts to Vietnam
+    time) and ``dd/MM/yyyy HH:mm[:ss]`` (also date only). Raises ValueError otherwise.
+    """
+    if value is None:
+        return None
+    s = str(value).strip()
+    if not s:
+        return None
+    if s.isdigit() and len(s) in (8, 12, 14):
+        parts = [int(s[0:4]), int(s[4:6]), int(s[6:8]), int(s[8:10] or 0), int(s[10:12] or 0)]
+        return datetime(*parts, int(s[12:14] or 0))
+    if len(s) >= 10 and s[2] == "/" and s[5] == "/":
+        return _parse_dmy(s)
+    return _parse_iso(s)
+
+
+def _parse_dmy(s: str) -> datetime:
+    date_part, _, time_part = s.partition(" ")
+    day, month, year = (int(x) for x in date_part.split("/"))
+    clock = [int(x) for x in time_part.strip().split(":")] if time_part.strip() else []
+    if len(clock) not in (0, 2, 3):
+        raise ValueError(s)
+    return datetime(year, month, day, *clock)
+
+
+def _parse_iso(s: str) -> datetime:
+    dt = datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(VN_TZ).replace(tzinfo=None)
+    return dt.replace(microsecond=0)
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """Attach the Vietnam offset to a naive local datetime (for the database)."""
+    return dt.replace(tzinfo=VN_TZ) if dt is not None else None
+
+
+def local(dt: datetime | None) -> datetime | None:
+    """Return an aware datetime as naive Vietnam-local time."""
+    if dt is None:
+        return None
+    return dt.astimezone(VN_TZ).replace(tzinfo=None) if dt.tzinfo else dt

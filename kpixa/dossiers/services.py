@@ -1,0 +1,365 @@
+"""State changes of the dossiers app: import batches (files, uploads, API), the job queue,
+re-submitting quarantined records, the procedure catalogue and rollup rebuilds.
+
+Each function owns its transaction and writes one audit entry (per batch, never per record).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kpixa.accounts import audit
+from kpixa.dossiers import ingest, rollups
+from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection
+from kpixa.dossiers.parsing import FormatError, Source, guess_format, open_source, source_from_document
+
+Progress = Callable[[ImportBatch], None]
+DEFAULT_SYSTEM = "file"
+
+
+class BatchFailed(Exception):  # noqa: N818
+    """The batch as a whole could not be read; nothing was written."""
+
+
+def new_batch(kind: str, source_system: str, **fields: Any) -> ImportBatch:
+    """Create (and commit) the job row of a batch."""
+    return ImportBatch.objects.create(kind=kind, source_system=source_system, **fields)
+
+
+def _context(batch: ImportBatch, allowed: set[int] | None, with_results: bool) -> ingest.Context:
+    from kpixa.units.queries import alias_map
+
+    return ingest.Context(
+        batch=batch,
+        units=alias_map(batch.source_system),
+        allowed=allowed,
+        procedures=ingest.load_procedures(),
+        now=ingest.now_local(),
+        results=[] if with_results else None,
+    )
+
+
+def allowed_communes(batch: ImportBatch) -> set[int] | None:
+    """Communes a batch may write: its commune, else its province's communes, else any."""
+    from kpixa.units.models import Commune
+
+    if batch.commune_id is not None:
+        return {batch.commune_id}
+    if batch.province_id is not None:
+        return set(Commune.objects.filter(province_id=batch.province_id).values_list("id", flat=True))
+    return None
+
+
+def run_batch(
+    batch: ImportBatch,
+    source: Source,
+    *,
+    actor: Any = None,
+    progress: Progress | None = None,
+    with_results: bool = False,
+    actor_label: str = "",
+) -> ingest.Context:
+    """Import every record of ``source`` into ``batch`` in ONE transaction; return the context.
+
+    On any error nothing of the batch is kept and the batch is marked failed (then re-raised).
+    """
+    _mark_running(batch, source.total)
+    try:
+        with transaction.atomic():
+            ctx = _context(batch, allowed_communes(batch), with_results)
+            for chunk in ingest.chunked(source.records):
+                ingest.ingest_chunk(ctx, chunk)
+                _copy_counts(batch, ctx)
+                if progress is not None:
+                    progress(batch)
+            _check_declared(ctx, source.declared)
+            _finish(batch, ctx, actor, actor_label)
+    except Exception as exc:
+        _mark_failed(batch, exc)
+        raise
+    return ctx
+
+
+def _mark_running(batch: ImportBatch, total: int | None) -> None:
+    batch.status, batch.started_at, batch.total, batch.error = JobStatus.RUNNING, timezone.now(), total, ""
+    batch.save(update_fields=["status", "started_at", "total", "error"])
+
+
+def _mark_failed(batch: ImportBatch, exc: BaseException) -> None:
+    batch.refresh_from_db()
+    batch.status, batch.finished_at = JobStatus.FAILED, timezone.now()
+    batch.error = str(exc)[:2000] or exc.__class__.__name__
+    batch.save(update_fields=["status", "finished_at", "error"])
+
+
+def _copy_counts(batch: ImportBatch, ctx: ingest.Context) -> None:
+    for name in ("read", "created", "updated", "unchanged", "ignored", "rejected", "flagged"):
+        setattr(batch, name, ctx.counts[name])
+
+
+def _finish(batch: ImportBatch, ctx: ingest.Context, actor: Any, actor_label: str) -> None:
+    _copy_counts(batch, ctx)
+    batch.status, batch.finished_at = JobStatus.DONE, timezone.now()
+    batch.save()
+    province = batch.province.code if batch.province_id else ""  # type: ignore[union-attr]
+    audit.record(
+        f"dossiers.import_{batch.kind}",
+        actor=actor,
+        actor_label=actor_label or ("" if actor is not None else f"import:{batch.source_system}"),
+        object_type="dossiers.ImportBatch",
+        object_id=batch.pk,
+        province_code=province,
+        after={"file": batch.file_name, "channel": batch.channel, **batch.counts()},
+    )
+
+
+# Declared totals (docs/dossier-format.md, "Declared totals"): the checks that must add up.
+TOTAL_CHECKS = (
+    ("TongSo", ("DaXuLy", "DangXuLy")),
+    ("DaXuLy", ("DungHan", "TreHan")),
+    ("DangXuLy", ("TrongHan", "QuaHan")),
+)
+
+
+def _check_declared(ctx: ingest.Context, declared: dict[str, Any] | None) -> None:
+    """Flag a batch whose declared totals do not add up or do not match the records sent."""
+    if not declared:
+        return
+    from kpixa.dossiers.models import Flag
+
+    messages = list(_total_mismatches(declared, ctx.counts["read"]))
+    Flag.objects.bulk_create(
+        [Flag(batch=ctx.batch, code="tong_so_khong_khop", message_vi=m[:500]) for m in messages]
+    )
+    ctx.counts["flagged"] += len(messages)
+
+
+def _total_mismatches(declared: dict[str, Any], read: int) -> Iterable[str]:
+    numbers = {k: int(v) for k, v in declared.items() if str(v).strip().lstrip("-").isdigit()}
+    if "TongSo" in numbers and numbers["TongSo"] != read:
+        yield f"Tổng số khai báo {numbers['TongSo']} khác số bản ghi nhận được {read}."
+    for whole, parts in TOTAL_CHECKS:
+        if whole in numbers and all(p in numbers for p in parts):
+            total = sum(numbers[p] for p in parts)
+            if total != numbers[whole]:
+                detail = " + ".join(f"{p} {numbers[p]}" for p in parts)
+                yield f"Số liệu khai báo không khớp: {detail} = {total} ≠ {whole} {numbers[whole]}."
+
+
+# --- files (command line) -----------------------------------------------------------------
+
+
+def import_file(
+    path: str | Path,
+    *,
+    kind: str = "dossier",
+    fmt: str | None = None,
+    source_system: str = DEFAULT_SYSTEM,
+    actor: Any = None,
+    progress: Progress | None = None,
+) -> ImportBatch:
+    """Import one file as one batch (format from the extension unless ``fmt``); return the batch."""
+    path = Path(path)
+    batch = new_batch(kind, source_system, channel="file", file_name=path.name, file_path=str(path),
+                      file_format=fmt or guess_format(path.name))
+    run_batch(batch, open_source(path, batch.file_format), actor=actor, progress=progress)
+    return batch
+
+
+# --- the web upload job queue ---------------------------------------------------------------
+
+
+def upload_dir() -> Path:
+    """Where uploaded files wait for the worker (private, outside any web root)."""
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
+
+
+def enqueue_upload(user: Any, commune: Any, kind: str, name: str, content: bytes, source_system: str) -> ImportBatch:
+    """Store an uploaded file and queue a batch for it (run by ``run_worker``)."""
+    fmt = guess_format(name)
+    with transaction.atomic():
+        batch = new_batch(
+            kind, source_system, channel="web", file_name=Path(name).name[:300], file_format=fmt,
+            province_id=user.province_id or (commune.province_id if commune else None),
+            commune=commune, created_by=user,
+        )
+        target = upload_dir() / f"{batch.pk}.{fmt}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        batch.file_path = str(target)
+        batch.save(update_fields=["file_path"])
+        audit.record("dossiers.upload_queued", actor=user, object_type="dossiers.ImportBatch",
+                     object_id=batch.pk, province_code=_province_code(batch), after={"file": batch.file_name})
+    return batch
+
+
+def _province_code(batch: ImportBatch) -> str:
+    return batch.province.code if batch.province_id else ""  # type: ignore[union-attr]
+
+
+def next_job() -> ImportBatch | None:
+    """Claim the oldest queued batch (marks it running), or None when the queue is empty."""
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.select_for_update(skip_locked=True)
+            .filter(status=JobStatus.QUEUED)
+            .order_by("id")
+            .first()
+        )
+        if batch is not None:
+            batch.status, batch.started_at = JobStatus.RUNNING, timezone.now()
+            batch.save(update_fields=["status", "started_at"])
+    return batch
+
+
+def requeue_interrupted(older_than: timedelta = timedelta(0)) -> int:
+    """Put web jobs left 'running' by a killed worker back in the queue; return how many.
+
+    Their data was never committed (a batch is one transaction), so running them again is safe.
+    """
+    cutoff = timezone.now() - older_than
+    return ImportBatch.objects.filter(
+        status=JobStatus.RUNNING, channel="web", started_at__lte=cutoff
+    ).update(status=JobStatus.QUEUED)
+
+
+def progress_file(batch_id: int) -> Path:
+    """A running job's progress, written outside the import transaction so pages can read it."""
+    return Path(settings.VAR_DIR) / "jobs" / f"{batch_id}.json"
+
+
+def write_progress(batch: ImportBatch) -> None:
+    """Publish a running batch's counts for the job page (the DB row commits only at the end)."""
+    path = progress_file(batch.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"total": batch.total, **batch.counts()}))
+    tmp.replace(path)
+
+
+def run_job(batch: ImportBatch) -> ImportBatch:
+    """Run one claimed web batch; a failure is recorded on the batch, not raised."""
+    try:
+        source = open_source(batch.file_path, batch.file_format)
+        run_batch(batch, source, actor=batch.created_by, progress=write_progress)
+    except Exception as exc:  # the job page shows the error; the worker goes on
+        if batch.status != JobStatus.FAILED:
+            _mark_failed(batch, exc)
+    finally:
+        progress_file(batch.pk).unlink(missing_ok=True)
+    batch.refresh_from_db()
+    return batch
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def submit_api(token: Any, kind: str, records: list[Any]) -> tuple[ImportBatch, list[ingest.RecordResult]]:
+    """Import one API batch for an integration token (its province only); per-record results."""
+    batch = new_batch(kind, token.system, channel="api", province_id=token.province_id,
+                      file_name=f"api:{token.prefix}")
+    source = source_from_document(records)
+    ctx = run_batch(batch, source, with_results=True, actor_label=f"api:{token.name}")
+    results = sorted(ctx.results or [], key=lambda r: r.index)
+    return batch, results
+
+
+# --- quarantine ---------------------------------------------------------------------------------
+
+
+def resubmit_rejections(rejections: list[Rejection], *, actor: Any = None,
+                        edited: dict[int, Any] | None = None) -> ImportBatch | None:
+    """Re-run quarantined records (optionally with fixed raw JSON) as a new batch of their kind.
+
+    The rejections are marked re-submitted; records that fail again land in the new batch's
+    quarantine. Returns the new batch, or None when there was nothing to re-submit.
+    """
+    if not rejections:
+        return None
+    first = rejections[0].batch
+    batch = new_batch(first.kind, first.source_system, channel="resubmit", province_id=first.province_id,
+                      commune_id=first.commune_id, created_by=actor if getattr(actor, "pk", None) else None,
+                      file_name=f"resubmit:{first.pk}")
+    records = [(r.row, (edited or {}).get(r.pk, r.raw)) for r in rejections]
+    source = Source(records, total=len(records))
+    with transaction.atomic():
+        run_batch(batch, source, actor=actor)
+        Rejection.objects.filter(pk__in=[r.pk for r in rejections]).update(
+            resubmitted=True, resubmitted_at=timezone.now()
+        )
+    return batch
+
+
+# --- procedures -------------------------------------------------------------------------------
+
+PROCEDURE_COLUMNS = ("code", "name", "level", "limit_value", "limit_unit", "cutoff_hour",
+                     "fee_bearing", "paper_result", "e2e_eligible", "field_code", "field_name")
+
+
+def import_procedures(path: str | Path, *, actor: Any = None) -> dict[str, int]:
+    """Load the catalogue from CSV/XLSX (columns in PROCEDURE_COLUMNS); upsert by code as verified."""
+    rows = list(_procedure_rows(Path(path)))
+    with transaction.atomic():
+        existing = set(Procedure.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True))
+        Procedure.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["code"],
+            update_fields=[c for c in PROCEDURE_COLUMNS if c != "code"] + ["verified"],
+        )
+        counts = {"read": len(rows), "created": len(rows) - len(existing), "updated": len(existing)}
+        audit.record("dossiers.import_procedures", actor=actor, object_type="dossiers.Procedure",
+                     object_id=Path(path).name, after=counts)
+    return counts
+
+
+def _procedure_rows(path: Path) -> Iterable[Procedure]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        records = (rec for _row, rec in open_source(path, "xlsx").records)
+    else:
+        text = path.read_bytes().decode("utf-8-sig")
+        records = csv.DictReader(io.StringIO(text, newline=""))
+    for row, rec in enumerate(records, 1):
+        yield _procedure(row, {k.strip(): (v or "").strip() for k, v in rec.items() if k})
+
+
+def _procedure(row: int, rec: dict[str, str]) -> Procedure:
+    if not rec.get("code") or not rec.get("name"):
+        raise FormatError(f"Dòng {row}: thiếu mã hoặc tên thủ tục.")
+    unit = rec.get("limit_unit") or "ngay_lam_viec"
+    if unit not in ("gio", "ngay", "ngay_lam_viec", "thang"):
+        raise FormatError(f"Dòng {row}: đơn vị thời hạn không hợp lệ '{unit}'.")
+    try:
+        limit = float(rec["limit_value"]) if rec.get("limit_value") else None
+        cutoff = int(rec["cutoff_hour"]) if rec.get("cutoff_hour") else None
+    except ValueError as exc:
+        raise FormatError(f"Dòng {row}: thời hạn hoặc giờ chốt không phải là số.") from exc
+    return Procedure(
+        code=rec["code"], name=rec["name"], level=rec.get("level", ""), limit_value=limit, limit_unit=unit,
+        cutoff_hour=cutoff, fee_bearing=rec.get("fee_bearing") == "1", paper_result=rec.get("paper_result") == "1",
+        e2e_eligible=rec.get("e2e_eligible") == "1", field_code=rec.get("field_code", ""),
+        field_name=rec.get("field_name", ""), verified=True,
+    )
+
+
+# --- rollups ----------------------------------------------------------------------------------
+
+
+def rebuild_rollups(province_code: str | None = None, *, actor: Any = None) -> int:
+    """Recompute all rollups (or one province's) from the raw rows; return the rows written."""
+    from kpixa.units.models import Province
+
+    province = Province.objects.get(code=province_code) if province_code else None
+    with transaction.atomic():
+        written = rollups.rebuild(province.pk if province else None)
+        audit.record("dossiers.rebuild_rollups", actor=actor, object_type="dossiers.Rollup",
+                     province_code=province_code or "", after={"rows": written})
+    return written
