@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import subprocess
 import sys
@@ -28,7 +29,9 @@ def require(*requirements: str) -> None:
         raise NotAvailable(", ".join(absent))
 
 
-def generate(ctx: Context, fmt: str, date_from: date, date_to: date, output: Path, scale: float) -> float:
+def generate(
+    ctx: Context, fmt: str, date_from: date, date_to: date, output: Path, scale: float, seed: str = SEED
+) -> float:
     """Write dossiers for the profile's provinces with ``generate_dossiers``; return the seconds it took."""
     from django.core.management import call_command
 
@@ -36,7 +39,7 @@ def generate(ctx: Context, fmt: str, date_from: date, date_to: date, output: Pat
     args = ["--from", date_from.isoformat(), "--to", date_to.isoformat(), "--scale", str(scale)]
     for province in ctx.profile.provinces:
         args += ["--province", province]
-    args += ["--seed", SEED, "--output", str(output), "--format", fmt]
+    args += ["--seed", seed, "--output", str(output), "--format", fmt]
     started = time.perf_counter()
     call_command("generate_dossiers", *args, stdout=io.StringIO())
     return time.perf_counter() - started
@@ -68,11 +71,13 @@ def period_csv(ctx: Context) -> Path:
     return Path(ctx.artifacts["csv_path"])
 
 
-def extra_jsonl(ctx: Context, name: str, date_from: date, date_to: date, scale: float) -> Path:
+def extra_jsonl(
+    ctx: Context, name: str, date_from: date, date_to: date, scale: float, seed: str = SEED
+) -> Path:
     """Return a JSON Lines file of dossiers received from ``date_from`` to ``date_to`` (made once)."""
     path = ctx.workdir / f"{name}.jsonl"
     if not path.exists():
-        generate(ctx, "jsonl", date_from, date_to, path, scale)
+        generate(ctx, "jsonl", date_from, date_to, path, scale, seed)
     return path
 
 
@@ -88,6 +93,14 @@ def jsonl_batches(path: Path, size: int) -> Iterator[list[object]]:
                 batch = []
     if batch:
         yield batch
+
+
+def days_for(ctx: Context, records: int) -> int:
+    """Return how many days of the profile's data hold about 1.3 × ``records`` dossiers."""
+    profile = ctx.profile
+    days = (profile.date_to - profile.date_from).days + 1
+    per_day = max(1.0, int(ctx.artifacts.get("csv_records", profile.expected_dossiers)) / days)
+    return math.ceil(records * 1.3 / per_day)
 
 
 @dataclass

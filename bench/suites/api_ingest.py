@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from datetime import timedelta
@@ -11,7 +10,7 @@ from typing import Any
 
 from bench import server
 from bench.core import Context, Goal, Row, benchmark
-from bench.data import GENERATOR, extra_jsonl, jsonl_batches, require
+from bench.data import GENERATOR, days_for, extra_jsonl, jsonl_batches, require
 from bench.loadclient import Client
 
 BATCH = 1_000
@@ -54,9 +53,7 @@ def api_key(ctx: Context) -> str:
 def records_file(ctx: Context, batches: int) -> Path:
     """Return JSON Lines dossiers received after the period, enough for ``batches`` batches."""
     profile = ctx.profile
-    days = (profile.date_to - profile.date_from).days + 1
-    per_day = max(1.0, int(ctx.artifacts.get("csv_records", profile.expected_dossiers)) / days)
-    span = math.ceil(batches * BATCH * 1.3 / per_day)
+    span = days_for(ctx, batches * BATCH)
     first = profile.date_to + timedelta(days=1)
     return extra_jsonl(ctx, "api-records", first, first + timedelta(days=span - 1), profile.scale)
 

@@ -6,7 +6,6 @@ middleware, a worker's turn) so the figure can be read against what the machine 
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from bench.loadclient import Client, LatencySummary, hammer
 from bench.server import HEALTH_PATH
 from bench.suites.api_ingest import app_server
 from bench.suites.file_import import ensure_imported
+from bench.suites.scoring import ensure_scored
 
 DEMO_USER = "province_admin"
 PAGE_SECONDS = 60.0  # no page is hammered longer than this
@@ -72,20 +72,6 @@ def logged_in_clients(ctx: Context, count: int) -> list[Client]:
     for client in clients:
         client.login(DEMO_USER, DEMO_PASSWORD)
     return clients
-
-
-def ensure_scored(ctx: Context) -> None:
-    """Compute the period's scores (untimed) when the scoring command exists and has not run yet."""
-    from django.core.management import call_command, get_commands
-
-    if "compute_scores" in get_commands() and not ctx.artifacts.get("scored"):
-        from bench.suites.scoring import FRAMEWORK, prepare_framework
-
-        prepare_framework()
-        call_command(
-            "compute_scores", "--framework", FRAMEWORK, "--period", ctx.profile.period, stdout=io.StringIO()
-        )
-        ctx.artifacts["scored"] = 1
 
 
 def measure(ctx: Context, clients: list[Client], path: str) -> LatencySummary:

@@ -9,6 +9,7 @@ straight from the raw dossier rows of the period, with no rollups.
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -16,8 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.core import Context, Goal, NotAvailable, Row, benchmark, timed
+from bench.data import GENERATOR, days_for, extra_jsonl, jsonl_batches
 from bench.suites.file_import import ensure_imported
 
+BATCH_SIZE = 1_000
 RECOMPUTE_GOAL = Goal("≤ 1.5× raw GROUP BY", "<=", 1.5, on="ratio")
 FRAMEWORK = "dvc766"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -207,18 +210,29 @@ def prepare_framework() -> None:
             return
 
 
-def compute_scores(ctx: Context) -> float:
-    """Return the seconds of one ``compute_scores --framework dvc766 --period P`` (after a warm-up run)."""
+def run_compute(ctx: Context) -> None:
+    """Run ``compute_scores --framework dvc766 --period P`` for every commune."""
     from django.core.management import call_command
 
-    def run() -> None:
-        call_command(
-            "compute_scores", "--framework", FRAMEWORK, "--period", ctx.profile.period, stdout=io.StringIO()
-        )
-
-    run()
-    seconds, _ = timed(run)
+    args = ["--framework", FRAMEWORK, "--period", ctx.profile.period]
+    call_command("compute_scores", *args, stdout=io.StringIO())
     ctx.artifacts["scored"] = 1
+
+
+def ensure_scored(ctx: Context) -> None:
+    """Compute the period's scores (untimed) when the scoring command exists and has not run yet."""
+    from django.core.management import get_commands
+
+    if "compute_scores" in get_commands() and not ctx.artifacts.get("scored"):
+        prepare_framework()
+        run_compute(ctx)
+
+
+def compute_scores(ctx: Context) -> float:
+    """Return the seconds of one ``compute_scores --framework dvc766 --period P`` (after a warm-up run)."""
+    run_compute(ctx)
+    seconds, _ = timed(lambda: run_compute(ctx))
+    ctx.artifacts["full_recompute_s"] = round(seconds, 3)
     return seconds
 
 
@@ -256,4 +270,73 @@ def full_recompute(ctx: Context) -> list[Row]:
     return [
         Row("scores_full_recompute", seconds, "s", pg_seconds, "PG GROUP BY", RECOMPUTE_GOAL, note),
         *reference_rows(ctx, pg_seconds, pg_totals),
+    ]
+
+
+INCREMENTAL_GOAL = Goal("< 1 s", "<=", 1.0)
+REFRESH = "kpixa.scoring.services:refresh_after_batch"
+IMPORT_FILE = "kpixa.dossiers.services:import_file"
+
+
+def new_dossiers(ctx: Context, count: int) -> Path:
+    """Write ``count`` new dossiers received in the last days of the period to a JSON Lines file.
+
+    They come from the generator with another seed; their MaHoSo get a suffix so that they are
+    new dossiers, not new versions of the ones imported before.
+    """
+    span = days_for(ctx, count)
+    first = max(ctx.profile.date_from, ctx.profile.date_to - timedelta(days=span - 1))
+    source = extra_jsonl(ctx, "incremental-source", first, ctx.profile.date_to, ctx.profile.scale, seed="767")
+    batch = next(jsonl_batches(source, count))
+    if len(batch) < count:
+        raise RuntimeError(f"the generator gave {len(batch)} records, fewer than {count}")
+    path = ctx.workdir / "incremental-batch.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for record in batch:
+            handle.write(json.dumps(renamed(record), ensure_ascii=False) + "\n")
+    return path
+
+
+def renamed(record: Any) -> Any:
+    """Return the record with ``-INC`` appended to its MaHoSo (bare or wrapped in ``hoSo``)."""
+    body = record["hoSo"] if isinstance(record, dict) and "hoSo" in record else record
+    body["MaHoSo"] = f"{body['MaHoSo']}-INC"
+    return record
+
+
+def touched(batch: Any) -> tuple[set[int], set[Any]]:
+    """Return the communes and the days (received, ended, overdue) the batch's dossiers touch."""
+    from django.apps import apps
+
+    rows = apps.get_model("dossiers", "Dossier").objects.filter(batch=batch)
+    values = rows.values_list("commune_id", "received_day", "end_day", "overdue_day")
+    communes = {row[0] for row in values}
+    days = {day for row in values for day in row[1:] if day is not None}
+    return communes, days
+
+
+@benchmark(
+    "scores_incremental_refresh",
+    order=40,
+    unit="s",
+    goal=INCREMENTAL_GOAL,
+    requires=(GENERATOR, "command:compute_scores", IMPORT_FILE, REFRESH),
+)
+def incremental_refresh(ctx: Context) -> list[Row]:
+    """Ingest 1,000 new dossiers of the period, then time the refresh of the scores they touch."""
+    from kpixa.dossiers.services import import_file
+    from kpixa.scoring.services import refresh_after_batch
+
+    ensure_imported(ctx)
+    ensure_scored(ctx)
+    ingest_s, batch = timed(lambda: import_file(new_dossiers(ctx, BATCH_SIZE)))
+    communes, days = touched(batch)
+    seconds, runs = timed(lambda: refresh_after_batch(communes, days))
+    note = (
+        f"batch of {batch.created:,} new dossiers ({ingest_s:.2f} s to ingest) touching {len(communes)} "
+        f"communes and {len(days)} days; {len(runs)} score runs refreshed"
+    )
+    reference = ctx.artifacts.get("full_recompute_s")
+    return [
+        Row("scores_incremental_refresh", seconds, "s", reference, "full recompute", INCREMENTAL_GOAL, note)
     ]
