@@ -22,15 +22,16 @@ from kpixa.units.models import Commune, Province
 TOKEN_SCHEME = "kpx"  # noqa: S105 - the public key prefix, not a secret
 
 # What a province admin needs in the Django admin for accounts itself; other apps add theirs in
-# ``<app>/admin.py`` as ``PROVINCE_ADMIN_PERMISSIONS = ["app_label.codename", ...]``.
+# ``<app>/admin.py`` as ``PROVINCE_ADMIN_PERMISSIONS = [("app_label", "codename"), ...]`` (or
+# "app_label.codename" strings).
 PROVINCE_ADMIN_PERMISSIONS = [
-    "accounts.view_user",
-    "accounts.add_user",
-    "accounts.change_user",
-    "accounts.view_apitoken",
-    "accounts.add_apitoken",
-    "accounts.change_apitoken",
-    "accounts.view_auditentry",
+    ("accounts", "view_user"),
+    ("accounts", "add_user"),
+    ("accounts", "change_user"),
+    ("accounts", "view_apitoken"),
+    ("accounts", "add_apitoken"),
+    ("accounts", "change_apitoken"),
+    ("accounts", "view_auditentry"),
 ]
 
 USER_AUDIT_FIELDS = (
@@ -152,16 +153,21 @@ def set_role(
 
 def province_admin_permission_names() -> list[str]:
     """Return every "app_label.codename" a province admin needs, from each app's admin module."""
-    names = list(PROVINCE_ADMIN_PERMISSIONS)
+    names = [_permission_name(item) for item in PROVINCE_ADMIN_PERMISSIONS]
     for config in apps.get_app_configs():
-        if not config.name.startswith("kpixa."):
+        if not config.name.startswith("kpixa.") or config.label == "accounts":
             continue
         try:
             module = importlib.import_module(f"{config.name}.admin")
         except ImportError:
             continue
-        names.extend(getattr(module, "PROVINCE_ADMIN_PERMISSIONS", []))
+        names.extend(_permission_name(item) for item in getattr(module, "PROVINCE_ADMIN_PERMISSIONS", []))
     return sorted(set(names))
+
+
+def _permission_name(item: str | tuple[str, str]) -> str:
+    """Accept ``"app_label.codename"`` or ``("app_label", "codename")``; return the dotted form."""
+    return item if isinstance(item, str) else ".".join(item)
 
 
 def _permissions(names: list[str]) -> list[Permission]:
