@@ -5,3 +5,12 @@ class FrameworksConfig(AppConfig):
     name = "kpixa.frameworks"
     label = "frameworks"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The pure engine writes its messages in Vietnamese inside its own _(); under Django they
+        # go through gettext so the English catalogue applies when a user picks English.
+        from django.utils.translation import gettext
+
+        from kpixa.scoring.engine import i18n
+
+        i18n.set_translator(gettext)

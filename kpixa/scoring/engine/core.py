@@ -6,8 +6,9 @@ N/A policies (an indicator not applicable to the unit, or without data):
   in proportion to their maximum points (if none has data, it is excluded instead);
 - ``exclude``: it leaves the framework and every counted indicator is scaled up so the total
   stays on the framework's scale (e.g. 100).
-Points are rounded half up to 2 decimals per indicator after that scaling, and the total is the
-sum of the rounded points, so the numbers shown always add up.
+Each indicator keeps its points on the file's scale (as the portal shows them) and gets a
+``contribution`` to the total after that scaling; both are rounded half up to 2 decimals and the
+total is the sum of the rounded contributions, so the numbers shown always add up.
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ class UnitInfo:
 class IndicatorResult:
     """One indicator's outcome for one unit. ``rate`` is the exact percentage; ``points`` 2 dp.
 
-    ``max_points`` is the effective maximum after N/A redistribution; ``base_max_points`` the
-    file's. ``portal_points`` is what the national portal would show (0 where we say no data).
+    ``points`` / ``max_points`` are on the file's scale (the portal's 13.45 of 20);
+    ``contribution`` / ``contribution_max`` are what the indicator adds to the total after N/A
+    redistribution or exclusion (equal to points / max_points when nothing is N/A).
+    ``portal_points`` is what the national portal would show (0 where we say no data).
     """
 
     code: str
@@ -59,7 +62,8 @@ class IndicatorResult:
     rate_display: Decimal | None
     points: Decimal
     max_points: Decimal
-    base_max_points: Decimal
+    contribution: Decimal
+    contribution_max: Decimal
     target: Decimal | None
     status: str
     portal_points: Decimal
@@ -68,7 +72,7 @@ class IndicatorResult:
 
 @dataclass(frozen=True)
 class GroupResult:
-    """A group's points (sum of its indicators' rounded points) and effective maximum."""
+    """A group's points and maximum: the sums of its indicators' contributions."""
 
     code: str
     name: str
@@ -125,6 +129,7 @@ def _indicator_dict(result: IndicatorResult) -> dict[str, Any]:
         "rate": _json_number(result.rate_display),
         "points": _json_number(result.points),
         "max_points": _json_number(result.max_points),
+        "contribution": _json_number(result.contribution),
         "status": result.status,
         "explanation": result.explanation,
     }
@@ -201,7 +206,7 @@ def _factors(framework: Framework, drafts: Sequence[_Draft]) -> dict[str, Decima
 def _finish(draft: _Draft, factor: Decimal) -> IndicatorResult:
     ind = draft.indicator
     raw_points = draft.raw.points if draft.raw else (ind.max_points if draft.counted else ZERO)
-    points = round2(raw_points * factor)
+    contribution = round2(raw_points * factor)
     portal = round2(draft.raw.points) if draft.raw else (ind.max_points if draft.counted else ZERO)
     return IndicatorResult(
         code=ind.code,
@@ -211,13 +216,14 @@ def _finish(draft: _Draft, factor: Decimal) -> IndicatorResult:
         denominator=draft.raw.denominator if draft.raw else None,
         rate=draft.raw.rate if draft.raw else None,
         rate_display=round2(draft.raw.rate) if draft.raw else None,
-        points=points,
-        max_points=round2(ind.max_points * factor),
-        base_max_points=ind.max_points,
+        points=round2(raw_points),
+        max_points=ind.max_points,
+        contribution=contribution,
+        contribution_max=round2(ind.max_points * factor),
         target=draft.target,
         status=draft.status,
         portal_points=portal,
-        explanation=_explain(draft, raw_points, factor, points),
+        explanation=_explain(draft, raw_points, factor, contribution),
     )
 
 
@@ -227,9 +233,9 @@ def _explain(draft: _Draft, raw_points: Decimal, factor: Decimal, points: Decima
     else:
         text = _na_text(draft)
     if factor not in (ZERO, Decimal(1)):
-        text += _("; quy đổi do chỉ số không áp dụng/không có dữ liệu × {factor} = {points} điểm").format(
-            factor=fmt_number(round(factor, 4)), points=fmt2(points)
-        )
+        text += _(
+            "; tính vào tổng sau quy đổi (có chỉ số không áp dụng/không có dữ liệu) × {factor} = {points}"
+        ).format(factor=fmt_number(round(factor, 4)), points=fmt2(points))
     return text
 
 
@@ -251,8 +257,10 @@ def _groups(framework: Framework, results: Sequence[IndicatorResult]) -> tuple[G
     out = []
     for group in framework.groups:
         mine = [r for r in results if r.group == group.code]
-        points = sum((r.points for r in mine), ZERO)
-        out.append(GroupResult(group.code, group.name.vi, points, sum((r.max_points for r in mine), ZERO)))
+        points = sum((r.contribution for r in mine), ZERO)
+        out.append(
+            GroupResult(group.code, group.name.vi, points, sum((r.contribution_max for r in mine), ZERO))
+        )
     return tuple(out)
 
 
@@ -272,7 +280,7 @@ def score_unit(
     factors = _factors(framework, drafts)
     results = tuple(_finish(d, factors[d.indicator.code]) for d in drafts)
     has_total = any(d.counted for d in drafts)
-    total = sum((r.points for r in results), ZERO) if has_total else None
+    total = sum((r.contribution for r in results), ZERO) if has_total else None
     return UnitScore(
         framework_code=framework.code,
         framework_version=framework.version,

@@ -129,7 +129,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
         if key in mapping:
             mapping.duplicates.append((key_node.start_mark.line + 1, key))
         mapping[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
-        mapping.lines[key] = value_node.start_mark.line + 1
+        mapping.lines[key] = key_node.start_mark.line + 1
         if isinstance(value_node, yaml.ScalarNode):
             mapping.raw[key] = value_node.value
     return mapping

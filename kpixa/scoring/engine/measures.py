@@ -41,7 +41,7 @@ MEASURES: dict[str, str] = {
     # Digitisation (RULES.md §5).
     "dossiers.certification": "certification (chứng thực) dossiers",
     "dossiers.certification_electronic": "certification dossiers issued as electronic certified copies",
-    "dossiers.result_in_citizen_store": "finished dossiers whose result reached the citizen's DVCQG data store",
+    "dossiers.result_in_citizen_store": "finished dossiers whose result reached the citizen's DVCQG store",
     "dossiers.resident_data_used": "dossiers checked against or filled from the national population database",
     "dossiers.finished_with_e_result": "finished dossiers with an electronic result",
     "dossiers.digitised": "dossiers with at least one submitted document digitised",

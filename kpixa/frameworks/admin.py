@@ -1,0 +1,47 @@
+"""Admin for framework versions: read-only, with the source file shown verbatim."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from kpixa.frameworks.models import FrameworkVersion
+
+
+@admin.register(FrameworkVersion)
+class FrameworkVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Versions are installed by ``load_frameworks`` or the upload page, never edited here."""
+
+    list_display = ("code", "version", "name", "valid_from", "valid_to", "status", "is_example", "loaded_at")
+    list_filter = ("code", "status", "is_example")
+    search_fields = ("code", "name", "version")
+    exclude = ("source_text",)
+    readonly_fields = (
+        "code",
+        "version",
+        "name",
+        "name_en",
+        "valid_from",
+        "valid_to",
+        "status",
+        "is_example",
+        "source_name",
+        "sha256",
+        "loaded_at",
+        "source",
+    )
+
+    @admin.display(description=_("nội dung tệp"))
+    def source(self, obj: FrameworkVersion) -> str:
+        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", obj.source_text)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

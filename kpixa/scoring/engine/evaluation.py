@@ -1,0 +1,294 @@
+"""Pure evaluation rules: Decree 335 leader scores, the head-not-above-unit cap, tenure pro-rata,
+the 20% excellent quota, and proposed consequences (RULES.md §6–§7).
+
+The platform proposes; people decide. Every function returns its reasons in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+
+from kpixa.scoring.engine.classification import FAILED, Classification, band_for, band_rank, classify
+from kpixa.scoring.engine.i18n import _
+from kpixa.scoring.engine.model import DEFAULT_BANDS, ClassBand, EvaluationRules
+from kpixa.scoring.engine.numbers import HUNDRED, ZERO, clamp, fmt2, round2
+
+EXCELLENT, GOOD = "xuat_sac", "tot"
+SECRETARY, CHAIRMAN = "secretary", "chairman"
+WARNING, TRANSFER_OR_RELIEF, DISMISSAL, RELIEF_377 = (
+    "warning",
+    "transfer_or_relief",
+    "dismissal",
+    "relief_reg377",
+)
+BASIC_TARGET_LABELS = {
+    "growth_rate": "tốc độ tăng trưởng",
+    "budget_revenue": "thu ngân sách nhà nước",
+    "public_investment_disbursement": "giải ngân vốn đầu tư công",
+    "income_per_capita": "thu nhập bình quân đầu người",
+    "poverty_reduction": "giảm nghèo",
+}
+
+
+# --- Decree 335 leader score -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaderCriteria:
+    """A leader's inputs: general points (0..30) and criteria a, b, c, đ, e in percent (0..100).
+
+    d is not here: it is the commune's result, passed separately.
+    """
+
+    general: Decimal
+    a: Decimal
+    b: Decimal
+    c: Decimal
+    dd: Decimal
+    e: Decimal
+
+
+@dataclass(frozen=True)
+class LeaderRating:
+    """A leader's score, class (after the cap) and the class before the cap, with an explanation."""
+
+    score: Decimal
+    classification: Classification
+    uncapped: Classification
+    capped: bool
+    explanation: str
+
+
+def leader_score(
+    criteria: LeaderCriteria, commune_total: Decimal, rules: EvaluationRules | None = None
+) -> Decimal:
+    """Return general + (a + b + c + d + đ + e) / 6 × 70 with d = the commune's total (0..100), 2 dp."""
+    rules = rules or EvaluationRules()
+    parts = [criteria.a, criteria.b, criteria.c, commune_total, criteria.dd, criteria.e]
+    mean = sum((clamp(p, ZERO, HUNDRED) for p in parts), ZERO) / 6
+    general = clamp(criteria.general, ZERO, rules.leader_general_max)
+    return round2(general + mean / HUNDRED * rules.leader_results_max)
+
+
+def rate_leader(
+    criteria: LeaderCriteria,
+    commune_total: Decimal,
+    commune_class: str,
+    bands: tuple[ClassBand, ...] = DEFAULT_BANDS,
+    rules: EvaluationRules | None = None,
+) -> LeaderRating:
+    """Score and classify a leader; the class is lowered to the commune's when it would be higher."""
+    rules = rules or EvaluationRules()
+    score = leader_score(criteria, commune_total, rules)
+    uncapped = classify(bands, score)
+    assert uncapped is not None
+    explanation = _("{g} điểm chung + ({a} + {b} + {c} + {d} + {dd} + {e})/6 × 70% = {score} điểm").format(
+        g=fmt2(criteria.general),
+        a=fmt2(criteria.a),
+        b=fmt2(criteria.b),
+        c=fmt2(criteria.c),
+        d=fmt2(commune_total),
+        dd=fmt2(criteria.dd),
+        e=fmt2(criteria.e),
+        score=fmt2(score),
+    )
+    if rules.leader_capped_by_unit and band_rank(bands, uncapped.code) < band_rank(bands, commune_class):
+        band = next(b for b in bands if b.code == commune_class)
+        reason = _("không xếp loại cao hơn đơn vị mình phụ trách ({label})").format(label=band.label.vi)
+        capped = Classification(band.code, band.label.vi, (reason,))
+        return LeaderRating(score, capped, uncapped, True, f"{explanation}; {reason}")
+    return LeaderRating(score, uncapped, uncapped, False, explanation)
+
+
+# --- Tenure ------------------------------------------------------------------------------------
+
+
+def days_served(start: date, end: date | None, period_start: date, period_end: date) -> int:
+    """Return the days of ``period_start..period_end`` inside the tenure ``start..end`` (open end)."""
+    first = max(start, period_start)
+    last = min(end or period_end, period_end)
+    return max(0, (last - first).days + 1)
+
+
+def prorate(segments: Sequence[tuple[int, Decimal]]) -> Decimal | None:
+    """Return the day-weighted mean of (days, value) segments, 2 dp; None when no day was served.
+
+    Used for a leader who held the post for part of the period: each stretch of the period
+    counts the commune result (or the leader's own score) of that stretch by its days.
+    """
+    days = sum(d for d, _ in segments)
+    if days <= 0:
+        return None
+    return round2(sum((Decimal(d) * v for d, v in segments), ZERO) / Decimal(days))
+
+
+# --- Excellent quota ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaCandidate:
+    """A unit (or leader) classified by points, with what the tie-break needs."""
+
+    code: str
+    peer_group: str
+    total: Decimal
+    class_code: str
+    on_time_rate: Decimal | None = None
+    late_count: int = 0
+
+
+@dataclass(frozen=True)
+class QuotaDecision:
+    """The class after the quota and, when it was lowered, why."""
+
+    code: str
+    class_code: str
+    lowered: bool
+    reason: str = ""
+
+
+def quota_order_key(c: QuotaCandidate) -> tuple[Decimal, Decimal, int, str]:
+    """Tie-break: higher total, then higher on-time rate (2.1), then fewer late dossiers, then code."""
+    return (-c.total, -(c.on_time_rate if c.on_time_rate is not None else Decimal(-1)), c.late_count, c.code)
+
+
+def excellent_allowance(candidates: Sequence[QuotaCandidate], percent: Decimal) -> int:
+    """Return how many may stay excellent: floor(percent × those rated good or better)."""
+    base = sum(1 for c in candidates if c.class_code in (EXCELLENT, GOOD))
+    return int((Decimal(base) * percent / HUNDRED).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def apply_excellent_quota(
+    candidates: Iterable[QuotaCandidate], percent: Decimal = Decimal(20)
+) -> list[QuotaDecision]:
+    """Keep at most ``percent`` % of each peer group's good-or-better as excellent; lower the rest to good."""
+    by_group: dict[str, list[QuotaCandidate]] = defaultdict(list)
+    for candidate in candidates:
+        by_group[candidate.peer_group].append(candidate)
+    decisions: list[QuotaDecision] = []
+    for group in sorted(by_group):
+        decisions.extend(_quota_in_group(by_group[group], percent))
+    return decisions
+
+
+def _quota_in_group(members: list[QuotaCandidate], percent: Decimal) -> list[QuotaDecision]:
+    allowed = excellent_allowance(members, percent)
+    excellent = sorted((c for c in members if c.class_code == EXCELLENT), key=quota_order_key)
+    kept = {c.code for c in excellent[:allowed]}
+    out = []
+    for position, c in enumerate(excellent, start=1):
+        if c.code in kept:
+            out.append(QuotaDecision(c.code, EXCELLENT, False))
+        else:
+            reason = _("vượt hạn mức {p}% xuất sắc trong nhóm (xếp thứ {n}, hạn mức {k})").format(
+                p=fmt2(percent), n=position, k=allowed
+            )
+            out.append(QuotaDecision(c.code, GOOD, True, reason))
+    out.extend(QuotaDecision(c.code, c.class_code, False) for c in members if c.class_code != EXCELLENT)
+    return out
+
+
+# --- Consequences -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed consequence: kind, whom it concerns (commune, secretary, chairman) and why."""
+
+    kind: str
+    subject: str
+    reason: str
+
+
+def warning_proposals(period_label: str, class_code: str, rules: EvaluationRules) -> list[Proposal]:
+    """A warning to the commune after a period rated "không hoàn thành"."""
+    if not rules.warning_after_failed_period or class_code != FAILED:
+        return []
+    reason = _("{period}: xã không hoàn thành nhiệm vụ → đề xuất nhắc nhở, cảnh báo").format(
+        period=period_label
+    )
+    return [Proposal(WARNING, "commune", reason)]
+
+
+def joint_departure_proposals(
+    period_label: str, total: Decimal | None, rules: EvaluationRules
+) -> list[Proposal]:
+    """Both accountable leaders proposed for transfer or relief when the commune is below the threshold."""
+    if not rules.joint_departure_enabled or total is None or total >= rules.joint_departure_below_total:
+        return []
+    reason = _(
+        "{period}: xã đạt {total} điểm, dưới ngưỡng {limit} → đề xuất điều chuyển hoặc cho thôi giữ chức "
+        "cả Bí thư và Chủ tịch (cùng lên đường)"
+    ).format(period=period_label, total=fmt2(total), limit=fmt2(rules.joint_departure_below_total))
+    return [Proposal(TRANSFER_OR_RELIEF, SECRETARY, reason), Proposal(TRANSFER_OR_RELIEF, CHAIRMAN, reason)]
+
+
+def dismissal_proposals(
+    subject: str, yearly_classes: Mapping[int, str], rules: EvaluationRules
+) -> list[Proposal]:
+    """Dismissal after N consecutive years (2 by default) "không hoàn thành", ending with the latest."""
+    if not yearly_classes:
+        return []
+    latest = max(yearly_classes)
+    years = list(range(latest - rules.dismissal_after_failed_years + 1, latest + 1))
+    if not all(yearly_classes.get(y) == FAILED for y in years):
+        return []
+    reason = _(
+        "{n} năm liên tiếp ({years}) không hoàn thành nhiệm vụ → đề xuất miễn nhiệm/cho thôi việc"
+    ).format(n=len(years), years=", ".join(str(y) for y in years))
+    return [Proposal(DISMISSAL, subject, reason)]
+
+
+def reg377_proposals(
+    targets_met_percent: Decimal | None, basic_targets_met: Mapping[str, bool], rules: EvaluationRules
+) -> list[Proposal]:
+    """Regulation 377: relief of the head when < 70% of yearly targets are met or a basic target is missed."""
+    reasons = []
+    if targets_met_percent is not None and targets_met_percent < rules.reg377_min_targets_percent:
+        reasons.append(
+            _("hoàn thành {p}% chỉ tiêu năm, dưới {limit}%").format(
+                p=fmt2(targets_met_percent), limit=fmt2(rules.reg377_min_targets_percent)
+            )
+        )
+    missed = [t for t in rules.reg377_basic_targets if basic_targets_met.get(t) is False]
+    if missed:
+        names = ", ".join(BASIC_TARGET_LABELS.get(t, t) for t in missed)
+        reasons.append(_("không đạt chỉ tiêu cơ bản: {names}").format(names=names))
+    if not reasons:
+        return []
+    reason = _("Quy định 377-QĐ/TW: {why} → đề xuất xem xét cho thôi giữ chức người đứng đầu").format(
+        why="; ".join(reasons)
+    )
+    return [Proposal(RELIEF_377, SECRETARY, reason), Proposal(RELIEF_377, CHAIRMAN, reason)]
+
+
+@dataclass(frozen=True)
+class CommuneOutcome:
+    """What the consequence rules look at for one commune."""
+
+    period_label: str
+    total: Decimal | None
+    class_code: str
+    leader_yearly_classes: Mapping[str, Mapping[int, str]]
+    targets_met_percent: Decimal | None = None
+    basic_targets_met: Mapping[str, bool] | None = None
+
+
+def propose_consequences(outcome: CommuneOutcome, rules: EvaluationRules | None = None) -> list[Proposal]:
+    """Return every proposal the rules make for ``outcome``, each with its reason."""
+    rules = rules or EvaluationRules()
+    proposals = warning_proposals(outcome.period_label, outcome.class_code, rules)
+    proposals += joint_departure_proposals(outcome.period_label, outcome.total, rules)
+    for subject in sorted(outcome.leader_yearly_classes):
+        proposals += dismissal_proposals(subject, outcome.leader_yearly_classes[subject], rules)
+    proposals += reg377_proposals(outcome.targets_met_percent, outcome.basic_targets_met or {}, rules)
+    return proposals
+
+
+def commune_class(total: Decimal, bands: tuple[ClassBand, ...] = DEFAULT_BANDS) -> str:
+    """Return the band code of ``total`` (a shortcut for callers that only need the code)."""
+    return band_for(bands, total).code
