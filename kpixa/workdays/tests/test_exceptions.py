@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from kpixa.accounts.models import AuditEntry, User
 from kpixa.workdays import services
@@ -96,3 +98,15 @@ def test_it_refuses_the_admin_to_staff_without_the_permission(client, world) -> 
     response = client.post(ADD_URL, {"day": "14/03/2026", "kind": "working_day", "reason": "x"})
     assert response.status_code == 403
     assert not CalendarException.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_lists_a_years_departures_from_monday_to_friday() -> None:
+    CalendarException.objects.create(day=TUESDAY, kind=ExceptionKind.DAY_OFF, reason="Nghỉ thêm")
+    out = StringIO()
+    call_command("calendar_year", "2026", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "10/03/2026 nghỉ       Nghỉ thêm" in lines
+    assert any(line.startswith("22/08/2026 làm việc") and "31/08/2026" in line for line in lines)
+    assert any(line.startswith("17/02/2026 nghỉ") for line in lines)
+    assert not any(line.startswith("14/03/2026") for line in lines)
