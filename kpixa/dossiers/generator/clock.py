@@ -36,8 +36,11 @@ def work_calendar(use_database: bool) -> WorkCalendar:
 
 
 def due_times(
-    calendar: WorkCalendar, starts: IntArray, limits: npt.NDArray[np.float64],
-    units: npt.NDArray[np.str_], cutoffs: IntArray,
+    calendar: WorkCalendar,
+    starts: IntArray,
+    limits: npt.NDArray[np.float64],
+    units: npt.NDArray[np.str_],
+    cutoffs: IntArray,
 ) -> IntArray:
     """Due instants (local seconds since 1970) of limits counted from ``starts`` (local seconds)."""
     due = calendar.due_at_many(starts.astype("datetime64[s]"), limits, units, cutoffs)

@@ -4,8 +4,9 @@ Forms (docs/generator.md, "Petitions and ratings"):
 
 * petition: MaPAKN, TieuDe, DonViXuLy, NgayTiepNhan, HanXuLy, NgayXuLy, TrangThai
   (1 received, 2 in progress, 3 handled);
-* rating: MaDanhGia, LoaiDanhGia (``hoso`` | ``pakn``), MaHoSo (the rated dossier's or
-  petition's code), DonViXuLy, NgayDanhGia, MucDoHaiLong (1 very unhappy … 5 very happy).
+* rating: MaDanhGia, DoiTuong (1 dossier, 2 petition), MaDoiTuong (the rated dossier's or
+  petition's code), DonViXuLy, NgayDanhGia, MucDoHaiLong (1 very satisfied, 2 satisfied,
+  3 acceptable, 4 not satisfied) — the names and scale the importer (kpixa.dossiers.ingest) reads.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from .render import Lookups, ObjArray, _numbers4
+from .render import Lookups, ObjArray, numbers4
 from .timeline import DAY, HOUR, Context, DayFrame, _into_office_hours, _office_time, day_seconds
 
 PETITION_COLUMNS = ("MaPAKN", "TieuDe", "DonViXuLy", "NgayTiepNhan", "HanXuLy", "NgayXuLy", "TrangThai")
-RATING_COLUMNS = ("MaDanhGia", "LoaiDanhGia", "MaHoSo", "DonViXuLy", "NgayDanhGia", "MucDoHaiLong")
+RATING_COLUMNS = ("MaDanhGia", "DoiTuong", "MaDoiTuong", "DonViXuLy", "NgayDanhGia", "MucDoHaiLong")
 PETITIONS_PER_DOSSIER = 0.004
 PETITION_DAYS = 15  # handling limit in working days (RULES.md §5)
 DOSSIER_RATED = 0.08  # share of finished dossiers the citizen rates
@@ -34,7 +35,9 @@ TOPICS = (
 )
 
 
-def petitions(ctx: Context, frame: DayFrame, expected: npt.NDArray[np.float64], lk: Lookups) -> dict[str, ObjArray]:
+def petitions(
+    ctx: Context, frame: DayFrame, expected: npt.NDArray[np.float64], lk: Lookups
+) -> dict[str, ObjArray]:
     """Petitions received on the frame's day (Poisson per commune, a fraction of its dossiers)."""
     rng = np.random.default_rng([ctx.seed, 13, frame.day.toordinal()])
     counts = rng.poisson(expected * PETITIONS_PER_DOSSIER)
@@ -46,13 +49,15 @@ def petitions(ctx: Context, frame: DayFrame, expected: npt.NDArray[np.float64], 
                                    np.full(n, "ngay_lam_viec"), np.full(n, -1)).astype(np.int64)  # fmt: skip
     late = rng.random(n) < ctx.profiles.late_at(0)[commune] * 2
     span = due - received
-    handled = received + np.where(late, span + rng.exponential(5 * DAY, n), span * rng.beta(2, 3, n)).astype(np.int64)
+    handled = received + np.where(late, span + rng.exponential(5 * DAY, n), span * rng.beta(2, 3, n)).astype(
+        np.int64
+    )
     handled = np.maximum(_into_office_hours(rng, handled), received + HOUR)
     done = handled <= ctx.as_of
     status = np.where(done, 3, np.where(rng.random(n) < 0.2, 1, 2))
     unit = lk.units[commune]
     return {
-        "MaPAKN": "PAKN-" + unit + frame.day.strftime("-%y%m%d-") + _numbers4()[seq],
+        "MaPAKN": "PAKN-" + unit + frame.day.strftime("-%y%m%d-") + numbers4()[seq],
         "TieuDe": np.array(TOPICS, dtype=object)[rng.integers(0, len(TOPICS), n)],
         "DonViXuLy": unit,
         "NgayTiepNhan": lk.dates(received),
@@ -65,10 +70,10 @@ def petitions(ctx: Context, frame: DayFrame, expected: npt.NDArray[np.float64], 
 
 
 def _levels(rng: np.random.Generator, unhappy: npt.NDArray[np.bool_]) -> ObjArray:
-    """Satisfaction 1–5: mostly 4–5, lower when the dossier or petition was late."""
+    """Satisfaction 1 (very satisfied) … 4 (not satisfied): mostly 1–2, worse when late."""
     n = len(unhappy)
-    happy = rng.choice(5, n, p=[0.01, 0.02, 0.07, 0.3, 0.6]) + 1
-    sad = rng.choice(5, n, p=[0.2, 0.3, 0.3, 0.15, 0.05]) + 1
+    happy = rng.choice(4, n, p=[0.55, 0.36, 0.06, 0.03]) + 1
+    sad = rng.choice(4, n, p=[0.05, 0.2, 0.35, 0.4]) + 1
     return np.where(unhappy, sad, happy).astype("U1").astype(object)
 
 
@@ -82,14 +87,16 @@ def ratings(
     late = np.asarray(when[pick] > frame.due[pick] + frame.sup.count[pick] * 2 * DAY)
     handled = pakn["_handled"].astype(np.int64)
     ppick = np.flatnonzero((handled >= 0) & (rng.random(len(handled)) < PETITION_RATED))
-    rated_at = np.concatenate([when[pick], handled[ppick]]) + rng.integers(HOUR, 2 * DAY, len(pick) + len(ppick))
+    rated_at = np.concatenate([when[pick], handled[ppick]]) + rng.integers(
+        HOUR, 2 * DAY, len(pick) + len(ppick)
+    )
     codes = np.concatenate([dossier_codes[pick], pakn["MaPAKN"][ppick]])
-    kinds = np.array(["hoso"] * len(pick) + ["pakn"] * len(ppick), dtype=object)
+    kinds = np.array(["1"] * len(pick) + ["2"] * len(ppick), dtype=object)
     unhappy = np.concatenate([late, pakn["_late"][ppick].astype(bool)])
     return {
         "MaDanhGia": "DG-" + codes,
-        "LoaiDanhGia": kinds,
-        "MaHoSo": codes,
+        "DoiTuong": kinds,
+        "MaDoiTuong": codes,
         "DonViXuLy": np.concatenate([lk.units[frame.commune[pick]], pakn["DonViXuLy"][ppick]]),
         "NgayDanhGia": lk.dates(np.minimum(rated_at, ctx.as_of)),
         "MucDoHaiLong": _levels(rng, unhappy),

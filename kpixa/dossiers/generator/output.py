@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .run import Batch, GeneratorConfig, generate
-from .writers import Writer
+from .writers import Writer, flavour_of
 
 
 @dataclass
@@ -45,7 +45,7 @@ def write_run(
     handles = {kind: p.open("w", encoding="utf-8", newline="") for kind, p in paths.items()}
     try:
         writers = {kind: Writer(fh, fmt, dossiers=kind == "dossiers") for kind, fh in handles.items()}
-        for batch in generate(config):
+        for batch in generate(config, flavour_of(fmt)):
             writers["dossiers"].write(batch.dossiers)
             writers["petitions"].write(batch.petitions)
             writers["ratings"].write(batch.ratings)
@@ -57,4 +57,6 @@ def write_run(
         for fh in handles.values():
             fh.close()
     counts = {kind: w.count for kind, w in writers.items()}
-    return RunSummary(counts["dossiers"], counts["petitions"], counts["ratings"], time.perf_counter() - started)
+    return RunSummary(
+        counts["dossiers"], counts["petitions"], counts["ratings"], time.perf_counter() - started
+    )

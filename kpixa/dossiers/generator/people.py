@@ -30,8 +30,34 @@ FEMALE_GIVEN = (
 MINORITY_SURNAMES = (
     "Ksor", "Rơ Châm", "Rơ Mah", "Siu", "Kpă", "Nay", "Rah Lan", "Puih", "Đinh", "Hiao", "Rơ Lan", "Kpuih",
 )  # fmt: skip
-MINORITY_MALE = ("Blơi", "Thuel", "Yơh", "Dưh", "Hyơr", "Bơm", "Rin", "Hiếu", "Kông", "Djuih", "Khoan", "Phiơ")
-MINORITY_FEMALE = ("H'Bia", "H'Nga", "H'Yim", "Hen", "Blih", "Nhiơ", "H'Linh", "Hyuh", "Dun", "Ler", "H'Mai", "Plin")
+MINORITY_MALE = (
+    "Blơi",
+    "Thuel",
+    "Yơh",
+    "Dưh",
+    "Hyơr",
+    "Bơm",
+    "Rin",
+    "Hiếu",
+    "Kông",
+    "Djuih",
+    "Khoan",
+    "Phiơ",
+)
+MINORITY_FEMALE = (
+    "H'Bia",
+    "H'Nga",
+    "H'Yim",
+    "Hen",
+    "Blih",
+    "Nhiơ",
+    "H'Linh",
+    "Hyuh",
+    "Dun",
+    "Ler",
+    "H'Mai",
+    "Plin",
+)
 PHONE_PREFIXES = (
     "090", "091", "093", "094", "096", "097", "098", "032", "033", "034", "035", "036", "037",
     "038", "039", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "088",
@@ -49,7 +75,8 @@ def _kinh(rng: np.random.Generator, male: npt.NDArray[np.bool_]) -> ObjArray:
     surname = np.array(names, dtype=object)[rng.choice(len(names), n, p=p)]
     middle = np.where(male, _pick(rng, MALE_MIDDLE, n), _pick(rng, FEMALE_MIDDLE, n))
     given = np.where(male, _pick(rng, MALE_GIVEN, n), _pick(rng, FEMALE_GIVEN, n))
-    return surname + " " + middle + " " + given
+    full: ObjArray = surname + " " + middle + " " + given
+    return full
 
 
 def _minority(rng: np.random.Generator, male: npt.NDArray[np.bool_]) -> ObjArray:

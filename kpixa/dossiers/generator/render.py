@@ -1,25 +1,33 @@
-"""A DayFrame as string columns with the portal's field names (RULES.md §2), nested lists as JSON.
+"""A DayFrame as cells with the portal's field names (RULES.md §2), nested lists as JSON.
 
 Every value is a string, dates in the portal's ``yyyyMMddHHmmss`` form, as the sample payload
-(/work/shared/domain/samples/dossier-sync.json) and docs/dossier-format.md describe. Strings are
-built column-wise from lookup tables: one fancy index or one concatenation per column.
+(/work/shared/domain/samples/dossier-sync.json) and docs/dossier-format.md describe.
+
+Two flavours of cell: ``json`` (a nested list is raw JSON, ready to embed in a JSON object) and
+``csv`` (every cell is already CSV-encoded: JSON lists and names with commas come quoted with
+their quotes doubled), so writers only join cells. Strings are built from lookup tables and one
+%-template per row and column; the values put into templates never contain quotes, commas or
+backslashes (``json_safe`` checks the tables in tests).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from .catalogue import Catalogue
-from .timeline import DAY, DayFrame, Supplements, day_seconds
+from .timeline import DAY, DayFrame, day_seconds
 
 ObjArray = npt.NDArray[np.object_]
 IntArray = npt.NDArray[np.int64]
+Cells = dict[str, ObjArray]
 
 HOSO_COLUMNS = (
     "MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "KenhThucHien", "ChuHoSo",
@@ -30,7 +38,10 @@ HOSO_COLUMNS = (
 )  # fmt: skip
 STEPS_COLUMN = "tienTrinhDongBo"
 COLUMNS = (*HOSO_COLUMNS, STEPS_COLUMN)
-JSON_COLUMNS = frozenset({"TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua", STEPS_COLUMN})
+JSON_COLUMNS = frozenset(
+    {"TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua", STEPS_COLUMN}
+)
+FLAVOURS = ("json", "csv")
 
 DOC_NAMES = ("Tờ khai.pdf", "Giấy tờ tùy thân.pdf", "Giấy tờ kèm theo.pdf")
 RESULT_NAMES = {
@@ -49,28 +60,57 @@ END_STEPS = {
     7: ("Công dân rút hồ sơ", "7"),
     8: ("Dừng xử lý hồ sơ", "8"),
 }
+DESK = '"ChucDanh":"Công chức Bộ phận Một cửa","PhongBanXuLy":"Bộ phận Một cửa"'
+STEP = '{"MaHoSo":"%s","NguoiXuLy":"%s",' + DESK + ',"ThoiDiemXuLy":"%s","NoiDungXuLy":"%s","TrangThai":"%s",'
+STEP += '"NgayBatDau":"%s","NgayKetThucTheoQuyDinh":"%s"}'
+DOC = '{"TepDinhKemId":"%s-%s'
+RESULT = '[{"TenGiayTo":"%s","MaGiayToKetQua":"KQ-%s"%s}]'
+FEE = '[{"TenPhiLePhi":"Lệ phí %s","MaPhiLePhi":"LP-%s","HinhThucThu":"%s","Gia":"%s","LoaiPhiLePhi":"2"}]'
+SUPPLEMENT = (
+    '{"HoSoBoSungId":%s,"NguoiYeuCauBoSung":"%s","NoiDungBoSung":"' + SUPPLEMENT_TEXT + '","NgayBoSung":"%s",'
+    '"NgayTiepNhanBoSung":"%s","TrangThaiBoSung":%s,"NgayHenTraTruoc":"%s","NgayHenTraMoi":"%s"}'
+)
 
 
-def _table(values: list[str]) -> ObjArray:
+def _table(values: Sequence[str]) -> ObjArray:
     return np.array(values, dtype=object)
+
+
+def csv_cell(text: str) -> str:
+    """``text`` as a CSV cell: quoted (quotes doubled) when it holds a comma, quote or newline."""
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def list_template(template: str, flavour: str) -> str:
+    """A template of a JSON list cell in the flavour (CSV: quoted, quotes doubled)."""
+    return csv_cell(template) if flavour == "csv" else template
+
+
+def inner(template: str, flavour: str) -> str:
+    """A fragment inside a JSON list cell (CSV: quotes doubled, no surrounding quotes)."""
+    return template.replace('"', '""') if flavour == "csv" else template
 
 
 @lru_cache(maxsize=1)
 def _times_of_day() -> ObjArray:
-    return _table([f"{s // 3600:02d}{s // 60 % 60:02d}{s % 60:02d}" for s in range(DAY)])
+    return _table([f"{h:02d}{m:02d}{s:02d}" for h in range(24) for m in range(60) for s in range(60)])
 
 
 @lru_cache(maxsize=1)
-def _numbers4() -> ObjArray:
+def numbers4() -> ObjArray:
+    """'0000' … '99999' as strings (sequence numbers of dossier codes)."""
     return _table([f"{i:04d}" for i in range(100_000)])
 
 
 @lru_cache(maxsize=1)
-def _small_numbers() -> ObjArray:
+def small_numbers() -> ObjArray:
+    """'0' … '99' as strings."""
     return _table([str(i) for i in range(100)])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lookups:
     """Per-run string tables: procedures, units and the days the run's dates can fall on."""
 
@@ -81,7 +121,9 @@ class Lookups:
     days: ObjArray  # "yyyyMMdd" per day from first_day
 
     @classmethod
-    def build(cls, catalogue: Catalogue, units: list[str], officers: ObjArray, first: date, last: date) -> Lookups:
+    def build(
+        cls, catalogue: Catalogue, units: list[str], officers: ObjArray, first: date, last: date
+    ) -> Lookups:
         """Tables covering dates from a year before ``first`` to three years after ``last``."""
         start = first - timedelta(days=366)
         count = (last - start).days + 3 * 366
@@ -93,56 +135,55 @@ class Lookups:
         safe = np.maximum(secs, 0)
         index = np.clip(safe // DAY - self.first_day, 0, len(self.days) - 1)
         text = self.days[index] + _times_of_day()[safe % DAY]
-        return np.where(secs >= 0, text, "")
+        return np.where(secs >= 0, text, "") if (secs < 0).any() else text
 
 
 @lru_cache(maxsize=8)
-def _procedure_tables(cat: Catalogue) -> dict[str, ObjArray]:
+def _procedure_tables(cat: Catalogue, flavour: str) -> dict[str, ObjArray]:
     unit_names = {"gio": "Giờ", "ngay": "Ngày", "ngay_lam_viec": "Ngày làm việc", "thang": "Tháng"}
+    names = [csv_cell(n) for n in cat.names] if flavour == "csv" else cat.names
     return {
         "MaTTHC": _table(cat.codes),
-        "TenTTHC": _table(cat.names),
+        "TenTTHC": _table(names),
         "MaLinhVuc": _table(cat.field_codes),
         "TenLinhVuc": _table(cat.field_names),
         "ThoiGianGiaiQuyet": _table([f"{v:g}" for v in cat.limit_value]),
-        "DonViTinh": _table([unit_names[u] for u in cat.limit_unit]),
-        "fee_name": _table([f'{{"TenPhiLePhi":"Lệ phí {f.lower()}","MaPhiLePhi":"LP-{c}",' for c, f in
-                            zip(cat.codes, cat.field_names, strict=True)]),
-        "result": _table([f'[{{"TenGiayTo":"{RESULT_NAMES.get(f, DEFAULT_RESULT)}","MaGiayToKetQua":"KQ-'
-                          for f in cat.field_codes]),
-    }  # fmt: skip
+        "DonViTinh": _table([unit_names[str(u)] for u in cat.limit_unit]),
+        "result": _table([RESULT_NAMES.get(f, DEFAULT_RESULT) for f in cat.field_codes]),
+        "fee": _table([f.lower() for f in cat.field_names]),
+    }
 
 
-def render(frame: DayFrame, lk: Lookups, people: dict[str, ObjArray]) -> dict[str, ObjArray]:
-    """Return the frame's columns (COLUMNS) as object arrays of str, one entry per dossier."""
-    proc = frame.procedure
-    tables = _procedure_tables(lk.catalogue)
-    code = lk.units[frame.commune] + frame.day.strftime("-%y%m%d-") + _numbers4()[frame.seq]
-    cols: dict[str, ObjArray] = {"MaHoSo": code}
-    for name in ("MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc"):
-        cols[name] = tables[name][proc]
-    small = _small_numbers()
-    cols["KenhThucHien"] = small[frame.channel]
-    cols.update(people)
-    cols["LoaiDoiTuong"] = np.full(len(frame), "1", dtype=object)
-    cols.update(_dates(frame, lk))
-    cols["TrangThaiHoSo"] = small[frame.status]
-    cols["DonViXuLy"] = lk.units[frame.commune]
-    cols["ThoiGianGiaiQuyet"] = tables["ThoiGianGiaiQuyet"][proc]
-    cols["DonViTinh"] = tables["DonViTinh"][proc]
+def render(frame: DayFrame, lk: Lookups, people: Cells, flavour: str = "json") -> Cells:
+    """Return the frame's COLUMNS as object arrays of cells in the flavour, one per dossier."""
+    proc, n = frame.procedure, len(frame)
+    tables = _procedure_tables(lk.catalogue, flavour)
+    unit = lk.units[frame.commune]
+    code = unit + frame.day.strftime("-%y%m%d-") + numbers4()[frame.seq]
+    cells: Cells = {"MaHoSo": code}
+    for name in ("MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "ThoiGianGiaiQuyet", "DonViTinh"):
+        cells[name] = tables[name][proc]
+    small = small_numbers()
+    cells.update(people)
+    cells["KenhThucHien"] = small[frame.channel]
+    cells["LoaiDoiTuong"] = np.full(n, "1", dtype=object)
+    cells["TrangThaiHoSo"] = small[frame.status]
+    cells["DonViXuLy"] = unit
     reused = ((frame.doc_flags & 6) > 0) & (np.arange(3) < frame.docs[:, None])
-    cols["HoSoCoThanhPhanSoHoa"] = small[reused.any(axis=1).astype(np.int64)]
-    cols["TaiKhoanDuocXacThucVoiVNeID"] = small[frame.vneid.astype(np.int64)]
-    cols["DuocThanhToanTrucTuyen"] = small[frame.paid_online]
-    cols["TaiLieuNop"] = _documents(frame, code)
-    cols["DanhSachLePhi"] = _fees(frame, tables["fee_name"])
-    cols["DanhSachHoSoBoSung"] = _supplements(frame, lk)
-    cols["DanhSachGiayToKetQua"] = _results(frame, code, tables["result"])
-    cols[STEPS_COLUMN] = _steps(frame, lk, code)
-    return {name: cols[name] for name in COLUMNS}
+    cells["HoSoCoThanhPhanSoHoa"] = small[reused.any(axis=1).astype(np.int64)]
+    cells["TaiKhoanDuocXacThucVoiVNeID"] = small[frame.vneid.astype(np.int64)]
+    cells["DuocThanhToanTrucTuyen"] = small[frame.paid_online]
+    dates = _dates(frame, lk)
+    cells.update(dates)
+    cells["TaiLieuNop"] = _documents(frame, code, flavour)
+    cells["DanhSachLePhi"] = _fees(frame, tables, flavour)
+    cells["DanhSachHoSoBoSung"] = _supplements(frame, lk, flavour)
+    cells["DanhSachGiayToKetQua"] = _results(frame, code, tables, flavour)
+    cells[STEPS_COLUMN] = _steps(frame, lk, code, dates, flavour)
+    return {name: cells[name] for name in COLUMNS}
 
 
-def _dates(f: DayFrame, lk: Lookups) -> dict[str, ObjArray]:
+def _dates(f: DayFrame, lk: Lookups) -> Cells:
     finished = np.isin(f.status, (9, 10))
     return {
         "NgayNopHoSo": lk.dates(f.submitted),
@@ -151,118 +192,132 @@ def _dates(f: DayFrame, lk: Lookups) -> dict[str, ObjArray]:
         "NgayKetThucXuLy": lk.dates(np.where(finished, f.end, -1)),
         "NgayTra": lk.dates(f.returned),
         "NgayTuChoi": lk.dates(np.where(f.status == 3, f.end, -1)),
+        "_end": lk.dates(f.end),
     }
 
 
-@lru_cache(maxsize=1)
-def _doc_suffixes() -> ObjArray:
-    """The end of a TaiLieuNop entry for each (slot, flag bits) pair, indexed slot * 8 + bits."""
+@lru_cache(maxsize=2)
+def _doc_suffixes(flavour: str) -> ObjArray:
+    """What follows the code in a TaiLieuNop entry, for each (slot, flag bits): slot * 8 + bits."""
     out = []
     for slot, name in enumerate(DOC_NAMES):
         for bits in range(8):
-            out.append(
-                f'-{slot + 1}","TenTepDinhKem":"{name}","MaThanhPhanHoSo":"TP{slot + 1}",'
-                f'"DuocSoHoa":"{bits & 1}","DuocTaiSuDung":"{bits >> 1 & 1}","DuocLayTuKhoDMQG":"{bits >> 2 & 1}"}}'
+            text = (
+                f'{slot + 1}","TenTepDinhKem":"{name}","MaThanhPhanHoSo":"TP{slot + 1}",'
+                f'"DuocSoHoa":"{bits & 1}","DuocTaiSuDung":"{bits >> 1 & 1}",'
+                f'"DuocLayTuKhoDMQG":"{bits >> 2 & 1}"}}'
             )
+            out.append(inner(text, flavour))
     return _table(out)
 
 
-def _documents(f: DayFrame, code: ObjArray) -> ObjArray:
-    suffix = _doc_suffixes()
-    head = '{"TepDinhKemId":"' + code
-    out = "[" + head + suffix[f.doc_flags[:, 0]]
-    for slot in (1, 2):
-        entry = "," + head + suffix[slot * 8 + f.doc_flags[:, slot]]
-        out = np.where(f.docs > slot, out + entry, out)
-    return out + "]"
-
-
-def _fees(f: DayFrame, fee_name: ObjArray) -> ObjArray:
-    out = np.full(len(f), "[]", dtype=object)
-    has = np.flatnonzero(f.fee > 0)
-    if has.size:
-        how = np.where(f.paid_online[has] > 0, '"HinhThucThu":"2","Gia":"', '"HinhThucThu":"1","Gia":"')
-        price = f.fee[has].astype("U9").astype(object)
-        out[has] = "[" + fee_name[f.procedure[has]] + how + price + '","LoaiPhiLePhi":"2"}]'
+def _documents(f: DayFrame, code: ObjArray, flavour: str) -> ObjArray:
+    suffix = _doc_suffixes(flavour)
+    parts = [suffix[slot * 8 + f.doc_flags[:, slot]] for slot in range(3)]
+    out = np.empty(len(f), dtype=object)
+    for k in (1, 2, 3):
+        rows = np.flatnonzero(f.docs == k)
+        template = list_template("[" + ",".join([DOC] * k) + "]", flavour)
+        args = [a for slot in range(k) for a in (code[rows], parts[slot][rows])]
+        out[rows] = _scatter(len(rows), "", np.arange(len(rows)), template, *args)
     return out
 
 
-def _supplements(f: DayFrame, lk: Lookups) -> ObjArray:
-    out = np.full(len(f), "[]", dtype=object)
-    has = np.flatnonzero(f.sup.count > 0)
-    if not has.size:
-        return out
-    officer = lk.officers[f.commune[has], 0]
-    entries = [_supplement_entry(f.sup, has, k, officer, lk) for k in range(f.sup.requested.shape[1])]
-    text = "[" + entries[0]
-    for k in range(1, len(entries)):
-        text = np.where(f.sup.count[has] > k, text + "," + entries[k], text)
-    out[has] = text + "]"
+def _fees(f: DayFrame, tables: dict[str, ObjArray], flavour: str) -> ObjArray:
+    rows = np.flatnonzero(f.fee > 0)
+    how = small_numbers()[np.where(f.paid_online[rows] > 0, 2, 1)]
+    price = f.fee[rows].astype("U9").astype(object)
+    codes = tables["MaTTHC"][f.procedure[rows]]
+    template = list_template(FEE, flavour)
+    return _scatter(len(f), "[]", rows, template, tables["fee"][f.procedure[rows]], codes, how, price)
+
+
+def _scatter(n: int, empty: str, rows: IntArray, template: str, *columns: ObjArray) -> ObjArray:
+    """An n-cell column of ``empty`` with ``template % row`` at ``rows`` (columns given for those rows)."""
+    out = np.full(n, empty, dtype=object)
+    if rows.size:
+        out[rows] = [template % t for t in zip(*(c.tolist() for c in columns), strict=True)]
     return out
 
 
-def _supplement_entry(s: Supplements, rows: IntArray, k: int, officer: ObjArray, lk: Lookups) -> ObjArray:
-    answered = s.answered[rows, k] >= 0
-    return (
-        f'{{"HoSoBoSungId":{k + 1},"NguoiYeuCauBoSung":"' + officer
-        + f'","NoiDungBoSung":"{SUPPLEMENT_TEXT}","NgayBoSung":"' + lk.dates(s.requested[rows, k])
-        + '","NgayTiepNhanBoSung":"' + lk.dates(s.answered[rows, k])
-        + np.where(answered, '","TrangThaiBoSung":true,"NgayHenTraTruoc":"', '","TrangThaiBoSung":false,"NgayHenTraTruoc":"')
-        + lk.dates(s.due_before[rows, k]) + '","NgayHenTraMoi":"' + lk.dates(s.due_after[rows, k]) + '"}'
-    )  # fmt: skip
+def _supplements(f: DayFrame, lk: Lookups, flavour: str) -> ObjArray:
+    rows = np.flatnonzero(f.sup.count > 0)
+    if not rows.size:
+        return np.full(len(f), "[]", dtype=object)
+    s = f.sup
+    officer = lk.officers[f.commune[rows], 0]
+    entry = inner(SUPPLEMENT, flavour)
+    text = np.full(len(rows), "", dtype=object)
+    for k in range(s.requested.shape[1]):
+        has = np.flatnonzero(s.count[rows] > k)
+        r = rows[has]
+        answered = np.where(s.answered[r, k] >= 0, "true", "false").astype(object)
+        made = _scatter(len(rows), "", has, entry, small_numbers()[np.full(len(r), k + 1)], officer[has],
+                        lk.dates(s.requested[r, k]), lk.dates(s.answered[r, k]), answered,
+                        lk.dates(s.due_before[r, k]), lk.dates(s.due_after[r, k]))  # fmt: skip
+        text = np.where(s.count[rows] > k, text + ("," if k else "") + made, text)
+    wrap = '"[%s]"' if flavour == "csv" else "[%s]"
+    return _scatter(len(f), "[]", rows, wrap, text)
 
 
-def _results(f: DayFrame, code: ObjArray, result: ObjArray) -> ObjArray:
-    out = np.full(len(f), "[]", dtype=object)
-    has = np.flatnonzero(np.isin(f.status, (9, 10)))
-    if has.size:
-        c = code[has]
-        link = np.where(f.e_result[has], '","DuongDanTepTinKetQua":"/results/KQ-' + c + '.pdf"}]', '"}]')
-        out[has] = result[f.procedure[has]] + c + link
-    return out
+def _results(f: DayFrame, code: ObjArray, tables: dict[str, ObjArray], flavour: str) -> ObjArray:
+    rows = np.flatnonzero(np.isin(f.status, (9, 10)))
+    c = code[rows]
+    link = np.where(
+        f.e_result[rows],
+        inner(',"DuongDanTepTinKetQua":"/results/KQ-', flavour) + c + inner('.pdf"', flavour),
+        "",
+    )
+    return _scatter(
+        len(f), "[]", rows, list_template(RESULT, flavour), tables["result"][f.procedure[rows]], c, link
+    )
 
 
-def _steps(f: DayFrame, lk: Lookups, code: ObjArray) -> ObjArray:
-    officer = lk.officers[f.commune, f.seq % lk.officers.shape[1]]
-    head = '{"MaHoSo":"' + code + '","NguoiXuLy":"' + officer
-    received, due = lk.dates(f.received), lk.dates(f.due)
-    out = (
-        "[" + head + '","ChucDanh":"Công chức Bộ phận Một cửa","ThoiDiemXuLy":"' + received
-        + '","PhongBanXuLy":"Bộ phận Một cửa","NoiDungXuLy":"Tiếp nhận hồ sơ","TrangThai":"2","NgayBatDau":"'
-        + received + '","NgayKetThucTheoQuyDinh":"' + due + '"}'
-    )  # fmt: skip
-    ended = np.flatnonzero(f.end >= 0)
-    if ended.size:
-        out[ended] = out[ended] + _end_steps(f, lk, ended, head[ended], received[ended], due[ended])
-    back = np.flatnonzero(f.status == 10)
-    if back.size:
-        when = lk.dates(f.returned[back])
-        out[back] = (
-            out[back] + "," + head[back] + '","ChucDanh":"Công chức Bộ phận Một cửa","ThoiDiemXuLy":"' + when
-            + '","PhongBanXuLy":"Bộ phận Một cửa","NoiDungXuLy":"Trả kết quả","TrangThai":"10","NgayBatDau":"'
-            + when + '","NgayKetThucTheoQuyDinh":"' + due[back] + '"}'
-        )  # fmt: skip
-    return out + "]"
+@lru_cache(maxsize=2)
+def _step_templates(flavour: str) -> dict[int, str]:
+    """Templates of the step list: 1 = receipt only, 2 = and the end, 3 = and the return."""
+    steps = {k: "[" + ",".join([STEP] * k) + "]" for k in (1, 2, 3)}
+    return {k: list_template(t, flavour) for k, t in steps.items()}
 
 
 @lru_cache(maxsize=1)
-def _end_step_texts() -> ObjArray:
-    texts = [""] * 11
-    for status, (what, code) in END_STEPS.items():
-        texts[status] = f'","PhongBanXuLy":"Chuyên môn","NoiDungXuLy":"{what}","TrangThai":"{code}","NgayBatDau":"'
-    return _table(texts)
+def _end_texts() -> tuple[ObjArray, ObjArray]:
+    what, code = [""] * 11, [""] * 11
+    for status, (text, step_status) in END_STEPS.items():
+        what[status], code[status] = text, step_status
+    return _table(what), _table(code)
 
 
-def _end_steps(
-    f: DayFrame, lk: Lookups, rows: IntArray, head: ObjArray, received: ObjArray, due: ObjArray
-) -> ObjArray:
-    when = lk.dates(f.end[rows])
-    return (
-        "," + head + '","ChucDanh":"Công chức chuyên môn","ThoiDiemXuLy":"' + when
-        + _end_step_texts()[f.status[rows]] + received + '","NgayKetThucTheoQuyDinh":"' + due + '"}'
-    )  # fmt: skip
+def _steps(f: DayFrame, lk: Lookups, code: ObjArray, dates: Cells, flavour: str) -> ObjArray:
+    officer = lk.officers[f.commune, f.seq % lk.officers.shape[1]]
+    received, due, end, back = dates["NgayTiepNhan"], dates["NgayHenTra"], dates["_end"], dates["NgayTra"]
+    what, step_status = _end_texts()
+    n = len(f)
+    kind = np.where(f.status == 10, 3, np.where(f.end >= 0, 2, 1))
+    out = np.empty(n, dtype=object)
+    receipt = ("Tiếp nhận hồ sơ", "2")
+    for k, template in _step_templates(flavour).items():
+        rows = np.flatnonzero(kind == k)
+        c, o, r, d = code[rows], officer[rows], received[rows], due[rows]
+        args: list[Any] = [
+            c,
+            o,
+            r,
+            np.full(len(rows), receipt[0], object),
+            np.full(len(rows), receipt[1], object),
+            r,
+            d,
+        ]
+        if k >= 2:
+            st = f.status[rows]
+            args += [c, o, end[rows], what[st], step_status[st], r, d]
+        if k == 3:
+            done, ten = np.full(len(rows), "Trả kết quả", object), np.full(len(rows), "10", object)
+            args += [c, o, back[rows], done, ten, back[rows], d]
+        out[rows] = _scatter(len(rows), "", np.arange(len(rows)), template, *args)
+    return out
 
 
 def json_safe(value: str) -> bool:
     """Whether a string can be put between JSON quotes as it is (the tables above rely on it)."""
-    return json.dumps(value, ensure_ascii=False) == f'"{value}"'
+    return json.dumps(value, ensure_ascii=False) == f'"{value}"' and "," not in value and "%" not in value

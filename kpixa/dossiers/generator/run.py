@@ -99,8 +99,11 @@ def _people(ctx: Context, day: date, commune: npt.NDArray[np.int64]) -> Columns:
     }
 
 
-def generate(config: GeneratorConfig) -> Iterator[Batch]:
-    """Yield one Batch per day of the run, in date order; the same config gives the same batches."""
+def generate(config: GeneratorConfig, flavour: str = "json") -> Iterator[Batch]:
+    """Yield one Batch per day of the run, in date order; the same config gives the same batches.
+
+    ``flavour`` is that of render: "json" cells for JSON output and records, "csv" for CSV.
+    """
     ctx = make_context(config)
     days = days_of(config)
     expected = expected_counts(ctx, config, days)
@@ -108,7 +111,7 @@ def generate(config: GeneratorConfig) -> Iterator[Batch]:
     lk = Lookups.build(ctx.catalogue, units, _officers(ctx, len(units)), days[0], days[-1])
     for i, day in enumerate(days):
         frame = build_day(ctx, day, expected[i])
-        dossiers = render(frame, lk, _people(ctx, day, frame.commune))
+        dossiers = render(frame, lk, _people(ctx, day, frame.commune), flavour)
         pakn = petitions(ctx, frame, expected[i], lk)
         rated = ratings(ctx, frame, dossiers["MaHoSo"], pakn, lk)
         yield Batch(day, dossiers, {k: v for k, v in pakn.items() if not k.startswith("_")}, rated)

@@ -103,7 +103,9 @@ def build_day(ctx: Context, day: date, expected: FloatArray) -> DayFrame:
     received = day_seconds(day) + _office_time(rng, n)
     submitted = _submitted(rng, received, channel)
     cat = ctx.catalogue
-    due = due_times(ctx.calendar, received, cat.limit_value[proc], cat.limit_unit[proc], cat.cutoff_minutes[proc])
+    due = due_times(
+        ctx.calendar, received, cat.limit_value[proc], cat.limit_unit[proc], cat.cutoff_minutes[proc]
+    )
     sup = _supplements(rng, ctx, commune, proc, received, due)
     end = _end(rng, ctx, commune, proc, month, received, due, sup)
     frame = DayFrame(
@@ -118,7 +120,9 @@ def build_day(ctx: Context, day: date, expected: FloatArray) -> DayFrame:
     return frame
 
 
-def _channels(rng: np.random.Generator, ctx: Context, commune: IntArray, proc: IntArray, month: int) -> IntArray:
+def _channels(
+    rng: np.random.Generator, ctx: Context, commune: IntArray, proc: IntArray, month: int
+) -> IntArray:
     share = ctx.profiles.online_at(month)[commune]
     share = np.where(ctx.catalogue.e2e[proc], share, share * 0.85)
     online = rng.random(len(commune)) < share
@@ -159,7 +163,12 @@ def _supplement_counts(rng: np.random.Generator, ctx: Context, commune: IntArray
 
 
 def _supplements(
-    rng: np.random.Generator, ctx: Context, commune: IntArray, proc: IntArray, received: IntArray, due: IntArray
+    rng: np.random.Generator,
+    ctx: Context,
+    commune: IntArray,
+    proc: IntArray,
+    received: IntArray,
+    due: IntArray,
 ) -> Supplements:
     n = len(commune)
     count = _supplement_counts(rng, ctx, commune, proc)
@@ -219,6 +228,7 @@ def _settle(rng: np.random.Generator, ctx: Context, f: DayFrame) -> None:
     f.sup.count = np.where(refused, 0, f.sup.count)
     done = f.end <= ctx.as_of
     returned = f.end + np.clip(rng.lognormal(np.log(4 * HOUR), 1.0, n), 600, 10 * DAY).astype(np.int64)
+    returned = np.maximum(_into_office_hours(rng, returned), f.end + 300)
     handed = done & (returned <= ctx.as_of) & (rng.random(n) < RETURNED_SHARE)
     status = np.where(handed, 10, 9)
     status = np.where(r < REFUSED + WITHDRAWN + STOPPED, 8, status)

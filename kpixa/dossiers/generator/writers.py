@@ -1,21 +1,26 @@
 """Writing batches as CSV, JSON Lines or JSON (docs/dossier-format.md), and as plain records.
 
-CSV: one column per field, nested lists as JSON in a column of the same name. JSON Lines and
-JSON: the portal's sync payload ``{"hoSo": {...}, "tienTrinhDongBo": [...]}`` per dossier,
-and flat objects for petitions and ratings.
+CSV: one column per field, nested lists as JSON in a column of the same name (cells come
+CSV-encoded from render's "csv" flavour, so rows are plain joins). JSON Lines and JSON: the
+portal's sync payload ``{"hoSo": {...}, "tienTrinhDongBo": [...]}`` per dossier, and flat
+objects for petitions and ratings.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from .render import HOSO_COLUMNS, JSON_COLUMNS, STEPS_COLUMN, ObjArray
+from .render import HOSO_COLUMNS, JSON_COLUMNS, ObjArray
 
 FORMATS = ("csv", "jsonl", "json")
 Columns = dict[str, ObjArray]
+
+
+def flavour_of(fmt: str) -> str:
+    """The render flavour a file format needs."""
+    return "csv" if fmt == "csv" else "json"
 
 
 def _rows(cols: Columns) -> Iterator[tuple[str, ...]]:
@@ -30,14 +35,18 @@ def _template(names: Iterable[str]) -> str:
 
 def dossier_template() -> str:
     """The JSON Lines template of one dossier in the portal's sync payload form."""
-    hoso = _template(HOSO_COLUMNS)
-    return '{"hoSo":' + hoso + ',"tienTrinhDongBo":%s}'
+    return '{"hoSo":' + _template(HOSO_COLUMNS) + ',"tienTrinhDongBo":%s}'
 
 
 def json_lines(cols: Columns, dossiers: bool) -> list[str]:
-    """One JSON text per record (the values are known to need no escaping, see render.json_safe)."""
+    """One JSON text per record of "json"-flavoured cells."""
     template = dossier_template() if dossiers else _template(cols)
     return [template % row for row in _rows(cols)]
+
+
+def csv_lines(cols: Columns) -> list[str]:
+    """One CSV line per record of "csv"-flavoured cells."""
+    return list(map(",".join, _rows(cols)))
 
 
 class Writer:
@@ -48,30 +57,22 @@ class Writer:
             raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
         self.fh, self.fmt, self.dossiers = fh, fmt, dossiers
         self.count = 0
-        self._csv: Any = None
+        self._header_done = False
 
     def write(self, cols: Columns) -> None:
-        """Append the records of ``cols`` (writing the header or opening bracket first)."""
+        """Append the records of ``cols`` (cells in the format's flavour)."""
+        n = len(next(iter(cols.values()))) if cols else 0
         if self.fmt == "csv":
-            self._write_csv(cols)
-        else:
-            self._write_json(cols)
-        self.count += len(next(iter(cols.values()))) if cols else 0
-
-    def _write_csv(self, cols: Columns) -> None:
-        if self._csv is None:
-            self._csv = csv.writer(self.fh, lineterminator="\n")
-            self._csv.writerow(list(cols))
-        self._csv.writerows(_rows(cols))
-
-    def _write_json(self, cols: Columns) -> None:
-        lines = json_lines(cols, self.dossiers)
-        if not lines:
-            return
-        if self.fmt == "jsonl":
-            self.fh.write("\n".join(lines) + "\n")
-            return
-        self.fh.write(("[\n" if self.count == 0 else ",\n") + ",\n".join(lines))
+            if not self._header_done:
+                self.fh.write(",".join(cols) + "\n")
+                self._header_done = True
+            if n:
+                self.fh.write("\n".join(csv_lines(cols)) + "\n")
+        elif n and self.fmt == "jsonl":
+            self.fh.write("\n".join(json_lines(cols, self.dossiers)) + "\n")
+        elif n:
+            self.fh.write(("[\n" if self.count == 0 else ",\n") + ",\n".join(json_lines(cols, self.dossiers)))
+        self.count += n
 
     def close(self) -> None:
         """Finish the document (a JSON array needs its closing bracket)."""
@@ -80,8 +81,5 @@ class Writer:
 
 
 def records(cols: Columns, dossiers: bool) -> list[dict[str, Any]]:
-    """The batch as plain records (dossiers in the sync payload form), ready for an importer."""
+    """The batch ("json" cells) as plain records (dossiers in the sync payload form)."""
     return [json.loads(line) for line in json_lines(cols, dossiers)]
-
-
-__all__ = ["FORMATS", "STEPS_COLUMN", "Writer", "json_lines", "records"]
