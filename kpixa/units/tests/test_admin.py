@@ -90,3 +90,16 @@ def test_tenures_of_another_province_are_hidden(world, admin_client_52):
     make_tenure(world.commune, PostKind.CHAIRMAN, "Siu Thị Hoa", date(2025, 7, 1))
     text = admin_client_52.get(reverse("admin:units_tenure_changelist")).content.decode()
     assert "Siu Thị Hoa" in text and "Y Moan Niê" not in text
+
+
+def test_the_commune_list_does_not_grow_queries_with_rows(
+    world, admin_client_52, django_assert_max_num_queries
+):
+    from kpixa.units.demo import seed_units_demo
+
+    seed_units_demo()  # loads the package's 135 Gia Lai communes and gives each a peer group
+    with django_assert_max_num_queries(12):
+        page = admin_client_52.get(reverse("admin:units_commune_changelist"))
+    assert "Xã biên giới" in page.content.decode()
+    with django_assert_max_num_queries(12):
+        admin_client_52.get(reverse("admin:units_tenure_changelist"))

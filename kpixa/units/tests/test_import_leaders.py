@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.units.models import Person, PostKind, Tenure
+from kpixa.units.models import Commune, Person, PostKind, Tenure
 from kpixa.units.services import import_leaders, import_leaders_file, parse_post
 from kpixa.units.tests.conftest import make_tenure
 
@@ -136,3 +136,15 @@ def test_the_command_refuses_other_file_types(world, tmp_path):
     path.write_text("x")
     with pytest.raises(CommandError, match="csv"):
         call_command("import_leaders", str(path))
+
+
+def test_it_imports_in_a_fixed_number_of_queries(loaded, django_assert_max_num_queries):
+    communes = Commune.objects.filter(province__code="52").order_by("code")[:60]
+    rows = [
+        {"commune_code": c.code, "post": post, "full_name": f"Cán bộ {c.code}", "start": "01/07/2025"}
+        for c in communes
+        for post in ("secretary", "chairman")
+    ]
+    with django_assert_max_num_queries(14):
+        result = import_leaders(rows)
+    assert result.created == 120
