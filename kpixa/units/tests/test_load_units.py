@@ -62,7 +62,9 @@ def test_it_writes_one_audit_entry_per_load(db):
     load_units(fake_divisions())
     entries = AuditEntry.objects.filter(action="units.load")
     assert entries.count() == 2
-    assert entries.last().after["communes"]["loaded"] == 3  # type: ignore[union-attr]
+    last = entries.last()
+    assert last is not None and last.after is not None
+    assert last.after["communes"]["loaded"] == 3
     assert verify_chain() == []
 
 
