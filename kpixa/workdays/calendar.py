@@ -21,6 +21,7 @@ years it was built for (2015–2035 by default); instants outside raise ``ValueE
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, bisect_right
 import time as _time
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -172,6 +173,9 @@ class WorkCalendar:
         self._pcum_end = np.cumsum(lengths)
         self._pcum_start = self._pcum_end - lengths
         self.day_seconds = int(self._pcum_end[-1])
+        # Plain-list mirrors for the scalar path (numpy scalar indexing is ~10x slower).
+        self._starts_l, self._ends_l = starts, ends
+        self._pcum_end_l, self._pcum_start_l = self._pcum_end.tolist(), self._pcum_start.tolist()
 
     def _build_days(self, days_off: set[date], working: set[date]) -> None:
         official_off, official_working = official_days(tuple(self.years))
@@ -186,6 +190,7 @@ class WorkCalendar:
         self._working = flags
         self._cum = np.concatenate(([0], np.cumsum(flags))).astype(np.int64)
         self._wd = np.flatnonzero(flags).astype(np.int64)
+        self._working_l, self._cum_l, self._wd_l = flags.tolist(), self._cum.tolist(), self._wd.tolist()
 
     # ---- scalar primitives (Python ints) -------------------------------------------------
 
@@ -202,15 +207,15 @@ class WorkCalendar:
     def _intra(self, s: int) -> int:
         """Working seconds of a working day elapsed by second ``s`` of the day."""
         total = 0
-        for a, b in zip(self._pstart.tolist(), self._pend.tolist(), strict=True):
+        for a, b in zip(self._starts_l, self._ends_l, strict=True):
             total += min(max(s - a, 0), b - a)
         return total
 
     def _clock(self, t: int) -> int:
         """W(t): working seconds from the calendar's first day to local instant ``t``."""
         i = self._index(t // DAY)
-        base = int(self._cum[i]) * self.day_seconds
-        return base + (self._intra(t % DAY) if self._working[i] else 0)
+        base = self._cum_l[i] * self.day_seconds
+        return base + (self._intra(t % DAY) if self._working_l[i] else 0)
 
     def _unclock(self, v: int) -> int:
         """The earliest local instant whose working clock reads ``v`` (> 0)."""
@@ -220,9 +225,9 @@ class WorkCalendar:
             raise OutOfCalendarRange(
                 f"the result falls outside the calendar ({self.first_day} – {self.last_day})"
             )
-        p = int(np.searchsorted(self._pcum_end, r, side="left"))
-        second = int(self._pstart[p]) + r - int(self._pcum_start[p])
-        return (self._day0 + int(self._wd[q])) * DAY + second
+        p = bisect_left(self._pcum_end_l, r)
+        second = self._starts_l[p] + r - self._pcum_start_l[p]
+        return (self._day0 + self._wd_l[q]) * DAY + second
 
     def _add_seconds(self, t: int, work_seconds: int) -> int:
         return t if work_seconds == 0 else self._unclock(self._clock(t) + work_seconds)
@@ -230,19 +235,19 @@ class WorkCalendar:
     def _next_start(self, t: int, cutoff: int) -> int:
         """Scalar next_working_start on local seconds; ``cutoff`` < 0 means none."""
         i, s = self._index(t // DAY), t % DAY
-        if self._working[i] and (cutoff < 0 or s <= cutoff) and s < int(self._pend[-1]):
-            p = int(np.searchsorted(self._pend, s, side="right"))
-            return t - s + max(s, int(self._pstart[p]))
-        k = int(self._cum[i + 1])
+        if self._working_l[i] and (cutoff < 0 or s <= cutoff) and s < self._ends_l[-1]:
+            p = bisect_right(self._ends_l, s)
+            return t - s + max(s, self._starts_l[p])
+        k = self._cum_l[i + 1]
         if k >= len(self._wd):
             raise OutOfCalendarRange(f"no working day after {from_local_seconds(t)} in the calendar")
-        return (self._day0 + int(self._wd[k])) * DAY + int(self._pstart[0])
+        return (self._day0 + self._wd_l[k]) * DAY + self._starts_l[0]
 
     # ---- public scalar API ----------------------------------------------------------------
 
     def is_working_day(self, d: date) -> bool:
         """Return whether ``d`` is a working day (raises OutOfCalendarRange outside the years)."""
-        return bool(self._working[self._index(d.toordinal() - _ORDINAL_1970)])
+        return self._working_l[self._index(d.toordinal() - _ORDINAL_1970)]
 
     def add_working_days(self, start: datetime, n: float) -> datetime:
         """Return the earliest instant ``n`` working days after ``start`` (``start`` itself for 0)."""
