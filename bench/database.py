@@ -80,6 +80,7 @@ def setup_django(db: Database, workdir: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpixa.settings")
     os.environ["KPIXA_MODE"] = "demo"
     os.environ["KPIXA_VAR_DIR"] = str(workdir / "var")
+    (workdir / "var" / "static").mkdir(parents=True, exist_ok=True)
     import django
 
     django.setup()

@@ -211,10 +211,12 @@ def prepare_framework() -> None:
 
 
 def run_compute(ctx: Context) -> None:
-    """Run ``compute_scores --framework dvc766 --period P`` for every commune."""
+    """Run ``compute_scores --framework dvc766 --period P`` for every commune of the profile."""
     from django.core.management import call_command
 
     args = ["--framework", FRAMEWORK, "--period", ctx.profile.period]
+    for province in ctx.profile.provinces:  # a one-province profile scores that province only
+        args += ["--province", province]
     call_command("compute_scores", *args, stdout=io.StringIO())
     ctx.artifacts["scored"] = 1
 
