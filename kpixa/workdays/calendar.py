@@ -21,8 +21,8 @@ years it was built for (2015–2035 by default); instants outside raise ``ValueE
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
 import time as _time
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
