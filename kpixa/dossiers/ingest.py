@@ -94,8 +94,9 @@ def _record_key(raw: Any) -> str:
     return ""
 
 
-def chunked(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    """Split an iterable into lists of at most ``size`` items."""
+def chunked(items: Iterable[Any], size: int | None = None) -> Iterator[list[Any]]:
+    """Split an iterable into lists of at most ``size`` (default CHUNK) items."""
+    size = size or CHUNK
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -163,7 +164,10 @@ def fetch_stored(model: type[models.Model], system: str, key_field: str, keys: l
 
 def ensure_procedures(ctx: Context, records: Sequence[DossierRecord]) -> list[ProcedureInfo | None]:
     """Look up each record's procedure, adding unknown codes as unverified (and flagging them)."""
-    missing = {r.procedure_code: r for r in records if r.procedure_code not in ctx.procedures}
+    missing: dict[str, DossierRecord] = {}
+    for rec in records:
+        if rec.procedure_code not in ctx.procedures:
+            missing.setdefault(rec.procedure_code, rec)  # the first record names it
     if missing:
         Procedure.objects.bulk_create([_unverified(r) for r in missing.values()], ignore_conflicts=True)
         ctx.procedures = load_procedures()

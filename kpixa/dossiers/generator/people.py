@@ -5,6 +5,8 @@ Every name is drawn at random from common parts; none is meant to be a real pers
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import numpy.typing as npt
 
@@ -75,8 +77,7 @@ def _kinh(rng: np.random.Generator, male: npt.NDArray[np.bool_]) -> ObjArray:
     surname = np.array(names, dtype=object)[rng.choice(len(names), n, p=p)]
     middle = np.where(male, _pick(rng, MALE_MIDDLE, n), _pick(rng, FEMALE_MIDDLE, n))
     given = np.where(male, _pick(rng, MALE_GIVEN, n), _pick(rng, FEMALE_GIVEN, n))
-    full: ObjArray = surname + " " + middle + " " + given
-    return full
+    return cast(ObjArray, surname + " " + middle + " " + given)
 
 
 def _minority(rng: np.random.Generator, male: npt.NDArray[np.bool_]) -> ObjArray:
@@ -95,12 +96,16 @@ def names(rng: np.random.Generator, minority_share: npt.NDArray[np.float64]) -> 
 
 def phones(rng: np.random.Generator, n: int) -> ObjArray:
     """Ten-digit mobile numbers with real carrier prefixes and random subscriber digits."""
+    if n == 0:
+        return np.empty(0, dtype=object)
     tail = rng.integers(0, 10_000_000, n).astype("U7")
     return _pick(rng, PHONE_PREFIXES, n) + np.char.zfill(tail, 7).astype(object)
 
 
 def id_numbers(rng: np.random.Generator, n: int) -> ObjArray:
     """Twelve-digit citizen id numbers: a province prefix, then random digits."""
+    if n == 0:
+        return np.empty(0, dtype=object)
     head = rng.integers(1, 97, n).astype("U3")
     tail = rng.integers(0, 1_000_000_000, n).astype("U9")
     return ("0" + np.char.zfill(head, 2).astype(object)) + np.char.zfill(tail, 9).astype(object)

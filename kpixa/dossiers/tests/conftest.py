@@ -14,6 +14,12 @@ DOCS_SAMPLES = Path(__file__).resolve().parents[3] / "docs" / "samples"
 IA_DOM_ALIAS = "000.00.21.H52"
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):  # type: ignore[no-untyped-def]
+    """Argon2 makes the named world take seconds to create; these tests do not test hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def catalogue(world):  # type: ignore[no-untyped-def]
     """The sample alias of Xã Ia Dom and three procedures (same-day with cut-off, days, hours)."""
