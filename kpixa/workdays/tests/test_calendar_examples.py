@@ -134,3 +134,9 @@ def test_it_refuses_bad_input_in_bulk(cal: WorkCalendar) -> None:
         cal.due_at_many(start, [1], ["tuan"], [-1])
     with pytest.raises(OutOfCalendarRange):
         cal.due_at_many(np.array(["2045-03-09T09:00"], "M8[s]"), [1], ["ngay_lam_viec"], [-1])
+
+
+def test_it_benchmarks_the_bulk_form() -> None:
+    from kpixa.workdays.bench import benchmark_due_at_many
+
+    assert 0 < benchmark_due_at_many(10_000) < 5
