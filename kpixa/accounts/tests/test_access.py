@@ -202,8 +202,8 @@ def _call(view, user, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def test_it_records_the_declared_policy_on_the_view():
-    assert access.access("province")(_ok).kpixa_access == "province"
-    assert access.role_required(Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN)(_ok).kpixa_access == (
+    assert access.declared_policy(access.access("province")(_ok)) == "province"
+    assert access.declared_policy(access.role_required(Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN)(_ok)) == (
         "roles:commune_officer,province_admin"
     )
     assert access.declared_policy(access.access("public")(_ok)) == "public"

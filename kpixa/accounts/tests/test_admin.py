@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_it_creates_a_commune_user_in_the_admins_province(world, admin_client):
         False,
         False,
     )
-    entry = AuditEntry.objects.get(action="admin.add")
+    entry: Any = AuditEntry.objects.get(action="admin.add")
     assert entry.after["role"] == "commune_officer" and "password" not in entry.after
     assert entry.province_code == "52"
 
@@ -98,7 +99,8 @@ def test_it_cannot_be_used_to_grant_superuser_status(world, admin_client):
     assert response.status_code == 302
     viewer.refresh_from_db()
     assert not viewer.is_superuser and not viewer.is_staff
-    assert AuditEntry.objects.get(action="admin.change").before["role"] == "province_viewer"
+    changed: Any = AuditEntry.objects.get(action="admin.change")
+    assert changed.before["role"] == "province_viewer"
 
 
 def test_it_grants_permissions_to_a_new_province_admin(world, admin_client):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -13,7 +15,7 @@ def chain(db):  # type: ignore[no-untyped-def]
     return [audit.record(f"test.{n}", object_type="x", object_id=n, after={"n": n}) for n in range(4)]
 
 
-def _raw(sql: str, params: list[object]) -> None:
+def _raw(sql: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
