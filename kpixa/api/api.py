@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from kpixa.dossiers.api import router as dossiers_router
+
 api = NinjaAPI(
     title="kpixa API",
     version="1",
@@ -14,3 +16,6 @@ api = NinjaAPI(
 def health(request):  # type: ignore[no-untyped-def]
     """Return ``{"status": "ok"}`` when the application answers."""
     return {"status": "ok"}
+
+
+api.add_router("/", dossiers_router)

@@ -1,0 +1,80 @@
+"""The ingest API: auth, province binding, batch limits, per-record results, the OpenAPI schema."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kpixa.dossiers.models import Dossier
+from kpixa.dossiers.tests.conftest import base_record, sample_payload
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/dossiers"
+
+
+@pytest.fixture
+def key(catalogue):  # type: ignore[no-untyped-def]
+    from kpixa.accounts.services import issue_api_token
+
+    _token, key = issue_api_token("Một cửa Gia Lai", "motcua-gialai", catalogue.province,
+                                  catalogue.users["province_admin"])
+    return key
+
+
+def post(client, payload, key, url=URL):  # type: ignore[no-untyped-def]
+    body = payload if isinstance(payload, str) else json.dumps(payload)
+    return client.post(url, body, content_type="application/json", headers={"Authorization": f"Bearer {key}"})
+
+
+def test_it_refuses_calls_without_a_valid_token(client, catalogue):  # type: ignore[no-untyped-def]
+    assert client.post(URL, "[]", content_type="application/json").status_code == 401
+    assert post(client, [base_record()], "kpx_nope_nope").status_code == 401
+
+
+def test_it_imports_the_sample_payload_with_a_result_per_record(client, key):  # type: ignore[no-untyped-def]
+    response = post(client, sample_payload(), key)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["counts"]["created"] == 2
+    assert [(r["index"], r["status"]) for r in body["results"]] == [(0, "created"), (1, "created")]
+    assert Dossier.objects.filter(source_system="motcua-gialai").count() == 2
+    again = post(client, sample_payload(), key).json()
+    assert [r["status"] for r in again["results"]] == ["unchanged", "unchanged"]
+
+
+def test_it_accepts_one_bare_record(client, key):  # type: ignore[no-untyped-def]
+    body = post(client, base_record("ONE"), key).json()
+    assert body["results"] == [{"index": 0, "key": "ONE", "status": "created", "reasons": []}]
+
+
+def test_it_rejects_records_of_units_outside_the_tokens_province(client, key):  # type: ignore[no-untyped-def]
+    body = post(client, [base_record("OK"), base_record("X", DonViXuLy="24121")], key).json()
+    assert [r["status"] for r in body["results"]] == ["created", "rejected"]
+    assert "không thuộc phạm vi" in body["results"][1]["reasons"][0]
+
+
+def test_it_answers_a_malformed_batch_with_a_clear_4xx(client, key):  # type: ignore[no-untyped-def]
+    too_many = [base_record(f"N{i}") for i in range(5001)]
+    response = post(client, too_many, key)
+    assert response.status_code == 413 and "5000" in response.json()["detail"]
+    assert post(client, "{not json", key).status_code == 400
+    assert post(client, "42", key).status_code in (400, 422)
+    assert post(client, [], key).status_code == 400
+    assert Dossier.objects.count() == 0
+
+
+def test_it_serves_petitions_and_ratings(client, key):  # type: ignore[no-untyped-def]
+    petition = {"MaPAKN": "P1", "DonViXuLy": "23872", "NgayTiepNhan": "2026-03-02T09:00:00+07:00"}
+    rating = {"MaDanhGia": "R1", "DonViXuLy": "23872", "DoiTuong": "1", "MucDoHaiLong": "2",
+              "NgayDanhGia": "05/03/2026 10:00:00"}
+    assert post(client, [petition], key, "/api/v1/petitions").json()["counts"]["created"] == 1
+    assert post(client, [rating], key, "/api/v1/ratings").json()["counts"]["created"] == 1
+
+
+def test_it_declares_the_operations_and_their_access_in_the_schema(client):  # type: ignore[no-untyped-def]
+    schema = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/dossiers", "/api/v1/petitions", "/api/v1/ratings"):
+        operation = schema["paths"][path]["post"]
+        assert operation["x-kpixa-access"] == "token"
+        assert {"200", "400", "401", "413"} <= set(operation["responses"])
