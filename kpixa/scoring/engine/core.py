@@ -279,7 +279,8 @@ def score_unit(
     drafts = [_draft(ind, unit, env, targets or {}) for ind in framework.indicators()]
     factors = _factors(framework, drafts)
     results = tuple(_finish(d, factors[d.indicator.code]) for d in drafts)
-    has_total = any(d.counted for d in drafts)
+    # Only full marks for N/A items is no evidence at all: no total then, not 100.
+    has_total = any(d.raw is not None for d in drafts)
     total = sum((r.contribution for r in results), ZERO) if has_total else None
     return UnitScore(
         framework_code=framework.code,
