@@ -1,0 +1,105 @@
+"""Score exports: JSON (the documented shape), CSV and XLSX with Vietnamese headers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kpixa.scoring.queries import Scoreboard, export_rows, json_number
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+def _summary_headers() -> list[str]:
+    return [_("Mã đơn vị"), _("Tên đơn vị"), _("Tổng điểm"), _("Xếp loại"), _("Hạng trong tỉnh")]
+
+
+def _detail_headers() -> list[str]:
+    return [
+        _("Mã đơn vị"),
+        _("Tên đơn vị"),
+        _("Mã chỉ số"),
+        _("Tử số"),
+        _("Mẫu số"),
+        _("Tỷ lệ (%)"),
+        _("Điểm"),
+        _("Điểm tối đa"),
+        _("Tình trạng"),
+        _("Giải thích"),
+    ]
+
+
+def summary_rows(board: Scoreboard) -> list[list[Any]]:
+    """One row per unit: code, name, total, classification label, rank in province."""
+    return [
+        [u.commune.code, u.commune.name, json_number(u.total), u.classification_label, u.rank_province]
+        for u in board.units
+    ]
+
+
+def detail_rows(board: Scoreboard) -> list[list[Any]]:
+    """One row per (unit, indicator) with the numbers and the explanation."""
+    rows = []
+    for unit in board.units:
+        for r in board.indicators.get(unit.commune_id, []):
+            rows.append(
+                [
+                    unit.commune.code,
+                    unit.commune.name,
+                    r.indicator_code,
+                    json_number(r.numerator),
+                    json_number(r.denominator),
+                    json_number(r.rate_display),
+                    json_number(r.points),
+                    json_number(r.max_points),
+                    r.status,
+                    r.explanation_vi,
+                ]
+            )
+    return rows
+
+
+def to_json(board: Scoreboard) -> bytes:
+    """The JSON list of units (UTF-8, Vietnamese letters unescaped)."""
+    return json.dumps(export_rows(board), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def to_csv(board: Scoreboard) -> bytes:
+    """One row per (unit, indicator), summary columns repeated; UTF-8 with BOM so Excel reads it."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*_detail_headers()[:2], _("Tổng điểm"), _("Xếp loại"), *_detail_headers()[2:]])
+    totals = {u.commune.code: (json_number(u.total), u.classification_label) for u in board.units}
+    for row in detail_rows(board):
+        writer.writerow([row[0], row[1], *totals[row[0]], *row[2:]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(board: Scoreboard) -> bytes:
+    """A workbook with a summary sheet (one row per unit) and a detail sheet (per indicator)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary: Any = book.active
+    summary.title = _("Tổng hợp")
+    _fill(summary, _summary_headers(), summary_rows(board))
+    _fill(book.create_sheet(_("Chi tiết chỉ số")), _detail_headers(), detail_rows(board))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet: Any, headers: list[str], rows: list[list[Any]]) -> None:
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+
+
+def render(board: Scoreboard, fmt: str) -> bytes:
+    """Return the export of ``board`` in ``fmt`` (one of FORMATS)."""
+    return {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}[fmt](board)
