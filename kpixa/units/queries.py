@@ -35,7 +35,7 @@ def alias_map(system: str) -> dict[str, int]:
     Commune codes, then system-less aliases, then the system's own aliases (later ones win).
     Two queries; meant to be built once per ingest batch.
     """
-    names: dict[str, int] = dict(Commune.objects.values_list("code", "id"))
+    names: dict[str, int] = dict(Commune.objects.order_by().values_list("code", "id"))
     systems = [system, ""] if system else [""]
     rows = UnitAlias.objects.filter(system__in=systems).values_list("system", "alias", "commune_id")
     for _system, alias, commune_id in sorted(rows, key=lambda r: r[0] == system and bool(system)):

@@ -208,10 +208,13 @@ def _communes_by_code(codes: Iterable[str], province_code: str | None) -> dict[s
     return {c.code: c for c in qs}
 
 
-def _unknown_commune(code: str) -> str:
+def _unknown_commune(code: str, province_code: str | None) -> str:
     if not code:
         return _("Thiếu mã xã/phường.")
-    return _("Không có xã/phường mã %(code)s (trong phạm vi được phép).") % {"code": code}
+    if province_code:
+        message = _("Tỉnh %(province)s không có xã/phường mã %(code)s.")
+        return message % {"province": province_code, "code": code}
+    return _("Không có xã/phường mã %(code)s.") % {"code": code}
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,7 +250,7 @@ def import_aliases(
     """
     communes = _communes_by_code((commune_code(r.get("commune_code")) for r in rows), province_code)
     result = ImportResult()
-    parsed = _parse_alias_rows(rows, system, communes, result.errors)
+    parsed = _parse_alias_rows(rows, system, communes, result.errors, province_code)
     with transaction.atomic():
         created, updated = _save_aliases(parsed, result)
         audit.record(
@@ -261,7 +264,11 @@ def import_aliases(
 
 
 def _parse_alias_rows(
-    rows: Sequence[dict[str, Any]], system: str, communes: dict[str, Commune], errors: list[RowError]
+    rows: Sequence[dict[str, Any]],
+    system: str,
+    communes: dict[str, Commune],
+    errors: list[RowError],
+    province_code: str | None,
 ) -> list[_AliasRow]:
     seen: dict[tuple[str, str], _AliasRow] = {}
     for number, raw in enumerate(rows, start=FIRST_DATA_ROW):
@@ -272,7 +279,7 @@ def _parse_alias_rows(
         if not alias:
             errors.append(RowError(number, "alias", _("Thiếu mã đơn vị của hệ thống.")))
         elif code not in communes:
-            errors.append(RowError(number, "commune_code", _unknown_commune(code)))
+            errors.append(RowError(number, "commune_code", _unknown_commune(code, province_code)))
         elif key in seen and seen[key].commune != communes[code]:
             message = _("Mã đơn vị này đã được gán cho xã/phường khác ở dòng %(row)s.")
             errors.append(RowError(number, "alias", message % {"row": seen[key].row}))
@@ -439,7 +446,11 @@ def import_leaders(
     """
     communes = _communes_by_code((commune_code(r.get("commune_code")) for r in rows), province_code)
     result = ImportResult()
-    parsed = [p for p in (_parse_leader_row(n, r, communes, result.errors) for n, r in _numbered(rows)) if p]
+    parsed = [
+        p
+        for n, r in _numbered(rows)
+        if (p := _parse_leader_row(n, r, communes, result.errors, province_code)) is not None
+    ]
     with transaction.atomic():
         plan = _LeaderPlan.build(communes.values(), {p.external_id for p in parsed})
         for p in parsed:
@@ -466,13 +477,17 @@ def _numbered(rows: Sequence[dict[str, Any]]) -> Iterable[tuple[int, dict[str, A
 
 
 def _parse_leader_row(
-    number: int, raw: dict[str, Any], communes: dict[str, Commune], errors: list[RowError]
+    number: int,
+    raw: dict[str, Any],
+    communes: dict[str, Commune],
+    errors: list[RowError],
+    province_code: str | None,
 ) -> _LeaderRow | None:
     """Return the row as typed values, or None after appending its errors."""
     found: list[RowError] = []
     code = commune_code(raw.get("commune_code"))
     if code not in communes:
-        found.append(RowError(number, "commune_code", _unknown_commune(code)))
+        found.append(RowError(number, "commune_code", _unknown_commune(code, province_code)))
     post = parse_post(raw.get("post"))
     if post is None:
         found.append(
