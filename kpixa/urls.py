@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("kpixa.api.urls")),
+    path("dossiers/", include("kpixa.dossiers.urls")),
     path("", include("kpixa.web.urls")),
 ]

@@ -1,0 +1,47 @@
+"""Forms of the dossiers pages: the upload of a file, the fix of a quarantined record."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kpixa.dossiers.models import RecordKind
+from kpixa.dossiers.parsing import FormatError, guess_format
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    """A file of dossiers, petitions or ratings to import as a background job."""
+
+    kind = forms.ChoiceField(label=_("Loại dữ liệu"), choices=RecordKind.choices, initial=RecordKind.DOSSIER)
+    source_system = forms.SlugField(label=_("Mã hệ thống nguồn"), max_length=60, initial="motcua")
+    file = forms.FileField(label=_("Tệp (JSON, JSON Lines, CSV, XLSX)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            guess_format(upload.name)
+        except FormatError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa 200 MB)."))
+        return upload
+
+
+class FixForm(forms.Form):
+    """The raw record of a rejection, edited as JSON before it is re-submitted."""
+
+    raw = forms.CharField(label=_("Bản ghi (JSON)"), widget=forms.Textarea(attrs={"rows": 20, "cols": 100}))
+
+    def clean_raw(self) -> Any:
+        try:
+            value = json.loads(self.cleaned_data["raw"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("JSON không hợp lệ: %(msg)s") % {"msg": exc.msg}) from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Bản ghi phải là một đối tượng JSON."))
+        return value

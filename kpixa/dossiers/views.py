@@ -1,0 +1,134 @@
+"""Pages of the dossiers app: upload jobs with live progress, rejection reports, the quarantine,
+one dossier's timeline. Thin: authenticate, validate, call one query or service, render."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kpixa.accounts.access import LOGIN, REPORT, access, mask_id_number, mask_name, mask_phone, sees_personal_data
+from kpixa.dossiers import queries, services
+from kpixa.dossiers.explain import explain
+from kpixa.dossiers.forms import FixForm, UploadForm
+from kpixa.dossiers.models import JobStatus
+
+PAGE = 200
+
+
+@access(REPORT)
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload a file; it becomes a queued job that ``run_worker`` runs."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        user: Any = request.user
+        file = form.cleaned_data["file"]
+        batch = services.enqueue_upload(
+            user, user.commune, form.cleaned_data["kind"], file.name, file.read(),
+            form.cleaned_data["source_system"],
+        )
+        messages.success(request, _("Đã nhận tệp; lô #%(id)s đang chờ xử lý.") % {"id": batch.pk})
+        return redirect("dossiers:job", batch_id=batch.pk)
+    return render(request, "dossiers/upload.html", {"form": form})
+
+
+@access(LOGIN)
+def jobs(request: HttpRequest) -> HttpResponse:
+    """The user's (or the province's) latest import batches."""
+    batches = list(queries.visible_batches(request.user)[:PAGE])
+    return render(request, "dossiers/jobs.html", {"batches": batches})
+
+
+@access(LOGIN)
+def job(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """One job: status, live counts (polled by dossiers/job.js), flags, the rejection report."""
+    batch = queries.batch_for(request.user, batch_id)
+    flags = list(batch.flags.all()[:PAGE])
+    return render(request, "dossiers/job.html", {"batch": batch, "flags": flags, "status": job_state(batch)})
+
+
+def job_state(batch: Any) -> dict[str, Any]:
+    """A job's status and counts; while running, the counts its worker last published."""
+    counts = batch.counts()
+    if batch.status == JobStatus.RUNNING:
+        path = services.progress_file(batch.pk)
+        if path.exists():
+            try:
+                counts.update(json.loads(path.read_text()))
+            except (ValueError, OSError):
+                pass  # being replaced right now: the next poll reads it
+    return {
+        "status": batch.status, "status_display": batch.get_status_display(),
+        "done": batch.status in (JobStatus.DONE, JobStatus.FAILED), "error": batch.error,
+        "total": counts.pop("total", batch.total), **counts,
+    }
+
+
+@access(LOGIN)
+def job_status(request: HttpRequest, batch_id: int) -> JsonResponse:
+    """The JSON the job page polls every 2 seconds."""
+    return JsonResponse(job_state(queries.batch_for(request.user, batch_id)))
+
+
+REPORT_COLUMNS = ("dong", "ma_ban_ghi", "truong", "gia_tri", "ly_do")
+
+
+@access(LOGIN)
+def rejections_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The batch's rejected records as CSV (UTF-8 with BOM, so Excel reads the diacritics)."""
+    batch = queries.batch_for(request.user, batch_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tu-choi-lo-{batch.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(REPORT_COLUMNS)
+    for r in batch.rejections.order_by("row").values_list("row", "record_key", "field", "value", "reason_vi"):
+        writer.writerow(r)
+    return response
+
+
+@access(LOGIN)
+def quarantine(request: HttpRequest) -> HttpResponse:
+    """Records rejected from the user's batches and not yet re-submitted."""
+    rejections = list(queries.quarantine_for(request.user)[:PAGE])
+    return render(request, "dossiers/quarantine.html", {"rejections": rejections})
+
+
+@access(REPORT)
+@require_http_methods(["GET", "POST"])
+def fix_rejection(request: HttpRequest, rejection_id: int) -> HttpResponse:
+    """Edit a quarantined record's JSON and re-submit it (it is validated again)."""
+    rejection = queries.quarantine_for(request.user).filter(pk=rejection_id).first()
+    if rejection is None:
+        from django.http import Http404
+
+        raise Http404(_("Không tìm thấy bản ghi bị từ chối."))
+    initial = json.dumps(rejection.raw, ensure_ascii=False, indent=2)
+    form = FixForm(request.POST or None, initial={"raw": initial})
+    if request.method == "POST" and form.is_valid():
+        batch = services.resubmit_rejections([rejection], actor=request.user,
+                                             edited={rejection.pk: form.cleaned_data["raw"]})
+        messages.success(request, _("Đã gửi lại bản ghi (lô #%(id)s).") % {"id": batch.pk if batch else "—"})
+        return redirect("dossiers:job", batch_id=batch.pk) if batch else redirect("dossiers:quarantine")
+    return render(request, "dossiers/fix.html", {"rejection": rejection, "form": form})
+
+
+@access(LOGIN)
+def timeline(request: HttpRequest, source: str, ma_ho_so: str) -> HttpResponse:
+    """One dossier's timeline and outcome; the citizen's data masked unless the role needs it."""
+    dossier = queries.dossier_for(request.user, source, ma_ho_so)
+    unmasked = sees_personal_data(request.user, dossier.commune)
+    owner = {
+        "name": dossier.owner_name if unmasked else mask_name(dossier.owner_name),
+        "phone": dossier.owner_phone if unmasked else mask_phone(dossier.owner_phone),
+        "id_number": dossier.owner_id_masked if unmasked else mask_id_number(dossier.owner_id_masked),
+    }
+    context = {"dossier": dossier, "owner": owner, "explanation": explain(dossier)}
+    return render(request, "dossiers/timeline.html", context)
