@@ -18,14 +18,28 @@ class World:
 
     province: object
     other_province: object
-    commune: object  # Xã Ia Dom
-    sibling: object  # another commune of the same province
+    commune: object  # Xã Ia Dom (23872)
+    sibling: object  # Xã Ia Dơk (23869), another commune of the same province
     third: object
     foreign: object  # a commune of the other province
     users: dict[str, object]
 
 
 PASSWORD = "correct-horse-42"
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+@pytest.fixture(autouse=True)
+def _accept_fast_test_hashes(settings) -> None:  # type: ignore[no-untyped-def]
+    """Keep Argon2 first (new passwords use it) and accept the fixtures' fast hashes too."""
+    if FAST_HASHER not in settings.PASSWORD_HASHERS:
+        settings.PASSWORD_HASHERS = [*settings.PASSWORD_HASHERS, FAST_HASHER]
+
+
+def _fast_hash() -> str:
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD, salt="kpixatests", hasher="md5")
 
 
 @pytest.fixture
@@ -36,9 +50,9 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
     gia_lai = Province.objects.create(code="52", name="Tỉnh Gia Lai", kind="tỉnh")
     dak_lak = Province.objects.create(code="66", name="Tỉnh Đắk Lắk", kind="tỉnh")
     ia_dom = Commune.objects.create(code="23872", name="Xã Ia Dom", kind=CommuneKind.XA, province=gia_lai)
-    ia_nan = Commune.objects.create(code="23869", name="Xã Ia Nan", kind=CommuneKind.XA, province=gia_lai)
+    ia_nan = Commune.objects.create(code="23869", name="Xã Ia Dơk", kind=CommuneKind.XA, province=gia_lai)
     quy_nhon = Commune.objects.create(
-        code="21553", name="Phường Quy Nhơn", kind=CommuneKind.PHUONG, province=gia_lai
+        code="21553", name="Phường Quy Nhơn Bắc", kind=CommuneKind.PHUONG, province=gia_lai
     )
     foreign = Commune.objects.create(
         code="24121", name="Phường Buôn Ma Thuột", kind=CommuneKind.PHUONG, province=dak_lak
@@ -50,8 +64,14 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         (Role.COMMUNE_LEADER, gia_lai, ia_dom),
         (Role.COMMUNE_OFFICER, gia_lai, ia_dom),
     ]:
-        users[str(role)] = User.objects.create_user(
-            username=str(role), password=PASSWORD, role=role, province=province, commune=commune,
+        # A precomputed fast hash: Argon2 is the real hasher, but hashing four users per test
+        # would cost seconds across the suite. Logging in upgrades the hash as in production.
+        users[str(role)] = User.objects.create(
+            username=str(role),
+            password=_fast_hash(),
+            role=role,
+            province=province,
+            commune=commune,
             is_staff=role == Role.PROVINCE_ADMIN,
         )
     return World(gia_lai, dak_lak, ia_dom, ia_nan, quy_nhon, foreign, users)
