@@ -64,7 +64,7 @@ def build_profiles(communes: Sequence[tuple[str, str]], seed: int) -> Profiles:
         codes=codes,
         kinds=kinds,
         volume=volume,
-        online=np.clip(rng.beta(9, 2, n) + 0.04 * urban, 0.35, 0.985),
+        online=np.clip(rng.beta(12, 1.6, n) + 0.04 * urban, 0.35, 0.985),
         online_drift=rng.normal(0.008, 0.008, n),
         late=_late_shares(rng, n),
         late_drift=rng.normal(-0.003, 0.004, n),
