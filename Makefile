@@ -35,8 +35,7 @@ demo: install
 	$(PY) manage.py seed_demo
 
 run: demo
-	@echo "Serving kpixa on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@PORT=$(PORT) scripts/serve.sh
 
 lint: install
 	$(PY) -m ruff check .
