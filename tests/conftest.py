@@ -1,16 +1,8 @@
-"""Fixtures of the cross-app tests: API tokens of two provinces beside the named world, cheap hashing."""
+"""Fixtures of the cross-app tests: API tokens of two provinces beside the named world."""
 
 from __future__ import annotations
 
 import pytest
-
-FAST_HASHERS = ["kpixa.accounts.tests.hashers.FastArgon2PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Hash the world's passwords with a cheap Argon2: these tests are about access, not hashing."""
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

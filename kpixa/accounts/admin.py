@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kpixa.accounts import services
+from kpixa.accounts import audit, services
 from kpixa.accounts.admin_audit import AuditedModelAdmin
 from kpixa.accounts.models import ApiToken, AuditEntry, Role, User
 from kpixa.units.models import Commune, Province
@@ -106,6 +106,20 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             obj.is_superuser = False  # never granted by a province admin, whatever was posted
         obj.is_staff = obj.is_superuser or obj.role == Role.PROVINCE_ADMIN
         super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Change another user's password; a successful change is audited (without the password)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit.record(
+                "accounts.user.password_change",
+                actor=request.user,  # type: ignore[arg-type]
+                object_type="accounts.User",
+                object_id=id,
+                province_code=services.province_code_of(user) if user is not None else "",
+            )
+        return response
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -185,3 +185,26 @@ def test_it_exports_audit_entries_as_csv(entries, root_client):
     assert rows[0][:4] == ["id", "at", "actor_label", "action"]
     assert [r[3] for r in rows[1:]] == ["test.one", "test.two"]
     assert '"tên": "Ia Dom"' in rows[1][8]
+
+
+def test_it_audits_a_password_change_by_an_admin(world, admin_client):
+    officer = world.users["commune_officer"]
+    response = admin_client.post(
+        f"/admin/accounts/user/{officer.pk}/password/",
+        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password(NEW_PASSWORD)
+    entry: Any = AuditEntry.objects.get(action="accounts.user.password_change")
+    assert (entry.object_id, entry.province_code, entry.after) == (str(officer.pk), "52", None)
+
+
+def test_it_refuses_password_changes_outside_the_province(world, admin_client, superuser):
+    response = admin_client.post(
+        f"/admin/accounts/user/{superuser.pk}/password/",
+        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 404
+    superuser.refresh_from_db()
+    assert not superuser.check_password(NEW_PASSWORD)
