@@ -1,0 +1,431 @@
+"""The evaluation chain, step by step: commune result → d → leader score → cap → quota → proposals.
+
+Set-based: each step reads what it needs for the whole province in a fixed number of queries.
+Called by ``services.evaluate_period`` inside its transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from kpixa.evaluations.models import (
+    CommuneEvaluation,
+    Consequence,
+    ConsequenceKind,
+    ConsequenceStatus,
+    LeaderEvaluation,
+    Period,
+    QuotaOutcome,
+)
+from kpixa.scoring.engine import evaluation as ev
+from kpixa.scoring.engine.core import DAT
+from kpixa.scoring.engine.model import DEFAULT_BANDS, EvaluationRules, Framework
+from kpixa.scoring.engine.numbers import HUNDRED, round2
+from kpixa.scoring.engine.periods import YEAR
+from kpixa.scoring.engine.periods import Period as EnginePeriod
+from kpixa.scoring.models import IndicatorScore, UnitScore
+from kpixa.scoring.versions import framework_of
+from kpixa.units.models import Province, Tenure
+
+# A leader who served less than this share of the period is not judged for it (unverified
+# default, RULES.md §6 "judged by tenure"); the successor who served the rest is.
+MIN_SERVED_SHARE = Decimal("0.5")
+# The indicator that feeds the quota's tie-break (on-time rate) and its late count.
+PROGRESS_FRAMEWORK, PROGRESS_INDICATOR = "dvc766", "2.1"
+# Which reported measure stands for each of Regulation 377's five basic targets.
+BASIC_TARGET_MEASURES = {
+    "growth_rate": "reported.growth_rate",
+    "budget_revenue": "reported.budget_revenue",
+    "public_investment_disbursement": "reported.public_investment_disbursed",
+    "income_per_capita": "reported.income_per_capita",
+    "poverty_reduction": "reported.poor_households_reduced",
+}
+KIND_OF_PROPOSAL = {
+    ev.WARNING: (ConsequenceKind.WARNING, "failed_period_warning"),
+    ev.TRANSFER_OR_RELIEF: (ConsequenceKind.TRANSFER_OR_RELIEF, "joint_departure"),
+    ev.DISMISSAL: (ConsequenceKind.DISMISSAL, "consecutive_failed_years"),
+    ev.RELIEF_377: (ConsequenceKind.REG377_RELIEF, "reg377"),
+}
+# (commune id, person id or None, consequence kind, rule code)
+ProposalKey = tuple[int, int | None, str, str]
+LEADER_RESULT_FIELDS = [
+    "a_quantity",
+    "b_quality",
+    "c_timeliness",
+    "d_unit_result",
+    "result_points",
+    "total",
+    "points_classification",
+    "classification",
+    "capped_by_unit",
+    "days_served",
+    "served_share",
+    "judged",
+    "quota_outcome",
+    "explanation_vi",
+    "evaluated_at",
+]
+
+
+@dataclass
+class CommuneFacts:
+    """What the chain knows about one commune for the period."""
+
+    commune_id: int
+    code: str
+    kind: str
+    total: Decimal | None
+    class_code: str
+    statuses: dict[str, str]
+    on_time_rate: Decimal | None = None
+    late_count: int = 0
+    basic_targets_met: dict[str, bool] | None = None
+
+    @property
+    def completed_percent(self) -> Decimal | None:
+        """Share of the scored indicators that reached their target (task completion), 2 dp."""
+        scored = [s for s in self.statuses.values() if s in (DAT, "chua_dat")]
+        if not scored:
+            return None
+        return round2(Decimal(sum(1 for s in scored if s == DAT)) / Decimal(len(scored)) * HUNDRED)
+
+
+# --- commune facts and classes -------------------------------------------------------------
+
+
+def commune_facts(version: Any, period: EnginePeriod, province: Province) -> dict[int, CommuneFacts]:
+    """Return the facts of every scored commune of the province (3 queries)."""
+    units = UnitScore.objects.filter(
+        framework_version=version, period_code=period.code, commune__province=province
+    ).select_related("commune")
+    facts = {
+        u.commune_id: CommuneFacts(
+            u.commune_id, u.commune.code, u.commune.kind, u.total, u.classification, {}
+        )
+        for u in units
+    }
+    rows = IndicatorScore.objects.filter(
+        framework_version=version, period_code=period.code, commune_id__in=list(facts)
+    ).values_list("commune_id", "indicator_code", "status")
+    for commune_id, code, status in rows:
+        facts[commune_id].statuses[code] = status
+    _add_progress(facts, period)
+    _add_basic_targets(facts, framework_of(version))
+    return facts
+
+
+def _add_progress(facts: dict[int, CommuneFacts], period: EnginePeriod) -> None:
+    rows = IndicatorScore.objects.filter(
+        framework_version__code=PROGRESS_FRAMEWORK,
+        indicator_code=PROGRESS_INDICATOR,
+        period_code=period.code,
+        commune_id__in=list(facts),
+    ).values_list("commune_id", "rate", "numerator", "denominator")
+    for commune_id, rate, numerator, denominator in rows:
+        facts[commune_id].on_time_rate = rate
+        if numerator is not None and denominator is not None:
+            facts[commune_id].late_count = int(denominator - numerator)
+
+
+def _add_basic_targets(facts: dict[int, CommuneFacts], framework: Framework) -> None:
+    codes: dict[str, str] = {}
+    for indicator in framework.indicators():
+        names = indicator.numerator.names if indicator.numerator else frozenset()
+        for target, measure in BASIC_TARGET_MEASURES.items():
+            if measure in names:
+                codes[target] = indicator.code
+    for fact in facts.values():
+        known = {t: fact.statuses.get(c) for t, c in codes.items()}
+        fact.basic_targets_met = {t: s == DAT for t, s in known.items() if s in (DAT, "chua_dat")}
+
+
+def store_commune_evaluations(
+    row: Period, version: Any, facts: Mapping[int, CommuneFacts]
+) -> list[CommuneEvaluation]:
+    """Upsert one CommuneEvaluation per scored commune (class by the 90/70/50 bands of the file).
+
+    Collective rules beyond points (all tasks on time for excellent, ≤ 20% late) need task
+    counts the reporting app will supply; until then none is applied (``collective_rules`` []).
+    """
+    now = timezone.now()
+    rows = [
+        CommuneEvaluation(
+            period=row,
+            commune_id=f.commune_id,
+            framework_version=version,
+            total=f.total,
+            points_classification=f.class_code,
+            classification=f.class_code,
+            collective_rules=[],
+            evaluated_at=now,
+        )
+        for f in facts.values()
+    ]
+    CommuneEvaluation.objects.filter(period=row).exclude(commune_id__in=list(facts)).delete()
+    CommuneEvaluation.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["period", "commune"],
+        update_fields=[
+            "framework_version",
+            "total",
+            "points_classification",
+            "classification",
+            "evaluated_at",
+        ],
+    )
+    return rows
+
+
+# --- leaders -------------------------------------------------------------------------------
+
+
+def rate_leaders(
+    row: Period,
+    period: EnginePeriod,
+    facts: Mapping[int, CommuneFacts],
+    tenures: Mapping[int, list[Tenure]],
+    framework: Framework,
+    rules: EvaluationRules,
+) -> list[LeaderEvaluation]:
+    """Return one LeaderEvaluation per accountable tenure meeting the period, rated where the
+    authority's entries exist (saved rows; results set in memory, saved by the caller)."""
+    existing = {le.tenure_id: le for le in LeaderEvaluation.objects.filter(period=row)}
+    wanted = [(t, facts[cid]) for cid, items in tenures.items() if cid in facts for t in items]
+    LeaderEvaluation.objects.filter(period=row).exclude(tenure_id__in=[t.pk for t, _f in wanted]).delete()
+    fresh = [_new_leader(row, t) for t, _f in wanted if t.pk not in existing]
+    for le in LeaderEvaluation.objects.bulk_create(fresh):
+        existing[le.tenure_id] = le
+    leaders = []
+    for tenure, fact in wanted:
+        le = existing[tenure.pk]
+        _fill_leader(le, tenure, fact, period)
+        _rate(le, framework, rules)
+        leaders.append(le)
+    return leaders
+
+
+def _new_leader(row: Period, tenure: Tenure) -> LeaderEvaluation:
+    return LeaderEvaluation(
+        period=row, commune_id=tenure.commune_id, tenure=tenure, person_id=tenure.person_id, post=tenure.post
+    )
+
+
+def _fill_leader(le: LeaderEvaluation, tenure: Tenure, fact: CommuneFacts, period: EnginePeriod) -> None:
+    """Set d from the commune's result, the default a, b, c, and the share of the period served."""
+    le.days_served = tenure.days_served or 0
+    le.served_share = round(Decimal(le.days_served) / Decimal(period.days), 4)
+    le.judged = le.served_share >= MIN_SERVED_SHARE
+    le.d_unit_result = fact.total
+    if not le.abc_entered:
+        le.a_quantity, le.b_quality, le.c_timeliness = default_abc(fact)
+    le.evaluated_at = timezone.now()
+    le._commune_class = fact.class_code  # type: ignore[attr-defined]
+
+
+def default_abc(fact: CommuneFacts) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """Defaults of a, b, c when the authority entered none (documented in docs/scoring.md):
+    a = share of the commune's scored indicators that met their target, b = the commune's total,
+    c = its on-time rate (dvc766 2.1), else its total."""
+    total = fact.total
+    timeliness = round2(fact.on_time_rate) if fact.on_time_rate is not None else total
+    return fact.completed_percent if fact.completed_percent is not None else total, total, timeliness
+
+
+def _rate(le: LeaderEvaluation, framework: Framework, rules: EvaluationRules) -> None:
+    commune_class = getattr(le, "_commune_class", "")
+    inputs = [le.general_points, le.a_quantity, le.b_quality, le.c_timeliness, le.dd_organising, le.e_uniting]
+    le.quota_outcome = QuotaOutcome.NOT_APPLICABLE
+    if not le.judged or le.d_unit_result is None or not commune_class or any(v is None for v in inputs):
+        _clear_rating(le)
+        return
+    general, a, b, c, dd, e = (Decimal(v) for v in inputs)  # type: ignore[arg-type]
+    criteria = ev.LeaderCriteria(general, a, b, c, dd, e)
+    bands = framework.classification or DEFAULT_BANDS
+    rating = ev.rate_leader(criteria, le.d_unit_result, commune_class, bands, rules)
+    le.total = rating.score
+    le.result_points = rating.score - min(general, rules.leader_general_max)
+    le.points_classification = rating.uncapped.code
+    le.classification = rating.classification.code
+    le.capped_by_unit = rating.capped
+    le.explanation_vi = rating.explanation
+
+
+def _clear_rating(le: LeaderEvaluation) -> None:
+    le.total = le.result_points = None
+    le.points_classification = le.classification = ""
+    le.capped_by_unit = False
+    le.explanation_vi = (
+        "" if le.judged else "Giữ chức dưới một nửa thời gian của kỳ: không đánh giá trong kỳ này"
+    )
+
+
+def apply_quota(
+    leaders: Iterable[LeaderEvaluation], facts: Mapping[int, CommuneFacts], rules: EvaluationRules
+) -> None:
+    """Keep at most the quota (20%) of each peer group's good-or-better leaders excellent.
+
+    The peer group is the commune kind (xã / phường / đặc khu) within the province. Tie-break
+    (engine ``quota_order_key``): higher score, then higher on-time rate of the commune (dvc766
+    2.1), then fewer late dossiers, then the commune code and post.
+    """
+    rated = {
+        f"{facts[le.commune_id].code}:{le.post}:{le.tenure_id}": le for le in leaders if le.total is not None
+    }
+    candidates = [
+        ev.QuotaCandidate(
+            code=key,
+            peer_group=facts[le.commune_id].kind,
+            total=le.total or Decimal(0),
+            class_code=le.classification,
+            on_time_rate=facts[le.commune_id].on_time_rate,
+            late_count=facts[le.commune_id].late_count,
+        )
+        for key, le in rated.items()
+    ]
+    for decision in ev.apply_excellent_quota(candidates, rules.excellent_quota_percent):
+        _apply_decision(rated[decision.code], decision)
+
+
+def _apply_decision(le: LeaderEvaluation, decision: ev.QuotaDecision) -> None:
+    if decision.lowered:
+        le.classification = decision.class_code
+        le.quota_outcome = QuotaOutcome.DEMOTED
+        le.explanation_vi = f"{le.explanation_vi}; {decision.reason}"
+    elif decision.class_code == ev.EXCELLENT:
+        le.quota_outcome = QuotaOutcome.KEPT
+
+
+# --- consequences --------------------------------------------------------------------------
+
+
+def _yearly_classes(row: Period, leaders: list[LeaderEvaluation]) -> dict[int, dict[int, str]]:
+    """Each judged person's classes in year periods of the province: {person id: {year: class}}."""
+    persons = {le.person_id for le in leaders if le.judged}
+    rows = LeaderEvaluation.objects.filter(
+        person_id__in=persons, period__kind=YEAR, period__province_id=row.province_id, judged=True
+    ).exclude(classification="")
+    result: dict[int, dict[int, str]] = defaultdict(dict)
+    for person_id, start, classification in rows.values_list("person_id", "period__start", "classification"):
+        result[person_id][start.year] = classification
+    return result
+
+
+def _outcome(
+    row: Period,
+    period: EnginePeriod,
+    fact: CommuneFacts,
+    mine: list[LeaderEvaluation],
+    yearly: Mapping[int, dict[int, str]],
+) -> ev.CommuneOutcome:
+    is_year = period.kind == YEAR
+    return ev.CommuneOutcome(
+        period_label=period.label_vi,
+        total=fact.total,
+        class_code=fact.class_code,
+        leader_yearly_classes={le.post: yearly.get(le.person_id, {}) for le in mine if le.judged},
+        targets_met_percent=fact.completed_percent if is_year else None,
+        basic_targets_met=fact.basic_targets_met if is_year else None,
+    )
+
+
+def _subjects(subject: str, mine: list[LeaderEvaluation]) -> list[tuple[int | None, str]]:
+    """The (person id, post) pairs a proposal about ``subject`` concerns."""
+    if subject == "commune":
+        return [(None, "")]
+    judged: list[tuple[int | None, str]] = [
+        (le.person_id, le.post) for le in mine if le.post == subject and le.judged
+    ]
+    return judged or [(None, subject)]
+
+
+def propose(
+    row: Period,
+    period: EnginePeriod,
+    facts: Mapping[int, CommuneFacts],
+    leaders: list[LeaderEvaluation],
+    rules: EvaluationRules,
+) -> int:
+    """Store every proposal the rules make (decided ones are kept as decided); return how many
+    proposals stand for the period. Undecided proposals no longer made are withdrawn (deleted)."""
+    yearly = _yearly_classes(row, leaders)
+    by_commune: dict[int, list[LeaderEvaluation]] = defaultdict(list)
+    for le in leaders:
+        by_commune[le.commune_id].append(le)
+    wanted: dict[ProposalKey, tuple[str, str]] = {}
+    for commune_id, fact in facts.items():
+        outcome = _outcome(row, period, fact, by_commune[commune_id], yearly)
+        for proposal in ev.propose_consequences(outcome, rules):
+            kind, rule = KIND_OF_PROPOSAL[proposal.kind]
+            for person_id, post in _subjects(proposal.subject, by_commune[commune_id]):
+                wanted[(commune_id, person_id, kind, rule)] = (proposal.reason, post)
+    return _store_proposals(row, wanted)
+
+
+def _store_proposals(row: Period, wanted: dict[ProposalKey, tuple[str, str]]) -> int:
+    existing = {
+        (c.commune_id, c.person_id, c.kind, c.rule_code): c for c in Consequence.objects.filter(period=row)
+    }
+    stale = [
+        c.pk for key, c in existing.items() if key not in wanted and c.status == ConsequenceStatus.PROPOSED
+    ]
+    Consequence.objects.filter(pk__in=stale).delete()
+    now = timezone.now()
+    fresh = [
+        Consequence(
+            period=row,
+            commune_id=key[0],
+            person_id=key[1],
+            post=post,
+            kind=key[2],
+            rule_code=key[3],
+            reason_vi=reason,
+            proposed_at=now,
+        )
+        for key, (reason, post) in wanted.items()
+        if key not in existing
+    ]
+    Consequence.objects.bulk_create(fresh)
+    return len(wanted)
+
+
+# --- the authority's entries ---------------------------------------------------------------
+
+
+def assessment_snapshot(le: LeaderEvaluation) -> dict[str, Any]:
+    """The entered values and the result, for the audit log."""
+    fields = ["general_points", "a_quantity", "b_quality", "c_timeliness", "dd_organising", "e_uniting"]
+    return {f: getattr(le, f) for f in [*fields, "total", "classification"]}
+
+
+def set_assessment(
+    le: LeaderEvaluation,
+    general: Decimal,
+    organising: Decimal,
+    uniting: Decimal,
+    abc: tuple[Decimal | None, Decimal | None, Decimal | None],
+) -> None:
+    """Set the entered values (validated to their ranges: general 0–30, criteria 0–100 %)."""
+    from kpixa.evaluations.forms import check_assessment
+
+    check_assessment(general, organising, uniting, abc)
+    le.general_points, le.dd_organising, le.e_uniting = general, organising, uniting
+    if all(v is not None for v in abc):
+        le.a_quantity, le.b_quality, le.c_timeliness = abc
+        le.abc_entered = True
+
+
+def rerate_one(le: LeaderEvaluation) -> None:
+    """Re-rate one leader from the stored commune result (the quota waits for the next evaluation)."""
+    commune = CommuneEvaluation.objects.filter(period_id=le.period_id, commune_id=le.commune_id).first()
+    if commune is None:
+        return
+    framework = framework_of(commune.framework_version)
+    le._commune_class = commune.classification  # type: ignore[attr-defined]
+    _rate(le, framework, framework.evaluation)

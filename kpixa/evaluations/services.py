@@ -1,0 +1,198 @@
+"""Evaluating a period: commune classes, leader ratings (Decree 335), the 20% quota, consequences.
+
+The platform proposes; people decide (``decide_consequence``). Every public function owns its
+transaction and writes one audit entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kpixa.accounts import audit
+from kpixa.evaluations import chain
+from kpixa.evaluations.models import (
+    Consequence,
+    ConsequenceStatus,
+    LeaderEvaluation,
+    Period,
+    ProvincePolicy,
+)
+from kpixa.scoring.engine.model import EvaluationRules, Framework
+from kpixa.scoring.engine.periods import Period as EnginePeriod
+from kpixa.scoring.models import UnitScore
+from kpixa.scoring.services import compute_scores
+from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
+from kpixa.units.models import Province
+from kpixa.units.queries import accountable_leaders_over
+
+
+class EvaluationError(ScoringError):
+    """An evaluation request that cannot be carried out (message in Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    """What ``evaluate_period`` did: counts of communes, leaders rated, proposals."""
+
+    period: Period
+    communes: int
+    leaders: int
+    leaders_rated: int
+    proposals: int
+
+
+def period_row(province: Province, period: EnginePeriod) -> Period:
+    """Return the province's evaluation Period for ``period``, creating it open when missing."""
+    row, _created = Period.objects.get_or_create(
+        province=province,
+        code=period.code,
+        defaults={"kind": period.kind, "start": period.start, "end": period.end},
+    )
+    return row
+
+
+def effective_rules(framework: Framework, province: Province) -> EvaluationRules:
+    """The framework's evaluation rules with the province's own choices applied on top."""
+    policy = ProvincePolicy.objects.filter(province=province).first()
+    if policy is None or policy.joint_departure is None:
+        return framework.evaluation
+    return replace(framework.evaluation, joint_departure_enabled=policy.joint_departure)
+
+
+def evaluate_period(
+    framework_code: str, period_code: str, province_code: str, actor: Any = None
+) -> EvaluationSummary:
+    """Classify the province's communes by the framework's stored scores for the period (computing
+    them first when none are stored), rate their leaders, apply the excellent quota per peer group
+    and propose consequences. Re-running replaces earlier results; decided proposals are kept."""
+    province = Province.objects.filter(code=province_code).first()
+    if province is None:
+        raise EvaluationError(_("Không có tỉnh mã “%(code)s”.") % {"code": province_code})
+    period = period_of(period_code)
+    version = version_for(framework_code, period)
+    if not UnitScore.objects.filter(framework_version=version, period_code=period.code).exists():
+        compute_scores(framework_code, period.code, province_code, actor, triggered_by="evaluation")
+    with transaction.atomic(), translation.override("vi"):
+        row = period_row(province, period)
+        if row.is_closed:
+            raise EvaluationError(_("Kỳ %(period)s đã khóa: không đánh giá lại.") % {"period": row.code})
+        summary = _evaluate(row, version, period, province)
+        audit.record(
+            "evaluations.evaluate_period",
+            actor=actor,
+            object_type="evaluations.Period",
+            object_id=row.pk,
+            province_code=province.code,
+            after={
+                "framework": str(version),
+                "period": row.code,
+                "communes": summary.communes,
+                "leaders_rated": summary.leaders_rated,
+                "proposals": summary.proposals,
+            },
+        )
+    return summary
+
+
+def _evaluate(row: Period, version: Any, period: EnginePeriod, province: Province) -> EvaluationSummary:
+    framework = framework_of(version)
+    rules = effective_rules(framework, province)
+    facts = chain.commune_facts(version, period, province)
+    communes = chain.store_commune_evaluations(row, version, facts)
+    tenures = accountable_leaders_over(list(facts), period.start, period.end)
+    leaders = chain.rate_leaders(row, period, facts, tenures, framework, rules)
+    chain.apply_quota(leaders, facts, rules)
+    LeaderEvaluation.objects.bulk_update(leaders, chain.LEADER_RESULT_FIELDS)
+    proposals = chain.propose(row, period, facts, leaders, rules)
+    rated = sum(1 for leader in leaders if leader.total is not None)
+    return EvaluationSummary(row, len(communes), len(leaders), rated, proposals)
+
+
+def enter_leader_assessment(
+    evaluation: LeaderEvaluation,
+    actor: Any,
+    *,
+    general: Decimal,
+    organising: Decimal,
+    uniting: Decimal,
+    quantity: Decimal | None = None,
+    quality: Decimal | None = None,
+    timeliness: Decimal | None = None,
+) -> LeaderEvaluation:
+    """Record what the evaluating authority enters for a leader — general points (0–30), đ, e and
+    optionally a, b, c (percent) — and re-rate that leader. The excellent quota is applied again
+    by the next ``evaluate_period`` of the province. Refused once the period is closed."""
+    with transaction.atomic():
+        evaluation = (
+            LeaderEvaluation.objects.select_for_update().select_related("period").get(pk=evaluation.pk)
+        )
+        if evaluation.period.is_closed:
+            raise EvaluationError(_("Kỳ %(period)s đã khóa.") % {"period": evaluation.period.code})
+        before = chain.assessment_snapshot(evaluation)
+        chain.set_assessment(evaluation, general, organising, uniting, (quantity, quality, timeliness))
+        chain.rerate_one(evaluation)
+        evaluation.save()
+        audit.record(
+            "evaluations.enter_leader_assessment",
+            actor=actor,
+            object_type="evaluations.LeaderEvaluation",
+            object_id=evaluation.pk,
+            province_code=evaluation.period.province.code,
+            before=before,
+            after=chain.assessment_snapshot(evaluation),
+        )
+    return evaluation
+
+
+def decide_consequence(consequence: Consequence, actor: Any, accept: bool, note: str = "") -> Consequence:
+    """Record a person's decision on a proposed consequence (accept or reject, with a note).
+
+    A decision is final: deciding again raises EvaluationError.
+    """
+    with transaction.atomic():
+        consequence = (
+            Consequence.objects.select_for_update().select_related("period__province").get(pk=consequence.pk)
+        )
+        if consequence.status != ConsequenceStatus.PROPOSED:
+            raise EvaluationError(_("Đề xuất này đã được quyết định."))
+        consequence.status = ConsequenceStatus.ACCEPTED if accept else ConsequenceStatus.REJECTED
+        consequence.decided_by = actor
+        consequence.decided_at = timezone.now()
+        consequence.decision_note = note
+        consequence.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit.record(
+            "evaluations.decide_consequence",
+            actor=actor,
+            object_type="evaluations.Consequence",
+            object_id=consequence.pk,
+            province_code=consequence.period.province.code,
+            before={"status": ConsequenceStatus.PROPOSED},
+            after={"status": consequence.status, "kind": consequence.kind, "note": note},
+            reason=note,
+        )
+    return consequence
+
+
+def set_joint_departure(province: Province, enabled: bool | None, actor: Any = None) -> ProvincePolicy:
+    """Turn the province's "cùng lên đường" rule on or off (None: follow the framework)."""
+    with transaction.atomic():
+        policy, _created = ProvincePolicy.objects.get_or_create(province=province)
+        before = policy.joint_departure
+        policy.joint_departure = enabled
+        policy.save(update_fields=["joint_departure"])
+        audit.record(
+            "evaluations.province_policy",
+            actor=actor,
+            object_type="evaluations.ProvincePolicy",
+            object_id=policy.pk,
+            province_code=province.code,
+            before={"joint_departure": before},
+            after={"joint_departure": enabled},
+        )
+    return policy

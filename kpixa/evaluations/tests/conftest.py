@@ -1,0 +1,91 @@
+"""Fixtures of the evaluation tests: a one-indicator framework whose total is a reported value."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from kpixa.frameworks.services import install_framework
+from kpixa.scoring.services import Providers, compute_scores
+from kpixa.units.models import Person, PostKind, Tenure
+
+TEST_FRAMEWORK = """
+code: test_kpi
+version: "1"
+name: {vi: Bộ chỉ số thử, en: Test framework}
+valid_from: 2024-01-01
+status: example
+total: 100
+groups:
+  - code: "1"
+    name: {vi: Kết quả, en: Results}
+    max: 100
+    indicators:
+      - code: "1.1"
+        name: {vi: Kết quả chung, en: Overall result}
+        source: reported
+        numerator: reported.result
+        denominator: 100
+        target: 50
+        max_points: 90
+        na_policy: exclude
+      - code: "1.2"
+        name: {vi: Thu ngân sách, en: Budget revenue}
+        source: reported
+        numerator: reported.budget_revenue
+        denominator: 100
+        target: 100
+        max_points: 10
+        na_policy: full_marks
+evaluation:
+  joint_departure_enabled: true
+  joint_departure_below_total: 50
+  warning_after_failed_period: true
+  dismissal_after_failed_years: 2
+  excellent_quota_percent: 20
+  reg377_min_targets_percent: 70
+"""
+
+
+@pytest.fixture
+def test_kpi(world: Any) -> Any:
+    version, _created = install_framework(TEST_FRAMEWORK, activate=True, source_name="test_kpi.yaml")
+    return version
+
+
+def reported(values: dict[int, dict[str, Any]]) -> Providers:
+    """Providers whose reported values are ``values`` by commune id (no dossier counts needed)."""
+
+    def provider(ids: Collection[int], period: str) -> dict[int, dict[str, Decimal]]:
+        return {
+            i: {f"reported.{k}": Decimal(str(v)) for k, v in values[i].items()} for i in ids if i in values
+        }
+
+    return Providers(measures=lambda ids, start, end: {}, reported=provider)
+
+
+def score(world: Any, period: str, totals: dict[Any, int], budget: int = 100) -> None:
+    """Store test_kpi scores for ``period`` so each commune's total is its given value (with the
+    budget target met: 1.1 earns total − 10 of 90 points, 1.2 its 10 points)."""
+    values = {
+        c.pk: {"result": str((Decimal(t) - 10) / Decimal("0.9")), "budget_revenue": budget}
+        for c, t in totals.items()
+    }
+    compute_scores("test_kpi", period, "52", providers=reported(values))
+
+
+@pytest.fixture
+def leaders(world: Any) -> dict[tuple[str, str], Tenure]:
+    """A Secretary and a Chairman for each commune of Gia Lai, in office since 2024."""
+    tenures: dict[tuple[str, str], Tenure] = {}
+    for commune in (world.commune, world.sibling, world.third):
+        for post in (PostKind.SECRETARY, PostKind.CHAIRMAN):
+            person = Person.objects.create(full_name=f"{post} {commune.name}", province=world.province)
+            tenures[(commune.code, post)] = Tenure.objects.create(
+                commune=commune, post=post, person=person, start=date(2024, 1, 1)
+            )
+    return tenures
