@@ -66,6 +66,7 @@ def _command(port: int) -> tuple[list[str], str]:
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(workers),
+                "--preload",
                 "--timeout",
                 "300",
                 "--log-level",

@@ -81,7 +81,9 @@ def api_ingest(ctx: Context) -> list[Row]:
     """POST one warm-up batch, then ``api_batches`` batches of 1,000 records; return the ingest rate."""
     require(GENERATOR)
     wanted = ctx.profile.api_batches + 1
+    began = time.perf_counter()
     batches = [b for b in jsonl_batches(records_file(ctx, wanted), BATCH) if len(b) == BATCH][:wanted]
+    ctx.log(f"  generated {len(batches)} batches in {time.perf_counter() - began:.1f} s")
     if len(batches) < 2:
         raise RuntimeError(f"the generator gave too few records for 2 batches of {BATCH}")
     key = api_key(ctx)

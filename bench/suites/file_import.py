@@ -53,7 +53,6 @@ def file_import(ctx: Context) -> list[Row]:
     """Import the profile's CSV in a child process, then COPY the same file; return rate and memory rows."""
     path = period_csv(ctx)
     records = int(ctx.artifacts["csv_records"])
-    startup = run_measured(["check"]).seconds
     run = run_measured(["import_dossiers", str(path)])
     if run.returncode != 0:
         raise RuntimeError(f"import_dossiers exited {run.returncode}: {run.output[-500:]}")
@@ -64,7 +63,7 @@ def file_import(ctx: Context) -> list[Row]:
     copy_rate = records / copy_reference(ctx.db.url, path) if ctx.db.is_postgres else None
     note = (
         f"{records:,} records in {path.stat().st_size / 2**20:.0f} MiB CSV, {stored:,} dossiers stored; "
-        f"{run.seconds:.1f} s wall in a child process, of which ~{startup:.1f} s Django start-up"
+        f"{run.seconds:.1f} s wall in a child process, Django start-up included"
     )
     return [
         Row("file_import_rate", records / run.seconds, "dossiers/s", copy_rate, "bare COPY", RATE_GOAL, note),
