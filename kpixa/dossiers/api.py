@@ -76,30 +76,51 @@ def _ingest(request: HttpRequest, kind: str, payload: Payload) -> Status[Any]:
         return Status(413, {"detail": f"Một lô tối đa {MAX_RECORDS} bản ghi; lô này có {size}."})
     if size == 0:
         return Status(400, {"detail": "Lô dữ liệu trống."})
-    batch, results = services.submit_api(request.auth, kind, records)  # type: ignore[arg-type]
-    return Status(200, {
-        "batch_id": batch.pk,
-        "counts": batch.counts(),
-        "results": [{"index": r.index - 1, "key": r.key, "status": r.status, "reasons": r.reasons} for r in results],
-    })
+    batch, results = services.submit_api(request.auth, kind, records)  # type: ignore[attr-defined]
+    return Status(
+        200,
+        {
+            "batch_id": batch.pk,
+            "counts": batch.counts(),
+            "results": [
+                {"index": r.index - 1, "key": r.key, "status": r.status, "reasons": r.reasons}
+                for r in results
+            ],
+        },
+    )
 
 
-@router.post("/dossiers", auth=ApiTokenAuth(), response=RESPONSES, openapi_extra=api_access("token"),
-             summary="Push dossiers (the portal's sync payload or bare hoSo records)")
+@router.post(
+    "/dossiers",
+    auth=ApiTokenAuth(),
+    response=RESPONSES,
+    openapi_extra=api_access("token"),
+    summary="Push dossiers (the portal's sync payload or bare hoSo records)",
+)
 def post_dossiers(request: HttpRequest, payload: Payload = Body(...)) -> Status[Any]:  # noqa: B008
     """Import up to 5,000 dossier records as one atomic batch; one result per record."""
     return _ingest(request, "dossier", payload)
 
 
-@router.post("/petitions", auth=ApiTokenAuth(), response=RESPONSES, openapi_extra=api_access("token"),
-             summary="Push citizen petitions (PAKN)")
+@router.post(
+    "/petitions",
+    auth=ApiTokenAuth(),
+    response=RESPONSES,
+    openapi_extra=api_access("token"),
+    summary="Push citizen petitions (PAKN)",
+)
 def post_petitions(request: HttpRequest, payload: Payload = Body(...)) -> Status[Any]:  # noqa: B008
     """Import up to 5,000 petitions as one atomic batch; one result per record."""
     return _ingest(request, "petition", payload)
 
 
-@router.post("/ratings", auth=ApiTokenAuth(), response=RESPONSES, openapi_extra=api_access("token"),
-             summary="Push citizen satisfaction ratings")
+@router.post(
+    "/ratings",
+    auth=ApiTokenAuth(),
+    response=RESPONSES,
+    openapi_extra=api_access("token"),
+    summary="Push citizen satisfaction ratings",
+)
 def post_ratings(request: HttpRequest, payload: Payload = Body(...)) -> Status[Any]:  # noqa: B008
     """Import up to 5,000 ratings as one atomic batch; one result per record."""
     return _ingest(request, "rating", payload)

@@ -116,7 +116,9 @@ def reasoning(d: Dossier) -> list[str]:
         lines.append("Hơn một lần yêu cầu bổ sung: hồ sơ bị tính là trễ hạn (từ lần yêu cầu thứ hai).")
     lines.append(_end_line(d))
     if d.online and d.late_receipt:
-        lines.append("Hồ sơ trực tuyến được tiếp nhận sau hơn 8 giờ làm việc kể từ khi nộp: quá hạn tiếp nhận.")
+        lines.append(
+            "Hồ sơ trực tuyến được tiếp nhận sau hơn 8 giờ làm việc kể từ khi nộp: quá hạn tiếp nhận."
+        )
     return lines
 
 

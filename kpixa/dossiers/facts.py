@@ -154,7 +154,9 @@ def late_receipts(records: Sequence[DossierRecord]) -> list[bool]:
         return out
     starts = np.array([records[i].submitted_at for i in idx], dtype="datetime64[s]")
     n = len(idx)
-    limit = get_calendar().due_at_many(starts, np.full(n, LATE_RECEIPT_HOURS), np.full(n, "gio"), np.full(n, -1))
+    limit = get_calendar().due_at_many(
+        starts, np.full(n, LATE_RECEIPT_HOURS), np.full(n, "gio"), np.full(n, -1)
+    )
     received = np.array([records[i].received_at for i in idx], dtype="datetime64[s]")
     for i, late in zip(idx, received > limit, strict=True):
         out[i] = bool(late)
@@ -240,7 +242,7 @@ def _fee_bearing(rec: DossierRecord, proc: ProcedureInfo | None) -> bool:
     return bool(proc and proc.fee_bearing)
 
 
-def outcome_as_of(facts: Facts | Mapping[str, object], period_end: date) -> Outcome:
+def outcome_as_of(facts: object, period_end: date) -> Outcome:
     """Outcome of a dossier judged at the end of ``period_end`` (RULES.md §4).
 
     Ended by then: on time or late. Still open: within its deadline or overdue.

@@ -69,8 +69,13 @@ class Context:
         key = key or _record_key(raw)
         self.rejections.append(
             Rejection(
-                batch=self.batch, row=row, record_key=key[:100], field=error.field[:60],
-                value=error.value[:300], reason_vi=error.reason_vi[:500], raw=_jsonable(raw),
+                batch=self.batch,
+                row=row,
+                record_key=key[:100],
+                field=error.field[:60],
+                value=error.value[:300],
+                reason_vi=error.reason_vi[:500],
+                raw=_jsonable(raw),
             )
         )
         self.result(row, key, "rejected", [error.reason_vi])
@@ -87,7 +92,7 @@ def _jsonable(raw: Any) -> Any:
 def _record_key(raw: Any) -> str:
     if not isinstance(raw, dict):
         return ""
-    hoso = raw.get("hoSo") if isinstance(raw.get("hoSo"), dict) else raw
+    hoso: dict[str, Any] = raw["hoSo"] if isinstance(raw.get("hoSo"), dict) else raw
     for name in ("MaHoSo", "MaPAKN", "MaDanhGia"):
         if hoso.get(name):
             return str(hoso[name])[:100]
@@ -147,8 +152,9 @@ def classify(
     return statuses, winners
 
 
-def fetch_stored(model: type[models.Model], system: str, key_field: str, keys: list[str],
-                 fact_fields: tuple[str, ...]) -> dict[str, Stored | None]:
+def fetch_stored(
+    model: type[models.Model], system: str, key_field: str, keys: list[str], fact_fields: tuple[str, ...]
+) -> dict[str, Stored | None]:
     """The stored versions of ``keys`` (None for new ones), with the facts they contributed."""
     found: dict[str, Stored | None] = dict.fromkeys(keys)
     rows = model._default_manager.filter(source_system=system, **{f"{key_field}__in": keys}).values(
@@ -171,20 +177,29 @@ def ensure_procedures(ctx: Context, records: Sequence[DossierRecord]) -> list[Pr
     if missing:
         Procedure.objects.bulk_create([_unverified(r) for r in missing.values()], ignore_conflicts=True)
         ctx.procedures = load_procedures()
-        Flag.objects.bulk_create([
-            Flag(batch=ctx.batch, code="thu_tuc_chua_xac_minh",
-                 message_vi=f"Mã thủ tục '{code}' chưa có trong danh mục: đã thêm ở dạng chưa xác minh.")
-            for code in missing
-        ])
+        Flag.objects.bulk_create(
+            [
+                Flag(
+                    batch=ctx.batch,
+                    code="thu_tuc_chua_xac_minh",
+                    message_vi=f"Mã thủ tục '{code}' chưa có trong danh mục: đã thêm ở dạng chưa xác minh.",
+                )
+                for code in missing
+            ]
+        )
         ctx.counts["flagged"] += len(missing)
     return [ctx.procedures.get(r.procedure_code) for r in records]
 
 
 def _unverified(rec: DossierRecord) -> Procedure:
     return Procedure(
-        code=rec.procedure_code, name=rec.procedure_name or rec.procedure_code, verified=False,
-        limit_value=rec.record_limit, limit_unit=rec.record_limit_unit,
-        field_code=rec.field_code, field_name=rec.field_name,
+        code=rec.procedure_code,
+        name=rec.procedure_name or rec.procedure_code,
+        verified=False,
+        limit_value=rec.record_limit,
+        limit_unit=rec.record_limit_unit,
+        field_code=rec.field_code,
+        field_name=rec.field_name,
     )
 
 
@@ -209,8 +224,9 @@ def ingest_dossiers(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
     kept = _drop_bad_ends(ctx, valid, procs, facts)
     ctx.flush_rejections()
     items = [(row, rec.ma_ho_so, rec.version_at, rec.version_hash) for row, _raw, rec, _p, _f in kept]
-    stored = fetch_stored(Dossier, ctx.batch.source_system, "ma_ho_so", [i[1] for i in items],
-                          rollups.DOSSIER_FACT_FIELDS)
+    stored = fetch_stored(
+        Dossier, ctx.batch.source_system, "ma_ho_so", [i[1] for i in items], rollups.DOSSIER_FACT_FIELDS
+    )
     statuses, winners = classify(items, stored)
     for (row, key, *_rest), status in zip(items, statuses, strict=True):
         ctx.result(row, key, status)
@@ -221,8 +237,9 @@ def ingest_dossiers(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
     _dossier_flags(ctx, write)
 
 
-def _drop_bad_ends(ctx: Context, valid: list[tuple[int, Any, DossierRecord]], procs: list[Any],
-                   facts: list[Facts]) -> list[tuple[int, Any, DossierRecord, Any, Facts]]:
+def _drop_bad_ends(
+    ctx: Context, valid: list[tuple[int, Any, DossierRecord]], procs: list[Any], facts: list[Facts]
+) -> list[tuple[int, Any, DossierRecord, Any, Facts]]:
     kept = []
     for (row, raw, rec), proc, f in zip(valid, procs, facts, strict=True):
         if f.end_at is not None and f.end_at < rec.received_at:
@@ -240,29 +257,60 @@ DOSSIER_UPDATE_FIELDS = [
 
 def _upsert_dossiers(objs: list[Dossier]) -> None:
     Dossier.objects.bulk_create(
-        objs, update_conflicts=True, unique_fields=["source_system", "ma_ho_so"],
-        update_fields=DOSSIER_UPDATE_FIELDS, batch_size=1000,
+        objs,
+        update_conflicts=True,
+        unique_fields=["source_system", "ma_ho_so"],
+        update_fields=DOSSIER_UPDATE_FIELDS,
+        batch_size=1000,
     )
 
 
 def _dossier(ctx: Context, rec: DossierRecord, proc: ProcedureInfo | None, f: Facts) -> Dossier:
     return Dossier(
-        source_system=ctx.batch.source_system, ma_ho_so=rec.ma_ho_so, commune_id=rec.commune_id,
-        procedure_id=proc.id if proc else None, procedure_code=rec.procedure_code,
-        unit_code=rec.unit_code[:80], channel=rec.channel, status=rec.status,
-        submitted_at=aware(rec.submitted_at), received_at=aware(rec.received_at),
-        due_at=aware(rec.due_at), finished_at=aware(rec.finished_at),
-        returned_at=aware(rec.returned_at), refused_at=aware(rec.refused_at),
-        owner_name=rec.owner_name, owner_phone=rec.owner_phone, owner_id_masked=rec.owner_id_masked,
-        steps=[_step_json(s) for s in rec.steps], supplements=[_supplement_json(s) for s in rec.supplements],
-        effective_due_at=aware(f.effective_due_at), due_source=f.due_source, wait_seconds=f.wait_seconds,
-        supplement_count=f.supplement_count, supplement_open=f.supplement_open,
-        end_at=aware(f.end_at), end_source=f.end_source, on_time=f.on_time, overdue_at=aware(f.overdue_at),
-        received_day=f.received_day, end_day=f.end_day, overdue_day=f.overdue_day,
-        online=f.online, paid_online=f.paid_online, fee_bearing=f.fee_bearing,
-        e2e_eligible=f.e2e_eligible, digitised=rec.digitised, e_result=rec.e_result, reused=rec.reused,
-        vneid=rec.vneid, late_receipt=f.late_receipt, synced_on_time=f.synced_on_time,
-        version_at=aware(rec.version_at), version_hash=rec.version_hash, batch=ctx.batch,
+        source_system=ctx.batch.source_system,
+        ma_ho_so=rec.ma_ho_so,
+        commune_id=rec.commune_id,
+        procedure_id=proc.id if proc else None,
+        procedure_code=rec.procedure_code,
+        unit_code=rec.unit_code[:80],
+        channel=rec.channel,
+        status=rec.status,
+        submitted_at=aware(rec.submitted_at),
+        received_at=aware(rec.received_at),
+        due_at=aware(rec.due_at),
+        finished_at=aware(rec.finished_at),
+        returned_at=aware(rec.returned_at),
+        refused_at=aware(rec.refused_at),
+        owner_name=rec.owner_name,
+        owner_phone=rec.owner_phone,
+        owner_id_masked=rec.owner_id_masked,
+        steps=[_step_json(s) for s in rec.steps],
+        supplements=[_supplement_json(s) for s in rec.supplements],
+        effective_due_at=aware(f.effective_due_at),
+        due_source=f.due_source,
+        wait_seconds=f.wait_seconds,
+        supplement_count=f.supplement_count,
+        supplement_open=f.supplement_open,
+        end_at=aware(f.end_at),
+        end_source=f.end_source,
+        on_time=f.on_time,
+        overdue_at=aware(f.overdue_at),
+        received_day=f.received_day,
+        end_day=f.end_day,
+        overdue_day=f.overdue_day,
+        online=f.online,
+        paid_online=f.paid_online,
+        fee_bearing=f.fee_bearing,
+        e2e_eligible=f.e2e_eligible,
+        digitised=rec.digitised,
+        e_result=rec.e_result,
+        reused=rec.reused,
+        vneid=rec.vneid,
+        late_receipt=f.late_receipt,
+        synced_on_time=f.synced_on_time,
+        version_at=aware(rec.version_at),
+        version_hash=rec.version_hash,
+        batch=ctx.batch,
         ingested_at=timezone.now(),
     )
 
@@ -273,15 +321,22 @@ def _iso(dt: datetime | None) -> str | None:
 
 def _step_json(step: Any) -> dict[str, Any]:
     return {
-        "at": _iso(step.at), "status": step.status, "content": step.content, "handler": step.handler,
-        "title": step.title, "department": step.department, "step_due": _iso(step.step_due),
+        "at": _iso(step.at),
+        "status": step.status,
+        "content": step.content,
+        "handler": step.handler,
+        "title": step.title,
+        "department": step.department,
+        "step_due": _iso(step.step_due),
     }
 
 
 def _supplement_json(sup: Any) -> dict[str, Any]:
     return {
-        "requested_at": _iso(sup.requested_at), "answered_at": _iso(sup.answered_at),
-        "due_before": _iso(sup.due_before), "due_after": _iso(sup.due_after),
+        "requested_at": _iso(sup.requested_at),
+        "answered_at": _iso(sup.answered_at),
+        "due_before": _iso(sup.due_before),
+        "due_after": _iso(sup.due_after),
     }
 
 
@@ -304,8 +359,9 @@ def _dossier_flags(ctx: Context, written: list[tuple[int, Any, DossierRecord, An
     if not found:
         return
     ids = dict(
-        Dossier.objects.filter(source_system=ctx.batch.source_system, ma_ho_so__in=list(found))
-        .values_list("ma_ho_so", "id")
+        Dossier.objects.filter(source_system=ctx.batch.source_system, ma_ho_so__in=list(found)).values_list(
+            "ma_ho_so", "id"
+        )
     )
     flags = [
         Flag(batch=ctx.batch, dossier_id=ids[key], code=code, message_vi=f"{key}: {message}"[:500])
@@ -338,11 +394,19 @@ def _petition(ctx: Context, raw: Any) -> Petition:
     if not status.isdigit():
         raise Reject("TrangThai", status, f"Mã trạng thái không hợp lệ: '{status}'.")
     return Petition(
-        source_system=ctx.batch.source_system, code=code[:100], commune_id=commune_id,
-        title=text(rec, "TieuDe")[:500], status=int(status), received_at=aware(received),
-        due_at=aware(due), handled_at=aware(handled), on_time=None if handled is None else handled <= due,
-        count_day=(handled or due).date(), version_at=aware(max(d for d in (received, handled) if d)),
-        version_hash=record_hash(raw), batch=ctx.batch,
+        source_system=ctx.batch.source_system,
+        code=code[:100],
+        commune_id=commune_id,
+        title=text(rec, "TieuDe")[:500],
+        status=int(status),
+        received_at=aware(received),
+        due_at=aware(due),
+        handled_at=aware(handled),
+        on_time=None if handled is None else handled <= due,
+        count_day=(handled or due).date(),
+        version_at=aware(max(d for d in (received, handled) if d)),
+        version_hash=record_hash(raw),
+        batch=ctx.batch,
     )
 
 
@@ -369,10 +433,18 @@ def _rating(ctx: Context, raw: Any) -> Rating:
     rated = date_field(rec, "NgayDanhGia", required=True)
     assert rated is not None
     return Rating(
-        source_system=ctx.batch.source_system, code=code[:100], commune_id=commune_id, subject=subject,
-        subject_code=text(rec, "MaDoiTuong")[:100], level=int(level), satisfied=int(level) <= 2,
-        rated_at=aware(rated), rated_day=rated.date(), version_at=aware(rated),
-        version_hash=record_hash(raw), batch=ctx.batch,
+        source_system=ctx.batch.source_system,
+        code=code[:100],
+        commune_id=commune_id,
+        subject=subject,
+        subject_code=text(rec, "MaDoiTuong")[:100],
+        level=int(level),
+        satisfied=int(level) <= 2,
+        rated_at=aware(rated),
+        rated_day=rated.date(),
+        version_at=aware(rated),
+        version_hash=record_hash(raw),
+        batch=ctx.batch,
     )
 
 

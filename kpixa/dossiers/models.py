@@ -71,9 +71,7 @@ class ImportBatch(models.Model):
     commune = models.ForeignKey(
         "units.Commune", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("xã/phường")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 VN_OFFSET = timedelta(hours=7)
 VN_TZ = timezone(VN_OFFSET)
@@ -219,8 +219,9 @@ def parse_dt(value: Any) -> datetime | None:
     if not s:
         return None
     if s.isdigit() and len(s) in (8, 12, 14):
-        parts = [int(s[0:4]), int(s[4:6]), int(s[6:8]), int(s[8:10] or 0), int(s[10:12] or 0)]
-        return datetime(*parts, int(s[12:14] or 0))
+        return datetime(
+            int(s[0:4]), int(s[4:6]), int(s[6:8]), int(s[8:10] or 0), int(s[10:12] or 0), int(s[12:14] or 0)
+        )
     if len(s) >= 10 and s[2] == "/" and s[5] == "/":
         return _parse_dmy(s)
     return _parse_iso(s)
@@ -232,7 +233,8 @@ def _parse_dmy(s: str) -> datetime:
     clock = [int(x) for x in time_part.strip().split(":")] if time_part.strip() else []
     if len(clock) not in (0, 2, 3):
         raise ValueError(s)
-    return datetime(year, month, day, *clock)
+    hour, minute, second = (clock + [0, 0, 0])[:3]
+    return datetime(year, month, day, hour, minute, second)
 
 
 def _parse_iso(s: str) -> datetime:
@@ -242,6 +244,10 @@ def _parse_iso(s: str) -> datetime:
     return dt.replace(microsecond=0)
 
 
+@overload
+def aware(dt: datetime) -> datetime: ...
+@overload
+def aware(dt: None) -> None: ...
 def aware(dt: datetime | None) -> datetime | None:
     """Attach the Vietnam offset to a naive local datetime (for the database)."""
     return dt.replace(tzinfo=VN_TZ) if dt is not None else None

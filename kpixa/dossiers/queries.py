@@ -15,12 +15,27 @@ from kpixa.scoring.engine.measures import MEASURES
 
 # Measures summed over the days of the period straight from the rollups.
 SUMMED = (
-    "dossiers.received", "dossiers.finished", "dossiers.finished_on_time", "dossiers.finished_late",
-    "dossiers.late_receipt", "dossiers.online", "dossiers.e2e_eligible", "dossiers.e2e_online",
-    "dossiers.fee_bearing", "dossiers.paid_online", "dossiers.finished_with_e_result",
-    "dossiers.digitised", "dossiers.reused_data", "dossiers.vneid", "dossiers.synced_on_time",
-    "dossiers.complaint_or_unsatisfied", "petitions.total", "petitions.on_time",
-    "ratings.petition_total", "ratings.petition_satisfied", "ratings.dossier_total",
+    "dossiers.received",
+    "dossiers.finished",
+    "dossiers.finished_on_time",
+    "dossiers.finished_late",
+    "dossiers.late_receipt",
+    "dossiers.online",
+    "dossiers.e2e_eligible",
+    "dossiers.e2e_online",
+    "dossiers.fee_bearing",
+    "dossiers.paid_online",
+    "dossiers.finished_with_e_result",
+    "dossiers.digitised",
+    "dossiers.reused_data",
+    "dossiers.vneid",
+    "dossiers.synced_on_time",
+    "dossiers.complaint_or_unsatisfied",
+    "petitions.total",
+    "petitions.on_time",
+    "ratings.petition_total",
+    "ratings.petition_satisfied",
+    "ratings.dossier_total",
     "ratings.dossier_satisfied",
 )
 PRODUCED = tuple(name for name in MEASURES if not name.startswith("reported."))

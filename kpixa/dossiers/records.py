@@ -264,7 +264,7 @@ def _any_item(rec: Mapping[str, Any], list_name: str, field_name: str, *, truthy
     for item in items:
         if not isinstance(item, dict):
             continue
-        if (flag(item, field_name) if truthy else bool(text(item, field_name))):
+        if flag(item, field_name) if truthy else bool(text(item, field_name)):
             return True
     return False
 
@@ -281,9 +281,7 @@ def parse_limit(rec: Mapping[str, Any]) -> tuple[float | None, str]:
     return value, units.get(unit, "ngay_lam_viec")
 
 
-def validate_dossier(
-    raw: Any, units: Mapping[str, int], allowed: set[int] | None = None
-) -> DossierRecord:
+def validate_dossier(raw: Any, units: Mapping[str, int], allowed: set[int] | None = None) -> DossierRecord:
     """Validate one portal record; raise Reject with the first problem found."""
     hoso, raw_steps = split_payload(raw)
     ma = text(hoso, "MaHoSo")

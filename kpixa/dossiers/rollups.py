@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
@@ -44,11 +44,19 @@ DOSSIER_SPECS: tuple[Spec, ...] = (
     _spec("dossiers.received", "received_day", "1=1", lambda r: True),
     _spec("dossiers.online", "received_day", "online", lambda r: r["online"]),
     _spec("dossiers.e2e_eligible", "received_day", "e2e_eligible", lambda r: r["e2e_eligible"]),
-    _spec("dossiers.e2e_online", "received_day", "e2e_eligible AND online",
-          lambda r: r["e2e_eligible"] and r["online"]),
+    _spec(
+        "dossiers.e2e_online",
+        "received_day",
+        "e2e_eligible AND online",
+        lambda r: r["e2e_eligible"] and r["online"],
+    ),
     _spec("dossiers.fee_bearing", "received_day", "fee_bearing", lambda r: r["fee_bearing"]),
-    _spec("dossiers.paid_online", "received_day", "fee_bearing AND paid_online",
-          lambda r: r["fee_bearing"] and r["paid_online"]),
+    _spec(
+        "dossiers.paid_online",
+        "received_day",
+        "fee_bearing AND paid_online",
+        lambda r: r["fee_bearing"] and r["paid_online"],
+    ),
     _spec("dossiers.digitised", "received_day", "digitised", lambda r: r["digitised"]),
     _spec("dossiers.reused_data", "received_day", "reused", lambda r: r["reused"]),
     _spec("dossiers.vneid", "received_day", "vneid", lambda r: r["vneid"]),
@@ -67,24 +75,51 @@ PETITION_SPECS: tuple[Spec, ...] = (
 )
 RATING_SPECS: tuple[Spec, ...] = (
     _spec("ratings.dossier_total", "rated_day", "subject = 'dossier'", lambda r: r["subject"] == "dossier"),
-    _spec("ratings.dossier_satisfied", "rated_day", "subject = 'dossier' AND satisfied",
-          lambda r: r["subject"] == "dossier" and r["satisfied"]),
-    _spec("ratings.petition_total", "rated_day", "subject = 'petition'", lambda r: r["subject"] == "petition"),
-    _spec("ratings.petition_satisfied", "rated_day", "subject = 'petition' AND satisfied",
-          lambda r: r["subject"] == "petition" and r["satisfied"]),
-    _spec("dossiers.complaint_or_unsatisfied", "rated_day", "subject = 'dossier' AND level = 4",
-          lambda r: r["subject"] == "dossier" and r["level"] == 4),
+    _spec(
+        "ratings.dossier_satisfied",
+        "rated_day",
+        "subject = 'dossier' AND satisfied",
+        lambda r: r["subject"] == "dossier" and r["satisfied"],
+    ),
+    _spec(
+        "ratings.petition_total", "rated_day", "subject = 'petition'", lambda r: r["subject"] == "petition"
+    ),
+    _spec(
+        "ratings.petition_satisfied",
+        "rated_day",
+        "subject = 'petition' AND satisfied",
+        lambda r: r["subject"] == "petition" and r["satisfied"],
+    ),
+    _spec(
+        "dossiers.complaint_or_unsatisfied",
+        "rated_day",
+        "subject = 'dossier' AND level = 4",
+        lambda r: r["subject"] == "dossier" and r["level"] == 4,
+    ),
 )
-SPECS_BY_MODEL: dict[type, tuple[Spec, ...]] = {
+SPECS_BY_MODEL: dict[type[models.Model], tuple[Spec, ...]] = {
     Dossier: DOSSIER_SPECS,
     Petition: PETITION_SPECS,
     Rating: RATING_SPECS,
 }
 # The columns a row of facts needs for the specs (fetched for the old version of an update).
 DOSSIER_FACT_FIELDS = (
-    "commune_id", "procedure_id", "received_day", "end_day", "overdue_day", "on_time", "online",
-    "e2e_eligible", "fee_bearing", "paid_online", "digitised", "reused", "vneid", "late_receipt",
-    "synced_on_time", "e_result",
+    "commune_id",
+    "procedure_id",
+    "received_day",
+    "end_day",
+    "overdue_day",
+    "on_time",
+    "online",
+    "e2e_eligible",
+    "fee_bearing",
+    "paid_online",
+    "digitised",
+    "reused",
+    "vneid",
+    "late_receipt",
+    "synced_on_time",
+    "e_result",
 )
 PETITION_FACT_FIELDS = ("commune_id", "count_day", "on_time")
 RATING_FACT_FIELDS = ("commune_id", "rated_day", "subject", "satisfied", "level")
@@ -100,7 +135,9 @@ def contributions(rows: Iterable[Row], specs: tuple[Spec, ...], sign: int, into:
                 into[(commune, day, spec.measure)] += sign
 
 
-def procedure_contributions(rows: Iterable[Row], sign: int, into: Counter[tuple[int, int, date, str]]) -> None:
+def procedure_contributions(
+    rows: Iterable[Row], sign: int, into: Counter[tuple[int, int, date, str]]
+) -> None:
     """Dossier counts per (commune, procedure, month of receipt): all, and fee-bearing paid online."""
     for row in rows:
         if row["procedure_id"] is None:

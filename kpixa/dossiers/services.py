@@ -170,8 +170,14 @@ def import_file(
 ) -> ImportBatch:
     """Import one file as one batch (format from the extension unless ``fmt``); return the batch."""
     path = Path(path)
-    batch = new_batch(kind, source_system, channel="file", file_name=path.name, file_path=str(path),
-                      file_format=fmt or guess_format(path.name))
+    batch = new_batch(
+        kind,
+        source_system,
+        channel="file",
+        file_name=path.name,
+        file_path=str(path),
+        file_format=fmt or guess_format(path.name),
+    )
     run_batch(batch, open_source(path, batch.file_format), actor=actor, progress=progress)
     return batch
 
@@ -184,22 +190,35 @@ def upload_dir() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
 
 
-def enqueue_upload(user: Any, commune: Any, kind: str, name: str, content: bytes, source_system: str) -> ImportBatch:
+def enqueue_upload(
+    user: Any, commune: Any, kind: str, name: str, content: bytes, source_system: str
+) -> ImportBatch:
     """Store an uploaded file and queue a batch for it (run by ``run_worker``)."""
     fmt = guess_format(name)
     with transaction.atomic():
         batch = new_batch(
-            kind, source_system, channel="web", file_name=Path(name).name[:300], file_format=fmt,
+            kind,
+            source_system,
+            channel="web",
+            file_name=Path(name).name[:300],
+            file_format=fmt,
             province_id=user.province_id or (commune.province_id if commune else None),
-            commune=commune, created_by=user,
+            commune=commune,
+            created_by=user,
         )
         target = upload_dir() / f"{batch.pk}.{fmt}"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         batch.file_path = str(target)
         batch.save(update_fields=["file_path"])
-        audit.record("dossiers.upload_queued", actor=user, object_type="dossiers.ImportBatch",
-                     object_id=batch.pk, province_code=_province_code(batch), after={"file": batch.file_name})
+        audit.record(
+            "dossiers.upload_queued",
+            actor=user,
+            object_type="dossiers.ImportBatch",
+            object_id=batch.pk,
+            province_code=_province_code(batch),
+            after={"file": batch.file_name},
+        )
     return batch
 
 
@@ -228,9 +247,9 @@ def requeue_interrupted(older_than: timedelta = timedelta(0)) -> int:
     Their data was never committed (a batch is one transaction), so running them again is safe.
     """
     cutoff = timezone.now() - older_than
-    return ImportBatch.objects.filter(
-        status=JobStatus.RUNNING, channel="web", started_at__lte=cutoff
-    ).update(status=JobStatus.QUEUED)
+    return ImportBatch.objects.filter(status=JobStatus.RUNNING, channel="web", started_at__lte=cutoff).update(
+        status=JobStatus.QUEUED
+    )
 
 
 def progress_file(batch_id: int) -> Path:
@@ -264,10 +283,13 @@ def run_job(batch: ImportBatch) -> ImportBatch:
 # --- the API ----------------------------------------------------------------------------------
 
 
-def submit_api(token: Any, kind: str, records: list[Any]) -> tuple[ImportBatch, list[ingest.RecordResult]]:
+def submit_api(
+    token: Any, kind: str, records: list[Any] | dict[str, Any]
+) -> tuple[ImportBatch, list[ingest.RecordResult]]:
     """Import one API batch for an integration token (its province only); per-record results."""
-    batch = new_batch(kind, token.system, channel="api", province_id=token.province_id,
-                      file_name=f"api:{token.prefix}")
+    batch = new_batch(
+        kind, token.system, channel="api", province_id=token.province_id, file_name=f"api:{token.prefix}"
+    )
     source = source_from_document(records)
     ctx = run_batch(batch, source, with_results=True, actor_label=f"api:{token.name}")
     results = sorted(ctx.results or [], key=lambda r: r.index)
@@ -277,8 +299,9 @@ def submit_api(token: Any, kind: str, records: list[Any]) -> tuple[ImportBatch, 
 # --- quarantine ---------------------------------------------------------------------------------
 
 
-def resubmit_rejections(rejections: list[Rejection], *, actor: Any = None,
-                        edited: dict[int, Any] | None = None) -> ImportBatch | None:
+def resubmit_rejections(
+    rejections: list[Rejection], *, actor: Any = None, edited: dict[int, Any] | None = None
+) -> ImportBatch | None:
     """Re-run quarantined records (optionally with fixed raw JSON) as a new batch of their kind.
 
     The rejections are marked re-submitted; records that fail again land in the new batch's
@@ -287,9 +310,15 @@ def resubmit_rejections(rejections: list[Rejection], *, actor: Any = None,
     if not rejections:
         return None
     first = rejections[0].batch
-    batch = new_batch(first.kind, first.source_system, channel="resubmit", province_id=first.province_id,
-                      commune_id=first.commune_id, created_by=actor if getattr(actor, "pk", None) else None,
-                      file_name=f"resubmit:{first.pk}")
+    batch = new_batch(
+        first.kind,
+        first.source_system,
+        channel="resubmit",
+        province_id=first.province_id,
+        commune_id=first.commune_id,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        file_name=f"resubmit:{first.pk}",
+    )
     records = [(r.row, (edited or {}).get(r.pk, r.raw)) for r in rejections]
     source = Source(records, total=len(records))
     with transaction.atomic():
@@ -302,26 +331,47 @@ def resubmit_rejections(rejections: list[Rejection], *, actor: Any = None,
 
 # --- procedures -------------------------------------------------------------------------------
 
-PROCEDURE_COLUMNS = ("code", "name", "level", "limit_value", "limit_unit", "cutoff_hour",
-                     "fee_bearing", "paper_result", "e2e_eligible", "field_code", "field_name")
+PROCEDURE_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "limit_value",
+    "limit_unit",
+    "cutoff_hour",
+    "fee_bearing",
+    "paper_result",
+    "e2e_eligible",
+    "field_code",
+    "field_name",
+)
 
 
 def import_procedures(path: str | Path, *, actor: Any = None) -> dict[str, int]:
     """Load the catalogue from CSV/XLSX (columns in PROCEDURE_COLUMNS); upsert by code as verified."""
     rows = list(_procedure_rows(Path(path)))
     with transaction.atomic():
-        existing = set(Procedure.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True))
+        existing = set(
+            Procedure.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True)
+        )
         Procedure.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["code"],
+            rows,
+            update_conflicts=True,
+            unique_fields=["code"],
             update_fields=[c for c in PROCEDURE_COLUMNS if c != "code"] + ["verified"],
         )
         counts = {"read": len(rows), "created": len(rows) - len(existing), "updated": len(existing)}
-        audit.record("dossiers.import_procedures", actor=actor, object_type="dossiers.Procedure",
-                     object_id=Path(path).name, after=counts)
+        audit.record(
+            "dossiers.import_procedures",
+            actor=actor,
+            object_type="dossiers.Procedure",
+            object_id=Path(path).name,
+            after=counts,
+        )
     return counts
 
 
 def _procedure_rows(path: Path) -> Iterable[Procedure]:
+    records: Iterable[Any]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         records = (rec for _row, rec in open_source(path, "xlsx").records)
     else:
@@ -343,10 +393,18 @@ def _procedure(row: int, rec: dict[str, str]) -> Procedure:
     except ValueError as exc:
         raise FormatError(f"Dòng {row}: thời hạn hoặc giờ chốt không phải là số.") from exc
     return Procedure(
-        code=rec["code"], name=rec["name"], level=rec.get("level", ""), limit_value=limit, limit_unit=unit,
-        cutoff_hour=cutoff, fee_bearing=rec.get("fee_bearing") == "1", paper_result=rec.get("paper_result") == "1",
-        e2e_eligible=rec.get("e2e_eligible") == "1", field_code=rec.get("field_code", ""),
-        field_name=rec.get("field_name", ""), verified=True,
+        code=rec["code"],
+        name=rec["name"],
+        level=rec.get("level", ""),
+        limit_value=limit,
+        limit_unit=unit,
+        cutoff_hour=cutoff,
+        fee_bearing=rec.get("fee_bearing") == "1",
+        paper_result=rec.get("paper_result") == "1",
+        e2e_eligible=rec.get("e2e_eligible") == "1",
+        field_code=rec.get("field_code", ""),
+        field_name=rec.get("field_name", ""),
+        verified=True,
     )
 
 
@@ -360,6 +418,11 @@ def rebuild_rollups(province_code: str | None = None, *, actor: Any = None) -> i
     province = Province.objects.get(code=province_code) if province_code else None
     with transaction.atomic():
         written = rollups.rebuild(province.pk if province else None)
-        audit.record("dossiers.rebuild_rollups", actor=actor, object_type="dossiers.Rollup",
-                     province_code=province_code or "", after={"rows": written})
+        audit.record(
+            "dossiers.rebuild_rollups",
+            actor=actor,
+            object_type="dossiers.Rollup",
+            province_code=province_code or "",
+            after={"rows": written},
+        )
     return written

@@ -3,6 +3,7 @@ one dossier's timeline. Thin: authenticate, validate, call one query or service,
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from typing import Any
@@ -13,7 +14,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kpixa.accounts.access import LOGIN, REPORT, access, mask_id_number, mask_name, mask_phone, sees_personal_data
+from kpixa.accounts.access import (
+    LOGIN,
+    REPORT,
+    access,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    sees_personal_data,
+)
 from kpixa.dossiers import queries, services
 from kpixa.dossiers.explain import explain
 from kpixa.dossiers.forms import FixForm, UploadForm
@@ -31,7 +40,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         user: Any = request.user
         file = form.cleaned_data["file"]
         batch = services.enqueue_upload(
-            user, user.commune, form.cleaned_data["kind"], file.name, file.read(),
+            user,
+            user.commune,
+            form.cleaned_data["kind"],
+            file.name,
+            file.read(),
             form.cleaned_data["source_system"],
         )
         messages.success(request, _("Đã nhận tệp; lô #%(id)s đang chờ xử lý.") % {"id": batch.pk})
@@ -60,14 +73,16 @@ def job_state(batch: Any) -> dict[str, Any]:
     if batch.status == JobStatus.RUNNING:
         path = services.progress_file(batch.pk)
         if path.exists():
-            try:
+            # Being replaced right now: the next poll reads it.
+            with contextlib.suppress(ValueError, OSError):
                 counts.update(json.loads(path.read_text()))
-            except (ValueError, OSError):
-                pass  # being replaced right now: the next poll reads it
     return {
-        "status": batch.status, "status_display": batch.get_status_display(),
-        "done": batch.status in (JobStatus.DONE, JobStatus.FAILED), "error": batch.error,
-        "total": counts.pop("total", batch.total), **counts,
+        "status": batch.status,
+        "status_display": batch.get_status_display(),
+        "done": batch.status in (JobStatus.DONE, JobStatus.FAILED),
+        "error": batch.error,
+        "total": counts.pop("total", batch.total),
+        **counts,
     }
 
 
@@ -113,8 +128,9 @@ def fix_rejection(request: HttpRequest, rejection_id: int) -> HttpResponse:
     initial = json.dumps(rejection.raw, ensure_ascii=False, indent=2)
     form = FixForm(request.POST or None, initial={"raw": initial})
     if request.method == "POST" and form.is_valid():
-        batch = services.resubmit_rejections([rejection], actor=request.user,
-                                             edited={rejection.pk: form.cleaned_data["raw"]})
+        batch = services.resubmit_rejections(
+            [rejection], actor=request.user, edited={rejection.pk: form.cleaned_data["raw"]}
+        )
         messages.success(request, _("Đã gửi lại bản ghi (lô #%(id)s).") % {"id": batch.pk if batch else "—"})
         return redirect("dossiers:job", batch_id=batch.pk) if batch else redirect("dossiers:quarantine")
     return render(request, "dossiers/fix.html", {"rejection": rejection, "form": form})

@@ -27,17 +27,35 @@ def catalogue(world):  # type: ignore[no-untyped-def]
     from kpixa.units.models import UnitAlias
 
     UnitAlias.objects.create(system="", alias=IA_DOM_ALIAS, commune=world.commune)
-    Procedure.objects.create(code="1.001193", name="Thủ tục đăng ký khai sinh", limit_value=0,
-                             limit_unit="ngay_lam_viec", cutoff_hour=15, field_code="HOTICH")
-    Procedure.objects.create(code="1.004227", name="Đăng ký biến động quyền sử dụng đất", limit_value=10,
-                             limit_unit="ngay_lam_viec", fee_bearing=True, e2e_eligible=True)
-    Procedure.objects.create(code="2.000908", name="Chứng thực bản sao", limit_value=1,
-                             limit_unit="ngay_lam_viec", cutoff_hour=15, e2e_eligible=True)
+    Procedure.objects.create(
+        code="1.001193",
+        name="Thủ tục đăng ký khai sinh",
+        limit_value=0,
+        limit_unit="ngay_lam_viec",
+        cutoff_hour=15,
+        field_code="HOTICH",
+    )
+    Procedure.objects.create(
+        code="1.004227",
+        name="Đăng ký biến động quyền sử dụng đất",
+        limit_value=10,
+        limit_unit="ngay_lam_viec",
+        fee_bearing=True,
+        e2e_eligible=True,
+    )
+    Procedure.objects.create(
+        code="2.000908",
+        name="Chứng thực bản sao",
+        limit_value=1,
+        limit_unit="ngay_lam_viec",
+        cutoff_hour=15,
+        e2e_eligible=True,
+    )
     Procedure.objects.create(code="1.000001", name="Thủ tục theo giờ", limit_value=8, limit_unit="gio")
     return world
 
 
-def base_record(ma: str = "HS-1", **fields: Any) -> dict[str, Any]:
+def base_record(ma: str | None = "HS-1", **fields: Any) -> dict[str, Any]:
     """A bare hoSo record of Xã Ia Dom received Tue 3 Mar 2026 09:00, due Fri 6 Mar 17:00."""
     rec: dict[str, Any] = {
         "MaHoSo": ma,

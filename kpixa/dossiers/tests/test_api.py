@@ -17,8 +17,9 @@ URL = "/api/v1/dossiers"
 def key(catalogue):  # type: ignore[no-untyped-def]
     from kpixa.accounts.services import issue_api_token
 
-    _token, key = issue_api_token("Một cửa Gia Lai", "motcua-gialai", catalogue.province,
-                                  catalogue.users["province_admin"])
+    _token, key = issue_api_token(
+        "Một cửa Gia Lai", "motcua-gialai", catalogue.province, catalogue.users["province_admin"]
+    )
     return key
 
 
@@ -66,8 +67,13 @@ def test_it_answers_a_malformed_batch_with_a_clear_4xx(client, key):  # type: ig
 
 def test_it_serves_petitions_and_ratings(client, key):  # type: ignore[no-untyped-def]
     petition = {"MaPAKN": "P1", "DonViXuLy": "23872", "NgayTiepNhan": "2026-03-02T09:00:00+07:00"}
-    rating = {"MaDanhGia": "R1", "DonViXuLy": "23872", "DoiTuong": "1", "MucDoHaiLong": "2",
-              "NgayDanhGia": "05/03/2026 10:00:00"}
+    rating = {
+        "MaDanhGia": "R1",
+        "DonViXuLy": "23872",
+        "DoiTuong": "1",
+        "MucDoHaiLong": "2",
+        "NgayDanhGia": "05/03/2026 10:00:00",
+    }
     assert post(client, [petition], key, "/api/v1/petitions").json()["counts"]["created"] == 1
     assert post(client, [rating], key, "/api/v1/ratings").json()["counts"]["created"] == 1
 

@@ -35,7 +35,11 @@ pytestmark = pytest.mark.django_db
 
 def test_it_counts_a_dossier_finished_before_ngayhentra_as_on_time():
     f = facts_of(base_record(NgayKetThucXuLy="20260306165959", TrangThaiHoSo="9"))
-    assert (f.on_time, f.end_source, f.effective_due_at) == (True, "NgayKetThucXuLy", datetime(2026, 3, 6, 17))
+    assert (f.on_time, f.end_source, f.effective_due_at) == (
+        True,
+        "NgayKetThucXuLy",
+        datetime(2026, 3, 6, 17),
+    )
 
 
 def test_it_counts_a_dossier_finished_after_ngayhentra_as_late():
@@ -45,7 +49,8 @@ def test_it_counts_a_dossier_finished_after_ngayhentra_as_late():
 
 def test_it_deducts_the_waiting_time_of_one_supplement():
     rec = base_record(
-        NgayKetThucXuLy="20260308160000", TrangThaiHoSo="9",
+        NgayKetThucXuLy="20260308160000",
+        TrangThaiHoSo="9",
         DanhSachHoSoBoSung=[supplement("20260304100000", "20260306100000")],
     )
     f = facts_of(rec)
@@ -56,7 +61,8 @@ def test_it_deducts_the_waiting_time_of_one_supplement():
 
 def test_it_makes_a_dossier_with_two_supplement_requests_late_even_if_it_ends_early():
     rec = base_record(
-        NgayKetThucXuLy="20260305100000", TrangThaiHoSo="9",
+        NgayKetThucXuLy="20260305100000",
+        TrangThaiHoSo="9",
         DanhSachHoSoBoSung=[
             supplement("20260303100000", "20260303110000"),
             supplement("20260303140000", "20260303150000"),
@@ -91,18 +97,31 @@ def test_it_ends_a_dossier_whose_only_event_is_one_unanswered_supplement_at_that
 def test_it_compares_with_ngayhentratruoc_plus_waiting_when_the_system_moved_the_due_date():
     rec = base_record(
         NgayHenTra="20260309170000",  # moved by the system: 6/3 + the 3 days waited
-        NgayKetThucXuLy="20260309160000", TrangThaiHoSo="9",
-        DanhSachHoSoBoSung=[supplement("20260304100000", "20260306100000",
-                                       NgayHenTraTruoc="20260306170000", NgayHenTraMoi="20260309170000")],
+        NgayKetThucXuLy="20260309160000",
+        TrangThaiHoSo="9",
+        DanhSachHoSoBoSung=[
+            supplement(
+                "20260304100000",
+                "20260306100000",
+                NgayHenTraTruoc="20260306170000",
+                NgayHenTraMoi="20260309170000",
+            )
+        ],
     )
     f = facts_of(rec)
-    assert (f.due_source, f.effective_due_at, f.on_time) == ("NgayHenTraTruoc", datetime(2026, 3, 8, 17), False)
+    assert (f.due_source, f.effective_due_at, f.on_time) == (
+        "NgayHenTraTruoc",
+        datetime(2026, 3, 8, 17),
+        False,
+    )
 
 
 def test_it_can_be_set_to_compare_with_ngayhentra_plus_waiting(settings):  # type: ignore[no-untyped-def]
     settings.KPIXA_SUPPLEMENT_DUE_BASE = "hentra"
     rec = base_record(
-        NgayHenTra="20260309170000", NgayKetThucXuLy="20260309160000", TrangThaiHoSo="9",
+        NgayHenTra="20260309170000",
+        NgayKetThucXuLy="20260309160000",
+        TrangThaiHoSo="9",
         DanhSachHoSoBoSung=[supplement("20260304100000", "20260306100000", NgayHenTraTruoc="20260306170000")],
     )
     assert facts_of(rec).due_source == "NgayHenTra"
@@ -117,8 +136,10 @@ def test_it_uses_the_statutory_limit_in_working_days_without_ngayhentra():
 
 def test_it_skips_tet_when_counting_working_days():
     # Received Friday 13/2/2026; Tết closes offices 14–22/2: one working day ends Monday 23/2.
-    f = facts_of(base_record(NgayHenTra=None, NgayTiepNhan="20260213090000", NgayNopHoSo=None),
-                 ProcedureInfo(1, 1, "ngay_lam_viec", None, False, False))
+    f = facts_of(
+        base_record(NgayHenTra=None, NgayTiepNhan="20260213090000", NgayNopHoSo=None),
+        ProcedureInfo(1, 1, "ngay_lam_viec", None, False, False),
+    )
     assert f.effective_due_at == datetime(2026, 2, 23, 9)
 
 
@@ -177,14 +198,18 @@ def test_it_prefers_the_status_9_step_over_status_10():
 def test_it_does_not_let_an_apology_letter_make_a_late_dossier_on_time():
     # The system moved NgayHenTra with an apology (no supplement): still judged on the moved date?
     # No: the apology's new date arrives as NgayHenTraMoi in no supplement; NgayHenTra stays.
-    f = facts_of(base_record(NgayKetThucXuLy="20260310100000", TrangThaiHoSo="10", NgayHenTraMoi="20260312170000"))
+    f = facts_of(
+        base_record(NgayKetThucXuLy="20260310100000", TrangThaiHoSo="10", NgayHenTraMoi="20260312170000")
+    )
     assert f.on_time is False
 
 
 def test_it_marks_late_receipt_of_online_dossiers_after_8_working_hours():
     ok = facts_of(base_record(NgayNopHoSo="20260303083000", NgayTiepNhan="20260303163000"))
     late = facts_of(base_record(NgayNopHoSo="20260303083000", NgayTiepNhan="20260304093000"))
-    in_person = facts_of(base_record(KenhThucHien="1", NgayNopHoSo="20260303083000", NgayTiepNhan="20260305093000"))
+    in_person = facts_of(
+        base_record(KenhThucHien="1", NgayNopHoSo="20260303083000", NgayTiepNhan="20260305093000")
+    )
     assert (ok.late_receipt, late.late_receipt, in_person.late_receipt) == (False, True, False)
 
 
@@ -220,13 +245,19 @@ timestamps = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(202
 def test_it_keeps_the_facts_consistent(received, due_after, end_after, waits, period_end):  # type: ignore[no-untyped-def]
     fmt = "%Y%m%d%H%M%S"
     sups = [
-        supplement((received + timedelta(seconds=a)).strftime(fmt), (received + timedelta(seconds=a + w)).strftime(fmt))
+        supplement(
+            (received + timedelta(seconds=a)).strftime(fmt),
+            (received + timedelta(seconds=a + w)).strftime(fmt),
+        )
         for a, w in waits
     ]
     rec = base_record(
-        NgayTiepNhan=received.strftime(fmt), NgayNopHoSo=None,
+        NgayTiepNhan=received.strftime(fmt),
+        NgayNopHoSo=None,
         NgayHenTra=(received + timedelta(seconds=due_after)).strftime(fmt),
-        NgayKetThucXuLy=None if end_after is None else (received + timedelta(seconds=end_after)).strftime(fmt),
+        NgayKetThucXuLy=None
+        if end_after is None
+        else (received + timedelta(seconds=end_after)).strftime(fmt),
         DanhSachHoSoBoSung=sups,
     )
     f = facts_of(rec)

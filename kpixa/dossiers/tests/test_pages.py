@@ -71,9 +71,9 @@ def test_it_lets_the_sender_fix_and_resubmit_a_rejection(officer, catalogue):  #
 
 def test_it_hides_other_senders_quarantine(client, catalogue):  # type: ignore[no-untyped-def]
     batch = services.new_batch("dossier", "motcua", created_by=catalogue.users["commune_officer"])
-    services.run_batch(batch, source_from_document([base_record("Z", DonViXuLy="bad")]))
+    services.run_batch(batch, source_from_document([base_record("HS-KHAC-PHAMVI", DonViXuLy="bad")]))
     client.force_login(catalogue.users["commune_leader"])
-    assert "Z" not in client.get("/dossiers/quarantine/").content.decode()
+    assert "HS-KHAC-PHAMVI" not in client.get("/dossiers/quarantine/").content.decode()
     rejection = Rejection.objects.get()
     assert client.get(f"/dossiers/quarantine/{rejection.pk}/").status_code in (403, 404)
     assert client.get(f"/dossiers/jobs/{batch.pk}/").status_code == 404
@@ -86,8 +86,9 @@ def sample(catalogue):  # type: ignore[no-untyped-def]
     return "/dossiers/motcua-gialai/000.00.21.H52-260213-0042/"
 
 
-def test_it_shows_the_timeline_with_personal_data_to_the_communes_officer(client, catalogue, sample,
-                                                                           django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+def test_it_shows_the_timeline_with_personal_data_to_the_communes_officer(
+    client, catalogue, sample, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
     client.force_login(catalogue.users["commune_officer"])
     with django_assert_max_num_queries(8):
         page = client.get(sample).content.decode()
@@ -104,8 +105,9 @@ def test_it_masks_personal_data_for_the_commune_leader(client, catalogue, sample
 def test_it_hides_the_timeline_outside_the_users_scope(client, catalogue, sample):  # type: ignore[no-untyped-def]
     from kpixa.accounts.models import Role, User
 
-    other = User.objects.create_user("other", role=Role.COMMUNE_OFFICER, province=catalogue.province,
-                                     commune=catalogue.sibling)
+    other = User.objects.create_user(
+        "other", role=Role.COMMUNE_OFFICER, province=catalogue.province, commune=catalogue.sibling
+    )
     client.force_login(other)
     assert client.get(sample).status_code == 404
     client.logout()

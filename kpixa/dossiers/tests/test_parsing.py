@@ -32,7 +32,9 @@ def test_it_parses_every_date_form_in_vietnam_time(text, expected):  # type: ign
     assert parse_dt(text) == expected
 
 
-@pytest.mark.parametrize("text", ["20260231090000", "31/02/2026 09:00:00", "2026-13-01", "hôm qua", "20261301"])
+@pytest.mark.parametrize(
+    "text", ["20260231090000", "31/02/2026 09:00:00", "2026-13-01", "hôm qua", "20261301"]
+)
 def test_it_refuses_impossible_dates(text):  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError):
         parse_dt(text)
@@ -56,7 +58,7 @@ def test_it_refuses_a_document_that_is_not_records():
 def test_it_reads_utf8_with_bom_and_normalises_to_nfc():
     decomposed = unicodedata.normalize("NFD", "Xã Ia Dom — Rơ Châm")
     data = "\ufeff" + json.dumps([{"ChuHoSo": decomposed}], ensure_ascii=False)
-    (_row, rec), = read_bytes(data.encode("utf-8"), "json").records
+    ((_row, rec),) = read_bytes(data.encode("utf-8"), "json").records
     assert rec["ChuHoSo"] == unicodedata.normalize("NFC", decomposed)
 
 
@@ -67,7 +69,7 @@ def test_it_reads_json_lines_and_quarantines_a_broken_line():
 
 
 def test_it_reads_csv_with_list_columns_as_json():
-    data = "MaHoSo,DanhSachHoSoBoSung,tienTrinhDongBo\nA,\"[{\"\"NgayBoSung\"\": \"\"20260304\"\"}]\",\nB,not json,\n"
+    data = 'MaHoSo,DanhSachHoSoBoSung,tienTrinhDongBo\nA,"[{""NgayBoSung"": ""20260304""}]",\nB,not json,\n'
     rows = list(read_bytes(data.encode("utf-8-sig"), "csv").records)
     assert rows[0][1]["DanhSachHoSoBoSung"] == [{"NgayBoSung": "20260304"}]
     assert rows[1][1]["_error_field"] == "DanhSachHoSoBoSung"
@@ -78,10 +80,11 @@ def test_it_reads_xlsx_with_the_same_columns(tmp_path):  # type: ignore[no-untyp
 
     book = openpyxl.Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.append(["MaHoSo", "NgayTiepNhan", "KenhThucHien"])
     sheet.append(["X1", datetime(2026, 3, 3, 9), 2])
     book.save(tmp_path / "a.xlsx")
-    (_row, rec), = read_bytes((tmp_path / "a.xlsx").read_bytes(), "xlsx").records
+    ((_row, rec),) = read_bytes((tmp_path / "a.xlsx").read_bytes(), "xlsx").records
     assert rec == {"MaHoSo": "X1", "NgayTiepNhan": "20260303090000", "KenhThucHien": "2"}
 
 

@@ -1,4 +1,4 @@
-"""``manage.py explain_dossier MaHoSo [--source-system NAME]``: the timeline and the outcome, in Vietnamese."""
+"""``manage.py explain_dossier MaHoSo [--source-system NAME]``: timeline and outcome, in Vietnamese."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from kpixa.dossiers.parsing import FORMATS, FormatError
 
 
 class Command(BaseCommand):
-    help = "Import dossiers (or petitions, ratings) from JSON, JSON Lines, CSV or XLSX files; one batch per file."
+    help = "Import dossiers (or petitions, ratings) from JSON, JSON Lines, CSV or XLSX; one batch per file."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="+")
@@ -38,7 +38,10 @@ class Command(BaseCommand):
 
         try:
             return services.import_file(
-                path, kind=opts["kind"], fmt=opts["format"], source_system=opts["source_system"],
+                path,
+                kind=opts["kind"],
+                fmt=opts["format"],
+                source_system=opts["source_system"],
                 progress=progress,
             )
         except (FormatError, OSError) as exc:

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=None)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        pending = Rejection.objects.filter(resubmitted=False).select_related("batch").order_by("batch_id", "row")
+        pending = (
+            Rejection.objects.filter(resubmitted=False).select_related("batch").order_by("batch_id", "row")
+        )
         if opts["batch"]:
             pending = pending.filter(batch_id=opts["batch"])
         by_batch: dict[int, list[Rejection]] = {}
