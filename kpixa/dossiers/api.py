@@ -54,6 +54,7 @@ class ErrorOut(Schema):
 
 Payload = list[dict[str, Any]] | dict[str, Any]
 RESPONSES: dict[int, Any] = {200: BatchOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut}
+# 422 (not a list nor an object) is django-ninja's own validation answer.
 
 
 def _records(payload: Payload) -> list[Any] | dict[str, Any]:
