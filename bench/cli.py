@@ -48,10 +48,17 @@ def _prepare(args: argparse.Namespace, workdir: Path) -> Context:
     return Context(profile=profile, db=db, workdir=workdir, log=log)
 
 
-def _run_all(ctx: Context, only: list[str] | None) -> list[Row]:
-    """Run the selected benchmarks in order and return all their rows."""
+def _run_all(ctx: Context, only: list[str] | None, started: float) -> list[Row]:
+    """Run the selected benchmarks in order and return all their rows.
+
+    Past the profile's time budget the remaining benchmarks are skipped and say so.
+    """
     rows: list[Row] = []
     for bench in selected(only):
+        if time.perf_counter() - started > ctx.profile.time_budget_s:
+            note = f"skipped: the {ctx.profile.time_budget_s:.0f} s budget of this profile was spent"
+            rows.append(Row(bench.name, None, bench.unit, goal=bench.goal, note=note))
+            continue
         log(f"running {bench.name} …")
         rows.extend(run_one(bench, ctx))
     return rows
@@ -91,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kpixa-bench-") as tmp:
         ctx = _prepare(args, Path(tmp))
         try:
-            rows = _run_all(ctx, args.only)
+            rows = _run_all(ctx, args.only, started)
         finally:
             _finish(ctx, args.keep_db)
         meta = _meta(ctx, started_at, time.perf_counter() - started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 from pathlib import Path
@@ -79,6 +80,8 @@ def ensure_imported(ctx: Context) -> int:
 
     if not ctx.artifacts.get("imported"):
         require(GENERATOR, "command:import_dossiers")
-        call_command("import_dossiers", str(period_csv(ctx)), stdout=io.StringIO(), stderr=io.StringIO())
+        path = str(period_csv(ctx))
+        with contextlib.redirect_stderr(io.StringIO()):  # the command's progress bar
+            call_command("import_dossiers", path, stdout=io.StringIO(), stderr=io.StringIO())
         ctx.artifacts["imported"] = dossier_count()
     return int(ctx.artifacts["imported"])
