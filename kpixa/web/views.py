@@ -1,9 +1,279 @@
-"""Pages. Views stay thin: authenticate, call one query, render."""
+"""Pages. Views stay thin: check access, read the query string, call one named query, render.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Every view declares its access policy (docs/security.md); the reads live in kpixa/web/queries.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpixa.accounts.access import (
+    COMMUNE,
+    LOGIN,
+    PROVINCE,
+    PUBLIC,
+    access,
+    get_commune_or_404,
+    visible_provinces,
+)
+from kpixa.accounts.models import COMMUNE_ROLES, PROVINCE_ROLES
+from kpixa.scoring.engine.periods import Period, quarter
+from kpixa.scoring.versions import ScoringError, period_of
+from kpixa.units.models import Commune, CommuneKind, Province
+from kpixa.web import queries
+
+FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
+OUTCOMES = (
+    "total",
+    "on_time",
+    "late",
+    *sorted(set(queries.DRILLABLE.values()) - {"total", "on_time", "late"}),
+)
 
 
+def _framework(request: HttpRequest) -> str:
+    code = request.GET.get("framework", "").strip()
+    return code if FRAMEWORK_CODE.match(code) else queries.DEFAULT_FRAMEWORK
+
+
+def _period(request: HttpRequest, periods: list[Period]) -> Period | None:
+    return queries.pick_period(request.GET.get("period"), periods)
+
+
+def _base(request: HttpRequest, periods: list[Period], period: Period | None, **more: Any) -> dict[str, Any]:
+    return {"periods": periods, "period": period, "framework_code": _framework(request), **more}
+
+
+@access(PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: what kpixa is and where to go next."""
-    return render(request, "web/home.html")
+    """The landing page: what kpixa is, the provinces with published results, and (logged in) one's page."""
+    context = {"provinces": queries.provinces_with_public_results()}
+    return render(request, "web/home.html", context)
+
+
+@access(LOGIN)
+def mine(request: HttpRequest) -> HttpResponse:
+    """Send a logged-in user to the page of their scope: the province dashboard or the commune scorecard."""
+    user: Any = request.user
+    if user.role in PROVINCE_ROLES and user.province_id:
+        return redirect("web:province", province_code=user.province.code)
+    if user.role in COMMUNE_ROLES and user.commune_id:
+        return redirect("web:scorecard", code=user.commune.code)
+    return redirect("web:national")
+
+
+# --- province dashboard -------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> queries.Filters:
+    sort = request.GET.get("sort", "rank")
+    kind = request.GET.get("kind", "")
+    return queries.Filters(
+        sort=sort if sort in queries.SORTS else "rank",
+        peer_group=request.GET.get("peer_group", "")[:40],
+        kind=kind if kind in CommuneKind.values else "",
+        q=request.GET.get("q", "")[:100],
+    )
+
+
+@access(PROVINCE)
+def province_dashboard(request: HttpRequest, province_code: str) -> HttpResponse:
+    """Every commune of the province ranked, with distribution, heat map, trend, lagging and changes."""
+    province = get_object_or_404(visible_provinces(request.user), code=province_code)
+    framework = _framework(request)
+    periods = queries.scored_periods(framework, province.pk)
+    period = _period(request, periods)
+    board = _or_none(lambda p: queries.province_dashboard(province, framework, p, _filters(request)), period)
+    context = _base(request, periods, period, province=province, board=board, filters=_filters(request))
+    context["kinds"] = CommuneKind.choices
+    return render(request, "web/province.html", context)
+
+
+def _or_none(read: Callable[[Period], Any], period: Period | None) -> Any:
+    """``read(period)``; None when there is no period or no framework version covers it."""
+    if period is None:
+        return None
+    try:
+        return read(period)
+    except ScoringError:
+        return None
+
+
+# --- commune scorecard and the dossiers behind its counts -----------------------------------------
+
+
+@access(COMMUNE)
+def scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    """A commune's scorecard: each indicator's value, fraction, points, target, status and trend."""
+    commune = get_commune_or_404(request.user, code)
+    framework = _framework(request)
+    periods = queries.scored_periods(framework, commune.province_id)
+    period = _period(request, periods)
+    card = _or_none(lambda p: queries.scorecard(commune, framework, p), period)
+    context = _base(request, periods, period, commune=commune, card=card, public=False)
+    return render(request, "web/scorecard.html", context)
+
+
+def _dossier_filters(request: HttpRequest) -> queries.DossierFilters:
+    outcome = request.GET.get("outcome", "total")
+    return queries.DossierFilters(
+        outcome=outcome if outcome in OUTCOMES else "total",
+        procedure=request.GET.get("procedure", "").strip()[:40],
+        q=request.GET.get("q", "").strip()[:100],
+    )
+
+
+def _dossier_period(request: HttpRequest, commune: Commune) -> tuple[list[Period], Period]:
+    """The scored period asked for; else any valid period code asked for; else the current quarter."""
+    periods = queries.scored_periods(_framework(request), commune.province_id)
+    period = _period(request, periods)
+    if period is not None:
+        return periods, period
+    try:
+        return periods, period_of(request.GET.get("period", ""))
+    except ScoringError:
+        today = timezone.localdate()
+        return periods, quarter(today.year, (today.month - 1) // 3 + 1)
+
+
+@access(COMMUNE)
+def commune_dossiers(request: HttpRequest, code: str) -> HttpResponse:
+    """The dossiers behind one count of the scorecard: paginated, filterable, linking to timelines."""
+    commune = get_commune_or_404(request.user, code)
+    periods, period = _dossier_period(request, commune)
+    filters = _dossier_filters(request)
+    page = Paginator(queries.dossiers_behind(commune, period, filters), queries.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(d, queries.days_late(d, period.end)) for d in page.object_list]
+    context = _base(request, periods, period, commune=commune, page=page, rows=rows, filters=filters)
+    context.update(outcomes=OUTCOMES, indicator=request.GET.get("indicator", "")[:40], query=_query(request))
+    return render(request, "web/dossiers.html", context)
+
+
+def _query(request: HttpRequest) -> str:
+    """The query string without ``page`` (for pagination and export links)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _local(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def _csv_lines(commune: Commune, period: Period, filters: queries.DossierFilters) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(
+        [
+            _("Mã hồ sơ"),
+            _("Mã thủ tục"),
+            _("Tên thủ tục"),
+            _("Ngày tiếp nhận"),
+            _("Hạn xử lý"),
+            _("Kết thúc xử lý"),
+            _("Số ngày trễ"),
+            _("Số lần bổ sung"),
+        ]
+    )
+    for d in queries.dossiers_behind(commune, period, filters).iterator(chunk_size=2000):
+        due = d.effective_due_at or d.due_at
+        yield writer.writerow(
+            [
+                d.ma_ho_so,
+                d.procedure_code,
+                d.procedure.name if d.procedure else "",
+                _local(d.received_at),
+                _local(due),
+                _local(d.end_at),
+                queries.days_late(d, period.end) or "",
+                d.supplement_count,
+            ]
+        )
+
+
+@access(COMMUNE)
+def commune_dossiers_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The same dossier list as CSV (UTF-8 with BOM for spreadsheet programs), streamed."""
+    commune = get_commune_or_404(request.user, code)
+    _periods, period = _dossier_period(request, commune)
+    filters = _dossier_filters(request)
+    response = StreamingHttpResponse(
+        _csv_lines(commune, period, filters), content_type="text/csv; charset=utf-8"
+    )
+    name = f"ho-so-{commune.code}-{period.code}-{filters.outcome}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response  # type: ignore[return-value]  # a streaming response is a response too
+
+
+# --- leaders ------------------------------------------------------------------------------------------
+
+
+@access(COMMUNE)
+def leaders(request: HttpRequest, code: str) -> HttpResponse:
+    """The commune's two accountable leaders: each rating's chain and the proposed consequences."""
+    commune = get_commune_or_404(request.user, code)
+    periods = queries.leader_periods(commune)
+    period = _period(request, periods)
+    data = queries.leader_page(commune, period) if period else None
+    context = _base(request, periods, period, commune=commune, data=data)
+    return render(request, "web/leaders.html", context)
+
+
+# --- national and public pages --------------------------------------------------------------------------
+
+
+@access(PUBLIC)
+def national(request: HttpRequest) -> HttpResponse:
+    """Every province's summary and the country's best and worst communes: published results only
+    (operators, who see everything, also see unpublished ones)."""
+    public_only = not getattr(request.user, "is_superuser", False)
+    framework = _framework(request)
+    periods = queries.public_periods() if public_only else queries.scored_periods(framework)
+    period = _period(request, periods)
+    summary = queries.national_summary(framework, period, public_only) if period else []
+    best, worst = queries.national_extremes(framework, period, public_only) if period else ([], [])
+    context = _base(
+        request, periods, period, summary=summary, best=best, worst=worst, public_only=public_only
+    )
+    return render(request, "web/national.html", context)
+
+
+@access(PUBLIC)
+def public_province(request: HttpRequest, province_code: str) -> HttpResponse:
+    """The published ranking of a province's communes (no login; published periods only)."""
+    province = get_object_or_404(Province, code=province_code)
+    framework = _framework(request)
+    periods = queries.public_periods(province.pk)
+    period = _period(request, periods)
+    ranking = queries.province_ranking(province, framework, period) if period else []
+    context = _base(request, periods, period, province=province, ranking=ranking)
+    return render(request, "web/public_province.html", context)
+
+
+@access(PUBLIC)
+def public_scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    """A commune's published scorecard (no login; no dossier lists, no personal data)."""
+    commune = get_object_or_404(Commune.objects.select_related("province"), code=code)
+    framework = _framework(request)
+    periods = queries.public_periods(commune.province_id)
+    period = _period(request, periods)
+    card = _or_none(lambda p: queries.scorecard(commune, framework, p), period)
+    context = _base(request, periods, period, commune=commune, card=card, public=True)
+    context["province_url"] = reverse("web:public_province", args=[commune.province.code])
+    return render(request, "web/scorecard.html", context)

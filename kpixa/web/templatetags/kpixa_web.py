@@ -1,0 +1,172 @@
+"""Template helpers of the pages: numbers the Vietnamese way, status labels, charts, query strings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from kpixa.web import charts
+
+register = template.Library()
+
+STATUS_CLASSES = {"dat": "ok", "chua_dat": "bad", "khong_ap_dung": "na", "khong_co_du_lieu": "na"}
+CLASS_CSS = {
+    "xuat_sac": "c-xs",
+    "tot": "c-tot",
+    "kha": "c-ht",
+    "hoan_thanh": "c-ht",
+    "chua_dat": "c-kht",
+    "khong_hoan_thanh": "c-kht",
+}
+
+
+@register.filter
+def num(value: Any, places: int = 2) -> str:
+    """A number with a decimal comma and at most ``places`` decimals ("—" when unknown): 87,5."""
+    if value is None or value == "":
+        return "—"
+    quantum = Decimal(1).scaleb(-int(places))
+    text = f"{Decimal(str(value)).quantize(quantum):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+@register.filter
+def signed(value: Any) -> str:
+    """A change with its sign: +2,5 / −1 / 0 ("—" when unknown)."""
+    if value is None:
+        return "—"
+    text = num(abs(Decimal(str(value))))
+    if Decimal(str(value)) > 0:
+        return "+" + text
+    return "−" + text if Decimal(str(value)) < 0 else text
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """The words for an indicator status (the colour is never the only signal)."""
+    labels = {
+        "dat": _("Đạt"),
+        "chua_dat": _("Chưa đạt"),
+        "khong_ap_dung": _("Không áp dụng"),
+        "khong_co_du_lieu": _("Không có dữ liệu"),
+    }
+    return labels.get(code, code or "—")
+
+
+@register.filter
+def status_class(code: str) -> str:
+    return STATUS_CLASSES.get(code, "na")
+
+
+@register.filter
+def class_css(code: str) -> str:
+    return CLASS_CSS.get(code, "c-none")
+
+
+@register.filter
+def lag_label(code: str) -> str:
+    """Why a commune is listed as lagging."""
+    labels = {
+        "bottom": _("Nhóm cuối bảng xếp hạng"),
+        "falling": _("Điểm giảm liên tiếp"),
+        "failing": _("Không đạt cùng chỉ số nhiều kỳ"),
+    }
+    return labels.get(code, code)
+
+
+@register.simple_tag
+def line_chart(points: Any, title: str, y_max: Any = 100) -> SafeString:
+    return charts.line_chart(points, title, y_max)
+
+
+@register.simple_tag
+def bar_chart(bars: Any, title: str) -> SafeString:
+    return charts.bar_chart(bars, title)
+
+
+@register.simple_tag
+def sparkline(values: Any, title: str, y_max: Any = 100) -> SafeString:
+    return charts.sparkline(values, title, y_max)
+
+
+@register.simple_tag(takes_context=True)
+def query(context: Any, **changes: Any) -> str:
+    """The current query string with ``changes`` applied (empty values removed), starting with "?"."""
+    params: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = str(value)
+    params.pop("page", None) if "page" not in changes else None
+    encoded = params.urlencode()
+    return "?" + encoded if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context: Any, key: str) -> str:
+    """The query string that sorts by ``key``, flipping the direction when it is already the sort."""
+    current = context["request"].GET.get("sort", "rank")
+    target = "-" + key if current == key else key
+    return query(context, sort=target)
+
+
+@register.filter
+def sort_state(current: str, key: str) -> str:
+    """The aria-sort value of a column header."""
+    if current == key:
+        return "ascending"
+    if current == "-" + key:
+        return "descending"
+    return "none"
+
+
+@register.filter
+def distribution_bars(distribution: Any) -> list[tuple[str, int, str]]:
+    """(label, count, css class) bars from a dashboard's distribution."""
+    return [
+        (label or _("Chưa xếp loại"), count, CLASS_CSS.get(code, "c-none"))
+        for code, label, count in distribution
+    ]
+
+
+@register.filter
+def outcome_label(code: str) -> str:
+    """The words for a dossier-list outcome."""
+    labels = {
+        "total": _("Tất cả hồ sơ phải giải quyết trong kỳ"),
+        "on_time": _("Đúng hạn (kể cả đang trong hạn)"),
+        "late": _("Trễ hạn (kể cả đang quá hạn)"),
+        "online": _("Nộp trực tuyến"),
+        "e2e_eligible": _("Thủ tục đủ điều kiện trực tuyến toàn trình"),
+        "e2e_online": _("Trực tuyến toàn trình"),
+        "fee_bearing": _("Có phí, lệ phí"),
+        "paid_online": _("Thanh toán trực tuyến"),
+        "digitised": _("Đã số hóa"),
+        "synced_on_time": _("Đồng bộ kịp thời"),
+    }
+    return labels.get(code, code)
+
+
+@register.filter
+def class_label(code: str) -> str:
+    """The words for a classification code (the national 90/70/50 bands)."""
+    labels = {
+        "xuat_sac": _("Hoàn thành xuất sắc nhiệm vụ"),
+        "tot": _("Hoàn thành tốt nhiệm vụ"),
+        "hoan_thanh": _("Hoàn thành nhiệm vụ"),
+        "khong_hoan_thanh": _("Không hoàn thành nhiệm vụ"),
+    }
+    return labels.get(code, code or "—")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` or an empty list (for dicts keyed by ids in templates)."""
+    return (mapping or {}).get(key, [])
