@@ -51,15 +51,23 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines + (["", "notes:", *notes] if notes else []))
 
 
+SCALE_CAVEAT = (
+    "goals are set for national scale (a 1M-row file, 12M dossiers): on this profile, met or not met "
+    "is indicative"
+)
+
+
 def header(meta: dict[str, Any]) -> str:
     """Return the lines printed above the table: profile, data, machine, database."""
     machine = meta["machine"]
+    caveat = [] if meta["profile"] == "national" else [SCALE_CAVEAT]
     return "\n".join(
         [
             f"kpixa benchmarks — profile {meta['profile']} ({meta['profile_description']})",
             f"started {meta['started']}, took {meta['duration_s']:.0f} s, commit {machine['commit']}",
             f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB RAM",
             f"database: {machine['database']}; Python {machine['python']}, Django {machine['django']}",
+            *caveat,
         ]
     )
 

@@ -25,8 +25,11 @@ BENCH_PASSWORD = "bench-only-not-secret-766"
 def app_server(ctx: Context) -> server.AppServer:
     """Return the run's application server on loopback, started on first use."""
     if ctx.server is None:
+        began = time.perf_counter()
         ctx.server = server.start(dict(os.environ))
-        ctx.log(f"  started {ctx.server.kind} on {ctx.server.base_url}")
+        ctx.log(
+            f"  started {ctx.server.kind} on {ctx.server.base_url} in {time.perf_counter() - began:.1f} s"
+        )
     return ctx.server
 
 
