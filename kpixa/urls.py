@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("kpixa.api.urls")),
     path("dossiers/", include("kpixa.dossiers.urls")),
+    path("scores/", include("kpixa.scoring.urls")),
     path("", include("kpixa.web.urls")),
 ]

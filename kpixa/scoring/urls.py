@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kpixa.scoring import views
+
+app_name = "scoring"
+
+urlpatterns = [
+    path("what-if/", views.whatif, name="whatif"),
+    path("what-if/activate/", views.activate, name="activate"),
+]
