@@ -1,0 +1,347 @@
+"""What an export shows: a commune's stored scorecard or a province's stored ranking, read in a
+fixed number of queries, plus the official-report header (issuing body, place, date, title).
+
+Everything here comes from stored results (``kpixa.scoring.models``) and units; nothing is
+scored on the fly and no dossier (hence no citizen's personal data) is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpixa.scoring.engine.model import Framework, Group, Indicator
+from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.models import IndicatorScore, UnitScore
+from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
+from kpixa.units.models import Commune, Province
+
+DEFAULT_FRAMEWORK = "dvc766"
+PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ", "TP. ", "TP ")
+
+
+class ExportError(Exception):
+    """An export that cannot be produced (message in Vietnamese, for users)."""
+
+
+class NoResults(ExportError):
+    """No stored results for the requested unit, framework and period."""
+
+
+def status_labels() -> dict[str, str]:
+    """The Vietnamese label of each stored indicator status."""
+    return {
+        "dat": _("Đạt"),
+        "chua_dat": _("Chưa đạt"),
+        "khong_ap_dung": _("Không áp dụng"),
+        "khong_co_du_lieu": _("Không có dữ liệu"),
+    }
+
+
+# --- the report header ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The issuing body printed top left: its parent ("UBND TỈNH GIA LAI") and itself ("SỞ NỘI VỤ")."""
+
+    parent: str
+    body: str
+
+
+def place_name(province: Province) -> str:
+    """The province's name without its kind: "Tỉnh Gia Lai" -> "Gia Lai"."""
+    for prefix in PROVINCE_PREFIXES:
+        if province.name.startswith(prefix):
+            return province.name[len(prefix) :]
+    return province.name
+
+
+def default_issuer(province: Province) -> Issuer:
+    """The province's Department of Home Affairs, which runs the evaluation."""
+    kind = _("THÀNH PHỐ") if province.name.startswith(("Thành phố", "TP")) else _("TỈNH")
+    return Issuer(f"{_('UBND')} {kind} {place_name(province).upper()}", _("SỞ NỘI VỤ"))
+
+
+def two_digits_if_needed(number: int, pad: bool) -> str:
+    """A day or month as official documents write it: days below 10 and months 1–2 get a leading 0."""
+    return f"{number:02d}" if pad else str(number)
+
+
+def date_line(place: str, day: date) -> str:
+    """ "Gia Lai, ngày 28 tháng 11 năm 2026" (Decree 30/2020: "ngày 05 tháng 02")."""
+    return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
+        "place": place,
+        "day": two_digits_if_needed(day.day, day.day < 10),
+        "month": two_digits_if_needed(day.month, day.month < 3),
+        "year": day.year,
+    }
+
+
+def as_of_line(as_of: datetime | None) -> str:
+    """ "Số liệu tính đến 14:05 ngày 28/11/2026" in Vietnam time, or a note that none is known."""
+    if as_of is None:
+        return _("Chưa có thời điểm chốt số liệu")
+    local = timezone.localtime(as_of)
+    return _("Số liệu tính đến %(time)s ngày %(date)s") % {
+        "time": local.strftime("%H:%M"),
+        "date": local.strftime("%d/%m/%Y"),
+    }
+
+
+@dataclass(frozen=True)
+class Header:
+    """The official-report frame around an export's table."""
+
+    issuer: Issuer
+    date_line: str
+    title: str
+    subject: str
+    framework_name: str
+    period_label: str
+    as_of_line: str
+    example_note: str
+
+
+def _header(
+    province: Province, framework: Framework, period: Period, title: str, subject: str, as_of: Any
+) -> Header:
+    example = _("Bộ chỉ số ví dụ, không phải danh mục chính thức.") if framework.is_example else ""
+    return Header(
+        issuer=default_issuer(province),
+        date_line=date_line(place_name(province), timezone.localdate()),
+        title=title,
+        subject=subject,
+        framework_name=framework.name.vi,
+        period_label=_("Kỳ đánh giá: %(label)s (%(code)s)") % {"label": period.label_vi, "code": period.code},
+        as_of_line=as_of_line(as_of),
+        example_note=example,
+    )
+
+
+# --- periods and versions -------------------------------------------------------------------
+
+
+def resolve(framework_code: str, period_code: str) -> tuple[Period, Any, Framework]:
+    """Return the period, the framework version in force for it (1 query) and its parsed framework."""
+    try:
+        period = period_of(period_code)
+        version = version_for(framework_code, period)
+    except ScoringError as exc:
+        raise ExportError(str(exc)) from exc
+    return period, version, framework_of(version)
+
+
+def _recency(code: str) -> tuple[date, int]:
+    period = period_of(code)
+    return period.end, -period.days
+
+
+def latest_period(framework_code: str, province: Province) -> str | None:
+    """Return the code of the latest period with stored results of ``framework_code`` in the province.
+
+    Latest = the latest last day; among periods ending the same day, the shortest (the month
+    before its quarter). One query; None when nothing has been computed.
+    """
+    codes = set(
+        UnitScore.objects.filter(framework_version__code=framework_code, commune__province=province)
+        .values_list("period_code", flat=True)
+        .distinct()
+    )
+    return max(codes, key=_recency) if codes else None
+
+
+# --- the commune scorecard ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """One table row of the scorecard: the indicator's definition and its stored result."""
+
+    number: int
+    indicator: Indicator
+    score: IndicatorScore
+    status_label: str
+
+
+@dataclass(frozen=True)
+class GroupBlock:
+    """A group of the scorecard: its name, stored points of max, and its indicator lines."""
+
+    group: Group
+    points: Decimal | None
+    max_points: Decimal
+    lines: list[IndicatorLine]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A commune's stored scorecard for one framework version and period."""
+
+    header: Header
+    commune: Commune
+    period: Period
+    framework: Framework
+    unit: UnitScore
+    groups: list[GroupBlock]
+    ranked_in_province: int
+    ranked_same_kind: int
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value in (None, "", "None") else Decimal(str(value))
+
+
+def _groups(framework: Framework, unit: UnitScore, rows: list[IndicatorScore]) -> list[GroupBlock]:
+    by_code = {row.indicator_code: row for row in rows}
+    labels = status_labels()
+    blocks, number = [], 0
+    for group in framework.groups:
+        lines = []
+        for indicator in group.indicators:
+            row = by_code.get(indicator.code)
+            if row is not None:
+                number += 1
+                lines.append(IndicatorLine(number, indicator, row, labels.get(row.status, row.status)))
+        stored = unit.group_totals.get(group.code, {})
+        max_points = _decimal(stored.get("max_points")) or group.max_points
+        blocks.append(GroupBlock(group, _decimal(stored.get("points")), max_points, lines))
+    return blocks
+
+
+def _rank_counts(unit: UnitScore, commune: Commune) -> dict[str, int]:
+    ranked = UnitScore.objects.filter(
+        framework_version_id=unit.framework_version_id,
+        period_code=unit.period_code,
+        commune__province_id=commune.province_id,
+        rank_province__isnull=False,
+    )
+    return ranked.aggregate(province=Count("pk"), kind=Count("pk", filter=Q(commune__kind=commune.kind)))
+
+
+def load_scorecard(commune: Commune, framework_code: str, period_code: str) -> Scorecard:
+    """Return the commune's stored scorecard (4 queries; ``commune.province`` must be loaded).
+
+    Raises ExportError for an unknown period or framework, NoResults when nothing is stored.
+    """
+    period, version, framework = resolve(framework_code, period_code)
+    unit = UnitScore.objects.filter(
+        framework_version=version, commune=commune, period_code=period.code
+    ).first()
+    if unit is None:
+        raise NoResults(
+            _("Chưa có kết quả của %(unit)s cho kỳ %(period)s.")
+            % {"unit": commune.name, "period": period.code}
+        )
+    rows = list(
+        IndicatorScore.objects.filter(framework_version=version, commune=commune, period_code=period.code)
+    )
+    counts = _rank_counts(unit, commune)
+    title = _("BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CỦA %(unit)s") % {"unit": commune.name.upper()}
+    subject = f"{commune.name} — {commune.province.name}"
+    header = _header(commune.province, framework, period, title, subject, unit.as_of)
+    return Scorecard(
+        header,
+        commune,
+        period,
+        framework,
+        unit,
+        _groups(framework, unit, rows),
+        counts["province"],
+        counts["kind"],
+    )
+
+
+def scorecard_summary(card: Scorecard) -> list[str]:
+    """The lines printed under the scorecard table: classification and ranks."""
+    unit = card.unit
+    lines = [_("Xếp loại: %(label)s") % {"label": unit.classification_label or _("Chưa xếp loại")}]
+    if unit.rank_province is not None:
+        lines.append(
+            _("Xếp hạng trong tỉnh: %(rank)s/%(count)s")
+            % {"rank": unit.rank_province, "count": card.ranked_in_province}
+        )
+    if unit.rank_peer_group is not None:
+        lines.append(
+            _("Xếp hạng trong các đơn vị cùng loại (%(kind)s): %(rank)s/%(count)s")
+            % {
+                "kind": card.commune.get_kind_display(),
+                "rank": unit.rank_peer_group,
+                "count": card.ranked_same_kind,
+            }
+        )
+    return lines
+
+
+# --- the province ranking -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankingLine:
+    """One commune's row of the ranking: its stored total, class, rank and group points."""
+
+    number: int
+    unit: UnitScore
+    group_points: list[Decimal | None]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A province's stored ranking for one framework version and period."""
+
+    header: Header
+    province: Province
+    period: Period
+    framework: Framework
+    lines: list[RankingLine]
+    classes: list[tuple[str, int]]
+
+
+def _class_counts(framework: Framework, units: list[UnitScore]) -> list[tuple[str, int]]:
+    counts = [
+        (band.label.vi, sum(1 for u in units if u.classification == band.code))
+        for band in framework.classification
+    ]
+    unclassified = sum(1 for u in units if not u.classification)
+    return [*counts, (_("Chưa xếp loại"), unclassified)] if unclassified else counts
+
+
+def _ranking_lines(framework: Framework, units: list[UnitScore]) -> list[RankingLine]:
+    codes = [group.code for group in framework.groups]
+    return [
+        RankingLine(i, unit, [_decimal(unit.group_totals.get(code, {}).get("points")) for code in codes])
+        for i, unit in enumerate(units, start=1)
+    ]
+
+
+def load_ranking(province: Province, framework_code: str, period_code: str) -> Ranking:
+    """Return the province's stored ranking, best first, unranked last (2 queries).
+
+    Raises ExportError for an unknown period or framework, NoResults when nothing is stored.
+    """
+    period, version, framework = resolve(framework_code, period_code)
+    units = list(
+        UnitScore.objects.filter(
+            framework_version=version, period_code=period.code, commune__province=province
+        )
+        .select_related("commune")
+        .order_by(F("rank_province").asc(nulls_last=True), "commune__code")
+    )
+    if not units:
+        raise NoResults(
+            _("Chưa có kết quả của %(unit)s cho kỳ %(period)s.")
+            % {"unit": province.name, "period": period.code}
+        )
+    title = _("BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CÁC XÃ, PHƯỜNG, ĐẶC KHU")
+    subject = _("Trên địa bàn %(province)s") % {"province": province.name[:1].lower() + province.name[1:]}
+    as_of = max(u.as_of for u in units)
+    header = _header(province, framework, period, title, subject, as_of)
+    return Ranking(
+        header, province, period, framework, _ranking_lines(framework, units), _class_counts(framework, units)
+    )

@@ -1,0 +1,136 @@
+"""PDF exports: the official-report HTML (Django templates) rendered by WeasyPrint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from kpixa.web.exports.data import (
+    GroupBlock,
+    IndicatorLine,
+    Ranking,
+    RankingLine,
+    Scorecard,
+    scorecard_summary,
+)
+from kpixa.web.exports.text import (
+    MOTTO,
+    MOTTO_SUBTITLE,
+    group_number,
+    number,
+    ranking_headers,
+    scorecard_headers,
+    signature_titles,
+)
+
+
+def _frame(header: Any, landscape: bool) -> dict[str, Any]:
+    return {
+        "header": header,
+        "motto": MOTTO,
+        "motto_subtitle": MOTTO_SUBTITLE,
+        "signatures": signature_titles(),
+        "landscape": landscape,
+    }
+
+
+def _cell(text: Any, css: str = "", span: int = 0) -> dict[str, Any]:
+    return {"text": text, "css": css, "span": span}
+
+
+def _num(value: Any) -> dict[str, Any]:
+    return _cell(number(value), "num")
+
+
+def _group_row(index: int, block: GroupBlock) -> dict[str, Any]:
+    name = f"{group_number(index)}. {block.group.name.vi}"
+    cells = [
+        _cell(group_number(index), "center"),
+        _cell(name, span=6),
+        _num(block.points),
+        _num(block.max_points),
+    ]
+    return {"kind": "group", "cells": [*cells, _cell(""), _cell("")]}
+
+
+def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
+    score = line.score
+    cells = [
+        _cell(line.number, "center"),
+        _cell(line.indicator.code, "center"),
+        _cell(line.indicator.name.vi),
+        _num(score.numerator),
+        _num(score.denominator),
+        _num(score.rate_display),
+        _num(score.target),
+        _num(score.points),
+        _num(score.max_points),
+        _cell(line.status_label, "center"),
+        _cell(score.explanation_vi, "explain"),
+    ]
+    return {"kind": "indicator", "cells": cells}
+
+
+def scorecard_rows(card: Scorecard) -> list[dict[str, Any]]:
+    """The scorecard table as rows of display cells: groups, their indicators, then the total."""
+    rows = []
+    for index, block in enumerate(card.groups, start=1):
+        rows.append(_group_row(index, block))
+        rows += [_indicator_row(line) for line in block.lines]
+    total = [
+        _cell(_("TỔNG CỘNG"), span=6),
+        _num(card.unit.total),
+        _num(card.unit.max_total),
+        _cell(""),
+        _cell(""),
+    ]
+    return [*rows, {"kind": "total", "cells": [_cell(""), *total]}]
+
+
+def _ranking_row(line: RankingLine) -> dict[str, Any]:
+    unit = line.unit
+    cells = [
+        _cell(line.number, "center"),
+        _cell(unit.rank_province if unit.rank_province is not None else "–", "center"),
+        _cell(unit.commune.code, "center"),
+        _cell(unit.commune.name),
+        _cell(unit.commune.get_kind_display(), "center"),
+        *[_num(points) for points in line.group_points],
+        _num(unit.total),
+        _cell(unit.classification_label or _("Chưa xếp loại")),
+    ]
+    return {"cells": cells}
+
+
+def scorecard_html(card: Scorecard) -> str:
+    """Return the HTML of the commune scorecard report (A4 portrait)."""
+    context = _frame(card.header, landscape=False) | {
+        "rows": scorecard_rows(card),
+        "columns": scorecard_headers(),
+        "summary": scorecard_summary(card),
+    }
+    return render_to_string("web/exports/scorecard.html", context)
+
+
+def ranking_html(ranking: Ranking) -> str:
+    """Return the HTML of the province ranking report (A4 landscape)."""
+    context = _frame(ranking.header, landscape=True) | {
+        "rows": [_ranking_row(line) for line in ranking.lines],
+        "classes": ranking.classes,
+        "columns": ranking_headers(ranking.framework),
+    }
+    return render_to_string("web/exports/ranking.html", context)
+
+
+def render_document(html: str) -> Any:
+    """Lay ``html`` out with WeasyPrint; return the weasyprint Document (``.pages``, ``.write_pdf()``)."""
+    from weasyprint import HTML  # imported late: it loads Pango and fonts
+
+    return HTML(string=html).render()
+
+
+def to_pdf(html: str) -> bytes:
+    """Return ``html`` as PDF bytes."""
+    return bytes(render_document(html).write_pdf())
