@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
+from importlib.util import find_spec
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -32,6 +33,7 @@ from kpixa.scoring.versions import ScoringError, period_of
 from kpixa.units.models import Commune, CommuneKind, Province
 from kpixa.web import queries
 
+EXPORTS_INSTALLED = find_spec("kpixa.web.export_urls") is not None
 FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 OUTCOMES = (
     "total",
@@ -51,7 +53,13 @@ def _period(request: HttpRequest, periods: list[Period]) -> Period | None:
 
 
 def _base(request: HttpRequest, periods: list[Period], period: Period | None, **more: Any) -> dict[str, Any]:
-    return {"periods": periods, "period": period, "framework_code": _framework(request), **more}
+    return {
+        "periods": periods,
+        "period": period,
+        "framework_code": _framework(request),
+        "export_urls": EXPORTS_INSTALLED,
+        **more,
+    }
 
 
 @access(PUBLIC)

@@ -1,7 +1,8 @@
 """A scored test world for the pages: the shipped frameworks, three quarters and three months of
 scores for Gia Lai, real late dossiers of Xã Ia Dom, its two leaders rated, Q2 published.
 
-Import the fixture into a test module: ``from kpixa.web.tests.scored import scored  # noqa: F401``.
+Import the fixture into a test module (``from kpixa.web.tests.scored import scored_fixture``,
+with ``# noqa: F401``), then ask for ``scored``.
 """
 
 from __future__ import annotations
@@ -101,8 +102,8 @@ def _leaders(world: Any) -> None:
         Tenure.objects.create(commune=world.commune, post=post, person=person, start=date(2024, 1, 1))
 
 
-@pytest.fixture
-def scored(world: Any) -> Any:
+@pytest.fixture(name="scored")
+def scored_fixture(world: Any) -> Any:
     """The named world with stored scores, dossiers, rated leaders; Gia Lai's 2025-Q2 published."""
     for path in shipped_files():
         install_framework(path.read_text("utf-8"), activate=True, source_name=path.name)
