@@ -128,8 +128,19 @@ def _save(book: Workbook) -> bytes:
 
 
 def _group_row(index: int, block: GroupBlock) -> list[Any]:
-    name = f"{group_number(index)}. {block.group.name.vi}"
-    return ["", "", name, None, None, None, None, block.points, block.max_points, "", ""]
+    return [
+        group_number(index),
+        "",
+        block.group.name.vi,
+        None,
+        None,
+        None,
+        None,
+        block.points,
+        block.max_points,
+        "",
+        "",
+    ]
 
 
 def _indicator_rows(block: GroupBlock) -> list[list[Any]]:

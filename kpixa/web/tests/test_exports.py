@@ -140,6 +140,9 @@ def test_it_writes_the_stored_total_and_rank_into_the_xlsx(scored: Any) -> None:
     sheet = _sheet(exports.scorecard_xlsx(scored.commune, "dvc766", PERIOD))
     total = _row_of(sheet, 2, "TỔNG CỘNG")
     assert _same(total[7], unit.total) and _same(total[8], unit.max_total)
+    progress_group = _row_of(sheet, 0, "II")
+    assert progress_group[2] == unit.group_totals["2"]["name"]
+    assert _same(progress_group[7], Decimal(unit.group_totals["2"]["points"]))
     cells = _cells(sheet)
     assert f"Xếp loại: {unit.classification_label}" in cells
     ranked = UnitScore.objects.filter(
