@@ -169,6 +169,14 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Dossier on-time rule (RULES.md §4, unverified part): after a supplement, add the waiting time
+# to the due date before the first supplement ("truoc", NgayHenTraTruoc) or to NgayHenTra ("hentra").
+KPIXA_SUPPLEMENT_DUE_BASE = env_str("KPIXA_SUPPLEMENT_DUE_BASE", "truoc")
+if KPIXA_SUPPLEMENT_DUE_BASE not in {"truoc", "hentra"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("KPIXA_SUPPLEMENT_DUE_BASE must be 'truoc' or 'hentra'")
+
 EMAIL_BACKEND = env_str("KPIXA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("KPIXA_EMAIL_FROM", "kpixa@localhost")
 
