@@ -40,7 +40,7 @@ def line_chart(
     points: Sequence[tuple[str, Number]], title: str, y_max: Number = 100, width: int = 640, height: int = 220
 ) -> SafeString:
     """A line over labelled points (gaps where a value is None), y from 0 to ``y_max``."""
-    left, right, top, bottom = 40, 12, 12, 36
+    left, right, top, bottom = 40, 30, 12, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = float(y_max or 100) or 100.0
     step = plot_w / max(1, len(points) - 1)
