@@ -98,6 +98,6 @@ def api_ingest(ctx: Context) -> list[Row]:
     client.close()
     if failures:
         raise RuntimeError(f"{len(failures)} batches refused, statuses {sorted(set(failures))}")
-    note = f"{len(batches) - 1} batches of {BATCH:,} sent one after another by one client ({wall:.1f} s)"
+    note = f"{len(batches) - 1} × {BATCH:,}-record batches, one after another from one client ({wall:.1f} s)"
     reference = ctx.artifacts.get("file_import_rate")
     return [Row("api_ingest_rate", sent / seconds, "dossiers/s", reference, "file import", PEAK_GOAL, note)]
