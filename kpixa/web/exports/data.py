@@ -151,6 +151,7 @@ def latest_period(framework_code: str, province: Province) -> str | None:
     """
     codes = set(
         UnitScore.objects.filter(framework_version__code=framework_code, commune__province=province)
+        .order_by()  # the model's ordering would make DISTINCT return one row per unit
         .values_list("period_code", flat=True)
         .distinct()
     )

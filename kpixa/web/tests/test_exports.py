@@ -300,3 +300,14 @@ def test_it_leaves_citizens_personal_data_out(scored: Any) -> None:
     html = pdf.scorecard_html(card)
     assert not re.search(r"\b0\d{9,11}\b", html)  # no phone or identity numbers
     assert "ChuHoSo" not in html and "SoDienThoai" not in html
+
+
+# session, user, the access check and the view's scoped lookup (the commune is fetched by both),
+# the latest period, then the export's own queries (4 for a scorecard, 2 for a ranking).
+@pytest.mark.parametrize(("url", "queries"), [("/xa/23872/xuat/xlsx/", 9), ("/tinh/52/xuat/xlsx/", 6)])
+def test_it_serves_a_download_in_a_fixed_number_of_queries(
+    scored: Any, django_assert_num_queries: Any, url: str, queries: int
+) -> None:
+    client = _client(scored, "province_admin")
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
