@@ -119,7 +119,7 @@ class RankedCommune:
     totals: list[Decimal | None] = field(default_factory=list)  # oldest first, current last
     failing: list[str] = field(default_factory=list)  # indicators failed in each of the last periods
     lagging: list[str] = field(default_factory=list)  # reason codes: bottom, falling, failing
-    heat: list[tuple[str, Decimal | None, int]] = field(default_factory=list)  # group, percent, level
+    heat: list[tuple[str, int | None, int]] = field(default_factory=list)  # group, percent, level
 
     @property
     def change(self) -> Decimal | None:
@@ -237,24 +237,32 @@ def _add_history(
 
 
 def _add_failing(rows: list[RankedCommune], version: Any, periods: list[Period], pid: int) -> None:
-    """Indicators each commune failed in every one of ``periods`` (one query)."""
-    failed = IndicatorScore.objects.filter(
-        framework_version__code=version.code,
-        period_code__in=[p.code for p in periods],
-        commune__province_id=pid,
-        status=CHUA_DAT,
-    ).values_list("commune_id", "indicator_code")
-    counts = Counter(failed)
-    for row in rows:
-        row.failing = sorted(
-            code for (cid, code), n in counts.items() if cid == row.commune.pk and n >= len(periods)
+    """Indicators each commune failed in every one of ``periods`` (one aggregate query)."""
+    failed = (
+        IndicatorScore.objects.filter(
+            framework_version__code=version.code,
+            period_code__in=[p.code for p in periods],
+            commune__province_id=pid,
+            status=CHUA_DAT,
         )
+        .values("commune_id", "indicator_code")
+        .annotate(n=Count("id"))
+        .filter(n__gte=len(periods))
+        .order_by()
+        .values_list("commune_id", "indicator_code")
+    )
+    by_commune: dict[int, list[str]] = defaultdict(list)
+    for cid, code in failed:
+        by_commune[cid].append(code)
+    for row in rows:
+        row.failing = sorted(by_commune.get(row.commune.pk, []))
 
 
-def _heat_level(percent: Decimal | None) -> int:
+def _heat_level(percent: int | None) -> int:
+    """Five colour levels by quarter of the maximum (100% is the darkest); -1 when unknown."""
     if percent is None:
         return -1
-    return min(4, int(percent // 25)) if percent < 100 else 4
+    return min(4, max(0, percent // 25))
 
 
 def _add_heat(rows: list[RankedCommune], framework: Framework) -> None:
@@ -267,10 +275,13 @@ def _add_heat(rows: list[RankedCommune], framework: Framework) -> None:
             row.heat.append((group.code, percent, _heat_level(percent)))
 
 
-def _percent(points: Any, max_points: Any) -> Decimal | None:
-    if points in (None, "None") or not max_points or Decimal(str(max_points)) == 0:
+def _percent(points: Any, max_points: Any) -> int | None:
+    """Points as a whole percentage of the maximum (None when unknown or without a maximum)."""
+    try:
+        top = float(max_points)
+        return round(float(points) / top * 100) if top else None
+    except (TypeError, ValueError):
         return None
-    return (Decimal(str(points)) / Decimal(str(max_points)) * 100).quantize(Decimal(1))
 
 
 def _mark_lagging(rows: list[RankedCommune]) -> None:
