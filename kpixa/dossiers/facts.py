@@ -50,6 +50,21 @@ class ProcedureInfo:
     cutoff_hour: int | None
     fee_bearing: bool
     e2e_eligible: bool
+    certification: bool = False
+
+
+# The catalogue's field (lĩnh vực) of certification procedures (chứng thực): by code, or by name
+# for catalogues that use other codes.
+CERTIFICATION_FIELD_CODES = frozenset({"CHUNGTHUC"})
+CERTIFICATION_FIELD_NAMES = frozenset({"chứng thực"})
+
+
+def is_certification(field_code: str, field_name: str) -> bool:
+    """True for a procedure of the certification field (chứng thực)."""
+    return (
+        field_code.strip().upper() in CERTIFICATION_FIELD_CODES
+        or field_name.strip().casefold() in CERTIFICATION_FIELD_NAMES
+    )
 
 
 @dataclass
@@ -74,6 +89,7 @@ class Facts:
     e2e_eligible: bool
     late_receipt: bool
     synced_on_time: bool
+    certification: bool = False
 
 
 def end_of_processing(rec: DossierRecord) -> tuple[datetime | None, str]:
@@ -210,6 +226,7 @@ def _facts(
         e2e_eligible=bool(proc and proc.e2e_eligible),
         late_receipt=late_receipt,
         synced_on_time=now - rec.version_at <= timedelta(hours=SYNC_HOURS),
+        certification=bool(proc and proc.certification),
     )
 
 

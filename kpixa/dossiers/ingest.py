@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from kpixa.dossiers import rollups
-from kpixa.dossiers.facts import Facts, ProcedureInfo, compute_facts, iter_flags
+from kpixa.dossiers.facts import Facts, ProcedureInfo, compute_facts, is_certification, iter_flags
 from kpixa.dossiers.models import Dossier, Flag, ImportBatch, Petition, Procedure, Rating, Rejection
 from kpixa.dossiers.parsing import aware, local
 from kpixa.dossiers.records import (
@@ -109,10 +109,20 @@ def chunked(items: Iterable[Any], size: int | None = None) -> Iterator[list[Any]
 
 def load_procedures() -> dict[str, ProcedureInfo]:
     """The whole catalogue as code → ProcedureInfo (one query; a few thousand rows at most)."""
-    fields = ("id", "code", "limit_value", "limit_unit", "cutoff_hour", "fee_bearing", "e2e_eligible")
+    fields = (
+        "id",
+        "code",
+        "limit_value",
+        "limit_unit",
+        "cutoff_hour",
+        "fee_bearing",
+        "e2e_eligible",
+        "field_code",
+        "field_name",
+    )
     return {
-        code: ProcedureInfo(pk, limit, unit, cutoff, fee, e2e)
-        for pk, code, limit, unit, cutoff, fee, e2e in Procedure.objects.values_list(*fields)
+        code: ProcedureInfo(pk, limit, unit, cutoff, fee, e2e, is_certification(fcode, fname))
+        for pk, code, limit, unit, cutoff, fee, e2e, fcode, fname in Procedure.objects.values_list(*fields)
     }
 
 
@@ -308,6 +318,7 @@ def _dossier(ctx: Context, rec: DossierRecord, proc: ProcedureInfo | None, f: Fa
         vneid=rec.vneid,
         late_receipt=f.late_receipt,
         synced_on_time=f.synced_on_time,
+        certification=f.certification,
         version_at=aware(rec.version_at),
         version_hash=rec.version_hash,
         batch=ctx.batch,

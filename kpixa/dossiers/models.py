@@ -155,6 +155,7 @@ class Dossier(models.Model):
     vneid = models.BooleanField(default=False)
     late_receipt = models.BooleanField(default=False)
     synced_on_time = models.BooleanField(default=True)
+    certification = models.BooleanField(default=False)  # a procedure of the field chứng thực
     version_at = models.DateTimeField(_("thời điểm thay đổi cuối"))
     version_hash = models.CharField(max_length=32)
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True)

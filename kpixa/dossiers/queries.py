@@ -26,6 +26,8 @@ SUMMED = (
     "dossiers.fee_bearing",
     "dossiers.paid_online",
     "dossiers.finished_with_e_result",
+    "dossiers.certification",
+    "dossiers.certification_electronic",
     "dossiers.digitised",
     "dossiers.reused_data",
     "dossiers.vneid",
@@ -39,11 +41,27 @@ SUMMED = (
     "ratings.dossier_satisfied",
 )
 PRODUCED = tuple(name for name in MEASURES if not name.startswith("reported."))
+# Measures of the vocabulary that no field of the record supports: always None ("no data"),
+# so the scoring engine applies the indicator's N/A policy instead of scoring a zero
+# (docs/dossier-format.md, "Measures without data").
+NOT_COMPUTED = (
+    "procedures.published_on_time",
+    "procedures.updated_on_time",
+    "procedures.published_complete",
+    "dossiers.result_in_citizen_store",
+    "dossiers.resident_data_used",
+)
+# Catalogue levels taken as commune level; an empty level (an older import, or a procedure
+# added unverified from a record) counts too, since the catalogue loaded here is the
+# commune-level one.
+COMMUNE_LEVELS = ("", "xa", "xã", "Xã", "cap_xa", "cấp xã", "Cấp xã")
+Measures = dict[str, int | None]
 
 
-def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[int, dict[str, int]]:
+def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[int, Measures]:
     """Every dossier-derived measure of the vocabulary for each commune over [start, end].
 
+    A measure the data cannot support (NOT_COMPUTED) is None, never 0.
     Reads only the rollups (three queries, whatever the period or the number of communes).
     Open-at-period-end counts come from prefix sums of the day counters: open at E =
     received by E − finished by E; overdue at E = x.overdue_start by E − x.overdue_stop by E.
@@ -52,8 +70,18 @@ def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[
     ids = list(commune_ids)
     sums = _day_sums(ids, start, end)
     procedures = _procedure_counts(ids, start, end)
-    fee_bearing = Procedure.objects.filter(fee_bearing=True, verified=True).count()
-    return {cid: _measures(sums.get(cid, {}), procedures.get(cid, {}), fee_bearing) for cid in ids}
+    catalogue = _catalogue_counts()
+    return {cid: _measures(sums.get(cid, {}), procedures.get(cid, {}), catalogue) for cid in ids}
+
+
+def _catalogue_counts() -> dict[str, int]:
+    """Verified commune-level procedures of the catalogue: all, and fee-bearing (one query).
+
+    The catalogue has no validity dates: "in force in the period" is the current catalogue.
+    """
+    return Procedure.objects.filter(verified=True, level__in=COMMUNE_LEVELS).aggregate(
+        total=Count("id"), fee_bearing=Count("id", filter=Q(fee_bearing=True))
+    )
 
 
 def _day_sums(ids: list[int], start: date, end: date) -> dict[int, dict[str, tuple[int, int]]]:
@@ -84,7 +112,7 @@ def _procedure_counts(ids: list[int], start: date, end: date) -> dict[int, dict[
     return {r["commune_id"]: {"with": r["with_dossiers"], "paid": r["paid"]} for r in rows}
 
 
-def _measures(sums: dict[str, tuple[int, int]], procs: dict[str, int], fee_bearing: int) -> dict[str, int]:
+def _measures(sums: dict[str, tuple[int, int]], procs: dict[str, int], catalogue: dict[str, int]) -> Measures:
     def within(name: str) -> int:
         return sums.get(name, (0, 0))[1]
 
@@ -94,20 +122,21 @@ def _measures(sums: dict[str, tuple[int, int]], procs: dict[str, int], fee_beari
     def upto_end(name: str) -> int:
         return sum(sums.get(name, (0, 0)))
 
-    out = {name: within(name) for name in SUMMED}
+    out: Measures = {name: within(name) for name in SUMMED}
     carried = upto_before("dossiers.received") - upto_before("dossiers.finished")
     open_end = upto_end("dossiers.received") - upto_end("dossiers.finished")
     overdue = upto_end("x.overdue_start") - upto_end("x.overdue_stop")
     out["dossiers.carried_over"] = carried
-    out["dossiers.total"] = out["dossiers.received"] + carried
+    out["dossiers.total"] = within("dossiers.received") + carried
     out["dossiers.open_overdue"] = overdue
     out["dossiers.open_within_deadline"] = open_end - overdue
-    out["dossiers.on_time"] = out["dossiers.finished_on_time"] + open_end - overdue
-    out["dossiers.late"] = out["dossiers.finished_late"] + overdue
-    out["procedures.fee_bearing"] = fee_bearing
+    out["dossiers.on_time"] = within("dossiers.finished_on_time") + open_end - overdue
+    out["dossiers.late"] = within("dossiers.finished_late") + overdue
+    out["procedures.total"] = catalogue["total"]
+    out["procedures.fee_bearing"] = catalogue["fee_bearing"]
     out["procedures.fee_bearing_with_dossiers"] = procs.get("with", 0)
     out["procedures.fee_bearing_paid_online"] = procs.get("paid", 0)
-    return {name: out.get(name, 0) for name in PRODUCED}
+    return {name: out.get(name) for name in PRODUCED}
 
 
 # --- permission-scoped reads --------------------------------------------------------------

@@ -66,6 +66,13 @@ DOSSIER_SPECS: tuple[Spec, ...] = (
     _spec("dossiers.finished_on_time", "end_day", "on_time", lambda r: bool(r["on_time"])),
     _spec("dossiers.finished_late", "end_day", "NOT on_time", lambda r: r["on_time"] is False),
     _spec("dossiers.finished_with_e_result", "end_day", "e_result", lambda r: r["e_result"]),
+    _spec("dossiers.certification", "end_day", "certification", lambda r: r["certification"]),
+    _spec(
+        "dossiers.certification_electronic",
+        "end_day",
+        "certification AND e_result",
+        lambda r: r["certification"] and r["e_result"],
+    ),
     _spec("x.overdue_start", "overdue_day", "1=1", lambda r: True),
     _spec("x.overdue_stop", "end_day", "overdue_day IS NOT NULL", lambda r: r["overdue_day"] is not None),
 )
@@ -120,6 +127,7 @@ DOSSIER_FACT_FIELDS = (
     "late_receipt",
     "synced_on_time",
     "e_result",
+    "certification",
 )
 PETITION_FACT_FIELDS = ("commune_id", "count_day", "on_time")
 RATING_FACT_FIELDS = ("commune_id", "rated_day", "subject", "satisfied", "level")
