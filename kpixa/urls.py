@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", include("kpixa.api.urls")),
     path("dossiers/", include("kpixa.dossiers.urls")),
     path("scores/", include("kpixa.scoring.urls")),
+    path("reporting/", include("kpixa.reporting.urls")),
     path("", include("kpixa.web.urls")),
 ]

@@ -117,3 +117,34 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class NotificationKind(models.TextChoices):
+    SUBMISSION_DUE = "submission_due", _("Sắp đến hạn nộp số liệu")
+    VALUE_REJECTED = "value_rejected", _("Số liệu bị trả lại")
+    RESULT_PUBLISHED = "result_published", _("Kết quả đã công bố")
+    APPEAL_DECIDED = "appeal_decided", _("Khiếu nại đã được giải quyết")
+    CONSEQUENCE_PROPOSED = "consequence_proposed", _("Đề xuất xử lý")
+
+
+class Notification(models.Model):
+    """A message to one user shown in the app (and e-mailed where configured); read once opened."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+    )
+    kind = models.CharField(_("loại"), max_length=30, choices=NotificationKind.choices)
+    message_vi = models.TextField(_("nội dung"))
+    link = models.CharField(_("liên kết"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
+    emailed = models.BooleanField(_("đã gửi thư"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.message_vi[:40]}"

@@ -1,0 +1,131 @@
+"""In-app notifications, e-mailed too where the user has an address (Django ``send_mail``).
+
+``notify(users, kind, message_vi, link)`` is the one way to tell users something. Mail leaves
+only after the surrounding transaction commits, so a rolled-back change never sends mail, and a
+mail failure never undoes the change (it is logged). The helpers below pick the recipients of
+the kinds other apps raise: result published, appeal decided, consequence proposed.
+Notifications are a side effect of an audited action; they are not audited themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+
+from kpixa.accounts.models import Notification, NotificationKind, Role, User
+
+logger = logging.getLogger(__name__)
+
+
+def _recipients(users: Iterable[Any]) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        if user is not None and user.pk is not None and user.is_active:
+            seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def notify(users: Iterable[Any], kind: str, message_vi: str, link: str = "") -> list[Notification]:
+    """Create one notification per distinct active user and queue its e-mail; return the notifications.
+
+    ``kind`` is a ``NotificationKind`` value; ``link`` a site path (e.g. ``/reporting/...``).
+    """
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    recipients = _recipients(users)
+    created = Notification.objects.bulk_create(
+        Notification(user=u, kind=kind, message_vi=message_vi, link=link, emailed=bool(u.email))
+        for u in recipients
+    )
+    mailed = [u.email for u in recipients if u.email]
+    if mailed:
+        transaction.on_commit(lambda: _send(kind, message_vi, link, mailed))
+    return created
+
+
+def _absolute(link: str) -> str:
+    base = str(getattr(settings, "KPIXA_SITE_URL", "")).rstrip("/")
+    return f"{base}{link}" if link.startswith("/") and base else link
+
+
+def _send(kind: str, message_vi: str, link: str, addresses: list[str]) -> None:
+    with translation.override("vi"):
+        subject = f"[kpixa] {NotificationKind(kind).label}"
+    body = message_vi + (f"\n\n{_absolute(link)}" if link else "")
+    for address in addresses:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception:  # a mail outage must not break the action that notified
+            logger.exception("sending a %s notification to %s failed", kind, address)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def for_user(user: Any) -> QuerySet[Notification]:
+    """The user's notifications, newest first."""
+    return Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def unread_count(user: Any) -> int:
+    """Return how many notifications ``user`` has not read (0 for anonymous users; 1 query)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notifications (all, or only ``ids``) read; return how many changed."""
+    unread = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+# --- recipients -------------------------------------------------------------------------------
+
+
+def commune_users(commune_ids: Iterable[int], roles: Iterable[str] | None = None) -> QuerySet[User]:
+    """Active users of the communes (officers and leaders unless ``roles`` says otherwise)."""
+    wanted = list(roles) if roles is not None else [Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER]
+    return User.objects.filter(commune_id__in=list(commune_ids), role__in=wanted, is_active=True)
+
+
+def province_admins(province_id: int) -> QuerySet[User]:
+    """Active province admins of the province."""
+    return User.objects.filter(province_id=province_id, role=Role.PROVINCE_ADMIN, is_active=True)
+
+
+def province_users(province_id: int) -> QuerySet[User]:
+    """Every active user of the province: province roles and the users of its communes."""
+    return User.objects.filter(
+        Q(province_id=province_id) | Q(commune__province_id=province_id), is_active=True
+    ).exclude(role="")
+
+
+def notify_result_published(province_id: int, message_vi: str, link: str) -> list[Notification]:
+    """Tell every user of the province that a period's result was published."""
+    return notify(province_users(province_id), NotificationKind.RESULT_PUBLISHED, message_vi, link)
+
+
+def notify_appeal_decided(appellant: Any, commune_id: int, message_vi: str, link: str) -> list[Notification]:
+    """Tell the appellant and the commune's leaders that an appeal was decided."""
+    leaders = commune_users([commune_id], [Role.COMMUNE_LEADER])
+    return notify([appellant, *leaders], NotificationKind.APPEAL_DECIDED, message_vi, link)
+
+
+def notify_consequence_proposed(
+    commune_id: int, province_id: int, message_vi: str, link: str
+) -> list[Notification]:
+    """Tell the commune's leaders and the province admins that a consequence was proposed."""
+    leaders = commune_users([commune_id], [Role.COMMUNE_LEADER])
+    return notify(
+        [*leaders, *province_admins(province_id)], NotificationKind.CONSEQUENCE_PROPOSED, message_vi, link
+    )
