@@ -213,6 +213,15 @@ class _Checker:
         if isinstance(value, LineDict):
             if not value.get("vi"):
                 self.error(value.line, _("“{key}” cần tên tiếng Việt (vi)").format(key=key))
+            extra = sorted(str(k) for k in value if k not in ("vi", "en"))
+            if extra:
+                # An unquoted comma inside {vi: a, b, en: c} silently makes "b" a key: refuse it.
+                self.error(
+                    value.line,
+                    _(
+                        "“{key}” chỉ có “vi” và “en”; thừa: {extra} (đặt tên có dấu phẩy trong ngoặc kép)"
+                    ).format(key=key, extra=", ".join(extra)),
+                )
             return Text(str(value.get("vi", "")), str(value.get("en", "") or ""))
         return Text("" if value is None else str(value))
 
