@@ -69,6 +69,18 @@ def no_reported_values(commune_ids: Collection[int], period_code: str) -> dict[i
     return {}
 
 
+def verified_reported_values(
+    commune_ids: Collection[int], period_code: str
+) -> Mapping[int, Mapping[str, Decimal]]:
+    """The default reported-values provider: the reporting app's approved values (3 queries).
+
+    Also ``reported.on_time_share`` (and ``values_required`` / ``values_on_time``) per commune.
+    """
+    from kpixa.reporting.queries import reported_values
+
+    return reported_values(commune_ids, period_code)
+
+
 def dossier_measures(commune_ids: Collection[int], start: date, end: date) -> Mapping[int, Mapping[str, int]]:
     """The default measures provider: the dossiers app's rollups over [start, end]."""
     from kpixa.dossiers.queries import period_measures

@@ -33,7 +33,7 @@ class Providers:
     """Where period inputs come from (tests and the §8 checks feed them directly)."""
 
     measures: inp.MeasuresProvider = inp.dossier_measures
-    reported: inp.ReportedProvider = inp.no_reported_values
+    reported: inp.ReportedProvider = inp.verified_reported_values
 
 
 DEFAULT_PROVIDERS = Providers()
