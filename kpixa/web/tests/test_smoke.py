@@ -12,3 +12,16 @@ def test_it_serves_the_home_page_in_vietnamese_by_default() -> None:
 
 def test_it_uses_the_vietnam_time_zone(settings) -> None:  # type: ignore[no-untyped-def]
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+@pytest.mark.django_db
+def test_it_answers_not_found_in_vietnamese_with_the_site_layout() -> None:
+    response = Client().get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_titles_the_admin_site_in_vietnamese() -> None:
+    response = Client().get("/admin/login/")
+    assert "Quản trị kpixa" in response.content.decode()
