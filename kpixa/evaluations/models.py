@@ -40,6 +40,11 @@ class Period(models.Model):
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"))
     state = models.CharField(_("trạng thái"), max_length=12, choices=PeriodState.choices, default="open")
+    closed_at = models.DateTimeField(_("khóa số liệu lúc"), null=True, blank=True)
+    published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
+    # Appeals are accepted through the end of this day (Vietnam time); set on publication.
+    appeal_until = models.DateField(_("hạn khiếu nại"), null=True, blank=True)
+    finalized_at = models.DateTimeField(_("chính thức lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["province", "start", "end"]
@@ -213,3 +218,94 @@ class ProvincePolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.province)
+
+
+class SnapshotImmutable(Exception):
+    """Raised when code tries to change or delete a published snapshot."""
+
+
+class Snapshot(models.Model):
+    """An immutable, hash-identified copy of all results of a published period (one per revision).
+
+    Revision 1 is the publication; each upheld appeal adds a revision with the diff it made.
+    Rows are never updated or deleted: ``save`` and ``delete`` refuse, and a database trigger
+    refuses UPDATE and DELETE as well.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="snapshots")
+    revision = models.PositiveIntegerField(_("lần công bố"))
+    content = models.JSONField(_("nội dung"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_revision"
+    )
+    changes = models.JSONField(_("thay đổi so với lần trước"), default=list, blank=True)
+    explanation_vi = models.TextField(_("giải thích"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["period", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "revision"], name="evaluations_snapshot_unique")
+        ]
+        verbose_name = _("bản công bố")
+        verbose_name_plural = _("bản công bố")
+
+    def __str__(self) -> str:
+        return f"{self.period} r{self.revision} {self.sha256[:12]}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Insert once; refuse any later save."""
+        if self.pk is not None or not self._state.adding:
+            raise SnapshotImmutable("a published snapshot cannot change")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        """Always refuse: a published snapshot is kept for ever."""
+        raise SnapshotImmutable("a published snapshot cannot be deleted")
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("Đang xem xét")
+    UPHELD = "upheld", _("Chấp nhận")
+    REJECTED = "rejected", _("Không chấp nhận")
+
+
+class Appeal(models.Model):
+    """A commune leader's appeal against one indicator of a published result."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="appeals")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="appeals")
+    framework_code = models.CharField(_("bộ chỉ số"), max_length=60)
+    indicator_code = models.CharField(_("mã chỉ số"), max_length=40)
+    reason = models.TextField(_("lý do khiếu nại"))
+    evidence_name = models.CharField(_("tệp minh chứng"), max_length=255, blank=True)
+    evidence_stored = models.CharField(max_length=255, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("gửi lúc"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("giải quyết lúc"), null=True, blank=True)
+    decision_reason = models.TextField(_("lý do giải quyết"), blank=True)
+    corrected_points = models.DecimalField(
+        _("điểm sau điều chỉnh"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    revision = models.OneToOneField(
+        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="from_appeal"
+    )
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        verbose_name = _("khiếu nại")
+        verbose_name_plural = _("khiếu nại")
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.framework_code} {self.indicator_code} ({self.status})"

@@ -18,7 +18,7 @@ from kpixa.scoring.models import Target, TargetScope, UnitScore
 from kpixa.units.models import Commune
 
 # (commune ids, first day, last day) -> {commune id: {measure: count}}: the dossier rollups.
-MeasuresProvider = Callable[[Collection[int], date, date], Mapping[int, Mapping[str, int]]]
+MeasuresProvider = Callable[[Collection[int], date, date], Mapping[int, Mapping[str, int | None]]]
 # (commune ids, period code) -> {commune id: {"reported.<code>": value}}: verified reported values.
 ReportedProvider = Callable[[Collection[int], str], Mapping[int, Mapping[str, Decimal]]]
 
@@ -81,7 +81,9 @@ def verified_reported_values(
     return reported_values(commune_ids, period_code)
 
 
-def dossier_measures(commune_ids: Collection[int], start: date, end: date) -> Mapping[int, Mapping[str, int]]:
+def dossier_measures(
+    commune_ids: Collection[int], start: date, end: date
+) -> Mapping[int, Mapping[str, int | None]]:
     """The default measures provider: the dossiers app's rollups over [start, end]."""
     from kpixa.dossiers.queries import period_measures
 

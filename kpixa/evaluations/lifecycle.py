@@ -1,0 +1,387 @@
+"""The period lifecycle: open → closed → published (snapshot, appeal window) → appeal → final; appeals.
+
+Each public function checks the actor's role, owns its transaction, writes its audit entry and
+sends its notifications. See docs/reporting.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpixa.accounts import audit
+from kpixa.accounts.access import can_manage_province
+from kpixa.accounts.models import Role
+from kpixa.accounts.notifications import notify_appeal_decided, notify_result_published
+from kpixa.evaluations import snapshots
+from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState, Snapshot
+from kpixa.evaluations.services import EvaluationError, period_row
+from kpixa.scoring.versions import framework_of, period_of
+from kpixa.units.models import Commune, Province
+
+DEFAULT_APPEAL_DAYS = 10
+
+
+def appeal_days() -> int:
+    """Length of the appeal window in calendar days (``KPIXA_APPEAL_DAYS``, default 10; unverified)."""
+    return int(getattr(settings, "KPIXA_APPEAL_DAYS", DEFAULT_APPEAL_DAYS))
+
+
+def _require_admin(actor: Any, province: Province) -> None:
+    if not can_manage_province(actor, province):
+        raise EvaluationError(_("Chỉ quản trị cấp tỉnh của tỉnh này được thực hiện thao tác này."))
+
+
+def _locked_period(province: Province, period_code: str) -> Period:
+    row = period_row(province, period_of(period_code))
+    return Period.objects.select_for_update().select_related("province").get(pk=row.pk)
+
+
+def _record(action: str, actor: Any, row: Period, before: str, **after: Any) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        object_type="evaluations.Period",
+        object_id=row.pk,
+        province_code=row.province.code,
+        before={"state": before},
+        after={"state": row.state, "period": row.code, **after},
+    )
+
+
+def _expect(row: Period, *states: str) -> None:
+    if row.state not in states:
+        raise EvaluationError(
+            _("Kỳ %(period)s đang ở trạng thái “%(state)s”: không thực hiện được thao tác này.")
+            % {"period": row.code, "state": row.get_state_display()}
+        )
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def close_period(actor: Any, province: Province, period_code: str) -> Period:
+    """open → closed: scores freeze; data arriving later is kept and flagged, never counted."""
+    _require_admin(actor, province)
+    with transaction.atomic():
+        row = _locked_period(province, period_code)
+        _expect(row, PeriodState.OPEN)
+        row.state, row.closed_at = PeriodState.CLOSED, timezone.now()
+        row.save(update_fields=["state", "closed_at"])
+        _record("evaluations.close", actor, row, PeriodState.OPEN)
+    return row
+
+
+def publish_period(actor: Any, province: Province, period_code: str, days: int | None = None) -> Snapshot:
+    """closed → published: freeze every result into snapshot revision 1 and open the appeal window."""
+    _require_admin(actor, province)
+    with transaction.atomic():
+        row = _locked_period(province, period_code)
+        _expect(row, PeriodState.CLOSED)
+        content = snapshots.build_content(row)
+        snapshot = _insert(row, 1, content, actor, None, [], _("Công bố lần đầu."))
+        row.state, row.published_at = PeriodState.PUBLISHED, snapshot.created_at
+        row.appeal_until = timezone.localdate() + timedelta(days=appeal_days() if days is None else days)
+        row.save(update_fields=["state", "published_at", "appeal_until"])
+        _record(
+            "evaluations.publish",
+            actor,
+            row,
+            PeriodState.CLOSED,
+            sha256=snapshot.sha256,
+            appeal_until=row.appeal_until,
+        )
+        message = _(
+            "Kết quả kỳ %(period)s của %(province)s đã được công bố; có thể khiếu nại đến hết ngày %(until)s."
+        ) % {"period": row.code, "province": province.name, "until": row.appeal_until.strftime("%d/%m/%Y")}
+        notify_result_published(province.pk, message, "")
+    return snapshot
+
+
+def _insert(
+    row: Period,
+    revision: int,
+    content: dict[str, Any],
+    actor: Any,
+    previous: Snapshot | None,
+    changes: list[dict[str, Any]],
+    explanation: str,
+) -> Snapshot:
+    snapshot = Snapshot(
+        period=row,
+        revision=revision,
+        content=content,
+        sha256=snapshots.content_hash(content),
+        previous=previous,
+        changes=changes,
+        explanation_vi=explanation,
+        created_at=timezone.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    snapshot.save()
+    return snapshot
+
+
+def finalize_period(actor: Any, province: Province, period_code: str, today: date | None = None) -> Period:
+    """published/appeal → final, once the appeal window is over and no appeal is pending."""
+    _require_admin(actor, province)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        row = _locked_period(province, period_code)
+        _expect(row, PeriodState.PUBLISHED, PeriodState.APPEAL)
+        if row.appeal_until is not None and today <= row.appeal_until:
+            raise EvaluationError(
+                _("Chưa hết hạn khiếu nại (%(until)s).") % {"until": row.appeal_until.strftime("%d/%m/%Y")}
+            )
+        if Appeal.objects.filter(snapshot__period=row, status=AppealStatus.PENDING).exists():
+            raise EvaluationError(_("Còn khiếu nại chưa giải quyết."))
+        before = row.state
+        row.state, row.finalized_at = PeriodState.FINAL, timezone.now()
+        row.save(update_fields=["state", "finalized_at"])
+        _record("evaluations.finalize", actor, row, before)
+    return row
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def latest_snapshot(province: Province, period_code: str) -> Snapshot | None:
+    """The latest published revision of the province's period, or None when not published (1 query).
+
+    Public pages show only this: never live or closed-but-unpublished results.
+    """
+    return (
+        Snapshot.objects.filter(period__province=province, period__code=period_code)
+        .order_by("-revision")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class RankChange:
+    """A published rank that a later revision changed, and why."""
+
+    revision: int
+    at: datetime
+    before: int | None
+    after: int | None
+    explanation: str
+
+
+def rank_changes(province: Province, period_code: str, commune_code: str) -> list[RankChange]:
+    """Every revision that changed ``commune_code``'s published rank, oldest first (1 query)."""
+    found = []
+    for snap in Snapshot.objects.filter(
+        period__province=province, period__code=period_code, revision__gt=1
+    ).order_by("revision"):
+        for change in snap.changes:
+            if change["commune"] == commune_code and change["field"] == "rank":
+                found.append(
+                    RankChange(
+                        snap.revision, snap.created_at, change["before"], change["after"], snap.explanation_vi
+                    )
+                )
+    return found
+
+
+# --- appeals ----------------------------------------------------------------------------------
+
+
+def _check_appellant(actor: Any, commune: Commune) -> None:
+    is_leader = getattr(actor, "role", "") == Role.COMMUNE_LEADER and actor.commune_id == commune.pk
+    if not (getattr(actor, "is_authenticated", False) and is_leader):
+        raise EvaluationError(_("Chỉ lãnh đạo của xã/phường này được khiếu nại."))
+
+
+def _indicator_exists(snapshot: Snapshot, commune: Commune, framework: str, indicator: str) -> bool:
+    unit = snapshots._find_unit(snapshot.content, framework, commune.code)
+    return unit is not None and any(i["code"] == indicator for i in unit["indicators"])
+
+
+def file_appeal(
+    actor: Any,
+    commune: Commune,
+    period_code: str,
+    framework_code: str,
+    indicator_code: str,
+    reason: str,
+    upload: Any = None,
+) -> Appeal:
+    """A commune leader appeals one indicator of the latest published result, within the window."""
+    _check_appellant(actor, commune)
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationError(_("Hãy nêu lý do khiếu nại."))
+    checked = _check_evidence(upload)
+    with transaction.atomic():
+        row = _locked_period(commune.province, period_code)
+        _expect(row, PeriodState.PUBLISHED, PeriodState.APPEAL)
+        if row.appeal_until is None or timezone.localdate() > row.appeal_until:
+            raise EvaluationError(_("Đã hết hạn khiếu nại."))
+        snapshot = Snapshot.objects.filter(period=row).order_by("-revision").first()
+        if snapshot is None or not _indicator_exists(snapshot, commune, framework_code, indicator_code):
+            raise EvaluationError(_("Kết quả công bố không có chỉ số này của xã/phường."))
+        appeal = Appeal(
+            snapshot=snapshot,
+            commune=commune,
+            framework_code=framework_code,
+            indicator_code=indicator_code,
+            reason=reason,
+            filed_by=actor,
+            filed_at=timezone.now(),
+        )
+        _attach(appeal, checked)
+        appeal.save()
+        before = row.state
+        row.state = PeriodState.APPEAL
+        row.save(update_fields=["state"])
+        _appeal_audit("evaluations.appeal", actor, appeal, {"period_state": before})
+    return appeal
+
+
+def _check_evidence(upload: Any) -> Any:
+    if upload is None:
+        return None
+    from kpixa.reporting.evidence import check_upload
+    from kpixa.reporting.models import ReportingError
+
+    try:
+        return check_upload(upload)
+    except ReportingError as exc:
+        raise EvaluationError(str(exc)) from exc
+
+
+def _attach(appeal: Appeal, checked: Any) -> None:
+    if checked is None:
+        return
+    from kpixa.reporting.evidence import store
+
+    appeal.evidence_stored = store(checked)
+    appeal.evidence_name, appeal.evidence_type = checked.original_name, checked.content_type
+
+
+def _appeal_summary(appeal: Appeal) -> dict[str, Any]:
+    return {
+        "commune": appeal.commune.code,
+        "framework": appeal.framework_code,
+        "indicator": appeal.indicator_code,
+        "status": appeal.status,
+        "snapshot": appeal.snapshot.sha256,
+        "corrected_points": None if appeal.corrected_points is None else str(appeal.corrected_points),
+    }
+
+
+def _appeal_audit(action: str, actor: Any, appeal: Appeal, before: Any, **extra: Any) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        object_type="evaluations.Appeal",
+        object_id=appeal.pk,
+        province_code=appeal.commune.province.code,
+        before=before,
+        after={**_appeal_summary(appeal), **extra},
+        reason=appeal.decision_reason or appeal.reason,
+    )
+
+
+def _pending(actor: Any, appeal: Appeal, reason: str) -> tuple[Appeal, str]:
+    _require_admin(actor, appeal.commune.province)
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationError(_("Hãy nêu lý do giải quyết khiếu nại."))
+    row = (
+        Appeal.objects.select_for_update()
+        .select_related("snapshot__period__province", "commune__province")
+        .get(pk=appeal.pk)
+    )
+    if row.status != AppealStatus.PENDING:
+        raise EvaluationError(_("Khiếu nại này đã được giải quyết."))
+    return row, reason
+
+
+def reject_appeal(actor: Any, appeal: Appeal, reason: str) -> Appeal:
+    """The province rejects an appeal with a reason; the published result stays."""
+    with transaction.atomic():
+        row, reason = _pending(actor, appeal, reason)
+        before = _appeal_summary(row)
+        row.status, row.decided_by, row.decided_at, row.decision_reason = (
+            AppealStatus.REJECTED,
+            actor,
+            timezone.now(),
+            reason,
+        )
+        row.save()
+        _appeal_audit("evaluations.appeal_rejected", actor, row, before)
+        _notify_decided(row)
+    return row
+
+
+def uphold_appeal(actor: Any, appeal: Appeal, reason: str, corrected_points: Decimal) -> Snapshot:
+    """The province upholds an appeal: the indicator's points become ``corrected_points`` in a new
+    snapshot revision (total, class and ranks recomputed; the diff and the reason recorded)."""
+    with transaction.atomic():
+        row, reason = _pending(actor, appeal, reason)
+        period = Period.objects.select_for_update().get(pk=row.snapshot.period_id)
+        latest = Snapshot.objects.filter(period=period).order_by("-revision").first()
+        assert latest is not None  # an appeal always refers to a published period
+        content, changes = snapshots.revise(
+            latest.content,
+            row.framework_code,
+            row.commune.code,
+            row.indicator_code,
+            corrected_points,
+            _bands(row.framework_code, latest.content, row.commune.code),
+        )
+        explanation = _("Khiếu nại của %(commune)s về chỉ số %(indicator)s được chấp nhận: %(reason)s") % {
+            "commune": row.commune.name,
+            "indicator": row.indicator_code,
+            "reason": reason,
+        }
+        revision = _insert(period, latest.revision + 1, content, actor, latest, changes, explanation)
+        before = _appeal_summary(row)
+        row.status, row.decided_by, row.decided_at, row.decision_reason = (
+            AppealStatus.UPHELD,
+            actor,
+            timezone.now(),
+            reason,
+        )
+        row.corrected_points, row.revision = corrected_points, revision
+        row.save()
+        _appeal_audit(
+            "evaluations.appeal_upheld",
+            actor,
+            row,
+            before,
+            revision=revision.revision,
+            revision_sha256=revision.sha256,
+            changes=changes,
+        )
+        _notify_decided(row)
+    return revision
+
+
+def _bands(framework_code: str, content: dict[str, Any], commune_code: str) -> Any:
+    from kpixa.frameworks.models import FrameworkVersion
+
+    unit = snapshots._find_unit(content, framework_code, commune_code)
+    version = FrameworkVersion.objects.filter(
+        code=framework_code, version=(unit or {}).get("version")
+    ).first()
+    return framework_of(version).classification if version is not None else None
+
+
+def _notify_decided(appeal: Appeal) -> None:
+    message = _("Khiếu nại về chỉ số %(indicator)s kỳ %(period)s: %(status)s. %(reason)s") % {
+        "indicator": appeal.indicator_code,
+        "period": appeal.snapshot.period.code,
+        "status": appeal.get_status_display(),
+        "reason": appeal.decision_reason,
+    }
+    notify_appeal_decided(appeal.filed_by, appeal.commune_id, message, "")

@@ -1,0 +1,188 @@
+"""Snapshot content: the canonical JSON of all results of a province's period, its hash, revisions, diffs.
+
+Content is plain JSON (numbers as strings with fixed decimals) in a fixed order, so the same
+results always give the same SHA-256.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from kpixa.evaluations.models import CommuneEvaluation, LeaderEvaluation, Period
+from kpixa.scoring.models import IndicatorScore, UnitScore
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def canonical_json(content: Any) -> str:
+    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(content: Any) -> str:
+    """SHA-256 (hex) of the canonical JSON of ``content``."""
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def _indicators(period: Period) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    rows = (
+        IndicatorScore.objects.filter(period_code=period.code, commune__province_id=period.province_id)
+        .order_by("framework_version_id", "commune_id", "indicator_code")
+        .values_list(
+            "framework_version_id",
+            "commune_id",
+            "indicator_code",
+            "numerator",
+            "denominator",
+            "rate_display",
+            "points",
+            "max_points",
+            "status",
+        )
+    )
+    found: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for fv, commune, code, num, den, rate, points, max_points, status in rows:
+        found.setdefault((fv, commune), []).append(
+            {
+                "code": code,
+                "numerator": _s(num),
+                "denominator": _s(den),
+                "rate": _s(rate),
+                "points": _s(points),
+                "max_points": _s(max_points),
+                "status": status,
+            }
+        )
+    return found
+
+
+def _units(period: Period) -> list[dict[str, Any]]:
+    indicators = _indicators(period)
+    scores = (
+        UnitScore.objects.filter(period_code=period.code, commune__province_id=period.province_id)
+        .select_related("framework_version", "commune")
+        .order_by("framework_version__code", "framework_version__version", "commune__code")
+    )
+    return [
+        {
+            "framework": s.framework_version.code,
+            "version": s.framework_version.version,
+            "commune": s.commune.code,
+            "commune_name": s.commune.name,
+            "total": _s(s.total),
+            "max_total": _s(s.max_total),
+            "classification": s.classification,
+            "classification_label": s.classification_label,
+            "rank": s.rank_province,
+            "indicators": indicators.get((s.framework_version_id, s.commune_id), []),
+        }
+        for s in scores
+    ]
+
+
+def _evaluations(period: Period) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    communes = [
+        {
+            "commune": e.commune.code,
+            "framework": e.framework_version.code,
+            "total": _s(e.total),
+            "classification": e.classification,
+        }
+        for e in CommuneEvaluation.objects.filter(period=period)
+        .select_related("commune", "framework_version")
+        .order_by("commune__code")
+    ]
+    leaders = [
+        {
+            "commune": e.commune.code,
+            "person": e.person_id,
+            "post": e.post,
+            "total": _s(e.total),
+            "classification": e.classification,
+        }
+        for e in LeaderEvaluation.objects.filter(period=period)
+        .select_related("commune")
+        .order_by("commune__code", "post", "tenure_id")
+    ]
+    return communes, leaders
+
+
+def build_content(period: Period) -> dict[str, Any]:
+    """Return every stored result of the province's period as canonical snapshot content (5 queries)."""
+    communes, leaders = _evaluations(period)
+    return {
+        "province": period.province.code,
+        "period": period.code,
+        "units": _units(period),
+        "commune_evaluations": communes,
+        "leader_evaluations": leaders,
+    }
+
+
+# --- revisions ----------------------------------------------------------------------------------
+
+
+def _find_unit(content: dict[str, Any], framework: str, commune: str) -> dict[str, Any] | None:
+    for unit in content["units"]:
+        if unit["framework"] == framework and unit["commune"] == commune:
+            return unit
+    return None
+
+
+def competition_ranks(units: list[dict[str, Any]]) -> dict[str, int | None]:
+    """Ranks 1, 2, 2, 4 … by total, highest first; units without a total are unranked."""
+    totals = sorted((Decimal(u["total"]) for u in units if u["total"] is not None), reverse=True)
+    first_at: dict[Decimal, int] = {}
+    for position, total in enumerate(totals, start=1):
+        first_at.setdefault(total, position)
+    return {u["commune"]: (None if u["total"] is None else first_at[Decimal(u["total"])]) for u in units}
+
+
+def revise(
+    content: dict[str, Any], framework: str, commune: str, indicator: str, points: Decimal, bands: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return new content with one indicator's points corrected, the commune's total, class and every
+    rank of that framework recomputed, and the list of changes (field, before, after)."""
+    new = copy.deepcopy(content)
+    unit = _find_unit(new, framework, commune)
+    if unit is None:
+        raise KeyError(commune)
+    row = next(i for i in unit["indicators"] if i["code"] == indicator)
+    old_points = Decimal(row["points"] or 0)
+    changes = [_change(commune, framework, f"{indicator}.points", row["points"], str(points))]
+    row["points"] = str(points)
+    total = Decimal(unit["total"] or 0) + points - old_points
+    changes.append(_change(commune, framework, "total", unit["total"], str(total)))
+    unit["total"] = str(total)
+    band = _band(bands, total)
+    if band is not None and band.code != unit["classification"]:
+        changes.append(_change(commune, framework, "classification", unit["classification"], band.code))
+        unit["classification"], unit["classification_label"] = band.code, band.label.vi
+    changes += _rerank([u for u in new["units"] if u["framework"] == framework], framework)
+    return new, changes
+
+
+def _band(bands: Any, total: Decimal) -> Any:
+    from kpixa.scoring.engine.classification import band_for
+
+    return band_for(bands, total) if bands else None
+
+
+def _rerank(units: list[dict[str, Any]], framework: str) -> list[dict[str, Any]]:
+    ranks = competition_ranks(units)
+    changes = []
+    for unit in units:
+        if unit["rank"] != ranks[unit["commune"]]:
+            changes.append(_change(unit["commune"], framework, "rank", unit["rank"], ranks[unit["commune"]]))
+            unit["rank"] = ranks[unit["commune"]]
+    return changes
+
+
+def _change(commune: str, framework: str, field: str, before: Any, after: Any) -> dict[str, Any]:
+    return {"commune": commune, "framework": framework, "field": field, "before": before, "after": after}
