@@ -19,7 +19,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from kpixa.dossiers import rollups
+from kpixa.dossiers import copyload, rollups
 from kpixa.dossiers.facts import Facts, ProcedureInfo, compute_facts, is_certification, iter_flags
 from kpixa.dossiers.models import Dossier, Flag, ImportBatch, Petition, Procedure, Rating, Rejection
 from kpixa.dossiers.parsing import aware, local
@@ -234,16 +234,21 @@ def ingest_dossiers(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
     kept = _drop_bad_ends(ctx, valid, procs, facts)
     ctx.flush_rejections()
     items = [(row, rec.ma_ho_so, rec.version_at, rec.version_hash) for row, _raw, rec, _p, _f in kept]
-    stored = fetch_stored(
-        Dossier, ctx.batch.source_system, "ma_ho_so", [i[1] for i in items], rollups.DOSSIER_FACT_FIELDS
-    )
+    # On PostgreSQL the old facts are snapshot in SQL (copyload), so only versions are fetched.
+    fact_fields = () if copyload.available() else rollups.DOSSIER_FACT_FIELDS
+    stored = fetch_stored(Dossier, ctx.batch.source_system, "ma_ho_so", [i[1] for i in items], fact_fields)
     statuses, winners = classify(items, stored)
     for (row, key, *_rest), status in zip(items, statuses, strict=True):
         ctx.result(row, key, status)
     write = [kept[i] for i in winners.values()]
-    objs = [_dossier(ctx, rec, proc, f) for _row, _raw, rec, proc, f in write]
-    _upsert_dossiers(objs)
-    _dossier_rollups(stored, objs)
+    common = {
+        "source_system": ctx.batch.source_system,
+        "batch_id": ctx.batch.pk,
+        "ingested_at": timezone.now(),
+    }
+    values = [_dossier_values(common, rec, proc, f) for _row, _raw, rec, proc, f in write]
+    replaced = _upsert_dossiers(values)
+    _dossier_rollups(stored, values, replaced)
     _dossier_flags(ctx, write)
 
 
@@ -265,19 +270,27 @@ DOSSIER_UPDATE_FIELDS = [
 ]
 
 
-def _upsert_dossiers(objs: list[Dossier]) -> None:
+def _upsert_dossiers(values: list[dict[str, Any]]) -> int:
+    """Insert or update the chunk's winning rows (COPY on PostgreSQL, bulk_create elsewhere);
+    return how many stored rows they replaced (-1 when not counted)."""
+    if copyload.available():
+        return copyload.upsert(values)
     Dossier.objects.bulk_create(
-        objs,
+        [Dossier(**v) for v in values],
         update_conflicts=True,
         unique_fields=["source_system", "ma_ho_so"],
         update_fields=DOSSIER_UPDATE_FIELDS,
         batch_size=1000,
     )
+    return -1
 
 
-def _dossier(ctx: Context, rec: DossierRecord, proc: ProcedureInfo | None, f: Facts) -> Dossier:
-    return Dossier(
-        source_system=ctx.batch.source_system,
+def _dossier_values(
+    common: dict[str, Any], rec: DossierRecord, proc: ProcedureInfo | None, f: Facts
+) -> dict[str, Any]:
+    """A dossier row by column name (``common``: source_system, batch_id, ingested_at)."""
+    return dict(
+        common,
         ma_ho_so=rec.ma_ho_so,
         commune_id=rec.commune_id,
         procedure_id=proc.id if proc else None,
@@ -321,8 +334,6 @@ def _dossier(ctx: Context, rec: DossierRecord, proc: ProcedureInfo | None, f: Fa
         certification=f.certification,
         version_at=aware(rec.version_at),
         version_hash=rec.version_hash,
-        batch=ctx.batch,
-        ingested_at=timezone.now(),
     )
 
 
@@ -351,11 +362,15 @@ def _supplement_json(sup: Any) -> dict[str, Any]:
     }
 
 
-def _dossier_rollups(stored: dict[str, Stored | None], objs: list[Dossier]) -> None:
+def _dossier_rollups(stored: dict[str, Stored | None], values: list[dict[str, Any]], replaced: int) -> None:
+    """Apply the chunk's rollup deltas: set-based from the staged tables on PostgreSQL."""
+    if copyload.available():
+        rollups.apply_staged_deltas(copyload.STAGE, copyload.OLD, replaced=replaced != 0)
+        return
     deltas: Counter[rollups.Key] = Counter()
     per_procedure: Counter[Any] = Counter()
-    old = [s.row for o in objs if (s := stored.get(o.ma_ho_so)) is not None]
-    new = [{name: getattr(o, name) for name in rollups.DOSSIER_FACT_FIELDS} for o in objs]
+    old = [s.row for v in values if (s := stored.get(v["ma_ho_so"])) is not None]
+    new = [{name: v[name] for name in rollups.DOSSIER_FACT_FIELDS} for v in values]
     rollups.contributions(old, rollups.DOSSIER_SPECS, -1, deltas)
     rollups.contributions(new, rollups.DOSSIER_SPECS, 1, deltas)
     rollups.procedure_contributions(old, -1, per_procedure)

@@ -104,6 +104,8 @@ class DossierRecord:
 def text(rec: Mapping[str, Any], name: str) -> str:
     """A field as stripped text ('' when missing)."""
     value = rec.get(name)
+    if type(value) is str:
+        return value.strip()
     return "" if value is None else str(value).strip()
 
 

@@ -196,6 +196,66 @@ def _upsert(sql: str, items: list[tuple[Any, ...]], width: int, size: int = 500)
             cursor.execute(sql.format(values=", ".join([placeholder] * len(part))), params)
 
 
+def apply_staged_deltas(new: str, old: str, *, replaced: bool = True) -> None:
+    """Set-based rollup deltas (PostgreSQL): + the rows of table ``new``, − those of ``old``.
+
+    Both tables hold DOSSIER_FACT_FIELDS; the specs' SQL conditions are the rebuild's, so the
+    result is the same as the row-by-row path. Rows that fall to zero are dropped (only
+    possible when ``replaced``: ``old`` has rows).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_staged_rollup_sql(new, old))
+        cursor.execute(_staged_procedure_sql(new, old))
+        if not replaced:
+            return
+        cursor.execute(
+            f"DELETE FROM {Rollup._meta.db_table} WHERE value = 0 "  # noqa: S608 — names from code
+            f"AND commune_id IN (SELECT commune_id FROM {old})"
+        )
+        cursor.execute(
+            f"DELETE FROM {ProcedureRollup._meta.db_table} WHERE dossiers = 0 "  # noqa: S608
+            f"AND commune_id IN (SELECT commune_id FROM {old})"
+        )
+
+
+def _facts_cte(new: str, old: str) -> str:
+    cols = ", ".join(DOSSIER_FACT_FIELDS)
+    return (
+        f"WITH f AS MATERIALIZED (SELECT {cols}, 1 AS sign FROM {new} "  # noqa: S608
+        f"UNION ALL SELECT {cols}, -1 FROM {old}) "
+    )
+
+
+def _staged_rollup_sql(new: str, old: str) -> str:
+    table = Rollup._meta.db_table
+    parts = " UNION ALL ".join(
+        f"SELECT commune_id, {s.day} AS day, '{s.measure}' AS measure, sign FROM f "  # noqa: S608
+        f"WHERE {s.day} IS NOT NULL AND ({s.where})"
+        for s in DOSSIER_SPECS
+    )
+    return (
+        f"{_facts_cte(new, old)}INSERT INTO {table} (commune_id, day, measure, value) "  # noqa: S608
+        f"SELECT commune_id, day, measure, SUM(sign) FROM ({parts}) AS d "
+        "GROUP BY commune_id, day, measure HAVING SUM(sign) <> 0 "
+        f"ON CONFLICT (commune_id, day, measure) DO UPDATE SET value = {table}.value + excluded.value"
+    )
+
+
+def _staged_procedure_sql(new: str, old: str) -> str:
+    table = ProcedureRollup._meta.db_table
+    paid = "SUM(CASE WHEN fee_bearing AND paid_online THEN sign ELSE 0 END)"
+    month = "received_day - (EXTRACT(DAY FROM received_day)::int - 1)"
+    return (
+        f"{_facts_cte(new, old)}INSERT INTO {table} "  # noqa: S608 — names from code
+        "(commune_id, procedure_id, month, dossiers, paid_online) "
+        f"SELECT commune_id, procedure_id, {month}, SUM(sign), {paid} FROM f "
+        f"WHERE procedure_id IS NOT NULL GROUP BY 1, 2, 3 HAVING SUM(sign) <> 0 OR {paid} <> 0 "
+        f"ON CONFLICT (commune_id, procedure_id, month) DO UPDATE SET "
+        f"dossiers = {table}.dossiers + excluded.dossiers, "
+        f"paid_online = {table}.paid_online + excluded.paid_online"
+    )
+
+
 def rebuild(province_id: int | None = None) -> int:
     """Recompute every rollup from the raw rows with INSERT … SELECT … GROUP BY; return rows written.
 

@@ -86,7 +86,7 @@ def test_it_keeps_identity_per_source_system(catalogue):  # type: ignore[no-unty
     assert Dossier.objects.count() == 2
 
 
-@pytest.mark.parametrize("fail_at", ["validate_chunk", "_upsert_dossiers", "apply_deltas", "_finish"])
+@pytest.mark.parametrize("fail_at", ["validate_chunk", "_upsert_dossiers", "_dossier_rollups", "_finish"])
 def test_it_leaves_nothing_of_a_batch_that_fails_midway(catalogue, monkeypatch, fail_at):  # type: ignore[no-untyped-def]
     run([base_record("KEEP")])
     before = (

@@ -1,0 +1,85 @@
+"""PostgreSQL fast path of the dossier upsert (docs/ingest-performance.md).
+
+A chunk's winning rows (one per identity, classified in Python) are COPYed into a TEMP staging
+table; the stored facts they replace are snapshot into a second TEMP table; one
+``INSERT … SELECT … ON CONFLICT DO UPDATE`` writes them; the rollup deltas are then set-based
+statements over the two tables (``rollups.apply_staged_deltas``). The caller owns the
+transaction; the TEMP tables keep no rows past a commit.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connection
+
+from kpixa.dossiers import rollups
+from kpixa.dossiers.models import Dossier
+
+TABLE = Dossier._meta.db_table
+COLUMNS: tuple[str, ...] = tuple(f.attname for f in Dossier._meta.concrete_fields if f.attname != "id")
+JSON_COLUMNS = ("steps", "supplements")
+STAGE = "kpixa_dossier_stage"
+OLD = "kpixa_dossier_old"
+
+
+def available() -> bool:
+    """True when the database is PostgreSQL (COPY and TEMP tables)."""
+    return connection.vendor == "postgresql"
+
+
+_ROW = operator.itemgetter(*COLUMNS)
+_JSON_AT = tuple(COLUMNS.index(c) for c in JSON_COLUMNS)
+
+
+def copy_row(values: Mapping[str, Any]) -> list[Any]:
+    """One dossier's values (by column) as a COPY row, JSON columns as JSON text."""
+    row = list(_ROW(values))
+    for i in _JSON_AT:
+        row[i] = json.dumps(row[i], ensure_ascii=False)
+    return row
+
+
+def upsert(values: Sequence[Mapping[str, Any]]) -> int:
+    """Stage ``values``, snapshot the stored facts they replace into OLD, upsert them; return
+    how many stored rows were replaced."""
+    with connection.cursor() as cursor:
+        _prepare(cursor)
+        with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(copy_row(row))
+        cursor.execute(f"ANALYZE {STAGE}")
+        cursor.execute(_snapshot_sql())
+        replaced = cursor.rowcount
+        cursor.execute(_upsert_sql())
+    return replaced
+
+
+def _prepare(cursor: Any) -> None:
+    facts = ", ".join(rollups.DOSSIER_FACT_FIELDS)
+    for name, cols in ((STAGE, ", ".join(COLUMNS)), (OLD, facts)):
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {name} ON COMMIT DELETE ROWS AS "  # noqa: S608 — names from code
+            f"SELECT {cols} FROM {TABLE} WITH NO DATA"
+        )
+        cursor.execute(f"TRUNCATE {name}")
+
+
+def _snapshot_sql() -> str:
+    facts = ", ".join(f"d.{c}" for c in rollups.DOSSIER_FACT_FIELDS)
+    return (
+        f"INSERT INTO {OLD} SELECT {facts} FROM {TABLE} d JOIN {STAGE} s "  # noqa: S608
+        "ON d.source_system = s.source_system AND d.ma_ho_so = s.ma_ho_so"
+    )
+
+
+def _upsert_sql() -> str:
+    cols = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("source_system", "ma_ho_so"))
+    return (
+        f"INSERT INTO {TABLE} ({cols}) SELECT {cols} FROM {STAGE} "  # noqa: S608
+        f"ON CONFLICT (source_system, ma_ho_so) DO UPDATE SET {updates}"
+    )
