@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kpixa.evaluations.models import (
     CommuneEvaluation,
@@ -392,7 +393,21 @@ def _store_proposals(row: Period, wanted: dict[ProposalKey, tuple[str, str]]) ->
         if key not in existing
     ]
     Consequence.objects.bulk_create(fresh)
+    _notify_proposals(row, fresh)
     return len(wanted)
+
+
+def _notify_proposals(row: Period, fresh: list[Consequence]) -> None:
+    """Tell each commune's leaders and the province admins about new proposals (one notice a commune)."""
+    from kpixa.accounts.notifications import notify_consequence_proposed
+
+    by_commune: dict[int, list[Consequence]] = defaultdict(list)
+    for consequence in fresh:
+        by_commune[consequence.commune_id].append(consequence)
+    for commune_id, items in by_commune.items():
+        lines = "; ".join(f"{c.get_kind_display()}: {c.reason_vi}" for c in items)
+        message = _("Đề xuất xử lý kỳ %(period)s: %(lines)s") % {"period": row.code, "lines": lines}
+        notify_consequence_proposed(commune_id, row.province_id, message, "")
 
 
 # --- the authority's entries ---------------------------------------------------------------

@@ -238,3 +238,16 @@ def test_a_published_snapshot_cannot_change_in_the_database(published, operation
 def test_nothing_is_published_before_publication(world, test_kpi):
     assert lifecycle.latest_snapshot(world.province, Q3) is None
     assert not Appeal.objects.exists()
+
+
+def test_new_consequence_proposals_notify_the_leaders_and_the_admins(world, test_kpi, leaders):
+    from kpixa.evaluations.services import evaluate_period
+    from kpixa.evaluations.tests.conftest import score
+
+    score(world, Q3, {world.commune: 30, world.sibling: 80, world.third: 90})
+    evaluate_period("test_kpi", Q3, "52")
+    notes = Notification.objects.filter(kind=NotificationKind.CONSEQUENCE_PROPOSED)
+    assert set(notes.values_list("user__username", flat=True)) == {"commune_leader", "province_admin"}
+    before = notes.count()
+    evaluate_period("test_kpi", Q3, "52")  # re-running proposes nothing new: no new notices
+    assert Notification.objects.filter(kind=NotificationKind.CONSEQUENCE_PROPOSED).count() == before > 0
