@@ -36,7 +36,8 @@ def test_the_officer_submits_through_the_sheet(w):
     page = client.get(SHEET)
     assert page.status_code == 200 and "budget_revenue" in page.content.decode()
     response = client.post(
-        SHEET + "budget_revenue/", {"value": "12.5", "comment": "Số liệu quý", "evidence": [pdf(), pdf("b.pdf")]}
+        SHEET + "budget_revenue/",
+        {"value": "12.5", "comment": "Số liệu quý", "evidence": [pdf(), pdf("b.pdf")]},
     )
     assert response.status_code == 302 and response["Location"] == SHEET
     value = ReportedValue.objects.get()
@@ -137,5 +138,9 @@ def test_an_invalid_period_is_not_found(w):
 
 
 def test_the_index_links_the_users_pages(w):
-    assert "/reporting/commune/23872/" in client_for(w, Role.COMMUNE_OFFICER).get("/reporting/").content.decode()
-    assert "/reporting/province/52/" in client_for(w, Role.PROVINCE_VIEWER).get("/reporting/").content.decode()
+    assert (
+        "/reporting/commune/23872/" in client_for(w, Role.COMMUNE_OFFICER).get("/reporting/").content.decode()
+    )
+    assert (
+        "/reporting/province/52/" in client_for(w, Role.PROVINCE_VIEWER).get("/reporting/").content.decode()
+    )
