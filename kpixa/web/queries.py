@@ -7,15 +7,21 @@ public reads filter on publication themselves.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from kpixa.dossiers.models import Dossier
 from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation, PeriodState
@@ -25,7 +31,7 @@ from kpixa.scoring.engine.model import Framework, Indicator
 from kpixa.scoring.engine.periods import MONTH, QUARTER, Period, month, previous
 from kpixa.scoring.models import IndicatorScore, RunStatus, ScoreRun, UnitScore
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
-from kpixa.units.models import Commune, PeerGroup, Province
+from kpixa.units.models import Commune, Province
 
 DEFAULT_FRAMEWORK = "dvc766"
 # Evaluation states whose results are public (issue 6 will add publication snapshots).
@@ -104,14 +110,25 @@ def months_of(period: Period) -> list[Period]:
 
 # --- province dashboard -------------------------------------------------------------------------
 
+CACHE_SECONDS = 600  # computed dashboards and scorecards, keyed by the stored results' as-of time
 
-@dataclass
+
+@dataclass(slots=True)
 class RankedCommune:
-    """One commune's line of the province ranking, with what changed and why it may be lagging."""
+    """One commune's line of the province ranking, with what changed and why it may be lagging.
 
-    score: UnitScore
-    commune: Commune
-    peer_groups: list[PeerGroup]
+    Plain values only (no model instances): the rows are cached and rebuilt cheaply.
+    """
+
+    commune_id: int
+    code: str
+    name: str
+    kind: str
+    rank: int | None
+    total: Decimal | None
+    classification: str
+    classification_label: str
+    peer_groups: tuple[str, ...] = ()
     previous_total: Decimal | None = None
     previous_rank: int | None = None
     previous_class: str = ""
@@ -120,18 +137,34 @@ class RankedCommune:
     failing: list[str] = field(default_factory=list)  # indicators failed in each of the last periods
     lagging: list[str] = field(default_factory=list)  # reason codes: bottom, falling, failing
     heat: list[tuple[str, int | None, int]] = field(default_factory=list)  # group, percent, level
+    folded: str = ""  # the name without diacritics, for searching
+    html: str = ""  # the ranking row's markup, built once (see ``ranking_row``)
 
     @property
     def change(self) -> Decimal | None:
-        if self.score.total is None or self.previous_total is None:
+        if self.total is None or self.previous_total is None:
             return None
-        return self.score.total - self.previous_total
+        return self.total - self.previous_total
 
     @property
     def rank_change(self) -> int | None:
-        if self.score.rank_province is None or self.previous_rank is None:
+        if self.rank is None or self.previous_rank is None:
             return None
-        return self.previous_rank - self.score.rank_province
+        return self.previous_rank - self.rank
+
+
+@dataclass
+class Board:
+    """What the dashboard computes from the stored results, before filtering: cached as a whole."""
+
+    rows: list[RankedCommune]
+    as_of: datetime | None
+    distribution: list[tuple[str, str, int]]  # (class code, label, count)
+    monthly: list[tuple[str, Decimal | None]]  # (month code, province average)
+    peer_groups: list[tuple[str, str]]  # (code, name)
+    lagging: list[RankedCommune]
+    changes: list[RankedCommune]
+    stamp: str  # identifies the stored results the board was computed from
 
 
 @dataclass
@@ -141,30 +174,47 @@ class Dashboard:
     province: Province
     framework: Framework
     period: Period
+    board: Board
     rows: list[RankedCommune]  # filtered and sorted
-    all_rows: list[RankedCommune]
-    as_of: datetime | None
-    groups: list[tuple[str, str]]  # (code, name)
-    distribution: list[tuple[str, str, int]]  # (class code, label, count)
-    monthly: list[tuple[str, Decimal | None]]  # (month code, province average)
-    peer_groups: list[PeerGroup]
     previous_code: str
+    key: str  # the board's cache key: also keys the page's cached fragments
+
+    @property
+    def all_rows(self) -> list[RankedCommune]:
+        return self.board.rows
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self.board.as_of
+
+    @property
+    def groups(self) -> list[tuple[str, str]]:
+        return [(g.code, g.name.vi) for g in self.framework.groups]
+
+    @property
+    def distribution(self) -> list[tuple[str, str, int]]:
+        return self.board.distribution
+
+    @property
+    def monthly(self) -> list[tuple[str, Decimal | None]]:
+        return self.board.monthly
+
+    @property
+    def peer_groups(self) -> list[tuple[str, str]]:
+        return self.board.peer_groups
 
     @property
     def lagging(self) -> list[RankedCommune]:
-        return [r for r in self.all_rows if r.lagging]
+        return self.board.lagging
 
     @property
     def changes(self) -> list[RankedCommune]:
-        """Communes whose class changed or whose rank moved by 5% of the communes or more, biggest first."""
-        step = max(1, len(self.all_rows) // 20)
-        moved = [
-            r
-            for r in self.all_rows
-            if (r.previous_class and r.previous_class != r.score.classification)
-            or abs(r.rank_change or 0) >= step
-        ]
-        return sorted(moved, key=lambda r: -abs(r.rank_change or 0))
+        return self.board.changes
+
+    @property
+    def rows_html(self) -> SafeString:
+        """The filtered, sorted ranking rows' markup (each row built once, when the board was)."""
+        return mark_safe("\n".join(r.html for r in self.rows))  # noqa: S308  # built by format_html
 
 
 @dataclass(frozen=True)
@@ -186,54 +236,138 @@ def _unit_scores(version: Any, codes: list[str], province_id: int) -> QuerySet[U
 def province_dashboard(
     province: Province, framework_code: str, period: Period, filters: Filters
 ) -> Dashboard:
-    """The province dashboard (6 queries whatever the number of communes)."""
+    """The province dashboard: 2 queries when the stored results are unchanged since the last
+    request (the board is cached under their as-of time), 5 otherwise, whatever the number of communes.
+    """
     version = version_for(framework_code, period)
     framework = framework_of(version)
-    current = list(
-        UnitScore.objects.filter(
-            framework_version=version, period_code=period.code, commune__province=province
-        )
-        .select_related("commune")
-        .prefetch_related("commune__peer_groups")
-        .order_by(F("rank_province").asc(nulls_last=True), "commune__code")
-    )
-    rows = [RankedCommune(u, u.commune, list(u.commune.peer_groups.all())) for u in current]
     before = previous_periods(period, LAG_PERIODS - 1)
-    _add_history(rows, version, period, before, province.pk)
+    months = months_of(period)
+    stamp, monthly = _stamp_and_monthly(version, province, [period, *before], months)
+    key = f"kpixa:web:board:{province.pk}:{version.pk}:{version.sha256[:16]}:{period.code}:{stamp}"
+    board = cache.get(key)
+    if board is None:
+        board = _board(province, version, framework, period, before, monthly, stamp)
+        cache.set(key, board, CACHE_SECONDS)
+    rows = _filtered(board.rows, filters)
+    return Dashboard(province, framework, period, board, rows, before[0].code, key)
+
+
+def _stamp_and_monthly(
+    version: Any, province: Province, periods: list[Period], months: list[Period]
+) -> tuple[str, list[tuple[str, Decimal | None]]]:
+    """One aggregate query: per period code, the rows, the latest as-of time and the average total.
+
+    The stamp (count and latest as-of time of every row the board reads, and the province's unit
+    data version) changes whenever scores are recomputed, so a cached board is never stale.
+    """
+    codes = sorted({p.code for p in [*periods, *months]})
+    rows = list(
+        _unit_scores(version, codes, province.pk)
+        .values("period_code")
+        .annotate(n=Count("id"), last=Max("as_of"), avg=Avg("total"))
+        .order_by("period_code")
+        .values_list("period_code", "n", "last", "avg")
+    )
+    stamp = "|".join(f"{code}:{n}:{last.timestamp() if last else ''}" for code, n, last, _a in rows)
+    averages = {code: avg for code, _n, _l, avg in rows}
+    monthly = [(m.code, _round(averages.get(m.code))) for m in months]
+    return _digest(f"{province.data_version}|{stamp}"), monthly
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _board(
+    province: Province,
+    version: Any,
+    framework: Framework,
+    period: Period,
+    before: list[Period],
+    monthly: list[tuple[str, Decimal | None]],
+    stamp: str,
+) -> Board:
+    """Compute the board from the stored results (3 queries)."""
+    rows, as_of = _ranked_rows(version, period, before, province.pk)
+    peer_groups = _add_peer_groups(rows, province.pk)
     _add_failing(rows, version, [period, *before], province.pk)
-    _add_heat(rows, framework)
     _mark_lagging(rows)
-    return Dashboard(
-        province=province,
-        framework=framework,
-        period=period,
-        rows=_filtered(rows, filters),
-        all_rows=rows,
-        as_of=max((u.as_of for u in current), default=None),
-        groups=[(g.code, g.name.vi) for g in framework.groups],
-        distribution=_distribution(framework, current),
-        monthly=_monthly(version, period, province.pk),
-        peer_groups=list(PeerGroup.objects.filter(communes__province=province).distinct()),
-        previous_code=before[0].code,
-    )
-
-
-def _add_history(
-    rows: list[RankedCommune], version: Any, period: Period, before: list[Period], pid: int
-) -> None:
-    """Previous totals, ranks and classes of each commune (one query)."""
-    values = _unit_scores(version, [p.code for p in before], pid).values_list(
-        "commune_id", "period_code", "total", "rank_province", "classification", "classification_label"
-    )
-    history: dict[tuple[int, str], tuple[Decimal | None, int | None, str, str]] = {
-        (cid, code): (total, rank, cls, label) for cid, code, total, rank, cls, label in values
-    }
+    url = reverse("web:scorecard", args=["CODE"])
     for row in rows:
-        last = history.get((row.commune.pk, before[0].code))
-        if last is not None:
-            row.previous_total, row.previous_rank, row.previous_class, row.previous_label = last
-        older = [history.get((row.commune.pk, p.code), (None, None, "", ""))[0] for p in reversed(before)]
-        row.totals = [*older, row.score.total]
+        row.html = ranking_row(row, url, period.code)
+    return Board(
+        rows=rows,
+        as_of=as_of,
+        distribution=_distribution(framework, rows),
+        monthly=monthly,
+        peer_groups=peer_groups,
+        lagging=[r for r in rows if r.lagging],
+        changes=_changes(rows),
+        stamp=stamp,
+    )
+
+
+CURRENT_COLUMNS = (
+    "commune_id",
+    "commune__code",
+    "commune__name",
+    "commune__kind",
+    "period_code",
+    "rank_province",
+    "total",
+    "classification",
+    "classification_label",
+    "group_totals",
+    "as_of",
+)
+
+
+def _ranked_rows(
+    version: Any, period: Period, before: list[Period], pid: int
+) -> tuple[list[RankedCommune], datetime | None]:
+    """The period's rows in ranking order, with the totals, ranks and classes before (one query)."""
+    values = list(
+        _unit_scores(version, [period.code, *(p.code for p in before)], pid)
+        .order_by(F("rank_province").asc(nulls_last=True), "commune__code")
+        .values_list(*CURRENT_COLUMNS)
+    )
+    groups = framework_of(version).groups  # parsed once per framework text
+    history = {(v[0], v[4]): v for v in values if v[4] != period.code}
+    rows = []
+    for cid, code, name, kind, _p, rank, total, cls, label, group_totals, _a in values:
+        if _p != period.code:
+            continue
+        row = RankedCommune(cid, code, name, kind, rank, total, cls, label, folded=fold(name))
+        row.heat = _heat(group_totals or {}, groups)
+        _add_history(row, history, before)
+        rows.append(row)
+    as_of = max((v[10] for v in values if v[4] == period.code), default=None)
+    return rows, as_of
+
+
+def _add_history(row: RankedCommune, history: dict[tuple[int, str], Any], before: list[Period]) -> None:
+    """The commune's previous total, rank and class, and its totals over the lag periods."""
+    last = history.get((row.commune_id, before[0].code))
+    if last is not None:
+        row.previous_rank, row.previous_total, row.previous_class, row.previous_label = last[5:9]
+    older = [history.get((row.commune_id, p.code)) for p in reversed(before)]
+    row.totals = [*(o[6] if o else None for o in older), row.total]
+
+
+def _add_peer_groups(rows: list[RankedCommune], pid: int) -> list[tuple[str, str]]:
+    """Each row's peer group codes; returns the province's peer groups (code, name) (one query)."""
+    links = Commune.peer_groups.through.objects.filter(commune__province_id=pid).values_list(
+        "commune_id", "peergroup__code", "peergroup__name"
+    )
+    by_commune: dict[int, list[str]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for cid, code, name in links:
+        by_commune[cid].append(code)
+        names[code] = name
+    for row in rows:
+        row.peer_groups = tuple(by_commune.get(row.commune_id, ()))
+    return sorted(names.items(), key=lambda item: item[1])
 
 
 def _add_failing(rows: list[RankedCommune], version: Any, periods: list[Period], pid: int) -> None:
@@ -255,7 +389,7 @@ def _add_failing(rows: list[RankedCommune], version: Any, periods: list[Period],
     for cid, code in failed:
         by_commune[cid].append(code)
     for row in rows:
-        row.failing = sorted(by_commune.get(row.commune.pk, []))
+        row.failing = sorted(by_commune.get(row.commune_id, []))
 
 
 def _heat_level(percent: int | None) -> int:
@@ -265,14 +399,14 @@ def _heat_level(percent: int | None) -> int:
     return min(4, max(0, percent // 25))
 
 
-def _add_heat(rows: list[RankedCommune], framework: Framework) -> None:
-    for row in rows:
-        groups = row.score.group_totals or {}
-        row.heat = []
-        for group in framework.groups:
-            data = groups.get(group.code) or {}
-            percent = _percent(data.get("points"), data.get("max_points"))
-            row.heat.append((group.code, percent, _heat_level(percent)))
+def _heat(group_totals: dict[str, Any], groups: Any) -> list[tuple[str, int | None, int]]:
+    """(group, percent of its maximum, colour level) for each group of the framework."""
+    heat = []
+    for group in groups:
+        data = group_totals.get(group.code) or {}
+        percent = _percent(data.get("points"), data.get("max_points"))
+        heat.append((group.code, percent, _heat_level(percent)))
+    return heat
 
 
 def _percent(points: Any, max_points: Any) -> int | None:
@@ -285,12 +419,12 @@ def _percent(points: Any, max_points: Any) -> int | None:
 
 
 def _mark_lagging(rows: list[RankedCommune]) -> None:
-    ranked = [r for r in rows if r.score.rank_province is not None]
+    ranked = [r for r in rows if r.rank is not None]
     cut = max(1, len(ranked) * BOTTOM_SHARE // 100) if ranked else 0
-    worst = {id(r) for r in sorted(ranked, key=lambda r: -(r.score.rank_province or 0))[:cut]}
+    worst = {r.commune_id for r in sorted(ranked, key=lambda r: -(r.rank or 0))[:cut]}
     for row in rows:
         row.lagging = []
-        if id(row) in worst:
+        if row.commune_id in worst:
             row.lagging.append("bottom")
         if _falling(row.totals):
             row.lagging.append("falling")
@@ -305,22 +439,33 @@ def _falling(totals: list[Decimal | None]) -> bool:
     return all(b < a for a, b in zip(totals, totals[1:], strict=False))  # type: ignore[operator]
 
 
+def _changes(rows: list[RankedCommune]) -> list[RankedCommune]:
+    """Communes whose class changed or whose rank moved by 5% of the communes or more, biggest first."""
+    step = max(1, len(rows) // 20)
+    moved = [
+        r
+        for r in rows
+        if (r.previous_class and r.previous_class != r.classification) or abs(r.rank_change or 0) >= step
+    ]
+    return sorted(moved, key=lambda r: -abs(r.rank_change or 0))
+
+
 def _filtered(rows: list[RankedCommune], filters: Filters) -> list[RankedCommune]:
     found = rows
     if filters.kind:
-        found = [r for r in found if r.commune.kind == filters.kind]
+        found = [r for r in found if r.kind == filters.kind]
     if filters.peer_group:
-        found = [r for r in found if any(g.code == filters.peer_group for g in r.peer_groups)]
+        found = [r for r in found if filters.peer_group in r.peer_groups]
     if filters.q:
         needle = fold(filters.q)
-        found = [r for r in found if needle in fold(r.commune.name) or needle in r.commune.code]
+        found = [r for r in found if needle in r.folded or needle in r.code]
     return _sorted(found, filters.sort)
 
 
 SORT_VALUES: dict[str, Any] = {
-    "rank": lambda r: r.score.rank_province,
-    "name": lambda r: fold(r.commune.name),
-    "total": lambda r: r.score.total,
+    "rank": lambda r: r.rank,
+    "name": lambda r: r.folded,
+    "total": lambda r: r.total,
     "change": lambda r: r.change,
 }
 
@@ -333,29 +478,47 @@ def _sorted(rows: list[RankedCommune], sort: str) -> list[RankedCommune]:
     return sorted(known, key=value, reverse=sort.startswith("-")) + unknown
 
 
-def _distribution(framework: Framework, scores: list[UnitScore]) -> list[tuple[str, str, int]]:
-    counts = Counter(u.classification for u in scores)
+def _distribution(framework: Framework, rows: list[RankedCommune]) -> list[tuple[str, str, int]]:
+    counts = Counter(r.classification for r in rows)
     bands = [(band.code, band.label.vi, counts.get(band.code, 0)) for band in framework.classification]
     if counts.get(""):
         bands.append(("", "", counts[""]))
     return bands
 
 
-def _monthly(version: Any, period: Period, pid: int) -> list[tuple[str, Decimal | None]]:
-    """The province's average total per month of the year up to the period's end (one query)."""
-    months = months_of(period)
-    averages = dict(
-        _unit_scores(version, [m.code for m in months], pid)
-        .values("period_code")
-        .annotate(avg=Avg("total"))
-        .order_by()
-        .values_list("period_code", "avg")
-    )
-    return [(m.code, _round(averages.get(m.code))) for m in months]
-
-
 def _round(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+RANKING_ROW = (
+    '<tr><td class="num">{}</td><td><a href="{}?period={}">{}</a></td><td class="num">{}</td>'
+    '<td><span class="cls {}">{}</span></td><td class="num">{}</td>{}</tr>'
+)
+
+
+def ranking_row(row: RankedCommune, url_pattern: str, period_code: str) -> str:
+    """The ranking row's markup (built once per board: 135 rows of a dozen cells are the page's
+    main cost when rendered by the template engine)."""
+    from kpixa.web.templatetags.kpixa_web import class_css, num, signed
+
+    heat = mark_safe(  # noqa: S308  # only integers go in (level and percent)
+        "".join(
+            f'<td class="num heat h{int(level)}">{"—" if pct is None else f"{int(pct)}%"}</td>'
+            for _c, pct, level in row.heat
+        )
+    )
+    return format_html(
+        RANKING_ROW,
+        row.rank or "—",
+        url_pattern.replace("CODE", row.code),
+        period_code,
+        row.name,
+        num(row.total),
+        class_css(row.classification),
+        row.classification_label or "—",
+        signed(row.change),
+        heat,
+    )
 
 
 # --- commune scorecard --------------------------------------------------------------------------
@@ -397,17 +560,36 @@ class IndicatorLine:
 
 @dataclass
 class Scorecard:
-    """A commune's scorecard for one framework and period."""
+    """A commune's scorecard for one framework and period.
+
+    ``lines`` are read on first use (one query): the page caches the rendered indicator table
+    under ``key``, so a repeated request does not read them at all.
+    """
 
     commune: Commune
     framework: Framework
     period: Period
     unit: UnitScore | None
-    lines: list[IndicatorLine]
+    version: Any
+    trend_periods: list[Period]
+    key: str  # changes whenever any stored result the card shows is recomputed
 
     @property
     def as_of(self) -> datetime | None:
         return self.unit.as_of if self.unit else None
+
+    @cached_property
+    def lines(self) -> list[IndicatorLine]:
+        rows = IndicatorScore.objects.filter(
+            framework_version__code=self.version.code,
+            commune=self.commune,
+            period_code__in=[p.code for p in self.trend_periods],
+        ).defer("rate", "portal_points", "as_of")
+        by_key = {(r.period_code, r.indicator_code): r for r in rows}
+        return [
+            _line(self.framework, ind, by_key, self.period, self.trend_periods)
+            for ind in self.framework.indicators()
+        ]
 
 
 def _outcome(expression: Any) -> str:
@@ -417,21 +599,25 @@ def _outcome(expression: Any) -> str:
 
 
 def scorecard(commune: Commune, framework_code: str, period: Period) -> Scorecard:
-    """The commune's scorecard (3 queries): stored unit and indicator results and their trends."""
+    """The commune's scorecard: 1 query for the unit results of the trend periods (the current one
+    and the key), and 1 more for the indicator lines when the page reads them."""
     version = version_for(framework_code, period)
-    framework = framework_of(version)
-    unit = UnitScore.objects.filter(
-        framework_version=version, period_code=period.code, commune=commune
-    ).first()
     trend_periods = [*reversed(previous_periods(period, TREND_PERIODS - 1)), period]
-    rows = IndicatorScore.objects.filter(
-        framework_version__code=version.code,
-        commune=commune,
-        period_code__in=[p.code for p in trend_periods],
+    units = list(
+        UnitScore.objects.filter(
+            framework_version__code=version.code,
+            commune=commune,
+            period_code__in=[p.code for p in trend_periods],
+        ).defer("peer_group_ranks", "group_totals")
     )
-    by_key = {(r.period_code, r.indicator_code): r for r in rows}
-    lines = [_line(framework, ind, by_key, period, trend_periods) for ind in framework.indicators()]
-    return Scorecard(commune, framework, period, unit, lines)
+    unit = next(
+        (u for u in units if u.framework_version_id == version.pk and u.period_code == period.code), None
+    )
+    # Indicator and unit results are written together (one run, one as-of time): the units' stamp
+    # changes whenever any indicator line of the card does.
+    stamp = "|".join(sorted(f"{u.period_code}:{u.as_of.timestamp()}" for u in units))
+    key = f"{commune.pk}:{version.pk}:{version.sha256[:16]}:{period.code}:{_digest(stamp)}"
+    return Scorecard(commune, framework_of(version), period, unit, version, trend_periods, key)
 
 
 def _line(

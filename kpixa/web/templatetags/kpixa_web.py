@@ -7,9 +7,7 @@ from typing import Any
 
 from django import template
 from django.http import QueryDict
-from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kpixa.web import charts
@@ -172,43 +170,3 @@ def class_label(code: str) -> str:
 def get_item(mapping: Any, key: Any) -> Any:
     """``mapping[key]`` or an empty list (for dicts keyed by ids in templates)."""
     return (mapping or {}).get(key, [])
-
-
-RANKING_ROW = (
-    '<tr><td class="num">{}</td><td><a href="{}?period={}">{}</a></td><td class="num">{}</td>'
-    '<td><span class="cls {}">{}</span></td><td class="num">{}</td>{}</tr>'
-)
-
-
-def _heat_cells(heat: Any) -> SafeString:
-    # Only integers go in (level and percent), so there is nothing to escape.
-    cells = (
-        f'<td class="num heat h{int(level)}">{"—" if pct is None else f"{int(pct)}%"}</td>'
-        for _c, pct, level in heat
-    )
-    return mark_safe("".join(cells))  # noqa: S308
-
-
-@register.simple_tag
-def ranking_rows(rows: Any, period_code: str) -> SafeString:
-    """The dashboard's ranking rows, built in Python: 135 rows of a dozen cells each are the
-    page's main cost, and this is several times faster than the template loop (same markup)."""
-    pattern = reverse("web:scorecard", args=["CODE"])
-    return format_html_join(
-        "\n",
-        RANKING_ROW,
-        (
-            (
-                r.score.rank_province or "—",
-                pattern.replace("CODE", r.commune.code),
-                period_code,
-                r.commune.name,
-                num(r.score.total),
-                class_css(r.score.classification),
-                r.score.classification_label or "—",
-                signed(r.change),
-                _heat_cells(r.heat),
-            )
-            for r in rows
-        ),
-    )

@@ -63,3 +63,14 @@ def login(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: the pages cache computed boards by the results' as-of time,
+    and test databases reuse ids and fixed times from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

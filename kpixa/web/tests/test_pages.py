@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.web import charts
 from kpixa.web.queries import fold
 from kpixa.web.tests.scored import LATE_DOSSIERS, scored_fixture  # noqa: F401
@@ -92,9 +95,21 @@ def test_it_answers_the_dashboard_in_a_fixed_number_of_queries(
     scored: Any, django_assert_num_queries: Any
 ) -> None:
     client = client_for(scored, "province_admin")
-    client.get("/tinh/52/")  # warm the framework parse cache
-    with django_assert_num_queries(11):
+    client.get("/tinh/52/?period=2025-Q2")  # warm the framework parse cache
+    with django_assert_num_queries(9):  # session, user, province, periods, version, stamp; board: 3
         client.get("/tinh/52/?period=2025-Q3&sort=-total")
+    with django_assert_num_queries(6):  # the board is cached under the results' as-of time
+        client.get("/tinh/52/?period=2025-Q3&kind=xa")
+
+
+def test_it_never_shows_a_cached_board_older_than_the_stored_results(scored: Any) -> None:
+    client = client_for(scored, "province_admin")
+    assert "12,34" not in page(client, "/tinh/52/?period=2025-Q3")
+    UnitScore.objects.filter(commune__code="23872", period_code="2025-Q3").update(
+        total=Decimal("12.34"), as_of=timezone.now()
+    )
+    ranking = page(client, "/tinh/52/?period=2025-Q3").split('class="ranking"')[1]
+    assert "12,34" in ranking
 
 
 def test_it_refuses_the_dashboard_of_another_province_and_to_commune_roles(scored: Any) -> None:
@@ -120,9 +135,22 @@ def test_it_answers_the_scorecard_in_a_fixed_number_of_queries(
     scored: Any, django_assert_num_queries: Any
 ) -> None:
     client = client_for(scored, "province_viewer")
-    client.get("/xa/23872/")
-    with django_assert_num_queries(8):
+    client.get("/xa/23872/?period=2025-Q2")
+    with django_assert_num_queries(8):  # session, user, commune (2), periods, version, units, lines
         client.get("/xa/23872/?period=2025-Q3")
+    with django_assert_num_queries(7):  # the indicator table is cached under the results' as-of time
+        client.get("/xa/23872/?period=2025-Q3")
+
+
+def test_it_never_shows_a_cached_scorecard_older_than_the_stored_results(scored: Any) -> None:
+    client = client_for(scored, "province_viewer")
+    assert "12,34" not in page(client, "/xa/23872/?period=2025-Q3")
+    when = timezone.now()
+    IndicatorScore.objects.filter(commune__code="23872", period_code="2025-Q3", indicator_code="2.1").update(
+        points=Decimal("12.34"), as_of=when
+    )
+    UnitScore.objects.filter(commune__code="23872", period_code="2025-Q3").update(as_of=when)
+    assert "12,34" in page(client, "/xa/23872/?period=2025-Q3")
 
 
 def test_it_lists_the_late_dossiers_behind_the_count(scored: Any) -> None:
