@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kpixa.accounts.context_processors.notifications",
             ],
         },
     },
@@ -177,6 +178,11 @@ if KPIXA_SUPPLEMENT_DUE_BASE not in {"truoc", "hentra"}:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("KPIXA_SUPPLEMENT_DUE_BASE must be 'truoc' or 'hentra'")
+
+# Reporting and the period lifecycle (docs/reporting.md).
+KPIXA_EVIDENCE_MAX_BYTES = env_int("KPIXA_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+KPIXA_APPEAL_DAYS = env_int("KPIXA_APPEAL_DAYS", 10)  # unverified default: the province sets it
+KPIXA_SITE_URL = env_str("KPIXA_SITE_URL", "")  # absolute links in e-mails, e.g. https://kpi.example.gov.vn
 
 EMAIL_BACKEND = env_str("KPIXA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("KPIXA_EMAIL_FROM", "kpixa@localhost")
