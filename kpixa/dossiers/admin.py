@@ -36,6 +36,6 @@ class ImportBatchAdmin(AuditedModelAdmin):
 @admin.register(Flag)
 class FlagAdmin(AuditedModelAdmin):
     province_lookup = "batch__province"
-    list_display = ("id", "code", "message_vi", "batch", "created_at")
+    list_display = ("id", "code", "message", "batch", "created_at")
     list_filter = ("code",)
     readonly_fields = ("batch", "dossier", "code", "message_vi", "created_at")

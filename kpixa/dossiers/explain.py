@@ -1,4 +1,8 @@
-"""One dossier's timeline and how its outcome was reached, in Vietnamese, rebuilt from stored facts."""
+"""One dossier's timeline and how its outcome was reached, rebuilt from stored facts.
+
+Every line goes through gettext (Vietnamese source strings, English from the .po files), in
+the language active when ``explain`` runs: the page's, or Vietnamese on the command line.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,30 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from kpixa.dossiers.facts import outcome_as_of
 from kpixa.dossiers.models import Dossier
 from kpixa.dossiers.parsing import local
 from kpixa.dossiers.records import STATUS_NAMES
 
+# Marked for translation here, translated where shown (gettext at call time).
 OUTCOME_VI = {
-    "on_time": "Đúng hạn",
-    "late": "Trễ hạn",
-    "open_within": "Đang xử lý trong hạn",
-    "open_overdue": "Đang xử lý quá hạn",
+    "on_time": gettext_noop("Đúng hạn"),
+    "late": gettext_noop("Trễ hạn"),
+    "open_within": gettext_noop("Đang xử lý trong hạn"),
+    "open_overdue": gettext_noop("Đang xử lý quá hạn"),
 }
 DUE_SOURCES = {
-    "NgayHenTra": "ngày hẹn trả (NgayHenTra)",
-    "NgayHenTraTruoc": "ngày hẹn trả trước lần bổ sung đầu tiên (NgayHenTraTruoc)",
-    "luat_dinh": "thời hạn giải quyết luật định của thủ tục, tính theo lịch ngày làm việc",
+    "NgayHenTra": gettext_noop("ngày hẹn trả (NgayHenTra)"),
+    "NgayHenTraTruoc": gettext_noop("ngày hẹn trả trước lần bổ sung đầu tiên (NgayHenTraTruoc)"),
+    "luat_dinh": gettext_noop("thời hạn giải quyết luật định của thủ tục, tính theo lịch ngày làm việc"),
 }
 END_SOURCES = {
-    "NgayKetThucXuLy": "ngày kết thúc xử lý (NgayKetThucXuLy)",
-    "NgayTra": "ngày trả kết quả (NgayTra)",
-    "NgayTuChoi": "ngày từ chối (NgayTuChoi)",
-    "bo_sung": "lần yêu cầu bổ sung duy nhất, chưa được đáp ứng",
+    "NgayKetThucXuLy": gettext_noop("ngày kết thúc xử lý (NgayKetThucXuLy)"),
+    "NgayTra": gettext_noop("ngày trả kết quả (NgayTra)"),
+    "NgayTuChoi": gettext_noop("ngày từ chối (NgayTuChoi)"),
+    "bo_sung": gettext_noop("lần yêu cầu bổ sung duy nhất, chưa được đáp ứng"),
 }
 
 
@@ -44,13 +50,14 @@ def fmt(value: Any) -> str:
 
 
 def duration(seconds: int) -> str:
-    """A waiting time as 'N ngày H giờ M phút'."""
+    """A waiting time as 'N ngày H giờ M phút' (translated)."""
     d = timedelta(seconds=seconds)
     hours, rest = divmod(d.seconds, 3600)
-    parts = [f"{d.days} ngày"] if d.days else []
-    parts += [f"{hours} giờ"] if hours else []
-    parts += [f"{rest // 60} phút"] if rest // 60 else []
-    return " ".join(parts) or "0 phút"
+    minutes = rest // 60
+    parts = [ngettext("%(n)s ngày", "%(n)s ngày", d.days) % {"n": d.days}] if d.days else []
+    parts += [ngettext("%(n)s giờ", "%(n)s giờ", hours) % {"n": hours}] if hours else []
+    parts += [ngettext("%(n)s phút", "%(n)s phút", minutes) % {"n": minutes}] if minutes else []
+    return " ".join(parts) or ngettext("%(n)s phút", "%(n)s phút", 0) % {"n": 0}
 
 
 @dataclass
@@ -73,28 +80,41 @@ def explain(dossier: Dossier, as_of: date | None = None) -> Explanation:
     result = Explanation(events=timeline(dossier))
     result.reasoning = reasoning(dossier)
     outcome = outcome_as_of(dossier, as_of) if as_of >= dossier.received_day else "open_within"
-    result.verdict = f"{OUTCOME_VI[outcome]} (tính đến hết ngày {fmt(as_of)})"
+    result.verdict = _("%(outcome)s (tính đến hết ngày %(day)s)") % {
+        "outcome": _(OUTCOME_VI[outcome]),
+        "day": fmt(as_of),
+    }
     return result
 
 
 def timeline(d: Dossier) -> list[tuple[str, str]]:
     """Dated events: submission, receipt, steps, supplement requests and answers, result."""
     events: list[tuple[datetime | None, str]] = [
-        (local(d.submitted_at), "Nộp hồ sơ"),
-        (local(d.received_at), "Tiếp nhận hồ sơ (bắt đầu tính thời gian)"),
+        (local(d.submitted_at), _("Nộp hồ sơ")),
+        (local(d.received_at), _("Tiếp nhận hồ sơ (bắt đầu tính thời gian)")),
     ]
     for step in d.steps:
-        status = STATUS_NAMES.get(step.get("status") or 0, "")
-        who = ", ".join(x for x in (step.get("department"), step.get("title")) if x)
-        text = " · ".join(x for x in (step.get("content"), status, who) if x)
-        events.append((_dt(step.get("at")), text or "Bước xử lý"))
+        events.append((_dt(step.get("at")), _step_text(step)))
     for i, sup in enumerate(d.supplements, 1):
-        events.append((_dt(sup["requested_at"]), f"Yêu cầu bổ sung lần {i}"))
+        events.append((_dt(sup["requested_at"]), _("Yêu cầu bổ sung lần %(n)s") % {"n": i}))
         if sup.get("answered_at"):
-            events.append((_dt(sup["answered_at"]), f"Tiếp nhận hồ sơ bổ sung lần {i}"))
-    events += [(local(d.returned_at), "Trả kết quả"), (local(d.refused_at), "Từ chối")]
+            events.append((_dt(sup["answered_at"]), _("Tiếp nhận hồ sơ bổ sung lần %(n)s") % {"n": i}))
+    events += [(local(d.returned_at), _("Trả kết quả")), (local(d.refused_at), _("Từ chối"))]
     dated = sorted((e for e in events if e[0] is not None), key=lambda e: e[0])  # type: ignore[arg-type, return-value]
     return [(fmt(at), what) for at, what in dated]
+
+
+def status_name(code: int) -> str:
+    """The translated name of a dossier status code ('' when unknown)."""
+    name = STATUS_NAMES.get(code)
+    return _(name) if name else ""
+
+
+def _step_text(step: dict[str, Any]) -> str:
+    """A step as 'content · status · department, title' (the sender's own words kept as sent)."""
+    status = status_name(step.get("status") or 0)
+    who = ", ".join(x for x in (step.get("department"), step.get("title")) if x)
+    return " · ".join(x for x in (step.get("content"), status, who) if x) or _("Bước xử lý")
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -105,43 +125,75 @@ def reasoning(d: Dossier) -> list[str]:
     """The rule applied, step by step (RULES.md §4)."""
     lines = [_due_line(d)]
     if d.supplement_count:
-        lines.append(
-            f"Có {d.supplement_count} lần yêu cầu bổ sung; thời gian chờ công dân bổ sung "
-            f"{duration(d.wait_seconds)} được trừ (cộng vào hạn)"
-            + ("; một yêu cầu vẫn chờ công dân, đồng hồ dừng." if d.supplement_open else ".")
-        )
+        lines.append(_supplement_line(d))
     if d.effective_due_at is not None:
-        lines.append(f"Hạn xử lý hiệu lực: {fmt(d.effective_due_at)}.")
+        lines.append(_("Hạn xử lý hiệu lực: %(due)s.") % {"due": fmt(d.effective_due_at)})
     if d.supplement_count > 1:
-        lines.append("Hơn một lần yêu cầu bổ sung: hồ sơ bị tính là trễ hạn (từ lần yêu cầu thứ hai).")
+        lines.append(_("Hơn một lần yêu cầu bổ sung: hồ sơ bị tính là trễ hạn (từ lần yêu cầu thứ hai)."))
     lines.append(_end_line(d))
     if d.online and d.late_receipt:
         lines.append(
-            "Hồ sơ trực tuyến được tiếp nhận sau hơn 8 giờ làm việc kể từ khi nộp: quá hạn tiếp nhận."
+            _("Hồ sơ trực tuyến được tiếp nhận sau hơn 8 giờ làm việc kể từ khi nộp: quá hạn tiếp nhận.")
         )
     return lines
 
 
+def _supplement_line(d: Dossier) -> str:
+    params = {"n": d.supplement_count, "wait": duration(d.wait_seconds)}
+    if d.supplement_open:
+        return (
+            _(
+                "Có %(n)s lần yêu cầu bổ sung; thời gian chờ công dân bổ sung %(wait)s được trừ "
+                "(cộng vào hạn); một yêu cầu vẫn chờ công dân, đồng hồ dừng."
+            )
+            % params
+        )
+    return (
+        _("Có %(n)s lần yêu cầu bổ sung; thời gian chờ công dân bổ sung %(wait)s được trừ (cộng vào hạn).")
+        % params
+    )
+
+
 def _due_line(d: Dossier) -> str:
     if not d.due_source:
-        return "Không có ngày hẹn trả và thủ tục chưa có thời hạn giải quyết: không xác định được hạn."
-    line = f"Hạn trả lấy theo {DUE_SOURCES.get(d.due_source, d.due_source)}"
-    proc = d.procedure
-    if d.due_source == "luat_dinh" and proc is not None:
-        unit = proc.get_limit_unit_display()
-        cutoff = f", nhận sau {proc.cutoff_hour}:00 tính từ ngày làm việc sau" if proc.cutoff_hour else ""
-        line += f" ({proc.limit_value:g} {unit} từ lúc tiếp nhận{cutoff})"
+        return _("Không có ngày hẹn trả và thủ tục chưa có thời hạn giải quyết: không xác định được hạn.")
+    source = DUE_SOURCES.get(d.due_source)
+    params: dict[str, Any] = {"source": _(source) if source else d.due_source}
     base = d.effective_due_at - timedelta(seconds=d.wait_seconds) if d.effective_due_at else None
-    return f"{line}: {fmt(base)}."
+    params["due"] = fmt(base)
+    proc = d.procedure
+    if d.due_source != "luat_dinh" or proc is None:
+        return _("Hạn trả lấy theo %(source)s: %(due)s.") % params
+    params.update(limit=f"{proc.limit_value:g}", unit=proc.get_limit_unit_display(), hour=proc.cutoff_hour)
+    if proc.cutoff_hour:
+        template = _(
+            "Hạn trả lấy theo %(source)s (%(limit)s %(unit)s từ lúc tiếp nhận, nhận sau %(hour)s:00 "
+            "tính từ ngày làm việc sau): %(due)s."
+        )
+    else:
+        template = _("Hạn trả lấy theo %(source)s (%(limit)s %(unit)s từ lúc tiếp nhận): %(due)s.")
+    return template % params
 
 
 def _end_line(d: Dossier) -> str:
     if d.end_at is None:
-        return "Chưa kết thúc xử lý: được đánh giá tại cuối kỳ, trong hạn hay quá hạn."
-    source = END_SOURCES.get(d.end_source)
-    if source is None and d.end_source.startswith("buoc_"):
-        code = int(d.end_source.removeprefix("buoc_"))
-        source = f"thời điểm bước xử lý có trạng thái {code} ({STATUS_NAMES.get(code, '')})"
-    compare = "không muộn hơn" if d.on_time else "muộn hơn"
-    tail = f", {compare} hạn hiệu lực" if d.effective_due_at is not None and d.supplement_count <= 1 else ""
-    return f"Kết thúc xử lý lúc {fmt(d.end_at)} theo {source}{tail}."
+        return _("Chưa kết thúc xử lý: được đánh giá tại cuối kỳ, trong hạn hay quá hạn.")
+    params = {"end": fmt(d.end_at), "source": _end_source(d.end_source)}
+    if d.effective_due_at is None or d.supplement_count > 1:
+        return _("Kết thúc xử lý lúc %(end)s theo %(source)s.") % params
+    if d.on_time:
+        return _("Kết thúc xử lý lúc %(end)s theo %(source)s, không muộn hơn hạn hiệu lực.") % params
+    return _("Kết thúc xử lý lúc %(end)s theo %(source)s, muộn hơn hạn hiệu lực.") % params
+
+
+def _end_source(end_source: str) -> str:
+    source = END_SOURCES.get(end_source)
+    if source is not None:
+        return _(source)
+    if end_source.startswith("buoc_"):
+        code = int(end_source.removeprefix("buoc_"))
+        return _("thời điểm bước xử lý có trạng thái %(code)s (%(name)s)") % {
+            "code": code,
+            "name": status_name(code),
+        }
+    return end_source

@@ -282,12 +282,13 @@ def long_open(rec: DossierRecord, facts: Facts) -> bool:
     return facts.end_at is not None and (facts.end_at - rec.received_at).days > LONG_OPEN_DAYS
 
 
-def iter_flags(rec: DossierRecord, facts: Facts) -> Iterable[tuple[str, str]]:
-    """Suspicious-but-accepted findings about one dossier: (code, Vietnamese message)."""
+def iter_flags(rec: DossierRecord, facts: Facts) -> Iterable[tuple[str, str, dict[str, object]]]:
+    """Suspicious-but-accepted findings about one dossier: (code, message template id, values)
+    (the templates are kpixa.dossiers.models.FLAG_TEMPLATES)."""
     if long_open(rec, facts):
         days = (facts.end_at - rec.received_at).days  # type: ignore[operator]
-        yield "dong_qua_muon", f"Hồ sơ kết thúc {days} ngày sau khi tiếp nhận (hơn {LONG_OPEN_DAYS} ngày)."
+        yield "dong_qua_muon", "closed_late", {"days": days, "limit": LONG_OPEN_DAYS}
     if rec.status in (3, 7, 8, 9, 10) and facts.end_at is None:
-        yield "thieu_thoi_diem_ket_thuc", "Trạng thái đã kết thúc nhưng không có thời điểm kết thúc xử lý."
+        yield "thieu_thoi_diem_ket_thuc", "no_end", {}
     if facts.effective_due_at is None:
-        yield "khong_xac_dinh_han", "Không có ngày hẹn trả và thủ tục chưa có thời hạn giải quyết."
+        yield "khong_xac_dinh_han", "no_due", {}

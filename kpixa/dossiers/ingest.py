@@ -18,10 +18,20 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from kpixa.dossiers import copyload, rollups
 from kpixa.dossiers.facts import Facts, ProcedureInfo, compute_facts, is_certification, iter_flags
-from kpixa.dossiers.models import Dossier, Flag, ImportBatch, Petition, Procedure, Rating, Rejection
+from kpixa.dossiers.models import (
+    Dossier,
+    Flag,
+    ImportBatch,
+    Petition,
+    Procedure,
+    Rating,
+    Rejection,
+    flag_params,
+)
 from kpixa.dossiers.parsing import aware, local
 from kpixa.dossiers.records import (
     DossierRecord,
@@ -189,12 +199,8 @@ def ensure_procedures(ctx: Context, records: Sequence[DossierRecord]) -> list[Pr
         ctx.procedures = load_procedures()
         Flag.objects.bulk_create(
             [
-                Flag(
-                    batch=ctx.batch,
-                    code="thu_tuc_chua_xac_minh",
-                    message_vi=f"Mã thủ tục '{code}' chưa có trong danh mục: đã thêm ở dạng chưa xác minh.",
-                )
-                for code in missing
+                Flag(batch=ctx.batch, code="thu_tuc_chua_xac_minh", message_vi=message, params=params)
+                for message, params in (flag_params("unknown_procedure", code=code) for code in missing)
             ]
         )
         ctx.counts["flagged"] += len(missing)
@@ -258,7 +264,9 @@ def _drop_bad_ends(
     kept = []
     for (row, raw, rec), proc, f in zip(valid, procs, facts, strict=True):
         if f.end_at is not None and f.end_at < rec.received_at:
-            error = Reject(f.end_source, f.end_at, "Thời điểm kết thúc xử lý trước ngày tiếp nhận hồ sơ.")
+            error = Reject(
+                f.end_source, f.end_at, gettext_noop("Thời điểm kết thúc xử lý trước ngày tiếp nhận hồ sơ.")
+            )
             ctx.reject(row, raw, error, rec.ma_ho_so)
         else:
             kept.append((row, raw, rec, proc, f))
@@ -390,9 +398,10 @@ def _dossier_flags(ctx: Context, written: list[tuple[int, Any, DossierRecord, An
         )
     )
     flags = [
-        Flag(batch=ctx.batch, dossier_id=ids[key], code=code, message_vi=f"{key}: {message}"[:500])
+        Flag(batch=ctx.batch, dossier_id=ids[key], code=code, message_vi=message, params=params)
         for key, items in found.items()
-        for code, message in items
+        for code, template, values in items
+        for message, params in (flag_params(template, key=key, **values),)
     ]
     Flag.objects.bulk_create(flags)
     ctx.counts["flagged"] += len(flags)
@@ -408,17 +417,21 @@ def _petition(ctx: Context, raw: Any) -> Petition:
     rec, _steps = split_payload(raw)
     code = text(rec, "MaPAKN")
     if not code:
-        raise Reject("MaPAKN", "", "Thiếu mã phản ánh, kiến nghị (MaPAKN).")
+        raise Reject("MaPAKN", "", gettext_noop("Thiếu mã phản ánh, kiến nghị (MaPAKN)."))
     commune_id = resolve_commune(rec, ctx.units, ctx.allowed)
     received = date_field(rec, "NgayTiepNhan", required=True)
     assert received is not None
     handled = date_field(rec, "NgayXuLy")
     if handled is not None and handled < received:
-        raise Reject("NgayXuLy", rec.get("NgayXuLy"), "Ngày xử lý xong trước ngày tiếp nhận.")
+        raise Reject("NgayXuLy", rec.get("NgayXuLy"), gettext_noop("Ngày xử lý xong trước ngày tiếp nhận."))
     due = date_field(rec, "HanXuLy") or _petition_due(received)
     status = text(rec, "TrangThai") or "1"
     if not status.isdigit():
-        raise Reject("TrangThai", status, f"Mã trạng thái không hợp lệ: '{status}'.")
+        raise Reject(
+            "TrangThai",
+            status,
+            gettext_noop("Mã trạng thái không hợp lệ: '%(status)s'.") % {"status": status},
+        )
     return Petition(
         source_system=ctx.batch.source_system,
         code=code[:100],
@@ -448,14 +461,18 @@ def _rating(ctx: Context, raw: Any) -> Rating:
     rec, _steps = split_payload(raw)
     code = text(rec, "MaDanhGia")
     if not code:
-        raise Reject("MaDanhGia", "", "Thiếu mã đánh giá (MaDanhGia).")
+        raise Reject("MaDanhGia", "", gettext_noop("Thiếu mã đánh giá (MaDanhGia)."))
     commune_id = resolve_commune(rec, ctx.units, ctx.allowed)
     subject = RATING_SUBJECTS.get(text(rec, "DoiTuong").lower())
     if subject is None:
-        raise Reject("DoiTuong", text(rec, "DoiTuong"), "Đối tượng đánh giá phải là 1 (hồ sơ) hoặc 2 (PAKN).")
+        raise Reject(
+            "DoiTuong",
+            text(rec, "DoiTuong"),
+            gettext_noop("Đối tượng đánh giá phải là 1 (hồ sơ) hoặc 2 (PAKN)."),
+        )
     level = text(rec, "MucDoHaiLong")
     if level not in ("1", "2", "3", "4"):
-        raise Reject("MucDoHaiLong", level, "Mức độ hài lòng phải là 1, 2, 3 hoặc 4.")
+        raise Reject("MucDoHaiLong", level, gettext_noop("Mức độ hài lòng phải là 1, 2, 3 hoặc 4."))
     rated = date_field(rec, "NgayDanhGia", required=True)
     assert rated is not None
     return Rating(

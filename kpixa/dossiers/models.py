@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -253,6 +254,31 @@ class Rejection(models.Model):
         return f"{self.batch_id}:{self.row} {self.reason_vi}"
 
 
+# Flag messages: Vietnamese templates marked for translation. A flag stores its template id
+# ("t") and values in ``params`` and its Vietnamese text in ``message_vi``; pages show
+# ``Flag.message()``, translated into the reader's language.
+FLAG_TEMPLATES: dict[str, str] = {
+    "unknown_procedure": gettext_noop(
+        "Mã thủ tục '%(code)s' chưa có trong danh mục: đã thêm ở dạng chưa xác minh."
+    ),
+    "closed_late": gettext_noop(
+        "%(key)s: Hồ sơ kết thúc %(days)s ngày sau khi tiếp nhận (hơn %(limit)s ngày)."
+    ),
+    "no_end": gettext_noop("%(key)s: Trạng thái đã kết thúc nhưng không có thời điểm kết thúc xử lý."),
+    "no_due": gettext_noop("%(key)s: Không có ngày hẹn trả và thủ tục chưa có thời hạn giải quyết."),
+    "declared_total": gettext_noop("Tổng số khai báo %(declared)s khác số bản ghi nhận được %(read)s."),
+    "declared_parts": gettext_noop(
+        "Số liệu khai báo không khớp: %(detail)s = %(total)s ≠ %(whole)s %(value)s."
+    ),
+}
+
+
+def flag_params(template: str, **values: object) -> tuple[str, dict[str, object]]:
+    """(Vietnamese message, params) of a flag from its template id and values."""
+    params = {"t": template, **values}
+    return (FLAG_TEMPLATES[template] % params)[:500], params
+
+
 class Flag(models.Model):
     """Suspicious but accepted input, for an administrator to look at."""
 
@@ -260,6 +286,7 @@ class Flag(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True)
     code = models.CharField(_("mã"), max_length=40)
     message_vi = models.CharField(_("nội dung"), max_length=500)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -269,6 +296,16 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message_vi}"
+
+    def message(self) -> str:
+        """The message in the active language; ``message_vi`` for a flag without a known template."""
+        template = FLAG_TEMPLATES.get(str(self.params.get("t", "")))
+        if template is None:
+            return self.message_vi
+        try:
+            return gettext(template) % self.params
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return self.message_vi
 
 
 class Rollup(models.Model):

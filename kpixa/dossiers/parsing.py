@@ -1,5 +1,8 @@
 """Reading input at the edge: JSON, JSON Lines, CSV and XLSX records, dates, text normalisation.
 
+Error texts are Vietnamese and marked for translation: ``guess_format`` answers a request (gettext);
+the others are stored with a batch or a rejection as what was said to the sender (gettext_noop).
+
 Every reader yields ``(row_number, record)`` pairs where a record is a plain dict of strings
 (and nested lists for the portal's list fields), NFC-normalised. Row numbers count from 1
 (the first record; for CSV/XLSX the first data row after the header).
@@ -16,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, overload
+
+from django.utils.translation import gettext, gettext_noop
 
 VN_OFFSET = timedelta(hours=7)
 VN_TZ = timezone(VN_OFFSET)
@@ -63,7 +68,10 @@ def guess_format(name: str) -> str:
     suffix = Path(name).suffix.lower().lstrip(".")
     suffix = {"ndjson": "jsonl", "xlsm": "xlsx"}.get(suffix, suffix)
     if suffix not in FORMATS:
-        raise FormatError(f"Không nhận ra định dạng tệp '{name}' (chỉ nhận json, jsonl, csv, xlsx).")
+        raise FormatError(
+            gettext("Không nhận ra định dạng tệp '%(name)s' (chỉ nhận json, jsonl, csv, xlsx).")
+            % {"name": name}
+        )
     return suffix
 
 
@@ -72,7 +80,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FormatError(f"Tệp không phải UTF-8 (byte {exc.start}).") from exc
+        raise FormatError(gettext_noop("Tệp không phải UTF-8 (byte %(n)s).") % {"n": exc.start}) from exc
 
 
 def open_source(path: str | Path, fmt: str | None = None) -> Source:
@@ -94,7 +102,9 @@ def _stream(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
         try:
             yield from (read_csv(lines) if fmt == "csv" else read_jsonl(lines))
         except UnicodeDecodeError as exc:
-            raise FormatError(f"Tệp không phải UTF-8 (byte {exc.start} của một khối đọc).") from exc
+            raise FormatError(
+                gettext_noop("Tệp không phải UTF-8 (byte %(n)s của một khối đọc).") % {"n": exc.start}
+            ) from exc
 
 
 def read_bytes(data: bytes, fmt: str) -> Source:
@@ -108,7 +118,7 @@ def read_bytes(data: bytes, fmt: str) -> Source:
         return Source(read_jsonl(text))
     if fmt == "csv":
         return Source(read_csv(text))
-    raise FormatError(f"Định dạng không được hỗ trợ: {fmt}.")
+    raise FormatError(gettext_noop("Định dạng không được hỗ trợ: %(fmt)s.") % {"fmt": fmt})
 
 
 def read_json(text: str) -> Source:
@@ -116,7 +126,10 @@ def read_json(text: str) -> Source:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FormatError(f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}.") from exc
+        raise FormatError(
+            gettext_noop("JSON không hợp lệ (dòng %(line)s, cột %(col)s): %(msg)s.")
+            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+        ) from exc
     return source_from_document(doc)
 
 
@@ -131,7 +144,9 @@ def source_from_document(doc: Any) -> Source:
         else:
             doc = [doc]
     if not isinstance(doc, list):
-        raise FormatError("Dữ liệu phải là một bản ghi (đối tượng JSON) hoặc một danh sách bản ghi.")
+        raise FormatError(
+            gettext_noop("Dữ liệu phải là một bản ghi (đối tượng JSON) hoặc một danh sách bản ghi.")
+        )
     return Source(((i, nfc(rec)) for i, rec in enumerate(doc, 1)), declared=declared, total=len(doc))
 
 
@@ -146,7 +161,13 @@ def read_jsonl(text: str | Iterable[str]) -> Iterator[tuple[int, Any]]:
         try:
             yield row, nfc(json.loads(line))
         except json.JSONDecodeError as exc:
-            yield row, {"_error": f"Dòng JSON không hợp lệ: {exc.msg}.", "_line": line[:300]}
+            yield (
+                row,
+                {
+                    "_error": gettext_noop("Dòng JSON không hợp lệ: %(msg)s.") % {"msg": exc.msg},
+                    "_line": line[:300],
+                },
+            )
 
 
 def read_csv(text: str | Iterable[str]) -> Iterator[tuple[int, Any]]:
@@ -157,7 +178,7 @@ def read_csv(text: str | Iterable[str]) -> Iterator[tuple[int, Any]]:
     reader = csv.reader(lines)
     header = next(reader, None)
     if not header:
-        raise FormatError("Tệp CSV trống hoặc thiếu dòng tiêu đề.")
+        raise FormatError(gettext_noop("Tệp CSV trống hoặc thiếu dòng tiêu đề."))
     names = [h.strip() for h in header]
     for row, values in enumerate(reader, 1):
         if not any(v.strip() for v in values):
@@ -172,7 +193,7 @@ def read_xlsx(stream: Any) -> Source:
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FormatError(f"Không đọc được tệp Excel: {exc}.") from exc
+        raise FormatError(gettext_noop("Không đọc được tệp Excel: %(exc)s.") % {"exc": exc}) from exc
     return Source(_xlsx_rows(book))
 
 
@@ -180,7 +201,7 @@ def _xlsx_rows(book: Any) -> Iterator[tuple[int, Any]]:
     rows = book.worksheets[0].iter_rows(values_only=True)
     header = next(rows, None)
     if not header:
-        raise FormatError("Trang tính trống hoặc thiếu dòng tiêu đề.")
+        raise FormatError(gettext_noop("Trang tính trống hoặc thiếu dòng tiêu đề."))
     names = [str(h).strip() if h is not None else "" for h in header]
     for row, values in enumerate(rows, 1):
         cells = [_cell_text(v) for v in values]
@@ -224,7 +245,7 @@ def _json_list(name: str, value: str, record: dict[str, Any]) -> list[Any]:
         if "\\u" in value:  # an escape may spell a decomposed character
             parsed = nfc(parsed)
     except json.JSONDecodeError:
-        record["_error"] = f"Cột {name} phải chứa một danh sách JSON."
+        record["_error"] = gettext_noop("Cột %(name)s phải chứa một danh sách JSON.") % {"name": name}
         record["_error_field"] = name
         return []
     return parsed if isinstance(parsed, list) else [parsed]

@@ -1,5 +1,9 @@
 """Validation of one portal record into a typed value, or a rejection with a Vietnamese reason.
 
+Rejection reasons stay Vietnamese as stored data: they record what was said to the sender (the
+quarantine, the API's per-record answer, the rejection CSV) and must not change with the
+reader's language. Their templates are marked (gettext_noop) so the .po files list them.
+
 Records are plain dicts as read by ``kpixa.dossiers.parsing``; the field names are the
 portal's (RULES.md §2, docs/dossier-format.md). Nothing here touches the database: the unit
 and procedure look-ups are passed in.
@@ -14,19 +18,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from kpixa.dossiers.parsing import parse_dt
 
+# Marked for translation; shown translated (explain.status_name), kept Vietnamese as data.
 STATUS_NAMES = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
+    1: gettext_noop("Mới đăng ký"),
+    2: gettext_noop("Được tiếp nhận"),
+    3: gettext_noop("Không được tiếp nhận"),
+    4: gettext_noop("Đang xử lý"),
+    5: gettext_noop("Yêu cầu bổ sung giấy tờ"),
+    6: gettext_noop("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    7: gettext_noop("Công dân yêu cầu rút hồ sơ"),
+    8: gettext_noop("Dừng xử lý"),
+    9: gettext_noop("Đã xử lý xong"),
+    10: gettext_noop("Đã trả kết quả"),
 }
 TRUE_VALUES = {"1", "true", "True", "TRUE", "co", "có"}
 
@@ -121,11 +128,20 @@ def date_field(rec: Mapping[str, Any], name: str, *, required: bool = False) -> 
     try:
         value = parse_dt(raw)
     except (ValueError, TypeError, IndexError) as exc:
-        raise Reject(name, raw, f"Ngày giờ không hợp lệ ở trường {name}: '{raw}'.") from exc
+        raise Reject(
+            name,
+            raw,
+            gettext_noop("Ngày giờ không hợp lệ ở trường %(name)s: '%(raw)s'.") % {"name": name, "raw": raw},
+        ) from exc
     if value is None and required:
-        raise Reject(name, raw, f"Thiếu trường bắt buộc {name}.")
+        raise Reject(name, raw, gettext_noop("Thiếu trường bắt buộc %(name)s.") % {"name": name})
     if value is not None and not 2000 <= value.year <= 2100:
-        raise Reject(name, raw, f"Ngày ở trường {name} nằm ngoài khoảng hợp lý (2000–2100): '{raw}'.")
+        raise Reject(
+            name,
+            raw,
+            gettext_noop("Ngày ở trường %(name)s nằm ngoài khoảng hợp lý (2000–2100): '%(raw)s'.")
+            % {"name": name, "raw": raw},
+        )
     return value
 
 
@@ -146,7 +162,7 @@ def mask_id(number: str) -> str:
 def split_payload(raw: Any) -> tuple[dict[str, Any], list[Any]]:
     """Return (hoSo, tienTrinhDongBo) from a sync payload or a bare hoSo record."""
     if not isinstance(raw, dict):
-        raise Reject("", str(raw)[:100], "Bản ghi phải là một đối tượng JSON.")
+        raise Reject("", str(raw)[:100], gettext_noop("Bản ghi phải là một đối tượng JSON."))
     if "_error" in raw:
         raise Reject(str(raw.get("_error_field", "")), raw.get("_line", ""), str(raw["_error"]))
     if isinstance(raw.get("hoSo"), dict):
@@ -156,7 +172,7 @@ def split_payload(raw: Any) -> tuple[dict[str, Any], list[Any]]:
     if steps is None:
         steps = []
     if not isinstance(steps, list):
-        raise Reject("tienTrinhDongBo", "", "tienTrinhDongBo phải là một danh sách.")
+        raise Reject("tienTrinhDongBo", "", gettext_noop("tienTrinhDongBo phải là một danh sách."))
     return hoso, steps
 
 
@@ -164,9 +180,13 @@ def status_code(rec: Mapping[str, Any], name: str = "TrangThaiHoSo") -> int:
     """The dossier status code 1–10, or a rejection."""
     raw = text(rec, name)
     if not raw:
-        raise Reject(name, raw, f"Thiếu trường bắt buộc {name}.")
+        raise Reject(name, raw, gettext_noop("Thiếu trường bắt buộc %(name)s.") % {"name": name})
     if not raw.isdigit() or int(raw) not in STATUS_NAMES:
-        raise Reject(name, raw, f"Mã trạng thái hồ sơ không hợp lệ: '{raw}' (chỉ nhận 1–10).")
+        raise Reject(
+            name,
+            raw,
+            gettext_noop("Mã trạng thái hồ sơ không hợp lệ: '%(raw)s' (chỉ nhận 1–10).") % {"raw": raw},
+        )
     return int(raw)
 
 
@@ -175,23 +195,35 @@ def channel_code(rec: Mapping[str, Any]) -> int:
     raw = text(rec, "KenhThucHien")
     if raw in ("", "1", "2", "3"):
         return int(raw or 1)
-    raise Reject("KenhThucHien", raw, f"Kênh thực hiện không hợp lệ: '{raw}' (chỉ nhận 1, 2, 3).")
+    raise Reject(
+        "KenhThucHien",
+        raw,
+        gettext_noop("Kênh thực hiện không hợp lệ: '%(raw)s' (chỉ nhận 1, 2, 3).") % {"raw": raw},
+    )
 
 
 def resolve_commune(rec: Mapping[str, Any], units: Mapping[str, int], allowed: set[int] | None) -> int:
     """Map DonViXuLy to a commune id; reject unknown units and units outside the sender's scope."""
     code = text(rec, "DonViXuLy")
     if not code:
-        raise Reject("DonViXuLy", code, "Thiếu trường bắt buộc DonViXuLy (đơn vị xử lý).")
+        raise Reject("DonViXuLy", code, gettext_noop("Thiếu trường bắt buộc DonViXuLy (đơn vị xử lý)."))
     commune_id = units.get(code)
     if commune_id is None:
         raise Reject(
             "DonViXuLy",
             code,
-            f"Đơn vị xử lý '{code}' không phải mã xã/phường cũng không phải mã liên thông đã khai báo.",
+            gettext_noop(
+                "Đơn vị xử lý '%(code)s' không phải mã xã/phường cũng không phải mã liên thông đã khai báo."
+            )
+            % {"code": code},
         )
     if allowed is not None and commune_id not in allowed:
-        raise Reject("DonViXuLy", code, f"Đơn vị xử lý '{code}' không thuộc phạm vi được phép gửi dữ liệu.")
+        raise Reject(
+            "DonViXuLy",
+            code,
+            gettext_noop("Đơn vị xử lý '%(code)s' không thuộc phạm vi được phép gửi dữ liệu.")
+            % {"code": code},
+        )
     return commune_id
 
 
@@ -199,14 +231,16 @@ def parse_supplements(rec: Mapping[str, Any]) -> list[Supplement]:
     """DanhSachHoSoBoSung, sorted by request time; an answer before its request is rejected."""
     raw = rec.get("DanhSachHoSoBoSung") or []
     if not isinstance(raw, list):
-        raise Reject("DanhSachHoSoBoSung", "", "DanhSachHoSoBoSung phải là một danh sách.")
+        raise Reject("DanhSachHoSoBoSung", "", gettext_noop("DanhSachHoSoBoSung phải là một danh sách."))
     out = [_supplement(item) for item in raw]
     return sorted(out, key=lambda s: s.requested_at)
 
 
 def _supplement(item: Any) -> Supplement:
     if not isinstance(item, dict):
-        raise Reject("DanhSachHoSoBoSung", str(item)[:100], "Mỗi yêu cầu bổ sung phải là một đối tượng.")
+        raise Reject(
+            "DanhSachHoSoBoSung", str(item)[:100], gettext_noop("Mỗi yêu cầu bổ sung phải là một đối tượng.")
+        )
     requested = date_field(item, "NgayBoSung", required=True)
     answered = date_field(item, "NgayTiepNhanBoSung")
     assert requested is not None
@@ -214,7 +248,7 @@ def _supplement(item: Any) -> Supplement:
         raise Reject(
             "NgayTiepNhanBoSung",
             item.get("NgayTiepNhanBoSung"),
-            "Ngày tiếp nhận bổ sung trước ngày yêu cầu bổ sung.",
+            gettext_noop("Ngày tiếp nhận bổ sung trước ngày yêu cầu bổ sung."),
         )
     return Supplement(
         requested, answered, date_field(item, "NgayHenTraTruoc"), date_field(item, "NgayHenTraMoi")
@@ -226,7 +260,9 @@ def parse_steps(steps: list[Any]) -> list[Step]:
     out = []
     for item in steps:
         if not isinstance(item, dict):
-            raise Reject("tienTrinhDongBo", str(item)[:100], "Mỗi bước xử lý phải là một đối tượng.")
+            raise Reject(
+                "tienTrinhDongBo", str(item)[:100], gettext_noop("Mỗi bước xử lý phải là một đối tượng.")
+            )
         status = text(item, "TrangThai")
         out.append(
             Step(
@@ -248,14 +284,18 @@ def parse_fees(rec: Mapping[str, Any]) -> list[float] | None:
     if not raw:
         return None
     if not isinstance(raw, list):
-        raise Reject("DanhSachLePhi", "", "DanhSachLePhi phải là một danh sách.")
+        raise Reject("DanhSachLePhi", "", gettext_noop("DanhSachLePhi phải là một danh sách."))
     amounts = []
     for item in raw:
         price = text(item, "Gia") if isinstance(item, dict) else ""
         try:
             amounts.append(float(price.replace(",", "") or 0))
         except ValueError as exc:
-            raise Reject("Gia", price, f"Mức phí, lệ phí không phải là số: '{price}'.") from exc
+            raise Reject(
+                "Gia",
+                price,
+                gettext_noop("Mức phí, lệ phí không phải là số: '%(price)s'.") % {"price": price},
+            ) from exc
     return amounts
 
 
@@ -288,12 +328,12 @@ def validate_dossier(raw: Any, units: Mapping[str, int], allowed: set[int] | Non
     hoso, raw_steps = split_payload(raw)
     ma = text(hoso, "MaHoSo")
     if not ma:
-        raise Reject("MaHoSo", "", "Thiếu mã hồ sơ (MaHoSo).")
+        raise Reject("MaHoSo", "", gettext_noop("Thiếu mã hồ sơ (MaHoSo)."))
     if len(ma) > 100:
-        raise Reject("MaHoSo", ma, "Mã hồ sơ dài quá 100 ký tự.")
+        raise Reject("MaHoSo", ma, gettext_noop("Mã hồ sơ dài quá 100 ký tự."))
     procedure_code = text(hoso, "MaTTHC")
     if not procedure_code:
-        raise Reject("MaTTHC", "", "Thiếu mã thủ tục hành chính (MaTTHC).")
+        raise Reject("MaTTHC", "", gettext_noop("Thiếu mã thủ tục hành chính (MaTTHC)."))
     commune_id = resolve_commune(hoso, units, allowed)
     status = status_code(hoso)
     dates = _dates(hoso)
@@ -347,7 +387,7 @@ def _dates(hoso: Mapping[str, Any]) -> dict[str, Any]:
         raise Reject(
             "NgayKetThucXuLy",
             hoso.get("NgayKetThucXuLy"),
-            "Ngày kết thúc xử lý trước ngày tiếp nhận hồ sơ.",
+            gettext_noop("Ngày kết thúc xử lý trước ngày tiếp nhận hồ sơ."),
         )
     return dates
 

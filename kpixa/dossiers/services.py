@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from kpixa.accounts import audit
 from kpixa.dossiers import ingest, rollups
-from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection
+from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection, flag_params
 from kpixa.dossiers.parsing import FormatError, Source, guess_format, open_source, source_from_document
 
 Progress = Callable[[ImportBatch], None]
@@ -139,21 +139,23 @@ def _check_declared(ctx: ingest.Context, declared: dict[str, Any] | None) -> Non
 
     messages = list(_total_mismatches(declared, ctx.counts["read"]))
     Flag.objects.bulk_create(
-        [Flag(batch=ctx.batch, code="tong_so_khong_khop", message_vi=m[:500]) for m in messages]
+        [Flag(batch=ctx.batch, code="tong_so_khong_khop", message_vi=m, params=p) for m, p in messages]
     )
     ctx.counts["flagged"] += len(messages)
 
 
-def _total_mismatches(declared: dict[str, Any], read: int) -> Iterable[str]:
+def _total_mismatches(declared: dict[str, Any], read: int) -> Iterable[tuple[str, dict[str, object]]]:
     numbers = {k: int(v) for k, v in declared.items() if str(v).strip().lstrip("-").isdigit()}
     if "TongSo" in numbers and numbers["TongSo"] != read:
-        yield f"Tổng số khai báo {numbers['TongSo']} khác số bản ghi nhận được {read}."
+        yield flag_params("declared_total", declared=numbers["TongSo"], read=read)
     for whole, parts in TOTAL_CHECKS:
         if whole in numbers and all(p in numbers for p in parts):
             total = sum(numbers[p] for p in parts)
             if total != numbers[whole]:
                 detail = " + ".join(f"{p} {numbers[p]}" for p in parts)
-                yield f"Số liệu khai báo không khớp: {detail} = {total} ≠ {whole} {numbers[whole]}."
+                yield flag_params(
+                    "declared_parts", detail=detail, total=total, whole=whole, value=numbers[whole]
+                )
 
 
 # --- files (command line) -----------------------------------------------------------------

@@ -124,3 +124,39 @@ def test_it_imports_the_demo_procedure_catalogue(world):  # type: ignore[no-unty
     assert (same_day.cutoff_hour, same_day.limit_unit, same_day.fee_bearing) == (15, "ngay_lam_viec", True)
     call_command("import_procedures", str(catalogue), verbosity=0)
     assert Procedure.objects.count() == count
+
+
+def test_it_parses_twelve_digit_dates_to_the_minute():  # type: ignore[no-untyped-def]
+    assert parse_dt("202602130945") == datetime(2026, 2, 13, 9, 45)
+
+
+def _csv(rows: list[dict[str, str]]) -> str:
+    header = list(rows[0])
+    lines = [",".join(header)] + [",".join(r.get(h, "") for h in header) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def test_it_streams_csv_and_jsonl_files_as_read_in_memory(tmp_path):  # type: ignore[no-untyped-def]
+    from kpixa.dossiers.parsing import open_source
+
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Văn Ánh")
+    text = _csv([base_record("A", ChuHoSo=decomposed), base_record("B")])
+    (tmp_path / "a.csv").write_text(text, encoding="utf-8-sig")
+    lines = "\n\n".join(json.dumps(base_record(m, ChuHoSo=decomposed)) for m in ("A", "B"))
+    (tmp_path / "a.jsonl").write_text(lines, encoding="utf-8")
+    for name, fmt, data in (("a.csv", "csv", text.encode("utf-8-sig")), ("a.jsonl", "jsonl", lines.encode())):
+        source = open_source(tmp_path / name)
+        assert not isinstance(source.records, list)  # a generator: nothing read before the import
+        streamed = list(source.records)
+        assert streamed == list(read_bytes(data, fmt).records)
+        assert streamed[0][1]["ChuHoSo"] == unicodedata.normalize("NFC", decomposed)
+
+
+def test_it_fails_a_streamed_file_that_is_not_utf8(tmp_path):  # type: ignore[no-untyped-def]
+    from kpixa.dossiers.parsing import open_source
+
+    (tmp_path / "bad.csv").write_bytes(
+        "MaHoSo,ChuHoSo\nA,Nguyễn\n".encode("cp1258", errors="replace") + b"\xff\xfe"
+    )
+    with pytest.raises(FormatError):
+        list(open_source(tmp_path / "bad.csv").records)
