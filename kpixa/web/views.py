@@ -64,20 +64,33 @@ def _base(request: HttpRequest, periods: list[Period], period: Period | None, **
 
 @access(PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: what kpixa is, the provinces with published results, and (logged in) one's page."""
+    """The landing page: what kpixa is and the provinces with published results.
+
+    A logged-in user with a page of their own (province or commune roles) is sent straight to it.
+    """
+    own = _own_page(request.user)
+    if own is not None:
+        return redirect(own)
     context = {"provinces": queries.provinces_with_public_results()}
     return render(request, "web/home.html", context)
 
 
 @access(LOGIN)
 def mine(request: HttpRequest) -> HttpResponse:
-    """Send a logged-in user to the page of their scope: the province dashboard or the commune scorecard."""
-    user: Any = request.user
+    """Send a logged-in user to the page of their scope: the province dashboard or the commune scorecard
+    (the national page for users without one)."""
+    return redirect(_own_page(request.user) or reverse("web:national"))
+
+
+def _own_page(user: Any) -> str | None:
+    """The URL of the user's own page: province roles their dashboard, commune roles their scorecard."""
+    if not getattr(user, "is_authenticated", False):
+        return None
     if user.role in PROVINCE_ROLES and user.province_id:
-        return redirect("web:province", province_code=user.province.code)
+        return reverse("web:province", kwargs={"province_code": user.province.code})
     if user.role in COMMUNE_ROLES and user.commune_id:
-        return redirect("web:scorecard", code=user.commune.code)
-    return redirect("web:national")
+        return reverse("web:scorecard", kwargs={"code": user.commune.code})
+    return None
 
 
 # --- province dashboard -------------------------------------------------------------------------
