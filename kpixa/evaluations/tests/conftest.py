@@ -89,3 +89,17 @@ def leaders(world: Any) -> dict[tuple[str, str], Tenure]:
                 commune=commune, post=post, person=person, start=date(2024, 1, 1)
             )
     return tenures
+
+
+Q3 = "2025-Q3"
+
+
+@pytest.fixture
+def published_q3(world: Any, test_kpi: Any) -> Any:
+    """Gia Lai's 2025-Q3 scored (Ia Dom 80, Ia Dơk 70, Quy Nhơn Bắc 60), closed and published."""
+    from kpixa.evaluations import lifecycle
+
+    score(world, Q3, {world.commune: 80, world.sibling: 70, world.third: 60})
+    admin = world.users["province_admin"]
+    lifecycle.close_period(admin, world.province, Q3)
+    return lifecycle.publish_period(admin, world.province, Q3)
