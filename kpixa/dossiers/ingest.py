@@ -219,22 +219,63 @@ def _unverified(rec: DossierRecord) -> Procedure:
     )
 
 
-def validate_chunk(ctx: Context, chunk: list[tuple[int, Any]]) -> list[tuple[int, Any, DossierRecord]]:
-    """Validate records, sending failures to quarantine; return the valid ones."""
+def validate_chunk(
+    ctx: Context, chunk: list[tuple[int, Any]], digests: dict[int, str] | None = None
+) -> list[tuple[int, Any, DossierRecord]]:
+    """Validate records, sending failures to quarantine; return the valid ones.
+
+    ``digests``: content hashes already computed, by row.
+    """
     from kpixa.dossiers.records import validate_dossier
 
+    digests = digests or {}
     valid = []
     for row, raw in chunk:
         try:
-            valid.append((row, raw, validate_dossier(raw, ctx.units, ctx.allowed)))
+            valid.append((row, raw, validate_dossier(raw, ctx.units, ctx.allowed, digests.get(row))))
         except Reject as error:
             ctx.reject(row, raw, error)
     return valid
 
 
+def _dossier_key(raw: Any) -> str:
+    """MaHoSo as validation reads it ('' when the record has none or is malformed)."""
+    try:
+        return text(split_payload(raw)[0], "MaHoSo")
+    except Reject:
+        return ""
+
+
+def skip_unchanged(
+    ctx: Context, chunk: list[tuple[int, Any]]
+) -> tuple[list[tuple[int, Any]], dict[int, str]]:
+    """Count records identical to their stored version as unchanged without validating them.
+
+    A re-sent file is mostly such records; hashing is far cheaper than validation. Keys sent
+    twice in the chunk go the full way (their classification depends on row order). Returns
+    the records left to process and the content hashes computed, by row.
+    """
+    keyed = [(row, raw, _dossier_key(raw), record_hash(raw)) for row, raw in chunk]
+    seen = Counter(key for _row, _raw, key, _d in keyed)
+    single = [key for key, n in seen.items() if key and n == 1]
+    stored = dict(
+        Dossier.objects.filter(source_system=ctx.batch.source_system, ma_ho_so__in=single).values_list(
+            "ma_ho_so", "version_hash"
+        )
+    )
+    rest = []
+    for row, raw, key, digest in keyed:
+        if seen[key] == 1 and stored.get(key) == digest:
+            ctx.result(row, key, "unchanged")
+        else:
+            rest.append((row, raw))
+    return rest, {row: digest for row, _raw, _key, digest in keyed}
+
+
 def ingest_dossiers(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
     """Ingest one chunk of dossier records (see the module docstring)."""
-    valid = validate_chunk(ctx, chunk)
+    chunk, digests = skip_unchanged(ctx, chunk)
+    valid = validate_chunk(ctx, chunk, digests)
     procs = ensure_procedures(ctx, [rec for _r, _raw, rec in valid])
     facts = compute_facts([rec for _r, _raw, rec in valid], procs, ctx.now)
     kept = _drop_bad_ends(ctx, valid, procs, facts)

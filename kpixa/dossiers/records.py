@@ -323,8 +323,13 @@ def parse_limit(rec: Mapping[str, Any]) -> tuple[float | None, str]:
     return value, units.get(unit, "ngay_lam_viec")
 
 
-def validate_dossier(raw: Any, units: Mapping[str, int], allowed: set[int] | None = None) -> DossierRecord:
-    """Validate one portal record; raise Reject with the first problem found."""
+def validate_dossier(
+    raw: Any, units: Mapping[str, int], allowed: set[int] | None = None, digest: str | None = None
+) -> DossierRecord:
+    """Validate one portal record; raise Reject with the first problem found.
+
+    ``digest``: the record's ``record_hash`` when the caller has computed it already.
+    """
     hoso, raw_steps = split_payload(raw)
     ma = text(hoso, "MaHoSo")
     if not ma:
@@ -366,7 +371,7 @@ def validate_dossier(raw: Any, units: Mapping[str, int], allowed: set[int] | Non
         owner_phone=text(hoso, "SoDienThoai")[:30],
         owner_id_masked=mask_id(text(hoso, "SoGiayToChuHoSo"))[:30],
         version_at=_latest(dates, supplements, steps),
-        version_hash=record_hash(raw),
+        version_hash=digest or record_hash(raw),
         **dates,
     )
 

@@ -346,3 +346,15 @@ def test_it_matches_outcome_as_of_with_period_measures(catalogue):  # type: igno
             assert m["dossiers.total"] == len(outcomes)
             assert m["dossiers.on_time"] == sum(o in ("on_time", "open_within") for o in outcomes)
             assert m["dossiers.open_overdue"] == outcomes.count("open_overdue")
+
+
+def test_it_counts_a_resent_record_unchanged_without_validating_it_again(catalogue):  # type: ignore[no-untyped-def]
+    from kpixa.dossiers.tests.conftest import IA_DOM_ALIAS
+    from kpixa.units.models import UnitAlias
+
+    first = [base_record("A", DonViXuLy=IA_DOM_ALIAS), base_record("B", DonViXuLy=IA_DOM_ALIAS)]
+    assert run(first).created == 2
+    UnitAlias.objects.all().delete()  # the alias is gone: a changed record can no longer be placed
+    changed = base_record("B", DonViXuLy=IA_DOM_ALIAS, TrangThaiHoSo="9", NgayKetThucXuLy="20260305100000")
+    counts = run([first[0], changed]).counts()
+    assert (counts["unchanged"], counts["rejected"]) == (1, 1)
