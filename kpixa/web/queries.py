@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -74,7 +74,7 @@ def scored_periods(framework_code: str, province_id: int | None = None) -> list[
     runs = ScoreRun.objects.filter(framework_version__code=framework_code, status=RunStatus.DONE)
     if province_id is not None:
         runs = runs.filter(Q(province_id=province_id) | Q(province__isnull=True))
-    return _sort_periods(runs.values_list("period_code", flat=True).distinct())
+    return _sort_periods(runs.order_by().values_list("period_code", flat=True).distinct())
 
 
 def public_periods(province_id: int | None = None) -> list[Period]:
@@ -82,7 +82,7 @@ def public_periods(province_id: int | None = None) -> list[Period]:
     rows = EvaluationPeriod.objects.filter(state__in=PUBLIC_STATES)
     if province_id is not None:
         rows = rows.filter(province_id=province_id)
-    return _sort_periods(rows.values_list("code", flat=True).distinct())
+    return _sort_periods(rows.order_by().values_list("code", flat=True).distinct())
 
 
 def pick_period(requested: str | None, periods: list[Period]) -> Period | None:
@@ -169,15 +169,28 @@ class Board:
 
 @dataclass
 class Dashboard:
-    """Everything the province dashboard shows for one framework and period."""
+    """Everything the province dashboard shows for one framework and period.
+
+    The board is read on first use (from the cache, or computed from the stored results): the
+    page caches its rendered body under ``key``, so a repeated request does not read it at all.
+    """
 
     province: Province
     framework: Framework
     period: Period
-    board: Board
-    rows: list[RankedCommune]  # filtered and sorted
+    filters: Filters
     previous_code: str
-    key: str  # the board's cache key: also keys the page's cached fragments
+    key: str  # changes whenever any stored result the board shows is recomputed
+    load: Callable[[], Board]
+
+    @cached_property
+    def board(self) -> Board:
+        return self.load()
+
+    @cached_property
+    def rows(self) -> list[RankedCommune]:
+        """The rows after filtering and sorting."""
+        return _filtered(self.board.rows, self.filters)
 
     @property
     def all_rows(self) -> list[RankedCommune]:
@@ -236,8 +249,8 @@ def _unit_scores(version: Any, codes: list[str], province_id: int) -> QuerySet[U
 def province_dashboard(
     province: Province, framework_code: str, period: Period, filters: Filters
 ) -> Dashboard:
-    """The province dashboard: 2 queries when the stored results are unchanged since the last
-    request (the board is cached under their as-of time), 5 otherwise, whatever the number of communes.
+    """The province dashboard, whatever the number of communes: 2 queries (version, and the stamp
+    and monthly averages); 3 more when the board is read and not cached under the results' as-of time.
     """
     version = version_for(framework_code, period)
     framework = framework_of(version)
@@ -245,12 +258,15 @@ def province_dashboard(
     months = months_of(period)
     stamp, monthly = _stamp_and_monthly(version, province, [period, *before], months)
     key = f"kpixa:web:board:{province.pk}:{version.pk}:{version.sha256[:16]}:{period.code}:{stamp}"
-    board = cache.get(key)
-    if board is None:
-        board = _board(province, version, framework, period, before, monthly, stamp)
-        cache.set(key, board, CACHE_SECONDS)
-    rows = _filtered(board.rows, filters)
-    return Dashboard(province, framework, period, board, rows, before[0].code, key)
+
+    def load() -> Board:
+        board = cache.get(key)
+        if board is None:
+            board = _board(province, version, framework, period, before, monthly, stamp)
+            cache.set(key, board, CACHE_SECONDS)
+        return board  # type: ignore[no-any-return]
+
+    return Dashboard(province, framework, period, filters, before[0].code, key, load)
 
 
 def _stamp_and_monthly(
@@ -737,7 +753,7 @@ class LeaderPage:
 def leader_periods(commune: Commune) -> list[Period]:
     """Periods with leader evaluations of the commune's province, latest first (one query)."""
     codes = EvaluationPeriod.objects.filter(province_id=commune.province_id, leader_evaluations__isnull=False)
-    return _sort_periods(codes.values_list("code", flat=True).distinct())
+    return _sort_periods(codes.order_by().values_list("code", flat=True).distinct())
 
 
 def leader_page(commune: Commune, period: Period) -> LeaderPage:
