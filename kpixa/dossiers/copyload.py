@@ -4,7 +4,8 @@ A chunk's winning rows (one per identity, classified in Python) are COPYed into 
 table; the stored facts they replace are snapshot into a second TEMP table; one
 ``INSERT … SELECT … ON CONFLICT DO UPDATE`` writes them; the rollup deltas are then set-based
 statements over the two tables (``rollups.apply_staged_deltas``). The caller owns the
-transaction; the TEMP tables keep no rows past a commit.
+transaction; the TEMP tables are dropped at its commit (a schema change can never leave a
+stale staging table behind in a long-lived connection).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def copy_row(values: Mapping[str, Any]) -> list[Any]:
 def upsert(values: Sequence[Mapping[str, Any]]) -> int:
     """Stage ``values``, snapshot the stored facts they replace into OLD, upsert them; return
     how many stored rows were replaced."""
+    if not connection.in_atomic_block:  # the TEMP tables live until the end of the transaction
+        raise RuntimeError("copyload.upsert must run inside the batch's transaction")
     with connection.cursor() as cursor:
         _prepare(cursor)
         with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
@@ -62,7 +65,7 @@ def _prepare(cursor: Any) -> None:
     facts = ", ".join(rollups.DOSSIER_FACT_FIELDS)
     for name, cols in ((STAGE, ", ".join(COLUMNS)), (OLD, facts)):
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {name} ON COMMIT DELETE ROWS AS "  # noqa: S608 — names from code
+            f"CREATE TEMP TABLE IF NOT EXISTS {name} ON COMMIT DROP AS "  # noqa: S608 — names from code
             f"SELECT {cols} FROM {TABLE} WITH NO DATA"
         )
         cursor.execute(f"TRUNCATE {name}")
