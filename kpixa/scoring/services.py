@@ -73,16 +73,9 @@ def _store(
     communes: list[inp.CommuneRow],
     scores: list[core.UnitScore],
     as_of: datetime,
-) -> int:
-    ids = {c.code: c.id for c in communes}
-    indicator_rows = [
-        row
-        for s in scores
-        for row in storage.indicator_rows(version, period.code, ids[s.unit.code], s, as_of)
-    ]
-    unit_rows = [storage.unit_row(version, period.code, ids[s.unit.code], s, as_of) for s in scores]
-    storage.set_ranks(unit_rows, {c.id: c for c in communes})
-    return storage.upsert(indicator_rows, unit_rows)
+) -> storage.Saved:
+    by_code = {c.code: c for c in communes}
+    return storage.save(version, period.code, [(by_code[s.unit.code], s) for s in scores], as_of)
 
 
 def _province(code: str | None) -> Province | None:
@@ -153,8 +146,8 @@ def _full_run(
 ) -> None:
     as_of = timezone.now()
     scores = score_communes(framework_of(version), communes, period, providers, as_of)
-    written = _store(version, period, communes, scores, as_of)
-    _finish(run, as_of, len(communes), written)
+    saved = _store(version, period, communes, scores, as_of)
+    _finish(run, as_of, len(communes), saved.indicators)
     audit.record(
         "scoring.compute",
         actor=actor,
@@ -165,7 +158,8 @@ def _full_run(
             "framework": str(version),
             "period": period.code,
             "communes": len(communes),
-            "indicator_scores": written,
+            "indicator_scores": saved.indicators,
+            "indicator_scores_changed": saved.indicators_written,
         },
     )
 
@@ -251,13 +245,7 @@ def _refresh_one(
         return []
     started = timezone.now()
     scores = score_communes(framework_of(version), affected, period, providers, started)
-    ids = {c.code: c.id for c in affected}
-    indicator_rows = [
-        r for s in scores for r in storage.indicator_rows(version, period.code, ids[s.unit.code], s, started)
-    ]
-    written = storage.upsert(
-        indicator_rows, [storage.unit_row(version, period.code, ids[s.unit.code], s, started) for s in scores]
-    )
+    written = _store(version, period, affected, scores, started).indicators
     province_ids = {c.province_id for c in affected}
     storage.rerank(version, period.code, {c.id: c for c in inp.commune_rows(province_ids)})
     return [

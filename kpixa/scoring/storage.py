@@ -1,12 +1,25 @@
-"""Turning engine results into stored rows: bulk upserts of indicator and unit scores, and ranks."""
+"""Turning engine results into stored rows: ranks, and writes that skip what did not change.
+
+Results travel as plain tuples keyed on their natural keys, never as model instances: a
+national run stores ~56,000 indicator rows. Indicator rows whose values equal the stored ones
+are not rewritten (their ``as_of`` stays the time of the run that last changed them); unit rows
+are always written, so ``UnitScore.as_of`` is the latest run and changes whenever any of the
+unit's indicator rows does (the web pages' cache stamps rely on it). On PostgreSQL the rows go
+through COPY into a TEMP table and one ``INSERT … SELECT … ON CONFLICT DO UPDATE``; elsewhere
+through ``bulk_create(update_conflicts=True)``.
+"""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+
+from django.db import connection
 
 from kpixa.scoring.engine import core
 from kpixa.scoring.inputs import CommuneRow
@@ -17,6 +30,7 @@ BATCH = 2000
 EXACT = Decimal("0.000001")
 FOUR = Decimal("0.0001")
 
+# The compared values, in this order, after the key columns.
 INDICATOR_FIELDS = [
     "numerator",
     "denominator",
@@ -28,7 +42,6 @@ INDICATOR_FIELDS = [
     "target",
     "status",
     "explanation_vi",
-    "as_of",
 ]
 UNIT_FIELDS = [
     "total",
@@ -39,76 +52,174 @@ UNIT_FIELDS = [
     "rank_province",
     "rank_peer_group",
     "peer_group_ranks",
-    "as_of",
 ]
 RANK_FIELDS = ["rank_province", "rank_peer_group", "peer_group_ranks"]
+INDICATOR_KEY = ["framework_version_id", "commune_id", "period_code", "indicator_code"]
+UNIT_KEY = ["framework_version_id", "commune_id", "period_code"]
+
+IndicatorKey = tuple[int, str]  # (commune id, indicator code)
+Ranks = tuple[int | None, int | None, dict[str, int]]  # province, same kind, each peer group
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save did: indicator results stored (changed or not), and how many were rewritten."""
+
+    indicators: int
+    indicators_written: int
+    units: int
 
 
 def _q(value: Decimal | None, step: Decimal) -> Decimal | None:
     return None if value is None else value.quantize(step)
 
 
-def indicator_rows(
-    version: Any, period_code: str, commune_id: int, score: core.UnitScore, as_of: datetime
-) -> list[IndicatorScore]:
-    """Return the IndicatorScore rows of one unit's engine result (unsaved)."""
-    return [
-        IndicatorScore(
-            framework_version=version,
-            commune_id=commune_id,
-            period_code=period_code,
-            indicator_code=r.code,
-            numerator=_q(r.numerator, FOUR),
-            denominator=_q(r.denominator, FOUR),
-            rate=_q(r.rate, EXACT),
-            rate_display=r.rate_display,
-            points=r.points,
-            max_points=r.max_points,
-            portal_points=r.portal_points,
-            target=r.target,
-            status=r.status,
-            explanation_vi=r.explanation,
-            as_of=as_of,
-        )
-        for r in score.indicators
-    ]
+def indicator_values(r: core.IndicatorResult) -> tuple[Any, ...]:
+    """One indicator result's stored values, in INDICATOR_FIELDS order (quantized as stored)."""
+    return (
+        _q(r.numerator, FOUR),
+        _q(r.denominator, FOUR),
+        _q(r.rate, EXACT),
+        r.rate_display,
+        r.points,
+        r.max_points,
+        r.portal_points,
+        r.target,
+        r.status,
+        r.explanation,
+    )
 
 
-def unit_row(
-    version: Any, period_code: str, commune_id: int, score: core.UnitScore, as_of: datetime
-) -> UnitScore:
-    """Return the UnitScore row of one unit's engine result (unsaved, unranked)."""
+def unit_values(score: core.UnitScore, ranks: Ranks) -> tuple[Any, ...]:
+    """One unit's stored values, in UNIT_FIELDS order."""
     groups = {
         g.code: {"name": g.name, "points": str(g.points), "max_points": str(g.max_points)}
         for g in score.groups
     }
     classification = score.classification
-    return UnitScore(
-        framework_version=version,
-        commune_id=commune_id,
-        period_code=period_code,
-        total=score.total,
-        max_total=score.max_total,
-        group_totals=groups,
-        classification=classification.code if classification else "",
-        classification_label=classification.label if classification else "",
-        as_of=as_of,
+    return (
+        score.total,
+        score.max_total,
+        groups,
+        classification.code if classification else "",
+        classification.label if classification else "",
+        *ranks,
     )
 
 
-def set_ranks(rows: Sequence[UnitScore], communes: dict[int, CommuneRow]) -> None:
-    """Rank ``rows`` (one framework version and period) in place: within each province, within
-    the communes of the same kind there (the quota's peer group), and within each peer group."""
-    totals = {r.commune_id: r.total for r in rows if r.total is not None}
+def save(
+    version: Any,
+    period_code: str,
+    scored: Sequence[tuple[CommuneRow, core.UnitScore]],
+    as_of: datetime,
+) -> Saved:
+    """Store ``scored`` (each commune with its engine result), ranked among themselves.
+
+    Reads the stored indicator values once and rewrites only the rows that changed; writes
+    every unit row. Returns the counts.
+    """
+    indicators = {(c.id, r.code): indicator_values(r) for c, s in scored for r in s.indicators}
+    stored = stored_indicators(version.pk, period_code, [c.id for c, _s in scored])
+    changed = {key: values for key, values in indicators.items() if stored.get(key) != values}
+    write_indicators(version.pk, period_code, changed, as_of)
+    ranks = ranks_of({c.id: s.total for c, s in scored if s.total is not None}, {c.id: c for c, _s in scored})
+    units = {c.id: unit_values(s, ranks.get(c.id, (None, None, {}))) for c, s in scored}
+    write_units(version.pk, period_code, units, as_of)
+    return Saved(len(indicators), len(changed), len(units))
+
+
+def stored_indicators(
+    version_id: int, period_code: str, commune_ids: Collection[int]
+) -> dict[IndicatorKey, tuple[Any, ...]]:
+    """Return the stored values of the communes' indicator rows by (commune id, code) (1 query)."""
+    rows = IndicatorScore.objects.filter(
+        framework_version_id=version_id, period_code=period_code, commune_id__in=list(commune_ids)
+    ).values_list("commune_id", "indicator_code", *INDICATOR_FIELDS)
+    return {(row[0], row[1]): row[2:] for row in rows}
+
+
+def write_indicators(
+    version_id: int, period_code: str, rows: Mapping[IndicatorKey, tuple[Any, ...]], as_of: datetime
+) -> None:
+    """Insert or update ``rows`` on their natural key."""
+    if not rows:
+        return
+    tuples = [(version_id, cid, period_code, code, *values, as_of) for (cid, code), values in rows.items()]
+    _write(IndicatorScore, INDICATOR_KEY, [*INDICATOR_FIELDS, "as_of"], tuples)
+
+
+def write_units(
+    version_id: int, period_code: str, rows: Mapping[int, tuple[Any, ...]], as_of: datetime
+) -> None:
+    """Insert or update the unit rows (commune id -> UNIT_FIELDS values) on their natural key."""
+    tuples = [(version_id, cid, period_code, *values, as_of) for cid, values in rows.items()]
+    _write(UnitScore, UNIT_KEY, [*UNIT_FIELDS, "as_of"], tuples)
+
+
+def _write(model: Any, key: list[str], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy_upsert(model, key, fields, rows)
+        return
+    names = [*key, *fields]
+    model.objects.bulk_create(
+        [model(**dict(zip(names, row, strict=True))) for row in rows],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=[k.removesuffix("_id") for k in key],
+        update_fields=fields,
+    )
+
+
+def _copy_upsert(model: Any, key: list[str], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """COPY ``rows`` into a TEMP table shaped like the model's table, then upsert them (PostgreSQL)."""
+    table = model._meta.db_table
+    stage = f"kpixa_stage_{table}"
+    columns = ", ".join([*key, *fields])
+    json_at = [i for i, name in enumerate([*key, *fields]) if name in ("group_totals", "peer_group_ranks")]
+    updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "  # noqa: S608 — names from code
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        cursor.execute(f"TRUNCATE {stage}")
+        with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(_jsonable(row, json_at) if json_at else row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+        )
+
+
+def _jsonable(row: tuple[Any, ...], json_at: list[int]) -> list[Any]:
+    out = list(row)
+    for i in json_at:
+        out[i] = json.dumps(out[i], ensure_ascii=False)
+    return out
+
+
+# --- ranks ------------------------------------------------------------------------------------
+
+
+def ranks_of(totals: Mapping[int, Decimal], communes: Mapping[int, CommuneRow]) -> dict[int, Ranks]:
+    """Rank the communes with a total: within each province, within the communes of the same kind
+    there (the quota's peer group), and within each peer group. Returns commune id -> Ranks."""
     province = competition_ranks_by(totals, {cid: [str(communes[cid].province_id)] for cid in totals})
     kind = competition_ranks_by(totals, {cid: [_kind_key(communes[cid])] for cid in totals})
     peers = grouped_ranks(
         totals, {cid: [_peer_key(communes[cid], g) for g in communes[cid].peer_groups] for cid in totals}
     )
-    for row in rows:
-        row.rank_province = province.get(row.commune_id)
-        row.rank_peer_group = kind.get(row.commune_id)
-        row.peer_group_ranks = {k.split(":", 1)[1]: v for k, v in peers.get(row.commune_id, {}).items()}
+    return {
+        cid: (
+            province.get(cid),
+            kind.get(cid),
+            {k.split(":", 1)[1]: v for k, v in peers.get(cid, {}).items()},
+        )
+        for cid in totals
+    }
 
 
 def _kind_key(commune: CommuneRow) -> str:
@@ -119,30 +230,10 @@ def _peer_key(commune: CommuneRow, group: str) -> str:
     return f"{commune.province_id}:{group}"
 
 
-def competition_ranks_by(totals: dict[int, Decimal], keys: dict[int, list[str]]) -> dict[int, int]:
+def competition_ranks_by(totals: Mapping[int, Decimal], keys: dict[int, list[str]]) -> dict[int, int]:
     """Return each commune's rank within its single group (``keys``: commune id -> [group])."""
     ranks = grouped_ranks(totals, keys)
     return {cid: next(iter(by_group.values())) for cid, by_group in ranks.items()}
-
-
-def upsert(indicator_scores: Iterable[IndicatorScore], unit_scores: Sequence[UnitScore]) -> int:
-    """Insert or update the rows on their natural keys; return how many indicator rows were written."""
-    rows = list(indicator_scores)
-    IndicatorScore.objects.bulk_create(
-        rows,
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["framework_version", "commune", "period_code", "indicator_code"],
-        update_fields=INDICATOR_FIELDS,
-    )
-    UnitScore.objects.bulk_create(
-        unit_scores,
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["framework_version", "commune", "period_code"],
-        update_fields=UNIT_FIELDS,
-    )
-    return len(rows)
 
 
 def rerank(version: Any, period_code: str, communes: dict[int, CommuneRow]) -> int:
@@ -155,9 +246,13 @@ def rerank(version: Any, period_code: str, communes: dict[int, CommuneRow]) -> i
             framework_version=version, period_code=period_code, commune_id__in=list(communes)
         ).only("id", "commune_id", "total", *RANK_FIELDS)
     )
-    before = {r.pk: (r.rank_province, r.rank_peer_group, r.peer_group_ranks) for r in rows}
-    set_ranks(rows, communes)
-    changed = [r for r in rows if before[r.pk] != (r.rank_province, r.rank_peer_group, r.peer_group_ranks)]
+    ranks = ranks_of({r.commune_id: r.total for r in rows if r.total is not None}, communes)
+    changed = []
+    for row in rows:
+        new = ranks.get(row.commune_id, (None, None, {}))
+        if (row.rank_province, row.rank_peer_group, row.peer_group_ranks) != new:
+            row.rank_province, row.rank_peer_group, row.peer_group_ranks = new
+            changed.append(row)
     UnitScore.objects.bulk_update(changed, RANK_FIELDS, batch_size=500)
     return len(changed)
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from kpixa.scoring.engine.classification import Classification, CollectiveFacts, classify
 from kpixa.scoring.engine.forms import Raw, compute, meets
-from kpixa.scoring.engine.i18n import _
+from kpixa.scoring.engine.i18n import _, memoized
 from kpixa.scoring.engine.model import Framework, Indicator, NAPolicy
-from kpixa.scoring.engine.numbers import ZERO, fmt2, fmt_number, round2, to_decimal
+from kpixa.scoring.engine.numbers import CENT, ZERO, fmt2, fmt_number, round2, to_decimal
 
 DAT = "dat"
 CHUA_DAT = "chua_dat"
@@ -203,10 +203,42 @@ def _factors(framework: Framework, drafts: Sequence[_Draft]) -> dict[str, Decima
     }
 
 
-def _finish(draft: _Draft, factor: Decimal) -> IndicatorResult:
+def _raw_points(draft: _Draft) -> Decimal:
+    if draft.raw is not None:
+        return draft.raw.points
+    return draft.indicator.max_points if draft.counted else ZERO
+
+
+def _contributions(
+    drafts: Sequence[_Draft], factors: Mapping[str, Decimal], max_total: Decimal | None
+) -> dict[str, Decimal]:
+    """Return each indicator's contribution to the total, rounded half up to 2 decimals.
+
+    Rescaling can make the rounded contributions add up to more than the maximum (100.01):
+    then the cents in excess are taken back, one each, from the contributions that rounding
+    raised the most (ties: the later indicator), so the total is their sum and never above
+    the maximum. ``max_total`` None (a unit without a total) leaves them as rounded.
+    """
+    exact = {d.indicator.code: _raw_points(d) * factors[d.indicator.code] for d in drafts}
+    rounded = {code: round2(value) for code, value in exact.items()}
+    if max_total is None:
+        return rounded
+    excess = sum(rounded.values(), ZERO) - max_total
+    if excess <= ZERO:
+        return rounded
+    raised = sorted(
+        (code for code in rounded if rounded[code] > exact[code]),
+        key=lambda code: rounded[code] - exact[code],
+        reverse=True,
+    )
+    for code in raised[: int(excess / CENT)]:
+        rounded[code] -= CENT
+    return rounded
+
+
+def _finish(draft: _Draft, factor: Decimal, contribution: Decimal) -> IndicatorResult:
     ind = draft.indicator
-    raw_points = draft.raw.points if draft.raw else (ind.max_points if draft.counted else ZERO)
-    contribution = round2(raw_points * factor)
+    raw_points = _raw_points(draft)
     portal = round2(draft.raw.points) if draft.raw else (ind.max_points if draft.counted else ZERO)
     return IndicatorResult(
         code=ind.code,
@@ -278,9 +310,10 @@ def score_unit(
     env = _env(inputs)
     drafts = [_draft(ind, unit, env, targets or {}) for ind in framework.indicators()]
     factors = _factors(framework, drafts)
-    results = tuple(_finish(d, factors[d.indicator.code]) for d in drafts)
     # Only full marks for N/A items is no evidence at all: no total then, not 100.
     has_total = any(d.raw is not None for d in drafts)
+    contributions = _contributions(drafts, factors, framework.total_points if has_total else None)
+    results = tuple(_finish(d, factors[d.indicator.code], contributions[d.indicator.code]) for d in drafts)
     total = sum((r.contribution for r in results), ZERO) if has_total else None
     return UnitScore(
         framework_code=framework.code,
@@ -321,15 +354,16 @@ def score_many(
     """Score every unit (missing inputs = no data) and return them ranked (see ``rank``)."""
     targets_by_unit = targets_by_unit or {}
     collective_by_unit = collective_by_unit or {}
-    scores = [
-        score_unit(
-            framework,
-            unit,
-            inputs_by_unit.get(unit.code, {}),
-            targets_by_unit.get(unit.code),
-            as_of=as_of,
-            collective=collective_by_unit.get(unit.code),
-        )
-        for unit in units
-    ]
+    with memoized():
+        scores = [
+            score_unit(
+                framework,
+                unit,
+                inputs_by_unit.get(unit.code, {}),
+                targets_by_unit.get(unit.code),
+                as_of=as_of,
+                collective=collective_by_unit.get(unit.code),
+            )
+            for unit in units
+        ]
     return rank(scores)

@@ -3,11 +3,16 @@
 Messages are written in Vietnamese inside ``_()`` so ``makemessages`` collects them. The
 engine returns them untranslated unless the Django layer installs a translator at start-up
 (``kpixa.frameworks.apps`` installs ``django.utils.translation.gettext``).
+
+Scoring a province asks for the same few messages thousands of times; inside ``memoized()``
+each message is translated once per block (per thread: the language must not change inside).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 def _identity(message: str) -> str:
@@ -15,6 +20,7 @@ def _identity(message: str) -> str:
 
 
 _translator: Callable[[str], str] = _identity
+_local = threading.local()
 
 
 def set_translator(translator: Callable[[str], str]) -> None:
@@ -23,6 +29,23 @@ def set_translator(translator: Callable[[str], str]) -> None:
     _translator = translator
 
 
+@contextmanager
+def memoized() -> Iterator[None]:
+    """Within the block, translate each message once in this thread (keep the language fixed)."""
+    outer = getattr(_local, "cache", None)
+    _local.cache = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _local.cache = outer
+
+
 def _(message: str) -> str:
     """Return ``message`` translated by the installed translator (Vietnamese by default)."""
-    return _translator(message)
+    cache: dict[str, str] | None = getattr(_local, "cache", None)
+    if cache is None:
+        return _translator(message)
+    text = cache.get(message)
+    if text is None:
+        text = cache[message] = _translator(message)
+    return text

@@ -33,14 +33,17 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(high, value))
 
 
+_SWAP = str.maketrans(",.", ".,")
+
+
 def _swap_separators(text: str) -> str:
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text.translate(_SWAP)
 
 
 def fmt_number(value: Decimal) -> str:
     """Format a count or a parameter the Vietnamese way: 1.270 · 2,5 · 20 (no trailing zeros)."""
     if value == value.to_integral_value():
-        return _swap_separators(f"{int(value):,}")
+        return f"{int(value):,}".replace(",", ".")
     text = format(value.normalize(), "f")
     whole, _, frac = text.partition(".")
     return _swap_separators(f"{int(Decimal(whole)):,}") + "," + frac
@@ -48,4 +51,4 @@ def fmt_number(value: Decimal) -> str:
 
 def fmt2(value: Decimal) -> str:
     """Format with exactly 2 decimals the Vietnamese way, rounding half up: 67,24 · 1.234,50."""
-    return _swap_separators(f"{round2(value):,.2f}")
+    return f"{round2(value):,.2f}".translate(_SWAP)
