@@ -11,5 +11,6 @@ urlpatterns = [
     path("dossiers/", include("kpixa.dossiers.urls")),
     path("scores/", include("kpixa.scoring.urls")),
     path("reporting/", include("kpixa.reporting.urls")),
+    path("ky-danh-gia/", include("kpixa.evaluations.urls")),
     path("", include("kpixa.web.urls")),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -67,3 +68,37 @@ class LeaderAssessmentForm(forms.ModelForm):  # type: ignore[type-arg]
         if any(v is not None for v in abc) and any(v is None for v in abc):
             raise ValidationError(_("Nhập đủ cả a, b, c hoặc để trống cả ba."))
         return data
+
+
+class AppealForm(forms.Form):
+    """A commune leader's appeal against one indicator: a reason and an optional evidence file."""
+
+    framework = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    indicator = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do khiếu nại"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    evidence = forms.FileField(label=gettext_lazy("Tệp minh chứng (không bắt buộc)"), required=False)
+
+
+class DecisionForm(forms.Form):
+    """The province's reason for a decision on an appeal."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do giải quyết"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class UpholdForm(DecisionForm):
+    """Upholding an appeal: the indicator's corrected points and the reason."""
+
+    corrected_points = forms.DecimalField(
+        label=gettext_lazy("Điểm sau điều chỉnh"), min_value=0, max_digits=7, decimal_places=2
+    )
+
+    def __init__(self, *args: Any, max_points: Decimal | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if max_points is not None:
+            field = self.fields["corrected_points"]
+            field.validators.append(MaxValueValidator(max_points))
+            field.widget.attrs["max"] = str(max_points)

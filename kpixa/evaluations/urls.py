@@ -1,0 +1,21 @@
+"""Pages of the period lifecycle (province) and of appeals (commune leaders, province admins)."""
+
+from django.urls import path
+
+from kpixa.evaluations import views
+
+app_name = "evaluations"
+
+urlpatterns = [
+    path("tinh/<str:province_code>/", views.periods, name="periods"),
+    path("tinh/<str:province_code>/khieu-nai/", views.appeals, name="appeals"),
+    path("tinh/<str:province_code>/<str:period>/", views.period_page, name="period"),
+    path("tinh/<str:province_code>/<str:period>/khoa/", views.close, name="close"),
+    path("tinh/<str:province_code>/<str:period>/cong-bo/", views.publish, name="publish"),
+    path("tinh/<str:province_code>/<str:period>/chinh-thuc/", views.finalize, name="finalize"),
+    path("khieu-nai/<int:pk>/", views.appeal_page, name="appeal"),
+    path("khieu-nai/<int:pk>/chap-nhan/", views.uphold, name="uphold"),
+    path("khieu-nai/<int:pk>/khong-chap-nhan/", views.reject, name="reject"),
+    path("xa/<str:code>/<str:period>/", views.commune_page, name="commune"),
+    path("xa/<str:code>/<str:period>/khieu-nai/", views.file_appeal, name="file_appeal"),
+]
