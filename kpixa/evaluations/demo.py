@@ -1,16 +1,25 @@
-"""Demo step: evaluate Gia Lai's second half of 2025 with plausible entries by the authority (idempotent)."""
+"""Demo step: evaluate Gia Lai's second half of 2025 with plausible entries by the authority, and
+publish July–September 2025 and 2025-Q3 (idempotent: a second run changes nothing)."""
 
 from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
 
-from kpixa.evaluations.models import LeaderEvaluation
+from typing import Any
+
+from kpixa.accounts.models import Role, User
+from kpixa.evaluations import lifecycle
+from kpixa.evaluations.models import LeaderEvaluation, Period, PeriodState
 from kpixa.evaluations.services import enter_leader_assessment, evaluate_period
+from kpixa.units.models import Province
 
 DEMO_PROVINCE = "52"
 DEMO_FRAMEWORK = "kpi_xa_example"
 DEMO_PERIOD = "2025-H2"
+# Closed and published by the demo, so public pages have content; Q4, its months and H2 stay open.
+DEMO_PUBLISHED = ("2025-07", "2025-08", "2025-09", "2025-Q3")
+DEMO_ADMIN = "province_admin"  # the demo login of the same name (kpixa.web.demo)
 
 
 def _spread(key: str, low: int, high: int) -> Decimal:
@@ -22,7 +31,7 @@ def _spread(key: str, low: int, high: int) -> Decimal:
 
 def seed_evaluations_demo() -> None:
     """Evaluate 2025-H2, enter general points, đ and e for leaders without entries, then evaluate
-    again so the quota and the proposals see every rating."""
+    again so the quota and the proposals see every rating; then publish 2025-07..09 and 2025-Q3."""
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
     pending = LeaderEvaluation.objects.filter(
         period__code=DEMO_PERIOD,
@@ -40,3 +49,40 @@ def seed_evaluations_demo() -> None:
             uniting=_spread(key + ":e", 70, 100),
         )
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
+    seed_published_demo()
+
+
+def demo_admin(province: Province) -> Any:
+    """The demo province admin who publishes (created here if the demo logins do not exist yet;
+    ``seed_demo_users`` later sets its name and password)."""
+    user, created = User.objects.get_or_create(
+        username=DEMO_ADMIN, defaults={"role": Role.PROVINCE_ADMIN, "province": province}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def publish_demo_periods(province_code: str, period_codes: tuple[str, ...], actor: Any) -> list[str]:
+    """Close, then publish each period that is not published yet; return the codes published now.
+
+    A period already published (or further) is left alone, so running twice makes no second snapshot.
+    """
+    province = Province.objects.get(code=province_code)
+    published = []
+    for code in period_codes:
+        row = Period.objects.filter(province=province, code=code).first()
+        if row is None or row.state == PeriodState.OPEN:
+            lifecycle.close_period(actor, province, code)
+            row = Period.objects.get(province=province, code=code)
+        if row.state == PeriodState.CLOSED:
+            lifecycle.publish_period(actor, province, code)
+            published.append(code)
+    return published
+
+
+def seed_published_demo() -> list[str]:
+    """Publish the demo's past periods (``DEMO_PUBLISHED``) of Gia Lai."""
+    province = Province.objects.get(code=DEMO_PROVINCE)
+    return publish_demo_periods(DEMO_PROVINCE, DEMO_PUBLISHED, demo_admin(province))
