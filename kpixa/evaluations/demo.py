@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-
 from typing import Any
 
 from kpixa.accounts.models import Role, User
