@@ -109,6 +109,8 @@ class UnitScore(models.Model):
     rank_province = models.PositiveIntegerField(_("hạng trong tỉnh"), null=True)
     rank_peer_group = models.PositiveIntegerField(_("hạng trong nhóm cùng loại"), null=True)
     peer_group_ranks = models.JSONField(_("hạng trong các nhóm tương đồng"), default=dict)
+    # Digest of the unit's stored indicator rows: a run rewrites them only when it differs.
+    results_digest = models.CharField(_("mã băm kết quả chỉ số"), max_length=32, blank=True, editable=False)
     as_of = models.DateTimeField(_("số liệu tính đến"))
 
     class Meta:

@@ -1,16 +1,19 @@
 """Turning engine results into stored rows: ranks, and writes that skip what did not change.
 
 Results travel as plain tuples keyed on their natural keys, never as model instances: a
-national run stores ~56,000 indicator rows. Indicator rows whose values equal the stored ones
-are not rewritten (their ``as_of`` stays the time of the run that last changed them); unit rows
-are always written, so ``UnitScore.as_of`` is the latest run and changes whenever any of the
-unit's indicator rows does (the web pages' cache stamps rely on it). On PostgreSQL the rows go
+national run stores ~56,000 indicator rows. Each unit row keeps a digest of its indicator rows'
+values (``UnitScore.results_digest``); a run rewrites a unit's indicator rows only when the
+digest changed (their ``as_of`` stays the time of the run that last changed them), so a rerun
+on unchanged data reads one short column instead of every indicator row. Unit rows are always
+written: ``UnitScore.as_of`` is the latest run and changes whenever any of the unit's indicator
+rows does (the web pages' cache stamps rely on it). On PostgreSQL the rows go
 through COPY into a TEMP table and one ``INSERT … SELECT … ON CONFLICT DO UPDATE``; elsewhere
 through ``bulk_create(update_conflicts=True)``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -20,6 +23,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from kpixa.scoring.engine import core
 from kpixa.scoring.inputs import CommuneRow
@@ -52,6 +57,7 @@ UNIT_FIELDS = [
     "rank_province",
     "rank_peer_group",
     "peer_group_ranks",
+    "results_digest",
 ]
 RANK_FIELDS = ["rank_province", "rank_peer_group", "peer_group_ranks"]
 INDICATOR_KEY = ["framework_version_id", "commune_id", "period_code", "indicator_code"]
@@ -90,7 +96,7 @@ def indicator_values(r: core.IndicatorResult) -> tuple[Any, ...]:
     )
 
 
-def unit_values(score: core.UnitScore, ranks: Ranks) -> tuple[Any, ...]:
+def unit_values(score: core.UnitScore, ranks: Ranks, digest: str) -> tuple[Any, ...]:
     """One unit's stored values, in UNIT_FIELDS order."""
     groups = {
         g.code: {"name": g.name, "points": str(g.points), "max_points": str(g.max_points)}
@@ -104,7 +110,14 @@ def unit_values(score: core.UnitScore, ranks: Ranks) -> tuple[Any, ...]:
         classification.code if classification else "",
         classification.label if classification else "",
         *ranks,
+        digest,
     )
+
+
+def results_digest(rows: Iterable[tuple[Any, ...]]) -> str:
+    """Return a digest of a unit's indicator rows (code and values): equal rows, equal digest."""
+    text = "\x1e".join("\x1f".join(map(str, row)) for row in rows)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def save(
@@ -115,31 +128,48 @@ def save(
 ) -> Saved:
     """Store ``scored`` (each commune with its engine result), ranked among themselves.
 
-    Reads the stored indicator values once and rewrites only the rows that changed; writes
-    every unit row. Returns the counts.
+    Rewrites the indicator rows of the units whose results digest changed or whose rows are
+    not all stored (1 query reads both) and every unit row. Returns the counts.
     """
-    indicators = {(c.id, r.code): indicator_values(r) for c, s in scored for r in s.indicators}
-    stored = stored_indicators(version.pk, period_code, [c.id for c, _s in scored])
-    changed = {key: values for key, values in indicators.items() if stored.get(key) != values}
+    rows = {c.id: [(r.code, *indicator_values(r)) for r in s.indicators] for c, s in scored}
+    digests = {cid: results_digest(unit_rows) for cid, unit_rows in rows.items()}
+    stored = stored_digests(version.pk, period_code, list(rows))
+    changed = {
+        (cid, code): values
+        for cid, unit_rows in rows.items()
+        if stored.get(cid) != (digests[cid], len(unit_rows))
+        for code, *values in unit_rows
+    }
     write_indicators(version.pk, period_code, changed, as_of)
     ranks = ranks_of({c.id: s.total for c, s in scored if s.total is not None}, {c.id: c for c, _s in scored})
-    units = {c.id: unit_values(s, ranks.get(c.id, (None, None, {}))) for c, s in scored}
+    units = {c.id: unit_values(s, ranks.get(c.id, (None, None, {})), digests[c.id]) for c, s in scored}
     write_units(version.pk, period_code, units, as_of)
-    return Saved(len(indicators), len(changed), len(units))
+    return Saved(sum(map(len, rows.values())), len(changed), len(units))
 
 
-def stored_indicators(
+def stored_digests(
     version_id: int, period_code: str, commune_ids: Collection[int]
-) -> dict[IndicatorKey, tuple[Any, ...]]:
-    """Return the stored values of the communes' indicator rows by (commune id, code) (1 query)."""
+) -> dict[int, tuple[str, int]]:
+    """Return each commune's stored results digest and how many indicator rows it has (1 query).
+
+    The count catches indicator rows deleted by hand: the next run writes them again.
+    """
     rows = IndicatorScore.objects.filter(
+        framework_version_id=OuterRef("framework_version_id"),
+        commune_id=OuterRef("commune_id"),
+        period_code=OuterRef("period_code"),
+    )
+    counted = rows.order_by().values("commune_id").annotate(n=Count("*")).values("n")
+    units = UnitScore.objects.filter(
         framework_version_id=version_id, period_code=period_code, commune_id__in=list(commune_ids)
-    ).values_list("commune_id", "indicator_code", *INDICATOR_FIELDS)
-    return {(row[0], row[1]): row[2:] for row in rows}
+    ).annotate(stored=Coalesce(Subquery(counted), 0))
+    return {
+        cid: (digest, n) for cid, digest, n in units.values_list("commune_id", "results_digest", "stored")
+    }
 
 
 def write_indicators(
-    version_id: int, period_code: str, rows: Mapping[IndicatorKey, tuple[Any, ...]], as_of: datetime
+    version_id: int, period_code: str, rows: Mapping[IndicatorKey, Sequence[Any]], as_of: datetime
 ) -> None:
     """Insert or update ``rows`` on their natural key."""
     if not rows:

@@ -174,20 +174,22 @@ def _status(indicator: Indicator, raw: Raw, target: Decimal | None) -> str:
 
 def _group_factors(framework: Framework, drafts: Sequence[_Draft]) -> tuple[dict[str, Decimal], Decimal]:
     """Return each group's redistribution factor and the max points that end up excluded."""
+    kept: dict[str, Decimal] = dict.fromkeys((g.code for g in framework.groups), ZERO)
+    spread, dropped = dict(kept), dict(kept)
+    for d in drafts:
+        ind = d.indicator
+        if d.counted:
+            kept[ind.group] += ind.max_points
+        elif ind.na_policy == NAPolicy.REDISTRIBUTE:
+            spread[ind.group] += ind.max_points
+        elif ind.na_policy == NAPolicy.EXCLUDE:
+            dropped[ind.group] += ind.max_points
     factors: dict[str, Decimal] = {}
     excluded = ZERO
-    for group in framework.groups:
-        mine = [d for d in drafts if d.indicator.group == group.code]
-        kept = sum((d.indicator.max_points for d in mine if d.counted), ZERO)
-        spread = sum((d.indicator.max_points for d in mine if _is_na(d, NAPolicy.REDISTRIBUTE)), ZERO)
-        dropped = sum((d.indicator.max_points for d in mine if _is_na(d, NAPolicy.EXCLUDE)), ZERO)
-        factors[group.code] = (kept + spread) / kept if kept and spread else Decimal(1)
-        excluded += dropped + (spread if not kept else ZERO)
+    for code, k in kept.items():
+        factors[code] = (k + spread[code]) / k if k and spread[code] else Decimal(1)
+        excluded += dropped[code] + (spread[code] if not k else ZERO)
     return factors, excluded
-
-
-def _is_na(draft: _Draft, policy: NAPolicy) -> bool:
-    return draft.raw is None and draft.indicator.na_policy == policy
 
 
 def _factors(framework: Framework, drafts: Sequence[_Draft]) -> dict[str, Decimal]:
@@ -286,14 +288,12 @@ def _na_text(draft: _Draft) -> str:
 
 
 def _groups(framework: Framework, results: Sequence[IndicatorResult]) -> tuple[GroupResult, ...]:
-    out = []
-    for group in framework.groups:
-        mine = [r for r in results if r.group == group.code]
-        points = sum((r.contribution for r in mine), ZERO)
-        out.append(
-            GroupResult(group.code, group.name.vi, points, sum((r.contribution_max for r in mine), ZERO))
-        )
-    return tuple(out)
+    points: dict[str, Decimal] = dict.fromkeys((g.code for g in framework.groups), ZERO)
+    maxima = dict(points)
+    for r in results:
+        points[r.group] += r.contribution
+        maxima[r.group] += r.contribution_max
+    return tuple(GroupResult(g.code, g.name.vi, points[g.code], maxima[g.code]) for g in framework.groups)
 
 
 def score_unit(

@@ -8,6 +8,7 @@ converted through their shortest ``repr`` so 0.1 stays 0.1.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -40,6 +41,7 @@ def _swap_separators(text: str) -> str:
     return text.translate(_SWAP)
 
 
+@lru_cache(maxsize=4096)  # max points, targets and thresholds recur in every unit
 def fmt_number(value: Decimal) -> str:
     """Format a count or a parameter the Vietnamese way: 1.270 · 2,5 · 20 (no trailing zeros)."""
     if value == value.to_integral_value():
