@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from kpixa.accounts import audit
@@ -23,6 +25,7 @@ from kpixa.dossiers import ingest, rollups
 from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection, flag_params
 from kpixa.dossiers.parsing import FormatError, Source, guess_format, open_source, source_from_document
 
+logger = logging.getLogger(__name__)
 Progress = Callable[[ImportBatch], None]
 DEFAULT_SYSTEM = "file"
 
@@ -121,6 +124,57 @@ def _finish(batch: ImportBatch, ctx: ingest.Context, actor: Any, actor_label: st
         province_code=province,
         after={"file": batch.file_name, "channel": batch.channel, **batch.counts()},
     )
+    if batch.created or batch.updated:
+        batch_id = batch.pk
+        transaction.on_commit(lambda: refresh_scores_after(batch_id))
+
+
+# What a batch's records count from and until, per kind: (model, start field, end field).
+SPANS = {
+    "dossier": ("Dossier", "received_at", "end_at"),
+    "petition": ("Petition", "received_at", "handled_at"),
+    "rating": ("Rating", "rated_at", "rated_at"),
+}
+MAX_REFRESH_DAYS = 800
+
+
+def touched_by(batch_id: int) -> tuple[set[int], set[date]]:
+    """Return the communes a committed batch wrote to and every day its records span.
+
+    A record counts in every period from its start until its end (or today, while open), so
+    every day in between is returned; the span is capped at ``MAX_REFRESH_DAYS`` days.
+    """
+    from django.apps import apps
+
+    batch = ImportBatch.objects.get(pk=batch_id)
+    model_name, start, end = SPANS[batch.kind]
+    rows = apps.get_model("dossiers", model_name).objects.filter(batch_id=batch_id)
+    span = rows.aggregate(
+        first=Min(start), last=Max(end), open=Count("pk", filter=Q(**{f"{end}__isnull": True}))
+    )
+    communes = set(rows.values_list("commune_id", flat=True).distinct())
+    if not communes or span["first"] is None:
+        return set(), set()
+    first = timezone.localdate(span["first"])
+    last = timezone.localdate() if span["open"] or span["last"] is None else timezone.localdate(span["last"])
+    first = max(first, last - timedelta(days=MAX_REFRESH_DAYS))
+    return communes, {first + timedelta(days=n) for n in range((last - first).days + 1)}
+
+
+def refresh_scores_after(batch_id: int) -> None:
+    """Refresh the stored scores a committed batch changes, so a scorecard shows it within seconds.
+
+    Runs after the batch's commit: a failure here is logged and never undoes the import (the
+    next ``compute_scores`` or batch brings the scores up to date).
+    """
+    from kpixa.scoring.services import refresh_after_batch
+
+    try:
+        communes, days = touched_by(batch_id)
+        if communes:
+            refresh_after_batch(communes, days)
+    except Exception:
+        logger.exception("refreshing scores after import batch %s failed", batch_id)
 
 
 # Declared totals (docs/dossier-format.md, "Declared totals"): the checks that must add up.

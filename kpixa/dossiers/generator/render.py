@@ -1,7 +1,7 @@
 """A DayFrame as cells with the portal's field names (RULES.md §2), nested lists as JSON.
 
 Every value is a string, dates in the portal's ``yyyyMMddHHmmss`` form, as the sample payload
-(/work/shared/domain/samples/dossier-sync.json) and docs/dossier-format.md describe.
+(docs/samples/portal-sync-sample.json) and docs/dossier-format.md describe.
 
 Two flavours of cell: ``json`` (a nested list is raw JSON, ready to embed in a JSON object) and
 ``csv`` (every cell is already CSV-encoded: JSON lists and names with commas come quoted with

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-SAMPLES = Path("/work/shared/domain/samples")
 DOCS_SAMPLES = Path(__file__).resolve().parents[3] / "docs" / "samples"
+# A copy of the national portal's sync payload sample the project was specified with.
+PORTAL_SAMPLE = DOCS_SAMPLES / "portal-sync-sample.json"
 IA_DOM_ALIAS = "000.00.21.H52"
 
 
@@ -73,4 +74,4 @@ def base_record(ma: str | None = "HS-1", **fields: Any) -> dict[str, Any]:
 
 def sample_payload() -> list[dict[str, Any]]:
     """The shared sample sync payload (two dossiers of the alias 000.00.21.H52)."""
-    return copy.deepcopy(json.loads((SAMPLES / "dossier-sync.json").read_text(encoding="utf-8")))
+    return copy.deepcopy(json.loads(PORTAL_SAMPLE.read_text(encoding="utf-8")))
