@@ -218,7 +218,7 @@ def _contributions(
 
     Rescaling can make the rounded contributions add up to more than the maximum (100.01):
     then the cents in excess are taken back, one each, from the contributions that rounding
-    raised the most (ties: the later indicator), so the total is their sum and never above
+    raised the most (ties: the earlier indicator), so the total is their sum and never above
     the maximum. ``max_total`` None (a unit without a total) leaves them as rounded.
     """
     exact = {d.indicator.code: _raw_points(d) * factors[d.indicator.code] for d in drafts}
