@@ -27,7 +27,8 @@ def _values() -> list[Any]:
 
 
 def _changed_in_last_audit() -> Any:
-    return AuditEntry.objects.filter(action="scoring.compute").latest("id").after["indicator_scores_changed"]
+    after: Any = AuditEntry.objects.filter(action="scoring.compute").latest("id").after
+    return after["indicator_scores_changed"]
 
 
 def test_it_rewrites_no_indicator_row_when_nothing_changed_but_dates_the_units(
