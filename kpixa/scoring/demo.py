@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services import compute_scores, frozen_provinces
+from kpixa.units.models import Province
 
 DEMO_PROVINCE = "52"
 # dvc766 first: the example KPI framework reads its total.
@@ -16,7 +17,14 @@ DEMO_PERIODS = (
 
 
 def seed_scores_demo() -> None:
-    """Compute and store both frameworks for every demo period (recomputing replaces, never duplicates)."""
+    """Compute and store both frameworks for every open demo period.
+
+    Recomputing replaces, never duplicates; a period the evaluations demo has closed or
+    published is frozen and left as it is, so running the demo again changes nothing there.
+    """
+    province_id = Province.objects.get(code=DEMO_PROVINCE).pk
     for framework in DEMO_FRAMEWORKS:
         for period in DEMO_PERIODS:
+            if frozen_provinces(period, {province_id}):
+                continue
             compute_scores(framework, period, DEMO_PROVINCE, triggered_by="demo")
