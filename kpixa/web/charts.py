@@ -40,7 +40,7 @@ def line_chart(
     points: Sequence[tuple[str, Number]], title: str, y_max: Number = 100, width: int = 640, height: int = 220
 ) -> SafeString:
     """A line over labelled points (gaps where a value is None), y from 0 to ``y_max``."""
-    left, right, top, bottom = 40, 30, 12, 36
+    left, right, top, bottom = 52, 44, 12, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = float(y_max or 100) or 100.0
     step = plot_w / max(1, len(points) - 1)
@@ -53,9 +53,11 @@ def line_chart(
     body += _segments([(xy(i, v) if v is not None else None) for i, (_l, v) in enumerate(points)])
     for i, (label, value) in enumerate(points):
         x, y = xy(i, value)
+        # Every other label is "alt": hidden on a phone, where the larger text would overlap.
+        css = "axis alt" if i % 2 and len(points) > 6 else "axis"
         body.append(
             format_html(
-                '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>', x, height - 14, label
+                '<text class="{}" x="{}" y="{}" text-anchor="middle">{}</text>', css, x, height - 8, label
             )
         )
         if value is not None:
@@ -111,21 +113,21 @@ def _segments(coords: list[tuple[float, float] | None]) -> list[str]:
 
 def bar_chart(bars: Sequence[tuple[str, int, str]], title: str, width: int = 640) -> SafeString:
     """Horizontal bars: (label, count, css class), scaled to the largest count."""
-    row_h, label_w, count_w = 28, 230, 48
+    row_h, label_w, count_w = 34, 230, 48
     height = row_h * max(1, len(bars)) + 8
     largest = max((count for _l, count, _c in bars), default=0) or 1
     body: list[str] = []
     for i, (label, count, css) in enumerate(bars):
         y = 4 + i * row_h
         bar_w = round((width - label_w - count_w) * count / largest, 1)
-        body.append(format_html('<text class="axis" x="0" y="{}">{}</text>', y + 18, label))
+        body.append(format_html('<text class="axis" x="0" y="{}">{}</text>', y + 22, label))
         body.append(
             format_html(
-                '<rect class="bar {}" x="{}" y="{}" width="{}" height="20"/>', css, label_w, y + 3, bar_w
+                '<rect class="bar {}" x="{}" y="{}" width="{}" height="24"/>', css, label_w, y + 4, bar_w
             )
         )
         body.append(
-            format_html('<text class="count" x="{}" y="{}">{}</text>', label_w + bar_w + 6, y + 18, count)
+            format_html('<text class="count" x="{}" y="{}">{}</text>', label_w + bar_w + 6, y + 22, count)
         )
     desc = "; ".join(f"{label}: {count}" for label, count, _c in bars)
     return _svg(width, height, title, desc, body, "bars")

@@ -66,15 +66,33 @@ def _sort_periods(codes: Iterable[str]) -> list[Period]:
     return sorted(periods, key=lambda p: (p.end, KIND_ORDER.get(p.kind, 0)), reverse=True)
 
 
-def scored_periods(framework_code: str, province_id: int | None = None) -> list[Period]:
-    """Periods with finished score runs of the framework (for the province, or nationally), latest first.
+@dataclass(frozen=True)
+class Runs:
+    """The finished score runs of a framework (for a province, or nationally), by period."""
 
-    One query on the small runs table.
-    """
+    periods: list[Period]  # latest first
+    as_of: dict[str, tuple[datetime | None, int]]  # period code -> (latest inputs' as-of time, runs)
+
+    def stamp(self, periods: Iterable[Period]) -> str:
+        """Changes whenever a run stores results of one of ``periods`` (each run reads new inputs)."""
+        parts = (f"{p.code}:{self.as_of.get(p.code)}" for p in periods)
+        return _digest("|".join(sorted(parts)))
+
+
+def scored_runs(framework_code: str, province_id: int | None = None) -> Runs:
+    """Periods with finished score runs of the framework and each one's latest as-of time (one query
+    on the small runs table). Every stored result is written by a run: this is their as-of time."""
     runs = ScoreRun.objects.filter(framework_version__code=framework_code, status=RunStatus.DONE)
     if province_id is not None:
         runs = runs.filter(Q(province_id=province_id) | Q(province__isnull=True))
-    return _sort_periods(runs.order_by().values_list("period_code", flat=True).distinct())
+    rows = runs.order_by().values("period_code").annotate(last=Max("inputs_as_of"), n=Count("id"))
+    as_of = {row["period_code"]: (row["last"], row["n"]) for row in rows}
+    return Runs(_sort_periods(as_of), as_of)
+
+
+def scored_periods(framework_code: str, province_id: int | None = None) -> list[Period]:
+    """Periods with finished score runs of the framework (for the province, or nationally), latest first."""
+    return scored_runs(framework_code, province_id).periods
 
 
 def public_periods(province_id: int | None = None) -> list[Period]:
@@ -247,48 +265,39 @@ def _unit_scores(version: Any, codes: list[str], province_id: int) -> QuerySet[U
 
 
 def province_dashboard(
-    province: Province, framework_code: str, period: Period, filters: Filters
+    province: Province, framework_code: str, period: Period, filters: Filters, runs: Runs
 ) -> Dashboard:
-    """The province dashboard, whatever the number of communes: 2 queries (version, and the stamp
-    and monthly averages); 3 more when the board is read and not cached under the results' as-of time.
-    """
+    """The province dashboard, whatever the number of communes: 1 query (the version); 4 more when
+    the board is read and not cached under the as-of time of the runs that stored its results."""
     version = version_for(framework_code, period)
     framework = framework_of(version)
     before = previous_periods(period, LAG_PERIODS - 1)
-    months = months_of(period)
-    stamp, monthly = _stamp_and_monthly(version, province, [period, *before], months)
-    key = f"kpixa:web:board:{province.pk}:{version.pk}:{version.sha256[:16]}:{period.code}:{stamp}"
+    stamp = runs.stamp([period, *before, *months_of(period)])
+    key = _digest(
+        f"{province.pk}:{province.data_version}:{version.pk}:{version.sha256}:{period.code}:{stamp}"
+    )
 
     def load() -> Board:
-        board = cache.get(key)
+        board = cache.get(f"kpixa:web:board:{key}")
         if board is None:
-            board = _board(province, version, framework, period, before, monthly, stamp)
-            cache.set(key, board, CACHE_SECONDS)
+            board = _board(province, version, framework, period, before, stamp)
+            cache.set(f"kpixa:web:board:{key}", board, CACHE_SECONDS)
         return board  # type: ignore[no-any-return]
 
     return Dashboard(province, framework, period, filters, before[0].code, key, load)
 
 
-def _stamp_and_monthly(
-    version: Any, province: Province, periods: list[Period], months: list[Period]
-) -> tuple[str, list[tuple[str, Decimal | None]]]:
-    """One aggregate query: per period code, the rows, the latest as-of time and the average total.
-
-    The stamp (count and latest as-of time of every row the board reads, and the province's unit
-    data version) changes whenever scores are recomputed, so a cached board is never stale.
-    """
-    codes = sorted({p.code for p in [*periods, *months]})
-    rows = list(
-        _unit_scores(version, codes, province.pk)
+def _monthly(version: Any, period: Period, pid: int) -> list[tuple[str, Decimal | None]]:
+    """The province's average total per month of the year up to the period's end (one query)."""
+    months = months_of(period)
+    averages = dict(
+        _unit_scores(version, [m.code for m in months], pid)
         .values("period_code")
-        .annotate(n=Count("id"), last=Max("as_of"), avg=Avg("total"))
-        .order_by("period_code")
-        .values_list("period_code", "n", "last", "avg")
+        .annotate(avg=Avg("total"))
+        .order_by()
+        .values_list("period_code", "avg")
     )
-    stamp = "|".join(f"{code}:{n}:{last.timestamp() if last else ''}" for code, n, last, _a in rows)
-    averages = {code: avg for code, _n, _l, avg in rows}
-    monthly = [(m.code, _round(averages.get(m.code))) for m in months]
-    return _digest(f"{province.data_version}|{stamp}"), monthly
+    return [(m.code, _round(averages.get(m.code))) for m in months]
 
 
 def _digest(text: str) -> str:
@@ -301,10 +310,9 @@ def _board(
     framework: Framework,
     period: Period,
     before: list[Period],
-    monthly: list[tuple[str, Decimal | None]],
     stamp: str,
 ) -> Board:
-    """Compute the board from the stored results (3 queries)."""
+    """Compute the board from the stored results (4 queries)."""
     rows, as_of = _ranked_rows(version, period, before, province.pk)
     peer_groups = _add_peer_groups(rows, province.pk)
     _add_failing(rows, version, [period, *before], province.pk)
@@ -316,7 +324,7 @@ def _board(
         rows=rows,
         as_of=as_of,
         distribution=_distribution(framework, rows),
-        monthly=monthly,
+        monthly=_monthly(version, period, province.pk),
         peer_groups=peer_groups,
         lagging=[r for r in rows if r.lagging],
         changes=_changes(rows),
@@ -578,17 +586,22 @@ class IndicatorLine:
 class Scorecard:
     """A commune's scorecard for one framework and period.
 
-    ``lines`` are read on first use (one query): the page caches the rendered indicator table
-    under ``key``, so a repeated request does not read them at all.
+    ``unit`` and ``lines`` are read on first use (one query each): the page caches its rendered
+    body under ``key``, so a repeated request reads neither.
     """
 
     commune: Commune
     framework: Framework
     period: Period
-    unit: UnitScore | None
     version: Any
     trend_periods: list[Period]
-    key: str  # changes whenever any stored result the card shows is recomputed
+    key: str  # changes whenever a run stores results of the card's periods in the province
+
+    @cached_property
+    def unit(self) -> UnitScore | None:
+        return UnitScore.objects.filter(
+            framework_version=self.version, period_code=self.period.code, commune=self.commune
+        ).first()
 
     @property
     def as_of(self) -> datetime | None:
@@ -614,26 +627,17 @@ def _outcome(expression: Any) -> str:
     return DRILLABLE.get(next(iter(expression.names)), "")
 
 
-def scorecard(commune: Commune, framework_code: str, period: Period) -> Scorecard:
-    """The commune's scorecard: 1 query for the unit results of the trend periods (the current one
-    and the key), and 1 more for the indicator lines when the page reads them."""
+def scorecard(commune: Commune, framework_code: str, period: Period, runs: Runs) -> Scorecard:
+    """The commune's scorecard: 1 query (the version), and 2 more when the page reads the results.
+
+    ``runs`` are the province's score runs: the ranks of a commune change when a sibling is
+    rescored, so the key follows every run of the province for the card's periods.
+    """
     version = version_for(framework_code, period)
     trend_periods = [*reversed(previous_periods(period, TREND_PERIODS - 1)), period]
-    units = list(
-        UnitScore.objects.filter(
-            framework_version__code=version.code,
-            commune=commune,
-            period_code__in=[p.code for p in trend_periods],
-        ).defer("peer_group_ranks", "group_totals")
-    )
-    unit = next(
-        (u for u in units if u.framework_version_id == version.pk and u.period_code == period.code), None
-    )
-    # Indicator and unit results are written together (one run, one as-of time): the units' stamp
-    # changes whenever any indicator line of the card does.
-    stamp = "|".join(sorted(f"{u.period_code}:{u.as_of.timestamp()}" for u in units))
-    key = f"{commune.pk}:{version.pk}:{version.sha256[:16]}:{period.code}:{_digest(stamp)}"
-    return Scorecard(commune, framework_of(version), period, unit, version, trend_periods, key)
+    stamp = runs.stamp(trend_periods)
+    key = _digest(f"{commune.pk}:{commune.data_version}:{version.pk}:{version.sha256}:{period.code}:{stamp}")
+    return Scorecard(commune, framework_of(version), period, version, trend_periods, key)
 
 
 def _line(
@@ -789,6 +793,7 @@ class ProvinceSummary:
     communes: int
     average: Decimal | None
     classes: dict[str, int]
+    as_of: datetime | None = None
 
 
 def national_summary(framework_code: str, period: Period, public_only: bool) -> list[ProvinceSummary]:
@@ -802,7 +807,7 @@ def national_summary(framework_code: str, period: Period, public_only: bool) -> 
         scores = scores.filter(commune__province_id__in=published.values("province_id"))
     rows = (
         scores.values("commune__province__code", "commune__province__name", "classification")
-        .annotate(n=Count("id"), avg=Avg("total"))
+        .annotate(n=Count("id"), avg=Avg("total"), last=Max("as_of"))
         .order_by("commune__province__code")
     )
     return _summaries(rows)
@@ -816,6 +821,7 @@ def _summaries(rows: Iterable[Any]) -> list[ProvinceSummary]:
         item = found.setdefault(code, ProvinceSummary(code, row["commune__province__name"], 0, None, {}))
         item.communes += row["n"]
         item.classes[row["classification"]] = row["n"]
+        item.as_of = max(filter(None, (item.as_of, row["last"])), default=None)
         sums[code] += Decimal(str(row["avg"] or 0)) * row["n"]
     for code, item in found.items():
         item.average = _round(sums[code] / item.communes) if item.communes else None

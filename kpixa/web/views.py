@@ -112,9 +112,12 @@ def province_dashboard(request: HttpRequest, province_code: str) -> HttpResponse
     """Every commune of the province ranked, with distribution, heat map, trend, lagging and changes."""
     province = get_object_or_404(visible_provinces(request.user), code=province_code)
     framework = _framework(request)
-    periods = queries.scored_periods(framework, province.pk)
+    runs = queries.scored_runs(framework, province.pk)
+    periods = runs.periods
     period = _period(request, periods)
-    board = _or_none(lambda p: queries.province_dashboard(province, framework, p, _filters(request)), period)
+    board = _or_none(
+        lambda p: queries.province_dashboard(province, framework, p, _filters(request), runs), period
+    )
     context = _base(request, periods, period, province=province, board=board, filters=_filters(request))
     context["kinds"] = CommuneKind.choices
     return render(request, "web/province.html", context)
@@ -138,10 +141,10 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     """A commune's scorecard: each indicator's value, fraction, points, target, status and trend."""
     commune = get_commune_or_404(request.user, code)
     framework = _framework(request)
-    periods = queries.scored_periods(framework, commune.province_id)
-    period = _period(request, periods)
-    card = _or_none(lambda p: queries.scorecard(commune, framework, p), period)
-    context = _base(request, periods, period, commune=commune, card=card, public=False)
+    runs = queries.scored_runs(framework, commune.province_id)
+    period = _period(request, runs.periods)
+    card = _or_none(lambda p: queries.scorecard(commune, framework, p, runs), period)
+    context = _base(request, runs.periods, period, commune=commune, card=card, public=False)
     return render(request, "web/scorecard.html", context)
 
 
@@ -272,6 +275,7 @@ def national(request: HttpRequest) -> HttpResponse:
     context = _base(
         request, periods, period, summary=summary, best=best, worst=worst, public_only=public_only
     )
+    context["as_of"] = max((s.as_of for s in summary if s.as_of), default=None)
     return render(request, "web/national.html", context)
 
 
@@ -294,7 +298,8 @@ def public_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     framework = _framework(request)
     periods = queries.public_periods(commune.province_id)
     period = _period(request, periods)
-    card = _or_none(lambda p: queries.scorecard(commune, framework, p), period)
+    runs = queries.scored_runs(framework, commune.province_id)
+    card = _or_none(lambda p: queries.scorecard(commune, framework, p, runs), period)
     context = _base(request, periods, period, commune=commune, card=card, public=True)
     context["province_url"] = reverse("web:public_province", args=[commune.province.code])
     return render(request, "web/scorecard.html", context)

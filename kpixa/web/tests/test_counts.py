@@ -29,7 +29,8 @@ def fresh(scored: Any) -> Any:
 
 def drillable_counts(commune: Any) -> list[tuple[str, str, Any]]:
     """(indicator, outcome, stored count) for every count of the scorecard that opens a list."""
-    card = queries.scorecard(commune, "dvc766", period_of(PERIOD))
+    runs = queries.scored_runs("dvc766", commune.province_id)
+    card = queries.scorecard(commune, "dvc766", period_of(PERIOD), runs)
     found = []
     for line in card.lines:
         if line.score is None:

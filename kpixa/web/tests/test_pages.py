@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from kpixa.scoring.models import IndicatorScore, UnitScore
+from kpixa.dossiers.rollups import rebuild
+from kpixa.scoring.models import UnitScore
+from kpixa.scoring.services import compute_scores
 from kpixa.web import charts
 from kpixa.web.queries import fold
+from kpixa.web.templatetags.kpixa_web import num
 from kpixa.web.tests.scored import LATE_DOSSIERS, scored_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -96,22 +97,30 @@ def test_it_answers_the_dashboard_in_a_fixed_number_of_queries(
 ) -> None:
     client = client_for(scored, "province_admin")
     client.get("/tinh/52/?period=2025-Q2")  # warm the framework parse cache
-    with django_assert_num_queries(9):  # session, user, province, periods, version, stamp; board: 3
+    with django_assert_num_queries(9):  # session, user, province, runs, version; the board: 4
         client.get("/tinh/52/?period=2025-Q3&sort=-total")
-    with django_assert_num_queries(6):  # the board is cached under the results' as-of time
+    with django_assert_num_queries(5):  # the board is cached under the runs' as-of time
         client.get("/tinh/52/?period=2025-Q3&kind=xa")
-    with django_assert_num_queries(6):  # and so is the page's body, for each query string
+    with django_assert_num_queries(5):  # and so is the page's body, for each query string
         client.get("/tinh/52/?period=2025-Q3&kind=xa")
+
+
+def rescore_august_from_the_dossiers(world: Any) -> None:
+    """A real recompute: 2025-08 from the rollups of the real dossiers instead of the fixture's inputs."""
+    rebuild(world.province.pk)
+    compute_scores("dvc766", "2025-08", "52")
 
 
 def test_it_never_shows_a_cached_board_older_than_the_stored_results(scored: Any) -> None:
     client = client_for(scored, "province_admin")
-    assert "12,34" not in page(client, "/tinh/52/?period=2025-Q3")
-    UnitScore.objects.filter(commune__code="23872", period_code="2025-Q3").update(
-        total=Decimal("12.34"), as_of=timezone.now()
-    )
-    ranking = page(client, "/tinh/52/?period=2025-Q3").split('class="ranking"')[1]
-    assert "12,34" in ranking
+    url = "/tinh/52/?period=2025-08"
+    old = UnitScore.objects.get(commune__code="23872", period_code="2025-08").total
+    assert f">{num(old)}<" in page(client, url).split('class="ranking"')[1]
+    rescore_august_from_the_dossiers(scored)
+    new = UnitScore.objects.get(commune__code="23872", period_code="2025-08").total
+    assert new != old
+    ranking = page(client, url).split('class="ranking"')[1]
+    assert f">{num(new)}<" in ranking and f">{num(old)}<" not in ranking
 
 
 def test_it_refuses_the_dashboard_of_another_province_and_to_commune_roles(scored: Any) -> None:
@@ -138,21 +147,18 @@ def test_it_answers_the_scorecard_in_a_fixed_number_of_queries(
 ) -> None:
     client = client_for(scored, "province_viewer")
     client.get("/xa/23872/?period=2025-Q2")
-    with django_assert_num_queries(8):  # session, user, commune (2), periods, version, units, lines
+    with django_assert_num_queries(8):  # session, user, commune (2), runs, version, unit, lines
         client.get("/xa/23872/?period=2025-Q3")
-    with django_assert_num_queries(7):  # the indicator table is cached under the results' as-of time
+    with django_assert_num_queries(6):  # the body is cached under the runs' as-of time
         client.get("/xa/23872/?period=2025-Q3")
 
 
 def test_it_never_shows_a_cached_scorecard_older_than_the_stored_results(scored: Any) -> None:
     client = client_for(scored, "province_viewer")
-    assert "12,34" not in page(client, "/xa/23872/?period=2025-Q3")
-    when = timezone.now()
-    IndicatorScore.objects.filter(commune__code="23872", period_code="2025-Q3", indicator_code="2.1").update(
-        points=Decimal("12.34"), as_of=when
-    )
-    UnitScore.objects.filter(commune__code="23872", period_code="2025-Q3").update(as_of=when)
-    assert "12,34" in page(client, "/xa/23872/?period=2025-Q3")
+    assert "28 trễ hạn" in page(client, "/xa/23872/?period=2025-08")  # the fixture's 72 of 100
+    rescore_august_from_the_dossiers(scored)
+    html = page(client, "/xa/23872/?period=2025-08")
+    assert "28 trễ hạn" not in html and f"{LATE_DOSSIERS} trễ hạn" in html
 
 
 def test_it_lists_the_late_dossiers_behind_the_count(scored: Any) -> None:
@@ -264,3 +270,34 @@ def test_it_escapes_chart_labels_and_describes_the_values() -> None:
     assert "2025-02: —" in svg and "2025-03: 50" in svg
     bars = charts.bar_chart([("Tốt", 3, "c-tot"), ("Khá", 0, "c-ht")], "Phân bố")
     assert 'role="img"' in bars and "Tốt: 3; Khá: 0" in bars
+
+
+@pytest.mark.parametrize(
+    ("url", "role"),
+    [
+        ("/tinh/52/?period=2025-Q3", "province_admin"),
+        ("/xa/23872/?period=2025-Q3", "province_admin"),
+        ("/quoc-gia/", None),
+        ("/cong-khai/tinh/52/", None),
+        ("/cong-khai/xa/23872/", None),
+    ],
+)
+def test_it_shows_the_period_the_as_of_time_and_how_each_number_is_computed(
+    scored: Any, url: str, role: str | None
+) -> None:
+    html = page(client_for(scored, role), url)
+    assert "Kỳ: Quý" in html and "Số liệu tính đến" in html
+    assert 'href="#cach-tinh"' in html and 'id="cach-tinh"' in html
+    assert "Cách tính các số trên trang này" in html
+
+
+def test_it_explains_each_indicator_and_the_classification_bands(scored: Any) -> None:
+    html = page(client_for(scored, "commune_leader"), "/xa/23872/?period=2025-Q3")
+    assert html.count("<summary>Cách tính</summary>") >= 10  # one per indicator with a stored result
+    assert "từ 90 điểm" in html  # the framework's bands, in its own numbers
+    assert "Xu hướng chỉ số 2.1" in html
+
+
+def test_it_says_when_the_dossier_list_was_read(scored: Any) -> None:
+    html = page(client_for(scored, "province_viewer"), "/xa/23872/ho-so/?outcome=late&period=2025-Q3")
+    assert "Danh sách đọc từ hồ sơ lúc" in html
