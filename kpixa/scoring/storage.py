@@ -23,8 +23,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from kpixa.scoring.engine import core
 from kpixa.scoring.inputs import CommuneRow
@@ -128,8 +126,8 @@ def save(
 ) -> Saved:
     """Store ``scored`` (each commune with its engine result), ranked among themselves.
 
-    Rewrites the indicator rows of the units whose results digest changed or whose rows are
-    not all stored (1 query reads both) and every unit row. Returns the counts.
+    Rewrites the indicator rows of the units whose results digest changed (1 query reads the
+    stored digests) and every unit row. Returns the counts.
     """
     rows = {c.id: [(r.code, *indicator_values(r)) for r in s.indicators] for c, s in scored}
     digests = {cid: results_digest(unit_rows) for cid, unit_rows in rows.items()}
@@ -137,7 +135,7 @@ def save(
     changed = {
         (cid, code): values
         for cid, unit_rows in rows.items()
-        if stored.get(cid) != (digests[cid], len(unit_rows))
+        if stored.get(cid) != digests[cid]
         for code, *values in unit_rows
     }
     write_indicators(version.pk, period_code, changed, as_of)
@@ -147,25 +145,17 @@ def save(
     return Saved(sum(map(len, rows.values())), len(changed), len(units))
 
 
-def stored_digests(
-    version_id: int, period_code: str, commune_ids: Collection[int]
-) -> dict[int, tuple[str, int]]:
-    """Return each commune's stored results digest and how many indicator rows it has (1 query).
+def stored_digests(version_id: int, period_code: str, commune_ids: Collection[int]) -> dict[int, str]:
+    """Return the results digest stored on each commune's unit row (1 query).
 
-    The count catches indicator rows deleted by hand: the next run writes them again.
+    The digest is trusted: indicator rows are only written here. To force a rewrite (rows
+    edited by hand), blank the units' ``results_digest``.
     """
-    rows = IndicatorScore.objects.filter(
-        framework_version_id=OuterRef("framework_version_id"),
-        commune_id=OuterRef("commune_id"),
-        period_code=OuterRef("period_code"),
+    return dict(
+        UnitScore.objects.filter(
+            framework_version_id=version_id, period_code=period_code, commune_id__in=list(commune_ids)
+        ).values_list("commune_id", "results_digest")
     )
-    counted = rows.order_by().values("commune_id").annotate(n=Count("*")).values("n")
-    units = UnitScore.objects.filter(
-        framework_version_id=version_id, period_code=period_code, commune_id__in=list(commune_ids)
-    ).annotate(stored=Coalesce(Subquery(counted), 0))
-    return {
-        cid: (digest, n) for cid, digest, n in units.values_list("commune_id", "results_digest", "stored")
-    }
 
 
 def write_indicators(

@@ -23,7 +23,7 @@ from kpixa.scoring.engine.classification import Classification, CollectiveFacts,
 from kpixa.scoring.engine.forms import Raw, compute, meets
 from kpixa.scoring.engine.i18n import _, memoized
 from kpixa.scoring.engine.model import Framework, Indicator, NAPolicy
-from kpixa.scoring.engine.numbers import CENT, ZERO, fmt2, fmt_number, round2, to_decimal
+from kpixa.scoring.engine.numbers import CENT, ONE, ZERO, fmt_cents, fmt_number, round2, to_decimal
 
 DAT = "dat"
 CHUA_DAT = "chua_dat"
@@ -239,37 +239,36 @@ def _contributions(
 
 
 def _finish(draft: _Draft, factor: Decimal, contribution: Decimal) -> IndicatorResult:
-    ind = draft.indicator
-    raw_points = _raw_points(draft)
-    portal = round2(draft.raw.points) if draft.raw else (ind.max_points if draft.counted else ZERO)
+    ind, raw = draft.indicator, draft.raw
+    points = round2(raw.points) if raw else (ind.max_points if draft.counted else ZERO)
     return IndicatorResult(
         code=ind.code,
         group=ind.group,
         name=ind.name.vi,
-        numerator=draft.raw.numerator if draft.raw else None,
-        denominator=draft.raw.denominator if draft.raw else None,
-        rate=draft.raw.rate if draft.raw else None,
-        rate_display=round2(draft.raw.rate) if draft.raw else None,
-        points=round2(raw_points),
+        numerator=raw.numerator if raw else None,
+        denominator=raw.denominator if raw else None,
+        rate=raw.rate if raw else None,
+        rate_display=round2(raw.rate) if raw else None,
+        points=points,
         max_points=ind.max_points,
         contribution=contribution,
         contribution_max=round2(ind.max_points * factor),
         target=draft.target,
         status=draft.status,
-        portal_points=portal,
-        explanation=_explain(draft, raw_points, factor, contribution),
+        portal_points=points,
+        explanation=_explain(draft, points, factor, contribution),
     )
 
 
-def _explain(draft: _Draft, raw_points: Decimal, factor: Decimal, points: Decimal) -> str:
+def _explain(draft: _Draft, points: Decimal, factor: Decimal, contribution: Decimal) -> str:
     if draft.raw is not None:
-        text = f"{draft.raw.rate_text}{draft.raw.rule_text} = {fmt2(raw_points)} điểm"
+        text = f"{draft.raw.rate_text}{draft.raw.rule_text} = {fmt_cents(points)} điểm"
     else:
         text = _na_text(draft)
-    if factor not in (ZERO, Decimal(1)):
+    if factor != ONE and factor != ZERO:
         text += _(
             "; tính vào tổng sau quy đổi (có chỉ số không áp dụng/không có dữ liệu) × {factor} = {points}"
-        ).format(factor=fmt_number(round(factor, 4)), points=fmt2(points))
+        ).format(factor=fmt_number(round(factor, 4)), points=fmt_cents(contribution))
     return text
 
 

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -54,3 +55,8 @@ def fmt_number(value: Decimal) -> str:
 def fmt2(value: Decimal) -> str:
     """Format with exactly 2 decimals the Vietnamese way, rounding half up: 67,24 · 1.234,50."""
     return f"{round2(value):,.2f}".translate(_SWAP)
+
+
+def fmt_cents(value: Decimal) -> str:
+    """``fmt2`` of a value already rounded to 2 decimals (or fewer)."""
+    return f"{value:,.2f}".translate(_SWAP)

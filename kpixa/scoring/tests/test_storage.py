@@ -60,11 +60,12 @@ def test_it_rewrites_only_the_indicator_rows_of_the_communes_that_changed(
     assert _changed_in_last_audit() == len(list(frameworks["dvc766"].framework().indicators()))
 
 
-def test_it_writes_back_indicator_rows_deleted_by_hand(world: Any, frameworks: Any) -> None:
+def test_it_writes_back_rows_edited_by_hand_once_their_digest_is_blanked(world: Any, frameworks: Any) -> None:
     fed = FedInputs({world.commune.pk: progress(100, 60)})
     compute_scores("dvc766", PERIOD, "52", providers=fed.providers())
     values = _values()
     IndicatorScore.objects.filter(commune=world.commune, indicator_code="2.1").delete()
+    UnitScore.objects.filter(commune=world.commune).update(results_digest="")
     compute_scores("dvc766", PERIOD, "52", providers=fed.providers())
     assert _values() == values
 
