@@ -105,3 +105,18 @@ def test_it_writes_screenshots_of_the_main_pages(
         assert path.exists()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1, (name, width)  # wide tables scroll inside their box
+
+
+def test_it_shows_where_the_keyboard_focus_is(live_server: Any, page: Any, scored: Any) -> None:
+    login(page, live_server.url, "province_admin", PASSWORD)
+    page.goto(live_server.url + "/tinh/52/?period=2025-Q3")
+    seen = set()
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        tag, outline = page.evaluate(
+            "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+            " return [e.tagName, s.outlineStyle !== 'none' ? parseFloat(s.outlineWidth) : 0]; }"
+        )
+        seen.add(tag)
+        assert outline >= 2, (tag, outline)
+    assert {"A", "BUTTON", "SELECT"} <= seen
