@@ -57,6 +57,7 @@ UNIT_FIELDS = [
     "peer_group_ranks",
     "results_digest",
 ]
+DIGEST_AT = UNIT_FIELDS.index("results_digest")
 RANK_FIELDS = ["rank_province", "rank_peer_group", "peer_group_ranks"]
 INDICATOR_KEY = ["framework_version_id", "commune_id", "period_code", "indicator_code"]
 UNIT_KEY = ["framework_version_id", "commune_id", "period_code"]
@@ -126,36 +127,42 @@ def save(
 ) -> Saved:
     """Store ``scored`` (each commune with its engine result), ranked among themselves.
 
-    Rewrites the indicator rows of the units whose results digest changed (1 query reads the
-    stored digests) and every unit row. Returns the counts.
+    One query reads the stored unit rows; the indicator rows of the units whose results digest
+    changed are rewritten, the unit rows whose values changed are rewritten, and the others only
+    get the new ``as_of``. Returns the counts.
     """
     rows = {c.id: [(r.code, *indicator_values(r)) for r in s.indicators] for c, s in scored}
     digests = {cid: results_digest(unit_rows) for cid, unit_rows in rows.items()}
-    stored = stored_digests(version.pk, period_code, list(rows))
+    stored = stored_units(version.pk, period_code, list(rows))
     changed = {
         (cid, code): values
         for cid, unit_rows in rows.items()
-        if stored.get(cid) != digests[cid]
+        if cid not in stored or stored[cid][DIGEST_AT] != digests[cid]
         for code, *values in unit_rows
     }
     write_indicators(version.pk, period_code, changed, as_of)
     ranks = ranks_of({c.id: s.total for c, s in scored if s.total is not None}, {c.id: c for c, _s in scored})
     units = {c.id: unit_values(s, ranks.get(c.id, (None, None, {})), digests[c.id]) for c, s in scored}
-    write_units(version.pk, period_code, units, as_of)
+    fresh = {cid: values for cid, values in units.items() if stored.get(cid) != values}
+    write_units(version.pk, period_code, fresh, as_of)
+    UnitScore.objects.filter(
+        framework_version_id=version.pk, period_code=period_code, commune_id__in=units.keys() - fresh.keys()
+    ).update(as_of=as_of)
     return Saved(sum(map(len, rows.values())), len(changed), len(units))
 
 
-def stored_digests(version_id: int, period_code: str, commune_ids: Collection[int]) -> dict[int, str]:
-    """Return the results digest stored on each commune's unit row (1 query).
+def stored_units(
+    version_id: int, period_code: str, commune_ids: Collection[int]
+) -> dict[int, tuple[Any, ...]]:
+    """Return the stored values of the communes' unit rows, in UNIT_FIELDS order (1 query).
 
-    The digest is trusted: indicator rows are only written here. To force a rewrite (rows
-    edited by hand), blank the units' ``results_digest``.
+    Their results digest (the last value) is trusted: indicator rows are only written here. To
+    force a rewrite (rows edited by hand), blank the units' ``results_digest``.
     """
-    return dict(
-        UnitScore.objects.filter(
-            framework_version_id=version_id, period_code=period_code, commune_id__in=list(commune_ids)
-        ).values_list("commune_id", "results_digest")
-    )
+    rows = UnitScore.objects.filter(
+        framework_version_id=version_id, period_code=period_code, commune_id__in=list(commune_ids)
+    ).values_list("commune_id", *UNIT_FIELDS)
+    return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def write_indicators(

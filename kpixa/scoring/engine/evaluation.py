@@ -14,7 +14,8 @@ from decimal import ROUND_FLOOR, Decimal
 
 from kpixa.scoring.engine.classification import FAILED, Classification, band_for, band_rank, classify
 from kpixa.scoring.engine.i18n import _
-from kpixa.scoring.engine.model import DEFAULT_BANDS, ClassBand, EvaluationRules
+from kpixa.scoring.engine.expr import Expression
+from kpixa.scoring.engine.model import DEFAULT_BANDS, ClassBand, EvaluationRules, Form, Framework
 from kpixa.scoring.engine.numbers import HUNDRED, ZERO, clamp, fmt2, round2
 
 EXCELLENT, GOOD = "xuat_sac", "tot"
@@ -63,15 +64,93 @@ class LeaderRating:
     explanation: str
 
 
-def leader_score(
-    criteria: LeaderCriteria, commune_total: Decimal, rules: EvaluationRules | None = None
-) -> Decimal:
-    """Return general + (a + b + c + d + đ + e) / 6 × 70 with d = the commune's total (0..100), 2 dp."""
+CRITERIA = ("a", "b", "c", "d", "dd", "e")
+UNIT_TOTAL_PREFIX, UNIT_TOTAL_SUFFIX = "framework.", ".total"
+
+
+class LeaderFormulaError(ValueError):
+    """A leader framework whose shape is not the Decree 335 formula (message in Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class LeaderFormula:
+    """The Decree 335 leader formula's parameters: general points 0..general_max, results points
+    0..results_max from the six criteria (a, b, c, d, đ, e), the head-not-above-unit cap and the bands.
+
+    ``points`` is the results expression over the criteria as fractions (0..1) when the formula
+    comes from a leader framework file; None means the built-in mean × results_max.
+    ``unit_framework`` is the commune framework whose total is d (from the file's d rate).
+    """
+
+    general_max: Decimal
+    results_max: Decimal
+    capped_by_unit: bool
+    bands: tuple[ClassBand, ...] = DEFAULT_BANDS
+    points: Expression | None = None
+    unit_framework: str = ""
+    source: str = ""
+
+
+def builtin_formula(rules: EvaluationRules | None = None, bands: tuple[ClassBand, ...] = DEFAULT_BANDS) -> LeaderFormula:
+    """The formula as the engine knows it, with a commune framework's ``evaluation:`` parameters."""
     rules = rules or EvaluationRules()
+    return LeaderFormula(rules.leader_general_max, rules.leader_results_max, rules.leader_capped_by_unit, bands)
+
+
+def leader_formula(framework: Framework) -> LeaderFormula:
+    """Read the formula from a leader framework (e.g. ``leader-nd335.yaml``).
+
+    Expected shape: two groups — the general criteria (its max = general_max) and the results,
+    holding one ``composite`` indicator whose rates are exactly a, b, c, d, dd, e (d reading
+    ``framework.<code>.total``) and whose max = results_max. Raises LeaderFormulaError otherwise.
+    """
+    if len(framework.groups) != 2 or len(framework.groups[1].indicators) != 1:
+        raise LeaderFormulaError(_("bộ chỉ số lãnh đạo phải có 2 nhóm: tiêu chí chung và một chỉ số kết quả"))
+    general, results = framework.groups
+    indicator = results.indicators[0]
+    rates = {r.name: r for r in indicator.scoring.rates}
+    if indicator.scoring.form != Form.COMPOSITE or set(rates) != set(CRITERIA) or indicator.scoring.points is None:
+        raise LeaderFormulaError(_("chỉ số kết quả phải là công thức composite theo a, b, c, d, dd, e"))
+    return LeaderFormula(
+        general_max=general.max_points,
+        results_max=indicator.max_points,
+        capped_by_unit=framework.evaluation.leader_capped_by_unit,
+        bands=framework.classification,
+        points=indicator.scoring.points,
+        unit_framework=_unit_framework(rates["d"].numerator),
+        source=f"{framework.code} {framework.version}",
+    )
+
+
+def _unit_framework(numerator: Expression) -> str:
+    name = next(iter(numerator.names), "") if numerator.is_single_name else ""
+    if not (name.startswith(UNIT_TOTAL_PREFIX) and name.endswith(UNIT_TOTAL_SUFFIX)):
+        raise LeaderFormulaError(_("tiêu chí d phải đọc tổng điểm của xã: framework.<mã>.total"))
+    return name[len(UNIT_TOTAL_PREFIX) : -len(UNIT_TOTAL_SUFFIX)]
+
+
+def _results(criteria: LeaderCriteria, commune_total: Decimal, formula: LeaderFormula) -> Decimal:
     parts = [criteria.a, criteria.b, criteria.c, commune_total, criteria.dd, criteria.e]
-    mean = sum((clamp(p, ZERO, HUNDRED) for p in parts), ZERO) / 6
-    general = clamp(criteria.general, ZERO, rules.leader_general_max)
-    return round2(general + mean / HUNDRED * rules.leader_results_max)
+    clamped = [clamp(p, ZERO, HUNDRED) for p in parts]
+    if formula.points is None:
+        return sum(clamped, ZERO) / 6 / HUNDRED * formula.results_max
+    value = formula.points.evaluate({n: p / HUNDRED for n, p in zip(CRITERIA, clamped, strict=True)})
+    return clamp(value if value is not None else ZERO, ZERO, formula.results_max)
+
+
+def leader_score(
+    criteria: LeaderCriteria,
+    commune_total: Decimal,
+    rules: EvaluationRules | None = None,
+    formula: LeaderFormula | None = None,
+) -> Decimal:
+    """Return general + (a + b + c + d + đ + e) / 6 × 70 with d = the commune's total (0..100), 2 dp.
+
+    With ``formula`` the maxima and the results expression come from it (a leader framework).
+    """
+    formula = formula or builtin_formula(rules)
+    general = clamp(criteria.general, ZERO, formula.general_max)
+    return round2(general + _results(criteria, commune_total, formula))
 
 
 def rate_leader(
@@ -80,13 +159,25 @@ def rate_leader(
     commune_class: str,
     bands: tuple[ClassBand, ...] = DEFAULT_BANDS,
     rules: EvaluationRules | None = None,
+    formula: LeaderFormula | None = None,
 ) -> LeaderRating:
     """Score and classify a leader; the class is lowered to the commune's when it would be higher."""
-    rules = rules or EvaluationRules()
-    score = leader_score(criteria, commune_total, rules)
+    formula = formula or builtin_formula(rules, bands)
+    bands = formula.bands
+    score = leader_score(criteria, commune_total, formula=formula)
     uncapped = classify(bands, score)
     assert uncapped is not None
-    explanation = _("{g} điểm chung + ({a} + {b} + {c} + {d} + {dd} + {e})/6 × 70% = {score} điểm").format(
+    explanation = _explain(criteria, commune_total, score, formula)
+    if formula.capped_by_unit and band_rank(bands, uncapped.code) < band_rank(bands, commune_class):
+        band = next(b for b in bands if b.code == commune_class)
+        reason = _("không xếp loại cao hơn đơn vị mình phụ trách ({label})").format(label=band.label.vi)
+        capped = Classification(band.code, band.label.vi, (reason,))
+        return LeaderRating(score, capped, uncapped, True, f"{explanation}; {reason}")
+    return LeaderRating(score, uncapped, uncapped, False, explanation)
+
+
+def _explain(criteria: LeaderCriteria, commune_total: Decimal, score: Decimal, formula: LeaderFormula) -> str:
+    text = _("{g} điểm chung + ({a} + {b} + {c} + {d} + {dd} + {e})/6 × 70% = {score} điểm").format(
         g=fmt2(criteria.general),
         a=fmt2(criteria.a),
         b=fmt2(criteria.b),
@@ -96,12 +187,11 @@ def rate_leader(
         e=fmt2(criteria.e),
         score=fmt2(score),
     )
-    if rules.leader_capped_by_unit and band_rank(bands, uncapped.code) < band_rank(bands, commune_class):
-        band = next(b for b in bands if b.code == commune_class)
-        reason = _("không xếp loại cao hơn đơn vị mình phụ trách ({label})").format(label=band.label.vi)
-        capped = Classification(band.code, band.label.vi, (reason,))
-        return LeaderRating(score, capped, uncapped, True, f"{explanation}; {reason}")
-    return LeaderRating(score, uncapped, uncapped, False, explanation)
+    if formula.points is None:
+        return text
+    return _("{text} (công thức của bộ chỉ số {source}: {points})").format(
+        text=text, source=formula.source, points=formula.points.source
+    )
 
 
 # --- Tenure ------------------------------------------------------------------------------------
