@@ -7,7 +7,7 @@ Called by ``services.evaluate_period`` inside its transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,9 +22,13 @@ from kpixa.evaluations.models import (
     ConsequenceStatus,
     LeaderEvaluation,
     Period,
+    ProvincePolicy,
     QuotaOutcome,
 )
+from kpixa.frameworks.services import framework_in_force
+from kpixa.reporting.queries import reported_values
 from kpixa.scoring.engine import evaluation as ev
+from kpixa.scoring.engine.classification import CollectiveFacts, classify, tasks_explanation
 from kpixa.scoring.engine.core import DAT
 from kpixa.scoring.engine.model import DEFAULT_BANDS, EvaluationRules, Framework
 from kpixa.scoring.engine.numbers import HUNDRED, round2
@@ -32,13 +36,17 @@ from kpixa.scoring.engine.periods import YEAR
 from kpixa.scoring.engine.periods import Period as EnginePeriod
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of
-from kpixa.units.models import Province, Tenure
+from kpixa.units.models import Commune, Province, Tenure
 
 # A leader who served less than this share of the period is not judged for it (unverified
 # default, RULES.md §6 "judged by tenure"); the successor who served the rest is.
 MIN_SERVED_SHARE = Decimal("0.5")
 # The indicator that feeds the quota's tie-break (on-time rate) and its late count.
 PROGRESS_FRAMEWORK, PROGRESS_INDICATOR = "dvc766", "2.1"
+# The leader framework used when a province has no ProvincePolicy row (leader-nd335.yaml).
+DEFAULT_LEADER_FRAMEWORK = "leader_nd335"
+# The reporting app's per-commune counts that define the collective's tasks (docs/scoring.md).
+TASKS_REQUIRED, TASKS_ON_TIME = "reported.values_required", "reported.values_on_time"
 # Which reported measure stands for each of Regulation 377's five basic targets.
 BASIC_TARGET_MEASURES = {
     "growth_rate": "reported.growth_rate",
@@ -87,6 +95,11 @@ class CommuneFacts:
     on_time_rate: Decimal | None = None
     late_count: int = 0
     basic_targets_met: dict[str, bool] | None = None
+    points_class: str = ""
+    quota_group: str = ""
+    tasks: CollectiveFacts | None = None
+    collective_reasons: tuple[str, ...] = ()
+    explanation: str = ""
 
     @property
     def completed_percent(self) -> Decimal | None:
@@ -100,8 +113,18 @@ class CommuneFacts:
 # --- commune facts and classes -------------------------------------------------------------
 
 
-def commune_facts(version: Any, period: EnginePeriod, province: Province) -> dict[int, CommuneFacts]:
-    """Return the facts of every scored commune of the province (3 queries)."""
+def policy_of(province_id: int) -> ProvincePolicy:
+    """The province's policy row, or an unsaved one with the defaults (1 query)."""
+    return ProvincePolicy.objects.filter(province_id=province_id).first() or ProvincePolicy(
+        province_id=province_id
+    )
+
+
+def commune_facts(
+    version: Any, period: EnginePeriod, province: Province, quota_groups: Sequence[str] = ()
+) -> dict[int, CommuneFacts]:
+    """Return the facts of every scored commune of the province, its class after the collective
+    rules and its quota group (7 queries; 8 with ``quota_groups``)."""
     units = UnitScore.objects.filter(
         framework_version=version, period_code=period.code, commune__province=province
     ).select_related("commune")
@@ -118,7 +141,58 @@ def commune_facts(version: Any, period: EnginePeriod, province: Province) -> dic
         facts[commune_id].statuses[code] = status
     _add_progress(facts, period)
     _add_basic_targets(facts, framework_of(version))
+    _add_quota_groups(facts, quota_groups)
+    _apply_collective_rules(facts, period, framework_of(version))
     return facts
+
+
+def _add_quota_groups(facts: dict[int, CommuneFacts], quota_groups: Sequence[str]) -> None:
+    """Each commune's quota group: the first of ``quota_groups`` (priority order) it belongs to,
+    else its kind."""
+    for fact in facts.values():
+        fact.quota_group = f"loai:{fact.kind}"
+    if not quota_groups:
+        return
+    priority = {code: position for position, code in enumerate(quota_groups)}
+    rows = Commune.peer_groups.through.objects.filter(
+        commune_id__in=list(facts), peergroup__code__in=list(priority)
+    ).values_list("commune_id", "peergroup__code")
+    best: dict[int, str] = {}
+    for commune_id, code in rows:
+        if commune_id not in best or priority[code] < priority[best[commune_id]]:
+            best[commune_id] = code
+    for commune_id, code in best.items():
+        facts[commune_id].quota_group = f"nhom:{code}"
+
+
+def tasks_of(values: Mapping[str, Decimal]) -> CollectiveFacts | None:
+    """The collective's tasks from the reporting counts: every required reported value is a task,
+    late unless first submitted by the deadline (missing counts as late); None when none is required."""
+    required = int(values.get(TASKS_REQUIRED, 0))
+    if required <= 0:
+        return None
+    return CollectiveFacts(required, required - int(values.get(TASKS_ON_TIME, 0)))
+
+
+def collective_class(
+    framework: Framework, total: Decimal | None, tasks: CollectiveFacts | None
+) -> tuple[str, tuple[str, ...], str]:
+    """(class code, reasons the rules changed it, explanation) of a commune's total and tasks."""
+    result = classify(framework.classification or DEFAULT_BANDS, total, tasks, framework.collective)
+    if result is None:
+        return "", (), ""
+    return result.code, result.reasons, "; ".join((tasks_explanation(tasks), *result.reasons))
+
+
+def _apply_collective_rules(
+    facts: dict[int, CommuneFacts], period: EnginePeriod, framework: Framework
+) -> None:
+    values = reported_values(list(facts), period.code)
+    for fact in facts.values():
+        fact.points_class = fact.class_code
+        fact.tasks = tasks_of(values.get(fact.commune_id, {}))
+        code, fact.collective_reasons, fact.explanation = collective_class(framework, fact.total, fact.tasks)
+        fact.class_code = code or fact.class_code
 
 
 def _add_progress(facts: dict[int, CommuneFacts], period: EnginePeriod) -> None:
@@ -149,11 +223,9 @@ def _add_basic_targets(facts: dict[int, CommuneFacts], framework: Framework) -> 
 def store_commune_evaluations(
     row: Period, version: Any, facts: Mapping[int, CommuneFacts]
 ) -> list[CommuneEvaluation]:
-    """Upsert one CommuneEvaluation per scored commune (class by the 90/70/50 bands of the file).
-
-    Collective rules beyond points (all tasks on time for excellent, ≤ 20% late) need task
-    counts the reporting app will supply; until then none is applied (``collective_rules`` []).
-    """
+    """Upsert one CommuneEvaluation per scored commune: the class by the file's bands (90/70/50),
+    then the collective rules on its tasks (excellent needs every task on time; more than 20% late
+    means "không hoàn thành"); ``collective_rules`` holds the reasons of the rules that applied."""
     now = timezone.now()
     rows = [
         CommuneEvaluation(
@@ -161,9 +233,12 @@ def store_commune_evaluations(
             commune_id=f.commune_id,
             framework_version=version,
             total=f.total,
-            points_classification=f.class_code,
+            points_classification=f.points_class,
             classification=f.class_code,
-            collective_rules=[],
+            collective_rules=list(f.collective_reasons),
+            tasks_total=f.tasks.tasks_total if f.tasks else None,
+            tasks_late=f.tasks.tasks_late if f.tasks else None,
+            explanation_vi=f.explanation,
             evaluated_at=now,
         )
         for f in facts.values()
@@ -178,6 +253,10 @@ def store_commune_evaluations(
             "total",
             "points_classification",
             "classification",
+            "collective_rules",
+            "tasks_total",
+            "tasks_late",
+            "explanation_vi",
             "evaluated_at",
         ],
     )
@@ -192,8 +271,7 @@ def rate_leaders(
     period: EnginePeriod,
     facts: Mapping[int, CommuneFacts],
     tenures: Mapping[int, list[Tenure]],
-    framework: Framework,
-    rules: EvaluationRules,
+    formula: ev.LeaderFormula,
 ) -> list[LeaderEvaluation]:
     """Return one LeaderEvaluation per accountable tenure meeting the period, rated where the
     authority's entries exist (saved rows; results set in memory, saved by the caller)."""
@@ -207,7 +285,7 @@ def rate_leaders(
     for tenure, fact in wanted:
         le = existing[tenure.pk]
         _fill_leader(le, tenure, fact, period)
-        _rate(le, framework, rules)
+        _rate(le, formula)
         leaders.append(le)
     return leaders
 
@@ -239,7 +317,26 @@ def default_abc(fact: CommuneFacts) -> tuple[Decimal | None, Decimal | None, Dec
     return fact.completed_percent if fact.completed_percent is not None else total, total, timeliness
 
 
-def _rate(le: LeaderEvaluation, framework: Framework, rules: EvaluationRules) -> None:
+def leader_formula_for(version: Any, row: Period, policy: ProvincePolicy | None = None) -> ev.LeaderFormula:
+    """The formula leaders of ``row`` are rated by when the commune framework ``version`` is evaluated.
+
+    The version in force on the period's last day of the province's leader framework
+    (``ProvincePolicy.leader_framework_code``, default ``leader_nd335``) gives it when its d reads
+    this commune framework's total; otherwise the engine's formula with the commune framework's
+    ``evaluation:`` parameters. Raises ``ev.LeaderFormulaError`` for a leader file of another shape.
+    """
+    framework = framework_of(version)
+    policy = policy or policy_of(row.province_id)
+    code = policy.leader_framework_code
+    leader_version = framework_in_force(code, row.end) if code else None
+    if leader_version is not None:
+        formula = ev.leader_formula(framework_of(leader_version))
+        if formula.unit_framework == version.code:
+            return formula
+    return ev.builtin_formula(framework.evaluation, framework.classification or DEFAULT_BANDS)
+
+
+def _rate(le: LeaderEvaluation, formula: ev.LeaderFormula) -> None:
     commune_class = getattr(le, "_commune_class", "")
     inputs = [le.general_points, le.a_quantity, le.b_quality, le.c_timeliness, le.dd_organising, le.e_uniting]
     le.quota_outcome = QuotaOutcome.NOT_APPLICABLE
@@ -248,10 +345,9 @@ def _rate(le: LeaderEvaluation, framework: Framework, rules: EvaluationRules) ->
         return
     general, a, b, c, dd, e = (Decimal(v) for v in inputs)  # type: ignore[arg-type]
     criteria = ev.LeaderCriteria(general, a, b, c, dd, e)
-    bands = framework.classification or DEFAULT_BANDS
-    rating = ev.rate_leader(criteria, le.d_unit_result, commune_class, bands, rules)
+    rating = ev.rate_leader(criteria, le.d_unit_result, commune_class, formula=formula)
     le.total = rating.score
-    le.result_points = rating.score - min(general, rules.leader_general_max)
+    le.result_points = rating.score - min(general, formula.general_max)
     le.points_classification = rating.uncapped.code
     le.classification = rating.classification.code
     le.capped_by_unit = rating.capped
@@ -272,7 +368,8 @@ def apply_quota(
 ) -> None:
     """Keep at most the quota (20%) of each peer group's good-or-better leaders excellent.
 
-    The peer group is the commune kind (xã / phường / đặc khu) within the province. Tie-break
+    The group is each commune's quota group (``CommuneFacts.quota_group``: its first peer group by
+    the province's ``quota_peer_groups`` priority, else its kind) within the province. Tie-break
     (engine ``quota_order_key``): higher score, then higher on-time rate of the commune (dvc766
     2.1), then fewer late dossiers, then the commune code and post.
     """
@@ -282,7 +379,7 @@ def apply_quota(
     candidates = [
         ev.QuotaCandidate(
             code=key,
-            peer_group=facts[le.commune_id].kind,
+            peer_group=facts[le.commune_id].quota_group,
             total=le.total or Decimal(0),
             class_code=le.classification,
             on_time_rate=facts[le.commune_id].on_time_rate,
@@ -441,6 +538,5 @@ def rerate_one(le: LeaderEvaluation) -> None:
     commune = CommuneEvaluation.objects.filter(period_id=le.period_id, commune_id=le.commune_id).first()
     if commune is None:
         return
-    framework = framework_of(commune.framework_version)
     le._commune_class = commune.classification  # type: ignore[attr-defined]
-    _rate(le, framework, framework.evaluation)
+    _rate(le, leader_formula_for(commune.framework_version, le.period))

@@ -72,7 +72,13 @@ class CommuneEvaluation(models.Model):
     total = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, null=True)
     points_classification = models.CharField(_("xếp loại theo điểm"), max_length=30, blank=True)
     classification = models.CharField(_("xếp loại"), max_length=30, blank=True)
+    # Reasons (Vietnamese) of each collective rule that changed the class; empty when none did.
     collective_rules = models.JSONField(_("quy tắc tập thể đã áp dụng"), default=list, blank=True)
+    # Tasks = the reported values the commune had to submit for the period (docs/scoring.md);
+    # None when it had none, and then the collective rules do not apply.
+    tasks_total = models.PositiveIntegerField(_("số nhiệm vụ"), null=True, blank=True)
+    tasks_late = models.PositiveIntegerField(_("số nhiệm vụ trễ hạn"), null=True, blank=True)
+    explanation_vi = models.TextField(_("giải thích"), blank=True)
     evaluated_at = models.DateTimeField(_("đánh giá lúc"))
 
     class Meta:
@@ -201,15 +207,22 @@ class Consequence(models.Model):
 
 
 class ProvincePolicy(models.Model):
-    """A province's choices where the rules leave room: "cùng lên đường" on or off (RULES.md §7)."""
+    """A province's choices where the rules leave room (RULES.md §6–§7): "cùng lên đường" on or off,
+    the peer groups the excellent quota is counted in, and the leader framework it rates leaders by."""
 
     province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="evaluation_policy")
     # None follows the framework's evaluation rules (``joint_departure_enabled``).
     joint_departure = models.BooleanField(
         _("cùng lên đường: đề xuất cả Bí thư và Chủ tịch khi xã không hoàn thành"), null=True, blank=True
     )
+    # Peer group codes in priority order: each commune's quota group is the first of these it
+    # belongs to; a commune in none (or an empty list) is counted with its kind (xã/phường/đặc khu).
+    quota_peer_groups = models.JSONField(
+        _("nhóm tương đồng tính chỉ tiêu xuất sắc (theo thứ tự ưu tiên)"), default=list, blank=True
+    )
+    # The leader framework whose version in force gives the Decree 335 formula (blank: the engine's).
     leader_framework_code = models.CharField(
-        _("bộ chỉ số chấm điểm lãnh đạo"), max_length=40, default="leader-nd335"
+        _("bộ chỉ số chấm điểm lãnh đạo"), max_length=40, default="leader_nd335", blank=True
     )
 
     class Meta:

@@ -23,6 +23,7 @@ from kpixa.evaluations.models import (
     Period,
     ProvincePolicy,
 )
+from kpixa.scoring.engine.evaluation import LeaderFormulaError
 from kpixa.scoring.engine.model import EvaluationRules, Framework
 from kpixa.scoring.engine.periods import Period as EnginePeriod
 from kpixa.scoring.models import UnitScore
@@ -57,10 +58,12 @@ def period_row(province: Province, period: EnginePeriod) -> Period:
     return row
 
 
-def effective_rules(framework: Framework, province: Province) -> EvaluationRules:
+def effective_rules(
+    framework: Framework, province: Province, policy: ProvincePolicy | None = None
+) -> EvaluationRules:
     """The framework's evaluation rules with the province's own choices applied on top."""
-    policy = ProvincePolicy.objects.filter(province=province).first()
-    if policy is None or policy.joint_departure is None:
+    policy = policy or chain.policy_of(province.pk)
+    if policy.joint_departure is None:
         return framework.evaluation
     return replace(framework.evaluation, joint_departure_enabled=policy.joint_departure)
 
@@ -101,12 +104,16 @@ def evaluate_period(
 
 
 def _evaluate(row: Period, version: Any, period: EnginePeriod, province: Province) -> EvaluationSummary:
-    framework = framework_of(version)
-    rules = effective_rules(framework, province)
-    facts = chain.commune_facts(version, period, province)
+    policy = chain.policy_of(province.pk)
+    rules = effective_rules(framework_of(version), province, policy)
+    try:
+        formula = chain.leader_formula_for(version, row, policy)
+    except LeaderFormulaError as exc:
+        raise EvaluationError(_("Bộ chỉ số lãnh đạo không dùng được: %(why)s") % {"why": exc}) from exc
+    facts = chain.commune_facts(version, period, province, policy.quota_peer_groups)
     communes = chain.store_commune_evaluations(row, version, facts)
     tenures = accountable_leaders_over(list(facts), period.start, period.end)
-    leaders = chain.rate_leaders(row, period, facts, tenures, framework, rules)
+    leaders = chain.rate_leaders(row, period, facts, tenures, formula)
     chain.apply_quota(leaders, facts, rules)
     LeaderEvaluation.objects.bulk_update(leaders, chain.LEADER_RESULT_FIELDS)
     proposals = chain.propose(row, period, facts, leaders, rules)
@@ -194,5 +201,33 @@ def set_joint_departure(province: Province, enabled: bool | None, actor: Any = N
             province_code=province.code,
             before={"joint_departure": before},
             after={"joint_departure": enabled},
+        )
+    return policy
+
+
+def set_quota_peer_groups(province: Province, codes: list[str], actor: Any = None) -> ProvincePolicy:
+    """Set the peer groups the province counts its excellent quota in, in priority order (each
+    commune's quota group is the first it belongs to; none: its kind). Unknown codes are refused."""
+    from kpixa.units.models import PeerGroup
+
+    codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    unknown = sorted(
+        set(codes) - set(PeerGroup.objects.filter(code__in=codes).values_list("code", flat=True))
+    )
+    if unknown:
+        raise EvaluationError(_("Không có nhóm tương đồng: %(codes)s") % {"codes": ", ".join(unknown)})
+    with transaction.atomic():
+        policy, _created = ProvincePolicy.objects.get_or_create(province=province)
+        before = policy.quota_peer_groups
+        policy.quota_peer_groups = codes
+        policy.save(update_fields=["quota_peer_groups"])
+        audit.record(
+            "evaluations.province_policy",
+            actor=actor,
+            object_type="evaluations.ProvincePolicy",
+            object_id=policy.pk,
+            province_code=province.code,
+            before={"quota_peer_groups": before},
+            after={"quota_peer_groups": codes},
         )
     return policy

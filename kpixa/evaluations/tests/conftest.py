@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kpixa.frameworks.services import install_framework
+from kpixa.reporting.models import ReportedValue, ValueStatus
+from kpixa.reporting.queries import required_measures
+from kpixa.scoring.engine.periods import parse_period
 from kpixa.scoring.services import Providers, compute_scores
 from kpixa.units.models import Person, PostKind, Tenure
 
@@ -68,14 +72,42 @@ def reported(values: dict[int, dict[str, Any]]) -> Providers:
     return Providers(measures=lambda ids, start, end: {}, reported=provider)
 
 
-def score(world: Any, period: str, totals: dict[Any, int], budget: int = 100) -> None:
+def score(
+    world: Any, period: str, totals: dict[Any, int], budget: int = 100, late: dict[Any, int] | None = None
+) -> None:
     """Store test_kpi scores for ``period`` so each commune's total is its given value (with the
-    budget target met: 1.1 earns total − 10 of 90 points, 1.2 its 10 points)."""
+    budget target met: 1.1 earns total − 10 of 90 points, 1.2 its 10 points), and the commune's
+    required reported values (its tasks) approved: on time, but the first ``late[commune]`` late."""
     values = {
         c.pk: {"result": str((Decimal(t) - 10) / Decimal("0.9")), "budget_revenue": budget}
         for c, t in totals.items()
     }
     compute_scores("test_kpi", period, "52", providers=reported(values))
+    report_tasks(world, period, list(totals), late or {})
+
+
+def report_tasks(world: Any, period_code: str, communes: list[Any], late: dict[Any, int]) -> None:
+    """Approved values of every required measure for each commune; ``late[c]`` of them first
+    submitted two months after the period (past any deadline), the rest on its last day."""
+    period = parse_period(period_code)
+    on_time = timezone.make_aware(datetime.combine(period.end, time(12)))
+    measures = [m.code for m in required_measures(period)]
+    rows = [
+        ReportedValue(
+            commune=commune,
+            period_code=period.code,
+            measure=measure,
+            value=Decimal(1),
+            status=ValueStatus.APPROVED,
+            first_submitted_at=on_time + timedelta(days=60) if i < late.get(commune, 0) else on_time,
+            submitted_at=on_time,
+            submitted_by=world.users["province_admin"],
+        )
+        for commune in communes
+        for i, measure in enumerate(measures)
+    ]
+    ReportedValue.objects.filter(commune__in=communes, period_code=period.code).delete()
+    ReportedValue.objects.bulk_create(rows)
 
 
 @pytest.fixture

@@ -85,3 +85,12 @@ def classify(
         )
         return _as_class(lower, (reason,))
     return _as_class(band)
+
+
+def tasks_explanation(collective: CollectiveFacts | None) -> str:
+    """One line on the tasks behind the collective rules, or why the rules did not apply."""
+    if collective is None or collective.tasks_total == 0:
+        return _("không có nhiệm vụ phải hoàn thành trong kỳ: không áp dụng quy tắc về nhiệm vụ trễ hạn")
+    return _("{late}/{total} nhiệm vụ trễ hạn ({share}%)").format(
+        late=collective.tasks_late, total=collective.tasks_total, share=fmt2(collective.late_percent)
+    )

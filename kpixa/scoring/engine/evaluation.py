@@ -13,8 +13,8 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
 from kpixa.scoring.engine.classification import FAILED, Classification, band_for, band_rank, classify
-from kpixa.scoring.engine.i18n import _
 from kpixa.scoring.engine.expr import Expression
+from kpixa.scoring.engine.i18n import _
 from kpixa.scoring.engine.model import DEFAULT_BANDS, ClassBand, EvaluationRules, Form, Framework
 from kpixa.scoring.engine.numbers import HUNDRED, ZERO, clamp, fmt2, round2
 
@@ -91,10 +91,14 @@ class LeaderFormula:
     source: str = ""
 
 
-def builtin_formula(rules: EvaluationRules | None = None, bands: tuple[ClassBand, ...] = DEFAULT_BANDS) -> LeaderFormula:
+def builtin_formula(
+    rules: EvaluationRules | None = None, bands: tuple[ClassBand, ...] = DEFAULT_BANDS
+) -> LeaderFormula:
     """The formula as the engine knows it, with a commune framework's ``evaluation:`` parameters."""
     rules = rules or EvaluationRules()
-    return LeaderFormula(rules.leader_general_max, rules.leader_results_max, rules.leader_capped_by_unit, bands)
+    return LeaderFormula(
+        rules.leader_general_max, rules.leader_results_max, rules.leader_capped_by_unit, bands
+    )
 
 
 def leader_formula(framework: Framework) -> LeaderFormula:
@@ -109,7 +113,11 @@ def leader_formula(framework: Framework) -> LeaderFormula:
     general, results = framework.groups
     indicator = results.indicators[0]
     rates = {r.name: r for r in indicator.scoring.rates}
-    if indicator.scoring.form != Form.COMPOSITE or set(rates) != set(CRITERIA) or indicator.scoring.points is None:
+    if (
+        indicator.scoring.form != Form.COMPOSITE
+        or set(rates) != set(CRITERIA)
+        or indicator.scoring.points is None
+    ):
         raise LeaderFormulaError(_("chỉ số kết quả phải là công thức composite theo a, b, c, d, dd, e"))
     return LeaderFormula(
         general_max=general.max_points,
