@@ -540,3 +540,89 @@ def rerate_one(le: LeaderEvaluation) -> None:
         return
     le._commune_class = commune.classification  # type: ignore[attr-defined]
     _rate(le, leader_formula_for(commune.framework_version, le.period))
+
+
+# --- revisions of a published snapshot -----------------------------------------------------
+
+
+def revise_evaluations(
+    row: Period, content: dict[str, Any], commune_code: str, framework_code: str
+) -> list[dict[str, Any]]:
+    """After an upheld appeal corrected ``commune_code``'s total of ``framework_code`` in ``content``,
+    recompute that commune's evaluation (class by the bands, then the collective rules on its stored
+    tasks) and its leaders' ratings (d = the corrected total, capped by the corrected class) in
+    ``content``; return the changes. Nothing changes when the period was evaluated by another
+    framework. The quota is not re-run: a leader newly excellent by points keeps "tốt" unless the
+    published quota kept him or her excellent (the allowance was shared out at publication)."""
+    evaluation = (
+        CommuneEvaluation.objects.filter(period=row, commune__code=commune_code)
+        .select_related("framework_version", "commune")
+        .first()
+    )
+    if evaluation is None or evaluation.framework_version.code != framework_code:
+        return []
+    from kpixa.evaluations.snapshots import _find_unit
+
+    unit = _find_unit(content, framework_code, commune_code) or {}
+    total = None if unit.get("total") is None else Decimal(unit["total"])
+    tasks = (
+        CollectiveFacts(evaluation.tasks_total, evaluation.tasks_late or 0)
+        if evaluation.tasks_total
+        else None
+    )
+    class_code, _reasons, _text = collective_class(framework_of(evaluation.framework_version), total, tasks)
+    changes = _revise_entry(
+        [e for e in content["commune_evaluations"] if e["commune"] == commune_code][:1],
+        (framework_code, commune_code, "evaluation."),
+        {"total": None if total is None else str(total), "classification": class_code},
+    )
+    formula = leader_formula_for(evaluation.framework_version, row)
+    return changes + _revise_leaders(row, evaluation, content, total, class_code, formula)
+
+
+def _revise_leaders(
+    row: Period,
+    evaluation: CommuneEvaluation,
+    content: dict[str, Any],
+    total: Decimal | None,
+    class_code: str,
+    formula: ev.LeaderFormula,
+) -> list[dict[str, Any]]:
+    code = evaluation.commune.code
+    entries = [e for e in content["leader_evaluations"] if e["commune"] == code]
+    leaders = LeaderEvaluation.objects.filter(period=row, commune=evaluation.commune).order_by(
+        "post", "tenure_id"
+    )
+    changes: list[dict[str, Any]] = []
+    for entry, le in zip(entries, leaders, strict=False):
+        kept = le.quota_outcome == QuotaOutcome.KEPT
+        le.d_unit_result, le._commune_class = total, class_code  # type: ignore[attr-defined]
+        _rate(le, formula)
+        if le.classification == ev.EXCELLENT and not kept:
+            le.classification = ev.GOOD
+        after = {"total": None if le.total is None else str(le.total), "classification": le.classification}
+        where = (evaluation.framework_version.code, code, f"leader.{le.post}.{le.person_id}.")
+        changes += _revise_entry([entry], where, after)
+    return changes
+
+
+def _revise_entry(
+    entries: list[dict[str, Any]], where: tuple[str, str, str], after: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Set ``after``'s fields on the (one) entry; return a change per field that changed."""
+    framework, commune, prefix = where
+    changes = []
+    for entry in entries:
+        for field, value in after.items():
+            if entry.get(field) != value:
+                changes.append(
+                    {
+                        "commune": commune,
+                        "framework": framework,
+                        "field": f"{prefix}{field}",
+                        "before": entry.get(field),
+                        "after": value,
+                    }
+                )
+                entry[field] = value
+    return changes

@@ -20,7 +20,7 @@ from kpixa.accounts import audit
 from kpixa.accounts.access import can_manage_province
 from kpixa.accounts.models import Role
 from kpixa.accounts.notifications import notify_appeal_decided, notify_result_published
-from kpixa.evaluations import snapshots
+from kpixa.evaluations import chain, snapshots
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState, Snapshot
 from kpixa.evaluations.services import EvaluationError, period_row
 from kpixa.scoring.versions import framework_of, period_of
@@ -325,7 +325,9 @@ def reject_appeal(actor: Any, appeal: Appeal, reason: str) -> Appeal:
 
 def uphold_appeal(actor: Any, appeal: Appeal, reason: str, corrected_points: Decimal) -> Snapshot:
     """The province upholds an appeal: the indicator's points become ``corrected_points`` in a new
-    snapshot revision (total, class and ranks recomputed; the diff and the reason recorded)."""
+    snapshot revision (total, class and ranks recomputed, and the commune's evaluation and its
+    leaders' ratings when the period was evaluated by that framework; the diff and the reason
+    recorded)."""
     with transaction.atomic():
         row, reason = _pending(actor, appeal, reason)
         period = Period.objects.select_for_update().get(pk=row.snapshot.period_id)
@@ -339,6 +341,7 @@ def uphold_appeal(actor: Any, appeal: Appeal, reason: str, corrected_points: Dec
             corrected_points,
             _bands(row.framework_code, latest.content, row.commune.code),
         )
+        changes += chain.revise_evaluations(period, content, row.commune.code, row.framework_code)
         explanation = _("Khiếu nại của %(commune)s về chỉ số %(indicator)s được chấp nhận: %(reason)s") % {
             "commune": row.commune.name,
             "indicator": row.indicator_code,
