@@ -34,7 +34,7 @@ class PeriodAdmin(ReadOnlyMixin, AuditedModelAdmin):
 
 @admin.register(CommuneEvaluation)
 class CommuneEvaluationAdmin(ReadOnlyMixin, AuditedModelAdmin):
-    list_display = ["commune", "period", "total", "classification"]
+    list_display = ["commune", "period", "total", "points_classification", "classification", "tasks_late"]
     list_filter = ["classification", "period__code"]
     list_select_related = ["commune", "period"]
     readonly_fields = [f.name for f in CommuneEvaluation._meta.fields]
@@ -110,5 +110,5 @@ class ConsequenceAdmin(ReadOnlyMixin, AuditedModelAdmin):
 
 @admin.register(ProvincePolicy)
 class ProvincePolicyAdmin(AuditedModelAdmin):
-    list_display = ["province", "joint_departure", "leader_framework_code"]
+    list_display = ["province", "joint_departure", "quota_peer_groups", "leader_framework_code"]
     province_lookup = "province"
