@@ -88,6 +88,7 @@ def seed_demo(stdout_write: Callable[[str], None] = print) -> None:
         ("kpixa.units.demo", "seed_units_demo", "Đơn vị, nhóm tương đồng, lãnh đạo"),
         ("kpixa.frameworks.demo", "seed_frameworks_demo", "Bộ chỉ số"),
         ("kpixa.dossiers.demo", "seed_dossiers_demo", "Hồ sơ thủ tục hành chính"),
+        ("kpixa.reporting.demo", "seed_reporting_demo", "Số liệu báo cáo và minh chứng"),
         ("kpixa.scoring.demo", "seed_scores_demo", "Điểm số"),
         ("kpixa.evaluations.demo", "seed_evaluations_demo", "Đánh giá, xếp loại"),
     ]
