@@ -245,9 +245,11 @@ def _refresh_one(
         return []
     started = timezone.now()
     scores = score_communes(framework_of(version), affected, period, providers, started)
-    written = _store(version, period, affected, scores, started).indicators
     province_ids = {c.province_id for c in affected}
-    storage.rerank(version, period.code, {c.id: c for c in inp.commune_rows(province_ids)})
+    peers = {c.id: c for c in inp.commune_rows(province_ids)}
+    by_code = {c.code: c for c in affected}
+    saved = storage.save(version, period.code, [(by_code[s.unit.code], s) for s in scores], started, peers)
+    written = saved.indicators
     return [
         _incremental_run(version, period, pid, started, affected, written) for pid in sorted(province_ids)
     ]

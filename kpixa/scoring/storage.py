@@ -58,12 +58,13 @@ UNIT_FIELDS = [
     "results_digest",
 ]
 DIGEST_AT = UNIT_FIELDS.index("results_digest")
-RANK_FIELDS = ["rank_province", "rank_peer_group", "peer_group_ranks"]
+RANKS_AT = UNIT_FIELDS.index("rank_province")  # the three rank fields follow each other
 INDICATOR_KEY = ["framework_version_id", "commune_id", "period_code", "indicator_code"]
 UNIT_KEY = ["framework_version_id", "commune_id", "period_code"]
 
 IndicatorKey = tuple[int, str]  # (commune id, indicator code)
 Ranks = tuple[int | None, int | None, dict[str, int]]  # province, same kind, each peer group
+NO_RANKS: Ranks = (None, None, {})
 
 
 @dataclass(frozen=True)
@@ -124,16 +125,20 @@ def save(
     period_code: str,
     scored: Sequence[tuple[CommuneRow, core.UnitScore]],
     as_of: datetime,
+    peers: Mapping[int, CommuneRow] | None = None,
 ) -> Saved:
-    """Store ``scored`` (each commune with its engine result), ranked among themselves.
+    """Store ``scored`` (each commune with its engine result) and rank them among ``peers``.
 
-    One query reads the stored unit rows; the indicator rows of the units whose results digest
-    changed are rewritten, the unit rows whose values changed are rewritten, and the others only
-    get the new ``as_of``. Returns the counts.
+    ``peers`` (default: the scored communes) are whole provinces when only some of their
+    communes were rescored: the others rank with their stored totals. One query reads the
+    stored unit rows; the indicator rows of the units whose results digest changed are
+    rewritten, so are the unit rows whose values (ranks included) changed; the other scored
+    units only get the new ``as_of``. Returns the counts.
     """
     rows = {c.id: [(r.code, *indicator_values(r)) for r in s.indicators] for c, s in scored}
     digests = {cid: results_digest(unit_rows) for cid, unit_rows in rows.items()}
-    stored = stored_units(version.pk, period_code, list(rows))
+    communes = peers if peers is not None else {c.id: c for c, _s in scored}
+    stored = stored_units(version.pk, period_code, communes.keys() | rows.keys())
     changed = {
         (cid, code): values
         for cid, unit_rows in rows.items()
@@ -141,14 +146,36 @@ def save(
         for code, *values in unit_rows
     }
     write_indicators(version.pk, period_code, changed, as_of)
-    ranks = ranks_of({c.id: s.total for c, s in scored if s.total is not None}, {c.id: c for c, _s in scored})
-    units = {c.id: unit_values(s, ranks.get(c.id, (None, None, {})), digests[c.id]) for c, s in scored}
+    units = _ranked_units(scored, digests, stored, {**communes, **{c.id: c for c, _s in scored}})
     fresh = {cid: values for cid, values in units.items() if stored.get(cid) != values}
     write_units(version.pk, period_code, fresh, as_of)
     UnitScore.objects.filter(
-        framework_version_id=version.pk, period_code=period_code, commune_id__in=units.keys() - fresh.keys()
+        framework_version_id=version.pk, period_code=period_code, commune_id__in=rows.keys() - fresh.keys()
     ).update(as_of=as_of)
-    return Saved(sum(map(len, rows.values())), len(changed), len(units))
+    return Saved(sum(map(len, rows.values())), len(changed), len(rows))
+
+
+def _ranked_units(
+    scored: Sequence[tuple[CommuneRow, core.UnitScore]],
+    digests: Mapping[int, str],
+    stored: Mapping[int, tuple[Any, ...]],
+    communes: Mapping[int, CommuneRow],
+) -> dict[int, tuple[Any, ...]]:
+    """The unit values of the scored communes, and of the other stored ``communes`` with new ranks."""
+    totals = {cid: values[0] for cid, values in stored.items() if cid in communes and values[0] is not None}
+    for commune, score in scored:
+        totals.pop(commune.id, None)
+        if score.total is not None:
+            totals[commune.id] = score.total
+    ranks = ranks_of(totals, communes)
+    units = {
+        cid: (*values[:RANKS_AT], *ranks.get(cid, NO_RANKS), *values[RANKS_AT + 3 :])
+        for cid, values in stored.items()
+        if cid in communes
+    }
+    for commune, score in scored:
+        units[commune.id] = unit_values(score, ranks.get(commune.id, NO_RANKS), digests[commune.id])
+    return units
 
 
 def stored_units(
@@ -261,27 +288,6 @@ def competition_ranks_by(totals: Mapping[int, Decimal], keys: dict[int, list[str
     """Return each commune's rank within its single group (``keys``: commune id -> [group])."""
     ranks = grouped_ranks(totals, keys)
     return {cid: next(iter(by_group.values())) for cid, by_group in ranks.items()}
-
-
-def rerank(version: Any, period_code: str, communes: dict[int, CommuneRow]) -> int:
-    """Re-rank the stored scores of ``communes`` (whole provinces) and save the ranks that changed.
-
-    Two queries plus one bulk update of the changed rows; returns how many changed.
-    """
-    rows = list(
-        UnitScore.objects.filter(
-            framework_version=version, period_code=period_code, commune_id__in=list(communes)
-        ).only("id", "commune_id", "total", *RANK_FIELDS)
-    )
-    ranks = ranks_of({r.commune_id: r.total for r in rows if r.total is not None}, communes)
-    changed = []
-    for row in rows:
-        new = ranks.get(row.commune_id, (None, None, {}))
-        if (row.rank_province, row.rank_peer_group, row.peer_group_ranks) != new:
-            row.rank_province, row.rank_peer_group, row.peer_group_ranks = new
-            changed.append(row)
-    UnitScore.objects.bulk_update(changed, RANK_FIELDS, batch_size=500)
-    return len(changed)
 
 
 def by_province(communes: Iterable[CommuneRow]) -> dict[int, list[CommuneRow]]:
