@@ -4,11 +4,12 @@ Results travel as plain tuples keyed on their natural keys, never as model insta
 national run stores ~56,000 indicator rows. Each unit row keeps a digest of its indicator rows'
 values (``UnitScore.results_digest``); a run rewrites a unit's indicator rows only when the
 digest changed (their ``as_of`` stays the time of the run that last changed them), so a rerun
-on unchanged data reads one short column instead of every indicator row. Unit rows are always
-written: ``UnitScore.as_of`` is the latest run and changes whenever any of the unit's indicator
-rows does (the web pages' cache stamps rely on it). On PostgreSQL the rows go
-through COPY into a TEMP table and one ``INSERT … SELECT … ON CONFLICT DO UPDATE``; elsewhere
-through ``bulk_create(update_conflicts=True)``.
+on unchanged data reads the unit rows instead of every indicator row. A unit row is rewritten
+when its values (ranks and digest included) changed, and otherwise only gets the new as-of time:
+``UnitScore.as_of`` is the latest run that scored the unit, so it moves whenever any of the
+unit's indicator rows does. On PostgreSQL the rows go through COPY into a TEMP table and one
+``INSERT … SELECT … ON CONFLICT DO UPDATE``; elsewhere through
+``bulk_create(update_conflicts=True)``.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ UNIT_FIELDS = [
     "peer_group_ranks",
     "results_digest",
 ]
+TOTAL_AT = UNIT_FIELDS.index("total")
 DIGEST_AT = UNIT_FIELDS.index("results_digest")
 RANKS_AT = UNIT_FIELDS.index("rank_province")  # the three rank fields follow each other
 INDICATOR_KEY = ["framework_version_id", "commune_id", "period_code", "indicator_code"]
@@ -162,7 +164,11 @@ def _ranked_units(
     communes: Mapping[int, CommuneRow],
 ) -> dict[int, tuple[Any, ...]]:
     """The unit values of the scored communes, and of the other stored ``communes`` with new ranks."""
-    totals = {cid: values[0] for cid, values in stored.items() if cid in communes and values[0] is not None}
+    totals = {
+        cid: values[TOTAL_AT]
+        for cid, values in stored.items()
+        if cid in communes and values[TOTAL_AT] is not None
+    }
     for commune, score in scored:
         totals.pop(commune.id, None)
         if score.total is not None:
