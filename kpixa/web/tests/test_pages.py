@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from kpixa.dossiers.rollups import rebuild
+from kpixa.evaluations.models import CommuneEvaluation
 from kpixa.scoring.models import UnitScore
 from kpixa.scoring.services import compute_scores
 from kpixa.web import charts
@@ -211,7 +212,9 @@ def test_it_shows_both_leaders_with_their_rating_chain(scored: Any) -> None:
         "Giới hạn theo xếp loại đơn vị",
     ):
         assert step in html
-    assert "Khá" in html  # the commune's class in its framework's words
+    result = CommuneEvaluation.objects.get(period__code="2025-Q3", commune=scored.commune)
+    words = {"xuat_sac": "Xuất sắc", "tot": "Tốt", "kha": "Khá", "chua_dat": "Chưa đạt"}
+    assert f"<strong>{words[result.classification]}</strong>" in html  # in its framework's words
     assert "Đề xuất xử lý" in html
 
 
