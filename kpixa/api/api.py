@@ -1,6 +1,12 @@
 """The JSON API (django-ninja): one NinjaAPI, with a router per domain app."""
 
-from ninja import NinjaAPI
+from typing import Literal
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_noop
+from ninja import NinjaAPI, Schema
 
 from kpixa.dossiers.api import router as dossiers_router
 
@@ -12,10 +18,22 @@ api = NinjaAPI(
 )
 
 
-@api.get("/health", auth=None, summary="Liveness check")
-def health(request):  # type: ignore[no-untyped-def]
+class HealthOut(Schema):
+    status: Literal["ok"]
+
+
+@api.get("/health", auth=None, response={200: HealthOut}, summary="Liveness check")
+def health(request: HttpRequest) -> dict[str, str]:
     """Return ``{"status": "ok"}`` when the application answers."""
     return {"status": "ok"}
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 in JSON, as documented (not Django's HTML 400)."""
+    message = gettext_noop("Dữ liệu gửi lên quá lớn: tối đa %(size)d byte cho mỗi lần gọi.")
+    detail = message % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    return api.create_response(request, {"detail": detail}, status=413)
 
 
 api.add_router("/", dossiers_router)

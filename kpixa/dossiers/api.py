@@ -6,10 +6,13 @@ record (docs/dossier-format.md, "API").
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Body, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from kpixa.accounts.access import api_access
 from kpixa.accounts.tokens import ApiTokenAuth
@@ -49,12 +52,57 @@ class BatchOut(Schema):
 
 
 class ErrorOut(Schema):
+    """A refused call: why, in one sentence."""
+
     detail: str
 
 
-Payload = list[dict[str, Any]] | dict[str, Any]
-RESPONSES: dict[int, Any] = {200: BatchOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut}
-# 422 (not a list nor an object) is django-ninja's own validation answer.
+class ValidationErrorOut(Schema):
+    """django-ninja's answer to a body of the wrong type (neither a list nor an object): 422."""
+
+    detail: list[dict[str, Any]]
+
+
+_RECORDS_SCHEMA = {"type": "array", "items": {"type": "object"}, "minItems": 1, "maxItems": MAX_RECORDS}
+_TOTALS_SCHEMA = {"description": "Declared totals (an object of integers); anything else is ignored."}
+# The documented body; what is parsed stays a list or an object, and an empty batch (400) or one
+# over the limit (413) gets the API's own answer rather than django-ninja's 422.
+RecordList = Annotated[
+    list[dict[str, Any]],
+    WithJsonSchema({**_RECORDS_SCHEMA, "title": "Records", "description": "A batch: a list of records."}),
+]
+RecordOrWrapper = Annotated[
+    dict[str, Any],
+    WithJsonSchema(
+        {
+            "title": "RecordOrWrapper",
+            "description": 'One record, or a wrapper {"danhSach": [...], "TongHop": {...}}.',
+            "anyOf": [
+                {
+                    "type": "object",
+                    "required": ["danhSach"],
+                    "properties": {"danhSach": _RECORDS_SCHEMA, "TongHop": _TOTALS_SCHEMA},
+                },
+                {
+                    "type": "object",
+                    "not": {"required": ["danhSach"], "properties": {"danhSach": {"type": "array"}}},
+                },
+            ],
+        }
+    ),
+]
+Payload = RecordList | RecordOrWrapper
+RESPONSES: dict[int, Any] = {
+    200: BatchOut,
+    400: ErrorOut,  # malformed JSON, an empty batch, a wrapped record that is not an object
+    401: ErrorOut,  # no key, or an unknown or revoked one
+    413: ErrorOut,  # more than MAX_RECORDS records, or a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    422: ValidationErrorOut,  # neither a list of objects nor an object
+}
+
+
+# NUL and lone UTF-16 surrogates: valid in a JSON string, not storable in PostgreSQL text.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _records(payload: Payload) -> list[Any] | dict[str, Any]:
@@ -64,20 +112,50 @@ def _records(payload: Payload) -> list[Any] | dict[str, Any]:
     return payload
 
 
-def _size(records: list[Any] | dict[str, Any]) -> int:
+def _items(records: list[Any] | dict[str, Any]) -> list[Any]:
     if isinstance(records, list):
-        return len(records)
-    return next(len(records[k]) for k in LIST_KEYS if isinstance(records.get(k), list))
+        return records
+    return next(records[k] for k in LIST_KEYS if isinstance(records.get(k), list))
+
+
+def _refusal(items: list[Any]) -> Status[Any] | None:
+    """The 413 or 400 answer a batch gets before any record is read, or None when it may be read."""
+    if len(items) > MAX_RECORDS:
+        message = gettext_noop("Một lô tối đa %(max)d bản ghi; lô này có %(size)d.")
+        return Status(413, {"detail": message % {"max": MAX_RECORDS, "size": len(items)}})
+    if not items:
+        return Status(400, {"detail": gettext_noop("Lô dữ liệu trống.")})
+    position = next((i for i, item in enumerate(items) if not isinstance(item, dict)), None)
+    if position is not None:
+        message = gettext_noop("Bản ghi thứ %(index)d không phải là một đối tượng JSON.")
+        return Status(400, {"detail": message % {"index": position}})
+    return None
+
+
+def _storable_text(text: str) -> str:
+    """``text`` without NUL characters and with lone surrogates replaced by U+FFFD."""
+    if _UNSTORABLE.search(text) is None:
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every string in it (keys too, recursively) made storable."""
+    if isinstance(value, str):
+        return _storable_text(value)
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
 
 
 def _ingest(request: HttpRequest, kind: str, payload: Payload) -> Status[Any]:
     records = _records(payload)
-    size = _size(records)
-    if size > MAX_RECORDS:
-        return Status(413, {"detail": f"Một lô tối đa {MAX_RECORDS} bản ghi; lô này có {size}."})
-    if size == 0:
-        return Status(400, {"detail": "Lô dữ liệu trống."})
-    batch, results = services.submit_api(request.auth, kind, records)  # type: ignore[attr-defined]
+    refusal = _refusal(_items(records))
+    if refusal is not None:
+        return refusal
+    batch, results = services.submit_api(request.auth, kind, _storable(records))  # type: ignore[attr-defined]
     return Status(
         200,
         {
