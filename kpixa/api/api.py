@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError
 
 from kpixa.dossiers.api import router as dossiers_router
 
@@ -34,6 +35,14 @@ def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse
     message = gettext_noop("Dữ liệu gửi lên quá lớn: tối đa %(size)d byte cho mỗi lần gọi.")
     detail = message % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
     return api.create_response(request, {"detail": detail}, status=413)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401 with the challenge HTTP requires (``WWW-Authenticate: Bearer``)."""
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=exc.status_code)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 api.add_router("/", dossiers_router)

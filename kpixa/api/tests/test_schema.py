@@ -119,6 +119,7 @@ def test_it_answers_an_unauthenticated_call_with_a_documented_401(
 ) -> None:
     case, response = post_case(path, [{"MaHoSo": "X"}], key=None)
     assert response.status_code == 401
+    assert response.headers["www-authenticate"] == ["Bearer"]
     case.validate_response(response, checks=CONFORMANCE)
     case, response = post_case(path, [{"MaHoSo": "X"}], key="kpx_unknown_secret")
     assert response.status_code == 401
