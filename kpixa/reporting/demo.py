@@ -73,7 +73,8 @@ def seed_reported_values(province: Province, period: Period, admin: Any) -> int:
     """Set the default deadline if none, then report and approve every commune's missing values."""
     due = ensure_deadline(admin, province, period)
     measures = [m.code for m in queries.required_measures(period)]
-    communes = list(Commune.objects.filter(province=province, retired_at__isnull=True).order_by("code"))
+    active = Commune.objects.filter(province=province, retired_at__isnull=True).select_related("province")
+    communes = list(active.order_by("code"))
     kinds = behaviours([c.code for c in communes])
     present = set(
         ReportedValue.objects.filter(commune__in=communes, period_code=period.code).values_list(
