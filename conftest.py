@@ -36,6 +36,17 @@ def _accept_fast_test_hashes(settings) -> None:  # type: ignore[no-untyped-def]
         settings.PASSWORD_HASHERS = [*settings.PASSWORD_HASHERS, FAST_HASHER]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> object:
+    """Start and end every test with an empty cache: sessions and page bodies live there, and a
+    test database is rolled back between tests while the per-process cache is not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _fast_hash() -> str:
     from django.contrib.auth.hashers import make_password
 

@@ -6,7 +6,6 @@ record (docs/dossier-format.md, "API").
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -17,7 +16,7 @@ from pydantic import WithJsonSchema
 from kpixa.accounts.access import api_access
 from kpixa.accounts.tokens import ApiTokenAuth
 from kpixa.dossiers import services
-from kpixa.dossiers.parsing import LIST_KEYS
+from kpixa.dossiers.parsing import LIST_KEYS, nfc
 
 MAX_RECORDS = 5000
 
@@ -101,10 +100,6 @@ RESPONSES: dict[int, Any] = {
 }
 
 
-# NUL and lone UTF-16 surrogates: valid in a JSON string, not storable in PostgreSQL text.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
 def _records(payload: Payload) -> list[Any] | dict[str, Any]:
     """The records of a payload: a list, one record, or a {"danhSach": [...], "TongHop": {...}} wrapper."""
     if isinstance(payload, dict) and not any(isinstance(payload.get(k), list) for k in LIST_KEYS):
@@ -132,30 +127,12 @@ def _refusal(items: list[Any]) -> Status[Any] | None:
     return None
 
 
-def _storable_text(text: str) -> str:
-    """``text`` without NUL characters and with lone surrogates replaced by U+FFFD."""
-    if _UNSTORABLE.search(text) is None:
-        return text
-    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
-
-
-def _storable(value: Any) -> Any:
-    """``value`` with every string in it (keys too, recursively) made storable."""
-    if isinstance(value, str):
-        return _storable_text(value)
-    if isinstance(value, dict):
-        return {_storable(k): _storable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_storable(v) for v in value]
-    return value
-
-
 def _ingest(request: HttpRequest, kind: str, payload: Payload) -> Status[Any]:
     records = _records(payload)
     refusal = _refusal(_items(records))
     if refusal is not None:
         return refusal
-    batch, results = services.submit_api(request.auth, kind, _storable(records))  # type: ignore[attr-defined]
+    batch, results = services.submit_api(request.auth, kind, nfc(records))  # type: ignore[attr-defined]
     return Status(
         200,
         {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,9 +53,21 @@ class Source:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# NUL and lone UTF-16 surrogates: valid in a JSON string, not storable in PostgreSQL text.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(text: str) -> str:
+    """``text`` without NUL characters and with lone surrogates replaced by U+FFFD."""
+    if _UNSTORABLE.search(text) is None:
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
 def nfc(value: Any) -> Any:
-    """Return ``value`` with every string in it NFC-normalised (dicts and lists recursively)."""
+    """Return ``value`` with every string in it storable and NFC-normalised (dicts and lists recursively)."""
     if isinstance(value, str):
+        value = storable_text(value)
         return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
     if isinstance(value, dict):
         return {nfc(k): nfc(v) for k, v in value.items()}

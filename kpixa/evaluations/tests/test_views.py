@@ -55,7 +55,7 @@ def test_it_lists_the_provinces_periods_with_their_state(world, published_q3, dj
         province=world.province, code="2025-Q4", kind="quarter", start="2025-10-01", end="2025-12-31"
     )
     client = client_for(world, Role.PROVINCE_ADMIN)
-    with django_assert_num_queries(5):  # session, user, province, unread count, periods with counts
+    with django_assert_num_queries(4):  # session (cached), user, province, unread count, periods with counts
         response = client.get(PERIODS)
     page = text(response)
     assert response.status_code == 200
@@ -132,7 +132,7 @@ def test_the_admin_finalises_after_the_window(world, published_q3):
 def test_the_period_page_lists_revisions_with_what_changed(world, published_q3, django_assert_num_queries):
     lifecycle.uphold_appeal(world.users[Role.PROVINCE_ADMIN], file_appeal(world), "Đã đối chiếu", Decimal(85))
     client = client_for(world, Role.PROVINCE_VIEWER)
-    with django_assert_num_queries(6):  # session, user, province, unread count, period, snapshots
+    with django_assert_num_queries(5):  # session (cached), user, province, unread count, period, snapshots
         response = client.get(PERIOD)
     page = text(response)
     revision = Snapshot.objects.get(period__code=Q3, revision=2)
@@ -148,9 +148,8 @@ def test_the_leader_sees_the_published_result_with_appeal_forms(
 ):
     file_appeal(world)
     client = client_for(world, Role.COMMUNE_LEADER)
-    with django_assert_num_queries(
-        7
-    ):  # session, user, commune (guard + view), snapshot+period, unread, appeals
+    # user, commune (guard + view), snapshot+period, unread, appeals (session cached)
+    with django_assert_num_queries(6):
         response = client.get(COMMUNE)
     page = text(response)
     assert response.status_code == 200 and published_q3.sha256 in page
@@ -223,7 +222,7 @@ def test_the_admin_lists_appeals_pending_first(world, published_q3, django_asser
     lifecycle.reject_appeal(world.users[Role.PROVINCE_ADMIN], first, "Không có căn cứ")
     file_appeal(world, "1.2")
     client = client_for(world, Role.PROVINCE_ADMIN)
-    with django_assert_num_queries(5):  # session, user, province, unread count, appeals
+    with django_assert_num_queries(4):  # session (cached), user, province, unread count, appeals
         page = text(client.get(APPEALS))
     assert page.index("Đang xem xét") < page.index("Không có căn cứ")
     assert "Không có căn cứ" not in text(client.get(APPEALS + "?status=pending"))

@@ -304,7 +304,7 @@ def test_it_leaves_citizens_personal_data_out(scored: Any) -> None:
 
 # session, user, the access check and the view's scoped lookup (the commune is fetched by both),
 # the latest period, then the export's own queries (4 for a scorecard, 2 for a ranking).
-@pytest.mark.parametrize(("url", "queries"), [("/xa/23872/xuat/xlsx/", 9), ("/tinh/52/xuat/xlsx/", 6)])
+@pytest.mark.parametrize(("url", "queries"), [("/xa/23872/xuat/xlsx/", 8), ("/tinh/52/xuat/xlsx/", 5)])
 def test_it_serves_a_download_in_a_fixed_number_of_queries(
     scored: Any, django_assert_num_queries: Any, url: str, queries: int
 ) -> None:
