@@ -38,6 +38,7 @@ run: demo
 	@PORT=$(PORT) scripts/serve.sh
 
 lint: install
+	@mkdir -p var
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) manage.py makemigrations --check --dry-run
