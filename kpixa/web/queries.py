@@ -24,8 +24,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from kpixa.dossiers.models import Dossier
-from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation, PeriodState
+from kpixa.evaluations import lifecycle
+from kpixa.evaluations.lifecycle import RankChange
+from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation, PeriodState, Snapshot
 from kpixa.evaluations.models import Period as EvaluationPeriod
+from kpixa.evaluations.queries import PublishedUnit, published_units
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring.engine.core import CHUA_DAT
 from kpixa.scoring.engine.model import Framework, Indicator
 from kpixa.scoring.engine.periods import MONTH, QUARTER, Period, month, previous
@@ -34,7 +38,7 @@ from kpixa.scoring.versions import ScoringError, framework_of, period_of, versio
 from kpixa.units.models import Commune, Province
 
 DEFAULT_FRAMEWORK = "dvc766"
-# Evaluation states whose results are public (issue 6 will add publication snapshots).
+# Evaluation states whose results are public; the public pages read their latest snapshot (issue 6).
 PUBLIC_STATES = (PeriodState.PUBLISHED, PeriodState.APPEAL, PeriodState.FINAL)
 KIND_ORDER = {QUARTER: 4, MONTH: 3, "half": 2, "year": 1, "ytd": 0}
 SORTS = ("rank", "-rank", "name", "-name", "total", "-total", "change", "-change")
@@ -865,3 +869,158 @@ def provinces_with_public_results() -> list[Province]:
     """Provinces with at least one public period (one query)."""
     ids = EvaluationPeriod.objects.filter(state__in=PUBLIC_STATES).values("province_id")
     return list(Province.objects.filter(pk__in=ids).order_by("name"))
+
+
+# --- published snapshots (issue 6) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    """One commune's line of a published ranking (plain values from the snapshot: no personal data)."""
+
+    code: str
+    name: str
+    rank: int | None
+    total: Decimal | None
+    classification: str
+    classification_label: str
+
+
+@dataclass
+class Published:
+    """What a public page shows of one province's period: the latest snapshot's content and its
+    revisions' rank changes. ``snapshot`` is None for a public-state period stored without one."""
+
+    snapshot: Snapshot | None
+    rows: list[PublicRow]
+    notes: list[RevisionNote] = field(default_factory=list)
+    stored_as_of: datetime | None = None  # the stored results' as-of time, without a snapshot
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self.snapshot.created_at if self.snapshot else self.stored_as_of
+
+    @property
+    def short_sha(self) -> str:
+        return self.snapshot.sha256[:12] if self.snapshot else ""
+
+    @property
+    def revised(self) -> bool:
+        return self.snapshot is not None and self.snapshot.revision > 1
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _public_rows(snapshot: Snapshot, framework_code: str) -> list[PublicRow]:
+    units = [u for u in snapshot.content["units"] if u["framework"] == framework_code]
+    rows = [
+        PublicRow(
+            u["commune"],
+            u.get("commune_name", u["commune"]),
+            u["rank"],
+            _decimal(u["total"]),
+            u["classification"],
+            u["classification_label"],
+        )
+        for u in units
+    ]
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
+
+
+def published_ranking(province: Province, framework_code: str, period: Period) -> Published:
+    """The province's published ranking of the period from its latest snapshot (1 query, 2 when it
+    has later revisions; 2 when a public-state period has no snapshot and the stored results are read)."""
+    snapshot = lifecycle.latest_snapshot(province, period.code)
+    if snapshot is None:
+        stored = province_ranking(province, framework_code, period)
+        as_of = max((u.as_of for u in stored if u.as_of), default=None)
+        return Published(None, [_stored_row(u) for u in stored], stored_as_of=as_of)
+    rows = _public_rows(snapshot, framework_code)
+    notes = _notes(province, period, framework_code, rows) if snapshot.revision > 1 else []
+    return Published(snapshot, rows, notes)
+
+
+def _stored_row(unit: UnitScore) -> PublicRow:
+    return PublicRow(
+        unit.commune.code,
+        unit.commune.name,
+        unit.rank_province,
+        unit.total,
+        unit.classification,
+        unit.classification_label,
+    )
+
+
+@dataclass
+class PublishedCard:
+    """A commune's published scorecard: its unit in the latest snapshot and the framework's words."""
+
+    snapshot: Snapshot
+    unit: PublishedUnit | None
+    framework: Framework | None
+    changes: list[RankChange]
+
+    @property
+    def short_sha(self) -> str:
+        return self.snapshot.sha256[:12]
+
+    def lines(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(code, name, published values) of each indicator, in the framework's order when known."""
+        names = {i.code: i.name.vi for i in self.framework.indicators()} if self.framework else {}
+        rows = self.unit.indicators if self.unit else []
+        return [(r["code"], names.get(r["code"], ""), r) for r in rows]
+
+
+def published_card(commune: Commune, framework_code: str, period: Period) -> PublishedCard | None:
+    """The commune's result in the latest snapshot of the period, with the revisions that changed its
+    published rank; None when the period has no snapshot (3 queries: snapshot, framework, changes)."""
+    snapshot = lifecycle.latest_snapshot(commune.province, period.code)
+    if snapshot is None:
+        return None
+    units = [u for u in published_units(snapshot, commune.code) if u.framework == framework_code]
+    unit = units[0] if units else None
+    framework = None
+    if unit is not None:
+        version = FrameworkVersion.objects.filter(code=framework_code, version=unit.version).first()
+        framework = framework_of(version) if version is not None else None
+    changes = (
+        lifecycle.rank_changes(commune.province, period.code, commune.code) if snapshot.revision > 1 else []
+    )
+    return PublishedCard(snapshot, unit, framework, changes)
+
+
+@dataclass(frozen=True)
+class RevisionNote:
+    """A later revision of a published period: when, why, and whose published rank it changed."""
+
+    revision: int
+    at: datetime
+    explanation: str
+    ranks: list[tuple[str, int | None, int | None]]  # (commune name, rank before, rank after)
+
+
+def _notes(
+    province: Province, period: Period, framework_code: str, rows: list[PublicRow]
+) -> list[RevisionNote]:
+    """The period's revisions after the first, oldest first (1 query)."""
+    names = {r.code: r.name for r in rows}
+    revisions = (
+        Snapshot.objects.filter(period__province=province, period__code=period.code, revision__gt=1)
+        .defer("content")
+        .order_by("revision")
+    )
+    return [
+        RevisionNote(
+            snap.revision,
+            snap.created_at,
+            snap.explanation_vi,
+            [
+                (names.get(c["commune"], c["commune"]), c["before"], c["after"])
+                for c in snap.changes
+                if c["field"] == "rank" and c.get("framework") == framework_code
+            ],
+        )
+        for snap in revisions
+    ]

@@ -286,20 +286,28 @@ def public_province(request: HttpRequest, province_code: str) -> HttpResponse:
     framework = _framework(request)
     periods = queries.public_periods(province.pk)
     period = _period(request, periods)
-    ranking = queries.province_ranking(province, framework, period) if period else []
-    context = _base(request, periods, period, province=province, ranking=ranking)
+    published = queries.published_ranking(province, framework, period) if period else None
+    context = _base(request, periods, period, province=province, published=published)
     return render(request, "web/public_province.html", context)
 
 
 @access(PUBLIC)
 def public_scorecard(request: HttpRequest, code: str) -> HttpResponse:
-    """A commune's published scorecard (no login; no dossier lists, no personal data)."""
+    """A commune's published scorecard from the period's latest snapshot, with the revisions that
+    changed its rank (no login; no dossier lists, no personal data)."""
     commune = get_object_or_404(Commune.objects.select_related("province"), code=code)
     framework = _framework(request)
     periods = queries.public_periods(commune.province_id)
     period = _period(request, periods)
+    province_url = reverse("web:public_province", args=[commune.province.code])
+    published = queries.published_card(commune, framework, period) if period else None
+    if published is not None:
+        context = _base(request, periods, period, commune=commune, published=published)
+        context["province_url"] = province_url
+        return render(request, "web/public_scorecard.html", context)
+    # A public-state period stored without a snapshot (none published through the lifecycle).
     runs = queries.scored_runs(framework, commune.province_id)
     card = _or_none(lambda p: queries.scorecard(commune, framework, p, runs), period)
     context = _base(request, periods, period, commune=commune, card=card, public=True)
-    context["province_url"] = reverse("web:public_province", args=[commune.province.code])
+    context["province_url"] = province_url
     return render(request, "web/scorecard.html", context)
