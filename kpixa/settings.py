@@ -84,8 +84,9 @@ TEMPLATES = [
 
 # Database: DATABASE_URL picks it; the demo default is an embedded SQLite file in var/.
 DEFAULT_SQLITE = VAR_DIR / "kpixa.sqlite3"
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}")
-if DATABASE_URL == f"sqlite:///{DEFAULT_SQLITE}":
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE}"
+DATABASE_URL = env_str("DATABASE_URL", DEFAULT_DATABASE_URL)
+if DATABASE_URL == DEFAULT_DATABASE_URL:
     DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
