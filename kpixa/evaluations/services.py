@@ -188,19 +188,24 @@ def decide_consequence(consequence: Consequence, actor: Any, accept: bool, note:
 
 def set_joint_departure(province: Province, enabled: bool | None, actor: Any = None) -> ProvincePolicy:
     """Turn the province's "cùng lên đường" rule on or off (None: follow the framework)."""
+    return _set_policy_field(province, "joint_departure", enabled, actor)
+
+
+def _set_policy_field(province: Province, field: str, value: Any, actor: Any) -> ProvincePolicy:
+    """Set one field of the province's policy (created on first use), audited with before and after."""
     with transaction.atomic():
         policy, _created = ProvincePolicy.objects.get_or_create(province=province)
-        before = policy.joint_departure
-        policy.joint_departure = enabled
-        policy.save(update_fields=["joint_departure"])
+        before = getattr(policy, field)
+        setattr(policy, field, value)
+        policy.save(update_fields=[field])
         audit.record(
             "evaluations.province_policy",
             actor=actor,
             object_type="evaluations.ProvincePolicy",
             object_id=policy.pk,
             province_code=province.code,
-            before={"joint_departure": before},
-            after={"joint_departure": enabled},
+            before={field: before},
+            after={field: value},
         )
     return policy
 
@@ -216,18 +221,4 @@ def set_quota_peer_groups(province: Province, codes: list[str], actor: Any = Non
     )
     if unknown:
         raise EvaluationError(_("Không có nhóm tương đồng: %(codes)s") % {"codes": ", ".join(unknown)})
-    with transaction.atomic():
-        policy, _created = ProvincePolicy.objects.get_or_create(province=province)
-        before = policy.quota_peer_groups
-        policy.quota_peer_groups = codes
-        policy.save(update_fields=["quota_peer_groups"])
-        audit.record(
-            "evaluations.province_policy",
-            actor=actor,
-            object_type="evaluations.ProvincePolicy",
-            object_id=policy.pk,
-            province_code=province.code,
-            before={"quota_peer_groups": before},
-            after={"quota_peer_groups": codes},
-        )
-    return policy
+    return _set_policy_field(province, "quota_peer_groups", codes, actor)
