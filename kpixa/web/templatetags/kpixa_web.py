@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kpixa.web import charts
+from kpixa.web.exports.data import status_labels
 
 register = template.Library()
 
@@ -42,22 +43,17 @@ def signed(value: Any) -> str:
     """A change with its sign: +2,5 / −1 / 0 ("—" when unknown)."""
     if value is None:
         return "—"
-    text = num(abs(Decimal(str(value))))
-    if Decimal(str(value)) > 0:
+    amount = Decimal(str(value))
+    text = num(abs(amount))
+    if amount > 0:
         return "+" + text
-    return "−" + text if Decimal(str(value)) < 0 else text
+    return "−" + text if amount < 0 else text
 
 
 @register.filter
 def status_label(code: str) -> str:
     """The words for an indicator status (the colour is never the only signal)."""
-    labels = {
-        "dat": _("Đạt"),
-        "chua_dat": _("Chưa đạt"),
-        "khong_ap_dung": _("Không áp dụng"),
-        "khong_co_du_lieu": _("Không có dữ liệu"),
-    }
-    return labels.get(code, code or "—")
+    return status_labels().get(code, code or "—")
 
 
 @register.filter
