@@ -6,6 +6,7 @@ import argparse
 import os
 import tempfile
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--keep-db", action="store_true", help="do not drop the benchmark database at the end"
     )
     parser.add_argument("--results-dir", type=Path, default=report.RESULTS_DIR)
+    parser.add_argument(
+        "--scale",
+        type=float,
+        help="override the profile's generator scale (a shakedown run; the header and the JSON say so)",
+    )
     return parser.parse_args(argv)
 
 
@@ -38,6 +44,13 @@ def log(message: str) -> None:
 def _prepare(args: argparse.Namespace, workdir: Path) -> Context:
     """Create and migrate the benchmark database, start Django, return the run's context."""
     profile = PROFILES[args.profile]
+    if args.scale is not None and args.scale != profile.scale:
+        profile = replace(
+            profile,
+            description=f"{profile.description}; SCALE OVERRIDDEN to {args.scale:g}: a shakedown run",
+            scale=args.scale,
+            expected_dossiers=round(profile.expected_dossiers * args.scale / profile.scale),
+        )
     db = database.create(args.database_url, allow_sqlite=not profile.requires_postgres, workdir=workdir)
     log(f"database: {db.url}" + (f" — {db.note}" if db.note else ""))
     database.setup_django(db, workdir)
@@ -80,6 +93,8 @@ def _meta(ctx: Context, started: datetime, duration: float) -> dict[str, Any]:
     return {
         "profile": ctx.profile.name,
         "profile_description": ctx.profile.description,
+        "scale": ctx.profile.scale,
+        "scale_overridden": ctx.profile.scale != PROFILES[ctx.profile.name].scale,
         "started": started.isoformat(timespec="seconds"),
         "duration_s": round(duration, 1),
         "database_url": ctx.db.url if ctx.db.is_postgres else "sqlite (temporary)",

@@ -60,7 +60,8 @@ SCALE_CAVEAT = (
 def header(meta: dict[str, Any]) -> str:
     """Return the lines printed above the table: profile, data, machine, database."""
     machine = meta["machine"]
-    caveat = [] if meta["profile"] == "national" else [SCALE_CAVEAT]
+    at_scale = meta["profile"] == "national" and not meta.get("scale_overridden")
+    caveat = [] if at_scale else [SCALE_CAVEAT]
     return "\n".join(
         [
             f"kpixa benchmarks — profile {meta['profile']} ({meta['profile_description']})",
