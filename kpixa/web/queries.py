@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -100,8 +100,9 @@ def scored_periods(framework_code: str, province_id: int | None = None) -> list[
 
 
 def public_periods(province_id: int | None = None) -> list[Period]:
-    """Periods whose results are public (published, under appeal or final), latest first (one query)."""
-    rows = EvaluationPeriod.objects.filter(state__in=PUBLIC_STATES)
+    """Periods whose results are public (published, under appeal or final, with a snapshot), latest
+    first (one query)."""
+    rows = EvaluationPeriod.objects.filter(state__in=PUBLIC_STATES, snapshots__isnull=False)
     if province_id is not None:
         rows = rows.filter(province_id=province_id)
     return _sort_periods(rows.order_by().values_list("code", flat=True).distinct())
@@ -786,11 +787,57 @@ def leader_page(commune: Commune, period: Period) -> LeaderPage:
 
 
 # --- national and public -----------------------------------------------------------------------------
+#
+# Every figure a public page shows comes from a published snapshot (issue 6): the latest revision of
+# the province's period, named by its revision number and SHA-256. Stored scores (``UnitScore``)
+# are read only for operators' view of provinces that have not published the period.
+
+SNAPSHOT_CACHE_SECONDS = 24 * 3600  # a snapshot's content never changes: its SHA-256 names it
+
+
+def latest_snapshots(period_code: str | None = None) -> list[Snapshot]:
+    """The latest revision of each province's published period (of ``period_code`` when given), with
+    its period and province, without its content (1 query, whatever the number of provinces)."""
+    latest = Snapshot.objects.filter(period=OuterRef("period")).order_by("-revision").values("revision")[:1]
+    found = Snapshot.objects.filter(period__state__in=PUBLIC_STATES, revision=Subquery(latest))
+    if period_code is not None:
+        found = found.filter(period__code=period_code)
+    return list(
+        found.select_related("period__province")
+        .defer("content", "changes")
+        .order_by("period__province__code", "period__end", "period__code")
+    )
+
+
+# A commune's published result of one framework, as cached: (code, name, total, class, rank).
+SnapshotUnit = tuple[str, str, Decimal | None, str, int | None]
+
+
+def snapshot_units(snapshots: list[Snapshot], framework_code: str) -> dict[int, list[SnapshotUnit]]:
+    """Each snapshot's communes of the framework, by snapshot id: from the cache, where they are kept
+    under the snapshot's SHA-256, else parsed from the content (1 query for all the misses)."""
+    keys = {snap.pk: f"kpixa:web:snapshot-units:{snap.sha256}:{framework_code}" for snap in snapshots}
+    found: dict[str, list[SnapshotUnit]] = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        fresh = {
+            keys[pk]: [_snapshot_unit(u) for u in content["units"] if u["framework"] == framework_code]
+            for pk, content in Snapshot.objects.filter(pk__in=missing).values_list("pk", "content")
+        }
+        cache.set_many(fresh, SNAPSHOT_CACHE_SECONDS)
+        found.update(fresh)
+    return {pk: found[key] for pk, key in keys.items()}
+
+
+def _snapshot_unit(unit: dict[str, Any]) -> SnapshotUnit:
+    name = unit.get("commune_name", unit["commune"])
+    return (unit["commune"], name, _decimal(unit["total"]), unit["classification"], unit["rank"])
 
 
 @dataclass
 class ProvinceSummary:
-    """One province's line of the national page."""
+    """One province's line of the national page: from its latest snapshot of the period (``revision``
+    and ``sha256`` set), or, for operators only, from the stored results of an unpublished period."""
 
     code: str
     name: str
@@ -798,77 +845,138 @@ class ProvinceSummary:
     average: Decimal | None
     classes: dict[str, int]
     as_of: datetime | None = None
+    revision: int | None = None
+    sha256: str = ""
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha256[:12]
 
 
-def national_summary(framework_code: str, period: Period, public_only: bool) -> list[ProvinceSummary]:
-    """Per-province averages and class counts of the period (one aggregate query).
+@dataclass(frozen=True)
+class NationalUnit:
+    """A commune among the country's best or worst of the period."""
 
-    With ``public_only``, only provinces whose period is published count.
+    code: str
+    name: str
+    province_name: str
+    total: Decimal
+
+
+@dataclass
+class National:
+    """What the national page shows of one framework and period."""
+
+    summary: list[ProvinceSummary]
+    best: list[NationalUnit]
+    worst: list[NationalUnit]
+
+    @property
+    def as_of(self) -> datetime | None:
+        return max((s.as_of for s in self.summary if s.as_of), default=None)
+
+
+def national(framework_code: str, period: Period, unpublished: bool = False, size: int = 20) -> National:
+    """Every province's summary and the country's ``size`` best and worst communes of the period, from
+    each province's latest published snapshot: 1 query, 2 when a snapshot's units are not cached yet.
+
+    With ``unpublished`` (operators) the provinces without a published snapshot of the period are
+    added from their stored results (3 queries more).
     """
-    scores = UnitScore.objects.filter(framework_version__code=framework_code, period_code=period.code)
-    if public_only:
-        published = EvaluationPeriod.objects.filter(code=period.code, state__in=PUBLIC_STATES)
-        scores = scores.filter(commune__province_id__in=published.values("province_id"))
+    snapshots = latest_snapshots(period.code)
+    units_of = snapshot_units(snapshots, framework_code)
+    summary, ranked = [], []
+    for snap in snapshots:
+        province, units = snap.period.province, units_of[snap.pk]
+        if not units:
+            continue
+        classes = dict(Counter(u[3] for u in units))
+        line = ProvinceSummary(province.code, province.name, len(units), None, classes)
+        totals = [u[2] for u in units if u[2] is not None]
+        line.average = _round(sum(totals) / len(totals)) if totals else None
+        line.as_of, line.revision, line.sha256 = snap.created_at, snap.revision, snap.sha256
+        summary.append(line)
+        ranked += [NationalUnit(u[0], u[1], province.name, u[2]) for u in units if u[2] is not None]
+    if unpublished:
+        stored = UnitScore.objects.filter(framework_version__code=framework_code, period_code=period.code)
+        stored = stored.exclude(commune__province_id__in=[s.period.province_id for s in snapshots])
+        summary += _stored_summaries(stored)
+        ranked += _stored_extremes(stored, size)
+    summary.sort(key=lambda s: (s.average is None, -(s.average or 0), s.code))
+    best = sorted(ranked, key=lambda u: (-u.total, u.code))[:size]
+    worst = sorted(ranked, key=lambda u: (u.total, u.code))[:size]
+    return National(summary, best, worst)
+
+
+def _stored_summaries(scores: QuerySet[UnitScore]) -> list[ProvinceSummary]:
+    """Per-province counts, averages and classes of stored results (one aggregate query)."""
     rows = (
         scores.values("commune__province__code", "commune__province__name", "classification")
-        .annotate(n=Count("id"), avg=Avg("total"), last=Max("as_of"))
+        .annotate(n=Count("id"), scored=Count("total"), avg=Avg("total"), last=Max("as_of"))
         .order_by("commune__province__code")
     )
-    return _summaries(rows)
-
-
-def _summaries(rows: Iterable[Any]) -> list[ProvinceSummary]:
     found: dict[str, ProvinceSummary] = {}
     sums: dict[str, Decimal] = defaultdict(Decimal)
+    scored: Counter[str] = Counter()
     for row in rows:
         code = row["commune__province__code"]
         item = found.setdefault(code, ProvinceSummary(code, row["commune__province__name"], 0, None, {}))
         item.communes += row["n"]
         item.classes[row["classification"]] = row["n"]
         item.as_of = max(filter(None, (item.as_of, row["last"])), default=None)
-        sums[code] += Decimal(str(row["avg"] or 0)) * row["n"]
+        sums[code] += Decimal(str(row["avg"] or 0)) * row["scored"]
+        scored[code] += row["scored"]
     for code, item in found.items():
-        item.average = _round(sums[code] / item.communes) if item.communes else None
-    return sorted(found.values(), key=lambda s: (s.average is None, -(s.average or 0)))
+        item.average = _round(sums[code] / scored[code]) if scored[code] else None
+    return list(found.values())
 
 
-def national_extremes(
-    framework_code: str, period: Period, public_only: bool, size: int = 20
-) -> tuple[list[UnitScore], list[UnitScore]]:
-    """The ``size`` best and worst communes of the country for the period (two queries)."""
-    scores = UnitScore.objects.filter(
-        framework_version__code=framework_code, period_code=period.code, total__isnull=False
-    ).select_related("commune__province")
-    if public_only:
-        published = EvaluationPeriod.objects.filter(code=period.code, state__in=PUBLIC_STATES)
-        scores = scores.filter(commune__province_id__in=published.values("province_id"))
-    best = list(scores.order_by("-total", "commune__code")[:size])
-    worst = list(scores.order_by("total", "commune__code")[:size])
-    return best, worst
-
-
-def is_public(province_id: int, period: Period) -> bool:
-    """Whether the province's results of ``period`` are public (one query)."""
-    return EvaluationPeriod.objects.filter(
-        province_id=province_id, code=period.code, state__in=PUBLIC_STATES
-    ).exists()
-
-
-def province_ranking(province: Province, framework_code: str, period: Period) -> list[UnitScore]:
-    """The province's communes ranked for the period (one query), for the public ranking."""
-    return list(
-        UnitScore.objects.filter(
-            framework_version__code=framework_code, period_code=period.code, commune__province=province
-        )
-        .select_related("commune")
-        .order_by(F("rank_province").asc(nulls_last=True), "commune__code")
+def _stored_extremes(scores: QuerySet[UnitScore], size: int) -> list[NationalUnit]:
+    """The ``size`` best and worst stored totals (two queries)."""
+    rows = scores.filter(total__isnull=False).values_list(
+        "commune__code", "commune__name", "commune__province__name", "total"
     )
+    best = rows.order_by("-total", "commune__code")[:size]
+    worst = rows.order_by("total", "commune__code")[:size]
+    found = {*best, *worst}
+    return [NationalUnit(code, name, where, total) for code, name, where, total in found if total is not None]
 
 
-def provinces_with_public_results() -> list[Province]:
-    """Provinces with at least one public period (one query)."""
-    ids = EvaluationPeriod.objects.filter(state__in=PUBLIC_STATES).values("province_id")
-    return list(Province.objects.filter(pk__in=ids).order_by("name"))
+@dataclass(frozen=True)
+class PublishedProvince:
+    """A province's latest published period and that period's latest snapshot revision."""
+
+    code: str
+    name: str
+    period: Period
+    revision: int
+    sha256: str
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha256[:12]
+
+
+def published_provinces() -> list[PublishedProvince]:
+    """Each province with a published period, by name: its latest one (latest end; a quarter before a
+    month ending the same day) with that period's latest revision (1 query)."""
+    found: dict[str, PublishedProvince] = {}
+    for snap in latest_snapshots():
+        try:
+            period = period_of(snap.period.code)
+        except ScoringError:
+            continue
+        province = snap.period.province
+        current = found.get(province.code)
+        if current is None or _period_order(period) > _period_order(current.period):
+            found[province.code] = PublishedProvince(
+                province.code, province.name, period, snap.revision, snap.sha256
+            )
+    return sorted(found.values(), key=lambda p: (fold(p.name), p.code))
+
+
+def _period_order(period: Period) -> tuple[date, int]:
+    return period.end, KIND_ORDER.get(period.kind, 0)
 
 
 # --- published snapshots (issue 6) -------------------------------------------------------------------
@@ -889,24 +997,23 @@ class PublicRow:
 @dataclass
 class Published:
     """What a public page shows of one province's period: the latest snapshot's content and its
-    revisions' rank changes. ``snapshot`` is None for a public-state period stored without one."""
+    revisions' rank changes."""
 
-    snapshot: Snapshot | None
+    snapshot: Snapshot
     rows: list[PublicRow]
     notes: list[RevisionNote] = field(default_factory=list)
-    stored_as_of: datetime | None = None  # the stored results' as-of time, without a snapshot
 
     @property
-    def as_of(self) -> datetime | None:
-        return self.snapshot.created_at if self.snapshot else self.stored_as_of
+    def as_of(self) -> datetime:
+        return self.snapshot.created_at
 
     @property
     def short_sha(self) -> str:
-        return self.snapshot.sha256[:12] if self.snapshot else ""
+        return self.snapshot.sha256[:12]
 
     @property
     def revised(self) -> bool:
-        return self.snapshot is not None and self.snapshot.revision > 1
+        return self.snapshot.revision > 1
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -929,28 +1036,15 @@ def _public_rows(snapshot: Snapshot, framework_code: str) -> list[PublicRow]:
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
 
 
-def published_ranking(province: Province, framework_code: str, period: Period) -> Published:
-    """The province's published ranking of the period from its latest snapshot (1 query, 2 when it
-    has later revisions; 2 when a public-state period has no snapshot and the stored results are read)."""
+def published_ranking(province: Province, framework_code: str, period: Period) -> Published | None:
+    """The province's published ranking of the period from its latest snapshot, None when the period
+    has none (1 query, 2 when it has later revisions). Stored scores are never read here."""
     snapshot = lifecycle.latest_snapshot(province, period.code)
     if snapshot is None:
-        stored = province_ranking(province, framework_code, period)
-        as_of = max((u.as_of for u in stored if u.as_of), default=None)
-        return Published(None, [_stored_row(u) for u in stored], stored_as_of=as_of)
+        return None
     rows = _public_rows(snapshot, framework_code)
     notes = _notes(province, period, framework_code, rows) if snapshot.revision > 1 else []
     return Published(snapshot, rows, notes)
-
-
-def _stored_row(unit: UnitScore) -> PublicRow:
-    return PublicRow(
-        unit.commune.code,
-        unit.commune.name,
-        unit.rank_province,
-        unit.total,
-        unit.classification,
-        unit.classification_label,
-    )
 
 
 @dataclass

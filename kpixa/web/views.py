@@ -71,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     own = _own_page(request.user)
     if own is not None:
         return redirect(own)
-    context = {"provinces": queries.provinces_with_public_results()}
+    context = {"provinces": queries.published_provinces()}
     return render(request, "web/home.html", context)
 
 
@@ -264,18 +264,14 @@ def leaders(request: HttpRequest, code: str) -> HttpResponse:
 
 @access(PUBLIC)
 def national(request: HttpRequest) -> HttpResponse:
-    """Every province's summary and the country's best and worst communes: published results only
-    (operators, who see everything, also see unpublished ones)."""
-    public_only = not getattr(request.user, "is_superuser", False)
+    """Every province's summary and the country's best and worst communes, from each province's latest
+    published snapshot (operators, who see everything, also see unpublished provinces' stored results)."""
+    operator = getattr(request.user, "is_superuser", False)
     framework = _framework(request)
-    periods = queries.public_periods() if public_only else queries.scored_periods(framework)
+    periods = queries.scored_periods(framework) if operator else queries.public_periods()
     period = _period(request, periods)
-    summary = queries.national_summary(framework, period, public_only) if period else []
-    best, worst = queries.national_extremes(framework, period, public_only) if period else ([], [])
-    context = _base(
-        request, periods, period, summary=summary, best=best, worst=worst, public_only=public_only
-    )
-    context["as_of"] = max((s.as_of for s in summary if s.as_of), default=None)
+    data = queries.national(framework, period, unpublished=operator) if period else None
+    context = _base(request, periods, period, national=data, public_only=not operator)
     return render(request, "web/national.html", context)
 
 
@@ -299,15 +295,7 @@ def public_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     framework = _framework(request)
     periods = queries.public_periods(commune.province_id)
     period = _period(request, periods)
-    province_url = reverse("web:public_province", args=[commune.province.code])
     published = queries.published_card(commune, framework, period) if period else None
-    if published is not None:
-        context = _base(request, periods, period, commune=commune, published=published)
-        context["province_url"] = province_url
-        return render(request, "web/public_scorecard.html", context)
-    # A public-state period stored without a snapshot (none published through the lifecycle).
-    runs = queries.scored_runs(framework, commune.province_id)
-    card = _or_none(lambda p: queries.scorecard(commune, framework, p, runs), period)
-    context = _base(request, periods, period, commune=commune, card=card, public=True)
-    context["province_url"] = province_url
-    return render(request, "web/scorecard.html", context)
+    context = _base(request, periods, period, commune=commune, published=published)
+    context["province_url"] = reverse("web:public_province", args=[commune.province.code])
+    return render(request, "web/public_scorecard.html", context)

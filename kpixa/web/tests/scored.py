@@ -1,5 +1,6 @@
 """A scored test world for the pages: the shipped frameworks, three quarters and three months of
-scores for Gia Lai, real late dossiers of Xã Ia Dom, its two leaders rated, Q2 published.
+scores for Gia Lai, real late dossiers of Xã Ia Dom, its two leaders rated, Q2 closed and published
+through the lifecycle (snapshot revision 1).
 
 Import the fixture into a test module (``from kpixa.web.tests.scored import scored_fixture``,
 with ``# noqa: F401``), then ask for ``scored``.
@@ -14,8 +15,7 @@ from typing import Any
 import pytest
 
 from kpixa.dossiers.models import Dossier, Procedure
-from kpixa.evaluations.models import Period as EvaluationPeriod
-from kpixa.evaluations.models import PeriodState
+from kpixa.evaluations import lifecycle
 from kpixa.evaluations.services import evaluate_period
 from kpixa.frameworks.services import install_framework, shipped_files
 from kpixa.scoring.services import Providers, compute_scores
@@ -104,7 +104,8 @@ def _leaders(world: Any) -> None:
 
 @pytest.fixture(name="scored")
 def scored_fixture(world: Any) -> Any:
-    """The named world with stored scores, dossiers, rated leaders; Gia Lai's 2025-Q2 published."""
+    """The named world with stored scores, dossiers, rated leaders; Gia Lai's 2025-Q2 published
+    (``world.published``: its snapshot)."""
     for path in shipped_files():
         install_framework(path.read_text("utf-8"), activate=True, source_name=path.name)
     border = PeerGroup.objects.create(code="bien-gioi", name="Xã biên giới")
@@ -115,7 +116,7 @@ def scored_fixture(world: Any) -> Any:
     world.dossiers = _dossiers(world)
     evaluate_period("dvc766", "2025-Q3", "52")
     evaluate_period("dvc766", "2025-Q2", "52")
-    EvaluationPeriod.objects.filter(province=world.province, code="2025-Q2").update(
-        state=PeriodState.PUBLISHED
-    )
+    admin = world.users["province_admin"]
+    lifecycle.close_period(admin, world.province, "2025-Q2")
+    world.published = lifecycle.publish_period(admin, world.province, "2025-Q2")
     return world

@@ -1,0 +1,142 @@
+"""The national page and the home page read only published snapshots: after an upheld appeal they
+show the new revision's values, and a period without a snapshot is not public (issue 6)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kpixa.accounts.models import User
+from kpixa.evaluations import lifecycle
+from kpixa.evaluations.models import Period as EvaluationPeriod
+from kpixa.evaluations.models import PeriodState
+from kpixa.evaluations.tests.conftest import published_q3, reported, score, test_kpi  # noqa: F401
+from kpixa.scoring.models import UnitScore
+from kpixa.scoring.services import compute_scores
+
+Q3 = "2025-Q3"
+Q4 = "2025-Q4"
+NATIONAL = f"/quoc-gia/?framework=test_kpi&period={Q3}"
+
+
+def appeal(world: Any) -> Any:
+    """Ia Dơk (70, rank 2 in revision 1) appeals 1.1; upheld at 85 points: 95, rank 1 in revision 2."""
+    leader = world.users["commune_leader"]
+    leader.commune = world.sibling
+    leader.save()
+    filed = lifecycle.file_appeal(leader, world.sibling, Q3, "test_kpi", "1.1", "Thiếu số liệu tháng 9")
+    return lifecycle.uphold_appeal(world.users["province_admin"], filed, "Đã đối chiếu chứng từ", Decimal(85))
+
+
+def get(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def province_row(html: str, name: str) -> list[str]:
+    start = html.index(f">{name}</a>")
+    row = html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+    return re.findall(r'<td class="num">([^<]*)</td>', row)
+
+
+def test_the_national_page_shows_the_revision_after_an_upheld_appeal(world: Any, published_q3: Any) -> None:  # noqa: F811
+    client = Client()
+    before = get(client, NATIONAL)  # also caches revision 1's units under its SHA-256
+    assert province_row(before, "Tỉnh Gia Lai") == ["3", "70", "0", "2", "1", "0"]
+    assert section(before, "best-h").index("Xã Ia Dom") < section(before, "best-h").index("Xã Ia Dơk")
+    revision = appeal(world)
+    html = get(client, NATIONAL)
+    assert province_row(html, "Tỉnh Gia Lai") == ["3", "78,33", "1", "1", "1", "0"]  # (95 + 80 + 60) / 3
+    best = section(html, "best-h")
+    assert best.index("Xã Ia Dơk") < best.index("Xã Ia Dom") and "— 95" in best
+    assert "— 70" not in html
+    assert "lần 2" in html and f'title="{revision.sha256}"' in html and revision.sha256[:12] in html
+    assert published_q3.sha256[:12] not in html
+    # the stored result is frozen at the pre-appeal value: the page does not read it
+    assert UnitScore.objects.get(commune=world.sibling, period_code=Q3).total == Decimal(70)
+
+
+def test_the_home_page_names_the_latest_revision(world: Any, published_q3: Any) -> None:  # noqa: F811
+    client = Client()
+    first = get(client, "/")
+    assert f"bản công bố lần 1 · SHA-256: {published_q3.sha256[:12]}" in first
+    assert f"/cong-khai/tinh/52/?period={Q3}" in first
+    revision = appeal(world)
+    html = get(client, "/")
+    assert f"Quý III/2025, bản công bố lần 2 · SHA-256: {revision.sha256[:12]}" in html
+    assert published_q3.sha256[:12] not in html
+
+
+def test_a_period_without_a_snapshot_is_not_public(world: Any, test_kpi: Any) -> None:  # noqa: F811
+    """Scored, closed, even put in the "published" state by editing the database: no snapshot, so
+    no public page shows it (there is no fallback to the stored scores)."""
+    score(world, Q3, {world.commune: 80, world.sibling: 70, world.third: 60})
+    lifecycle.close_period(world.users["province_admin"], world.province, Q3)
+    EvaluationPeriod.objects.filter(province=world.province, code=Q3).update(state=PeriodState.PUBLISHED)
+    client = Client()
+    national = get(client, NATIONAL)
+    assert "Chưa có kết quả nào được công bố." in national and "Tỉnh Gia Lai" not in national
+    assert "Chưa có tỉnh nào công bố kết quả." in get(client, "/")
+    ranking = get(client, f"/cong-khai/tinh/52/?framework=test_kpi&period={Q3}")
+    assert "Chưa có kết quả đã công bố." in ranking and "Xã Ia Dom" not in ranking
+    card = get(client, f"/cong-khai/xa/{world.commune.code}/?framework=test_kpi&period={Q3}")
+    assert "Chưa có kết quả đã công bố cho xã/phường này." in card and "80 / 100" not in card
+
+
+def test_a_later_unpublished_period_stays_off_the_public_pages(world: Any, published_q3: Any) -> None:  # noqa: F811
+    score(world, Q4, {world.commune: 50, world.sibling: 40, world.third: 30})
+    lifecycle.close_period(world.users["province_admin"], world.province, Q4)
+    client = Client()
+    html = get(client, f"/quoc-gia/?framework=test_kpi&period={Q4}")
+    assert "Quý IV/2025" not in html and "Quý III/2025 (2025-Q3)" in html
+    assert province_row(html, "Tỉnh Gia Lai")[1] == "70"
+    assert "Quý III/2025, bản công bố lần 1" in get(client, "/")
+
+
+def test_operators_also_see_unpublished_provinces_from_stored_results(
+    world: Any,
+    published_q3: Any,  # noqa: F811
+) -> None:
+    compute_scores(
+        "test_kpi", Q3, "66", providers=reported({world.foreign.pk: {"result": 100, "budget_revenue": 100}})
+    )
+    appeal(world)
+    operator = User.objects.create(username="operator", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(operator)
+    html = get(client, NATIONAL)
+    assert province_row(html, "Tỉnh Gia Lai")[1] == "78,33" and "lần 2" in html
+    assert province_row(html, "Tỉnh Đắk Lắk")[:2] == ["1", "100"]
+    assert "Chưa công bố" in html and "Phường Buôn Ma Thuột" in section(html, "best-h")
+    assert "Tỉnh Đắk Lắk" not in get(Client(), NATIONAL)  # the public sees published results only
+
+
+def test_the_public_national_and_home_pages_read_a_fixed_number_of_queries(
+    world: Any,
+    published_q3: Any,  # noqa: F811
+    django_assert_num_queries: Any,
+) -> None:
+    appeal(world)
+    client = Client()
+    with django_assert_num_queries(3):  # periods, latest revisions, their content (not cached yet)
+        client.get(NATIONAL)
+    with django_assert_num_queries(2):  # periods, latest revisions (units cached by SHA-256)
+        client.get(NATIONAL)
+    with django_assert_num_queries(1):  # the latest revision of each province's periods
+        client.get("/")
+
+
+@pytest.mark.parametrize("code", ["52", "66"])
+def test_the_public_ranking_of_a_province_without_any_snapshot_is_empty(world: Any, code: str) -> None:
+    html = get(Client(), f"/cong-khai/tinh/{code}/")
+    assert "Chưa có kết quả đã công bố." in html
