@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 from django.conf import settings
 
-from kpixa.dossiers.records import DossierRecord
+from kpixa.dossiers.records import DossierRecord, Step
 
 Outcome = Literal["on_time", "late", "open_within", "open_overdue"]
 END_STATUSES = (9, 10, 8, 3, 7)  # precedence of the step statuses that end processing
@@ -96,10 +96,9 @@ def end_of_processing(rec: DossierRecord) -> tuple[datetime | None, str]:
     """Return (end time, which field or step gave it), or (None, "") while open."""
     if rec.finished_at is not None:
         return rec.finished_at, "NgayKetThucXuLy"
-    for status in END_STATUSES:
-        times = [s.at for s in rec.steps if s.status == status and s.at is not None]
-        if times:
-            return min(times), f"buoc_{status}"
+    step_at, step_source = step_end(rec.steps)
+    if step_at is not None:
+        return step_at, step_source
     if rec.status == 10 and rec.returned_at is not None:
         return rec.returned_at, "NgayTra"
     if rec.status == 3 and rec.refused_at is not None:
@@ -107,6 +106,16 @@ def end_of_processing(rec: DossierRecord) -> tuple[datetime | None, str]:
     sups = rec.supplements
     if len(sups) == 1 and sups[0].answered_at is None:
         return sups[0].requested_at, "bo_sung"
+    return None, ""
+
+
+def step_end(steps: Sequence[Step]) -> tuple[datetime | None, str]:
+    """The end of processing the steps give: the earliest step of the first END_STATUSES status
+    present, or (None, "")."""
+    for status in END_STATUSES:
+        times = [s.at for s in steps if s.status == status and s.at is not None]
+        if times:
+            return min(times), f"buoc_{status}"
     return None, ""
 
 

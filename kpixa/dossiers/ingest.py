@@ -69,6 +69,7 @@ class Context:
     counts: Counter[str] = field(default_factory=Counter)
     results: list[RecordResult] | None = None
     rejections: list[Rejection] = field(default_factory=list)
+    fast_rows: int = 0  # rows written by the column-wise CSV path (fastpath.py)
 
     def result(self, index: int, key: str, status: str, reasons: list[str] | None = None) -> None:
         self.counts[status] += 1

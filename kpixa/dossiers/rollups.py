@@ -218,15 +218,25 @@ def apply_staged_deltas(new: str, old: str, *, replaced: bool = True) -> None:
         )
 
 
-def _facts_cte(new: str, old: str) -> str:
-    cols = ", ".join(DOSSIER_FACT_FIELDS)
-    return (
-        f"WITH f AS MATERIALIZED (SELECT {cols}, 1 AS sign FROM {new} "  # noqa: S608
-        f"UNION ALL SELECT {cols}, -1 FROM {old}) "
+def apply_inserted_deltas(batch_id: int, after_id: int) -> None:
+    """Set-based rollup deltas (PostgreSQL) of brand-new dossier rows: those of batch
+    ``batch_id`` with an id above ``after_id`` (the import fast path COPYs them in directly)."""
+    new = (
+        f"(SELECT {', '.join(DOSSIER_FACT_FIELDS)} FROM {Dossier._meta.db_table} "  # noqa: S608
+        f"WHERE batch_id = {int(batch_id)} AND id > {int(after_id)}) AS n"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(_staged_rollup_sql(new, None))
+        cursor.execute(_staged_procedure_sql(new, None))
 
 
-def _staged_rollup_sql(new: str, old: str) -> str:
+def _facts_cte(new: str, old: str | None) -> str:
+    cols = ", ".join(DOSSIER_FACT_FIELDS)
+    removed = f"UNION ALL SELECT {cols}, -1 FROM {old}" if old is not None else ""  # noqa: S608
+    return f"WITH f AS MATERIALIZED (SELECT {cols}, 1 AS sign FROM {new} {removed}) "  # noqa: S608
+
+
+def _staged_rollup_sql(new: str, old: str | None) -> str:
     table = Rollup._meta.db_table
     parts = " UNION ALL ".join(
         f"SELECT commune_id, {s.day} AS day, '{s.measure}' AS measure, sign FROM f "  # noqa: S608
@@ -241,7 +251,7 @@ def _staged_rollup_sql(new: str, old: str) -> str:
     )
 
 
-def _staged_procedure_sql(new: str, old: str) -> str:
+def _staged_procedure_sql(new: str, old: str | None) -> str:
     table = ProcedureRollup._meta.db_table
     paid = "SUM(CASE WHEN fee_bearing AND paid_online THEN sign ELSE 0 END)"
     month = "received_day - (EXTRACT(DAY FROM received_day)::int - 1)"

@@ -21,7 +21,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from kpixa.accounts import audit
-from kpixa.dossiers import ingest, rollups
+from kpixa.dossiers import fastpath, ingest, rollups
 from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection, flag_params
 from kpixa.dossiers.parsing import FormatError, Source, guess_format, open_source, source_from_document
 
@@ -79,18 +79,42 @@ def run_batch(
     _mark_running(batch, source.total)
     try:
         with transaction.atomic():
-            ctx = _context(batch, allowed_communes(batch), with_results)
-            for chunk in ingest.chunked(source.records):
-                ingest.ingest_chunk(ctx, chunk)
-                _copy_counts(batch, ctx)
-                if progress is not None:
-                    progress(batch)
+            allowed = allowed_communes(batch)
+            ctx = _context(batch, allowed, with_results)
+            fast = fastpath.applicable(batch.kind, source.extra, with_results)
+            if fast and not _fast(ctx, source, progress):
+                ctx = _context(batch, allowed, with_results)  # start again, per record
+                fast = False
+            if not fast:
+                for chunk in ingest.chunked(source.records):
+                    ingest.ingest_chunk(ctx, chunk)
+                    _copy_counts(batch, ctx)
+                    if progress is not None:
+                        progress(batch)
             _check_declared(ctx, source.declared)
             _finish(batch, ctx, actor, actor_label)
     except Exception as exc:
         _mark_failed(batch, exc)
         raise
     return ctx
+
+
+def _fast(ctx: ingest.Context, source: Source, progress: Progress | None) -> bool:
+    """Run the column-wise CSV path (fastpath.py) in a savepoint; False (and nothing kept) when
+    the file needs the per-record reader."""
+
+    def report() -> None:
+        _copy_counts(ctx.batch, ctx)
+        if progress is not None:
+            progress(ctx.batch)
+
+    try:
+        with transaction.atomic():
+            fastpath.ingest_file(ctx, source.extra["path"], report)
+    except fastpath.Unsupported:
+        logger.info("batch %s: the file needs the per-record reader", ctx.batch.pk)
+        return False
+    return True
 
 
 def _mark_running(batch: ImportBatch, total: int | None) -> None:

@@ -1,0 +1,659 @@
+"""Column-wise fast path of a CSV dossier import on PostgreSQL (docs/ingest-performance.md).
+
+The file is read by pyarrow's streaming CSV reader in blocks, every column as text. Per block:
+
+1. Column-wise checks find the rows that are *plainly clean*: already stripped and NFC, no NUL,
+   a key that is new (not stored, not twice in the block), a known unit and procedure, status
+   and channel codes, dates in the portal's ``yyyyMMddHHmmss`` form within 2000–2100, no
+   supplement requests, field lengths within the columns.
+2. For those rows a lean loop reads the list columns with the per-record path's own functions
+   (``parsing._json_list``, ``records.parse_steps``/``parse_fees``/``_any_item``,
+   ``records.record_hash``): what is needed per row in Python anyway.
+3. The facts of the clean rows are computed with numpy from the same constants and helpers as
+   ``facts.py`` (statutory and late-receipt limits by ``WorkCalendar.due_at_many``). A row
+   whose facts would be rejected (end before receipt) or flagged goes back to the fallback.
+4. Clean rows are COPYed straight into ``dossiers_dossier`` (they are new: no staging, no
+   ON CONFLICT) and their rollups added by the same set-based statements as the upsert path.
+
+Every other row goes through the existing per-record path (``ingest.ingest_dossiers``) in the
+same transaction, so quarantine reasons, flags, classification and counts are those of that
+path. A file whose *shape* the fast reader would not read exactly like ``parsing.read_csv``
+(odd header, a ragged or empty line, bad UTF-8, a field beyond the csv module's limit) raises
+``Unsupported`` and the caller re-runs the batch on the per-record path from the start.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from kpixa.dossiers import copyload, ingest, rollups
+from kpixa.dossiers.facts import LATE_RECEIPT_HOURS, LONG_OPEN_DAYS, SYNC_HOURS, step_end
+from kpixa.dossiers.ingest import Context
+from kpixa.dossiers.parsing import LIST_COLUMNS, _json_list, flat_record, nfc
+from kpixa.dossiers.records import (
+    STATUS_NAMES,
+    TRUE_VALUES,
+    Reject,
+    _any_item,
+    parse_fees,
+    parse_steps,
+    record_hash,
+)
+
+BLOCK_BYTES = 8 << 20  # about 4,000 generator rows per block
+DAY = 86_400
+VN_OFFSET_S = 7 * 3600
+DATE_FORMAT = "%Y%m%d%H%M%S"
+FIRST_S = int(np.datetime64("2000-01-01T00:00:00", "s").astype(np.int64))
+LAST_S = int(np.datetime64("2100-12-31T23:59:59", "s").astype(np.int64))
+DATE_COLUMNS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
+# Python's str.strip() removes exactly these; a field starting or ending with one is not clean.
+_SPACES = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+EDGE_SPACE = f"^[{_SPACES}]|[{_SPACES}]$"
+# Stored lengths (validate_dossier truncates; a longer value is left to the per-record path).
+MAX_LENGTHS = {
+    "MaHoSo": 100,
+    "MaTTHC": 40,
+    "DonViXuLy": 80,
+    "ChuHoSo": 200,
+    "SoDienThoai": 30,
+    "SoGiayToChuHoSo": 30,
+}
+Progress = Callable[[], None]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+class Unsupported(Exception):  # noqa: N818 — a signal to the caller, not an error
+    """The file's shape is not one the fast reader reads exactly like ``parsing.read_csv``."""
+
+
+def enabled() -> bool:
+    """The fast path is on (setting ``KPIXA_FAST_CSV_IMPORT``, default on) and the database is PostgreSQL."""
+    return bool(getattr(settings, "KPIXA_FAST_CSV_IMPORT", True)) and copyload.available()
+
+
+def applicable(kind: str, extra: dict[str, Any], with_results: bool) -> bool:
+    """True for a dossier CSV file on PostgreSQL imported without per-record results."""
+    return (
+        enabled()
+        and kind == "dossier"
+        and extra.get("format") == "csv"
+        and "path" in extra
+        and not with_results
+    )
+
+
+def read_header(path: Path) -> list[str]:
+    """The header's column names; Unsupported unless they are plain, unique and non-empty."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            line = handle.readline()
+    except UnicodeDecodeError as exc:
+        raise Unsupported("header is not UTF-8") from exc
+    if '"' in line or not line.strip():
+        raise Unsupported("quoted or empty header")
+    names = next(csv.reader([nfc(line)]))
+    if any(not n or n != n.strip() for n in names) or len(set(names)) != len(names):
+        raise Unsupported("header names need the per-record reader")
+    return names
+
+
+def ingest_file(ctx: Context, path: str | Path, progress: Progress | None = None) -> None:
+    """Import a dossier CSV into ``ctx.batch`` (inside the caller's transaction)."""
+    import pyarrow as pa
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("fastpath.ingest_file must run inside the batch's transaction")
+    path = Path(path)
+    names = read_header(path)
+    try:
+        reader = _open(path, names)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the first block is read at once
+        raise Unsupported(str(exc)[:200]) from exc
+    row = 1
+    while True:
+        try:
+            block = reader.read_next_batch()
+        except StopIteration:
+            break
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise Unsupported(str(exc)[:200]) from exc
+        _block(ctx, names, block, row)
+        row += block.num_rows
+        if progress is not None:
+            progress()
+
+
+def _open(path: Path, names: list[str]) -> Any:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            column_names=names, skip_rows=1, block_size=BLOCK_BYTES, use_threads=False
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+# --- one block ----------------------------------------------------------------------------
+
+
+@dataclass
+class Dates:
+    """A date column: local naive seconds (0 where absent), presence and 'not plainly valid'."""
+
+    secs: IntArray
+    present: BoolArray
+    bad: BoolArray
+
+
+def _np(array: Any) -> Any:
+    return array.to_numpy(zero_copy_only=False)
+
+
+def _block(ctx: Context, names: list[str], block: Any, first_row: int) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = block.num_rows
+    empty = pa.array([""] * n, pa.string())
+    cols = {name: block.column(i) for i, name in enumerate(names)}
+
+    def col(name: str) -> Any:
+        return cols.get(name, empty)
+
+    unclean = np.zeros(n, dtype=bool)
+    blank = np.ones(n, dtype=bool)
+    limit = csv.field_size_limit()
+    for name, values in cols.items():
+        lengths = _np(pc.utf8_length(values))
+        if lengths.size and lengths.max() > limit:
+            raise Unsupported("a field beyond the csv module's limit")
+        bad = pc.or_(pc.match_substring(values, "\x00"), pc.match_substring_regex(values, EDGE_SPACE))
+        if not pc.all(pc.string_is_ascii(values)).as_py():
+            bad = pc.or_(bad, pc.not_equal(pc.utf8_normalize(values, form="NFC"), values))
+        unclean |= _np(bad)
+        blank &= lengths == 0
+        if name in MAX_LENGTHS:
+            unclean |= lengths > MAX_LENGTHS[name]
+
+    key = col("MaHoSo")
+    unclean |= _np(pc.equal(key, ""))
+    counts = pc.value_counts(key)
+    twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    unclean |= _np(pc.is_in(key, value_set=twice))
+    unclean |= _np(pc.is_in(key, value_set=pa.array(_stored_keys(ctx, key.to_pylist()), pa.string())))
+
+    commune, ok = _lookup(col("DonViXuLy"), ctx.units)
+    unclean |= ~ok
+    if ctx.allowed is not None:
+        unclean |= ~np.isin(commune, np.fromiter(ctx.allowed, dtype=np.int64))
+    proc_codes = list(ctx.procedures)
+    proc_index = _np(
+        pc.fill_null(pc.index_in(col("MaTTHC"), value_set=pa.array(proc_codes, pa.string())), -1)
+    )
+    unclean |= proc_index < 0
+    status = _np(pc.fill_null(pc.index_in(col("TrangThaiHoSo"), value_set=_status_codes()), -1)) + 1
+    unclean |= status < 1
+    channel = _np(pc.fill_null(pc.index_in(col("KenhThucHien"), value_set=pa.array(["", "1", "2", "3"])), -1))
+    unclean |= channel < 0
+    channel = np.maximum(channel, 1)
+    unclean |= ~_np(pc.is_in(col("DanhSachHoSoBoSung"), value_set=pa.array(["", "[]"])))
+
+    dates = {name: _dates(col(name)) for name in DATE_COLUMNS}
+    for d in dates.values():
+        unclean |= d.bad
+    received = dates["NgayTiepNhan"]
+    unclean |= ~received.present
+    finished = dates["NgayKetThucXuLy"]
+    unclean |= finished.present & (finished.secs < received.secs)
+
+    candidates = np.flatnonzero(~unclean & ~blank)
+    lists = _list_columns(names, block, candidates)
+    for i in candidates[~lists.ok]:
+        unclean[i] = True
+    keep = candidates[lists.ok]
+    facts = _facts(ctx, keep, lists, status, channel, dates, proc_index, proc_codes)
+    unclean[keep[~facts.clean]] = True
+    clean = keep[facts.clean]
+
+    fallback = np.flatnonzero(unclean & ~blank)
+    ctx.counts["read"] += len(fallback) + len(clean)
+    _fallback(ctx, names, block, fallback, first_row)
+    if len(clean):
+        table = _rows(ctx, block, names, clean, facts.select(facts.clean), commune, status, channel, dates)
+        _copy_new(ctx, table)
+        ctx.counts["created"] += len(clean)
+        ctx.fast_rows += len(clean)
+
+
+def _status_codes() -> Any:
+    """'1'…'10': a code's index + 1 is the status."""
+    import pyarrow as pa
+
+    return pa.array([str(code) for code in range(1, max(STATUS_NAMES) + 1)], pa.string())
+
+
+def _stored_keys(ctx: Context, keys: list[str]) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ma_ho_so FROM {copyload.TABLE} WHERE source_system = %s AND ma_ho_so = ANY(%s)",  # noqa: S608
+            [ctx.batch.source_system, keys],
+        )
+        return [k for (k,) in cursor.fetchall()]
+
+
+def _lookup(values: Any, mapping: dict[str, int]) -> tuple[IntArray, BoolArray]:
+    """Map text values through ``mapping`` column-wise: (ids, found)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes = list(mapping)
+    index = _np(pc.fill_null(pc.index_in(values, value_set=pa.array(codes, pa.string())), -1))
+    ids = np.fromiter((mapping[c] for c in codes), dtype=np.int64, count=len(codes))
+    found = index >= 0
+    return np.where(found, ids[np.maximum(index, 0)] if len(ids) else 0, 0), found
+
+
+def _dates(values: Any) -> Dates:
+    """A date column in the portal form (or empty); anything else is marked bad (left to the fallback)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stamps = pc.strptime(values, format=DATE_FORMAT, unit="s", error_is_null=True)
+    exact = pc.and_(
+        pc.match_substring_regex(values, r"^[0-9]{14}$"),
+        pc.equal(pc.strftime(stamps, format=DATE_FORMAT), values),
+    )
+    secs = _np(pc.fill_null(stamps.cast(pa.int64()), 0)).astype(np.int64)
+    present = _np(pc.fill_null(exact, False)).astype(bool)
+    in_range = (secs >= FIRST_S) & (secs <= LAST_S)
+    empty = _np(pc.equal(values, ""))
+    return Dates(np.where(present, secs, 0), present & in_range, ~empty & ~(present & in_range))
+
+
+# --- list columns: per row, with the per-record path's own functions ------------------------
+
+
+@dataclass
+class Lists:
+    """What the list columns give for the candidate rows (``ok``: read without a problem)."""
+
+    ok: BoolArray
+    steps_json: list[str]
+    step_end: IntArray
+    step_end_present: BoolArray
+    step_end_source: list[str]
+    step_last: IntArray
+    step_last_present: BoolArray
+    digitised: BoolArray
+    reused_items: BoolArray
+    e_result: BoolArray
+    fee_list: BoolArray
+    fee_positive: BoolArray
+    hashes: list[str]
+
+
+def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray) -> Lists:
+    import pyarrow as pa
+
+    taken = block.take(pa.array(rows, pa.int64())) if len(rows) else block.slice(0, 0)
+    columns = [taken.column(i).to_pylist() for i in range(len(names))]
+    count = len(rows)
+    ok = np.ones(count, dtype=bool)
+    flags = np.zeros((6, count), dtype=bool)
+    ends: list[datetime | None] = [None] * count
+    lasts: list[datetime | None] = [None] * count
+    sources = [""] * count
+    steps_json = [""] * count
+    hashes = [""] * count
+    list_names = [name for name in names if name in LIST_COLUMNS]
+    for j, values in enumerate(zip(*columns, strict=True)):
+        record: dict[str, Any] = dict(zip(names, values, strict=True))
+        for name in list_names:
+            record[name] = _json_list(name, record[name], record)
+        if "_error" in record:
+            ok[j] = False
+            continue
+        try:
+            steps = parse_steps(record.get("tienTrinhDongBo") or [])
+            fees = parse_fees(record)
+        except Reject:
+            ok[j] = False
+            continue
+        ends[j], sources[j] = step_end(steps)
+        times = [s.at for s in steps if s.at is not None]
+        lasts[j] = max(times) if times else None
+        flags[0, j] = _any_item(record, "TaiLieuNop", "DuocSoHoa")
+        flags[1, j] = _any_item(record, "TaiLieuNop", "DuocTaiSuDung") or _any_item(
+            record, "TaiLieuNop", "DuocLayTuKhoDMQG"
+        )
+        flags[2, j] = _any_item(record, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False)
+        flags[3, j] = fees is not None
+        flags[4, j] = fees is not None and any(amount > 0 for amount in fees)
+        steps_json[j] = json.dumps([ingest._step_json(s) for s in steps], ensure_ascii=False)
+        hashes[j] = record_hash(record)
+    end, end_present = _seconds(ends)
+    last, last_present = _seconds(lasts)
+    return Lists(
+        ok, steps_json, end, end_present, sources, last, last_present,
+        flags[0], flags[1], flags[2], flags[3], flags[4], hashes,
+    )  # fmt: skip
+
+
+def _seconds(values: list[datetime | None]) -> tuple[IntArray, BoolArray]:
+    present = np.array([v is not None for v in values], dtype=bool)
+    stamps = np.array([v if v is not None else datetime(1970, 1, 1) for v in values], dtype="datetime64[s]")
+    return stamps.astype(np.int64), present
+
+
+# --- facts, column-wise ---------------------------------------------------------------------
+
+
+@dataclass
+class Facts:
+    """Facts of the kept candidate rows (arrays aligned with them); ``clean``: neither rejected
+    nor flagged by the per-record rules."""
+
+    clean: BoolArray
+    cols: dict[str, Any]
+
+    def select(self, mask: BoolArray) -> dict[str, Any]:
+        return {name: _pick(values, mask) for name, values in self.cols.items()}
+
+
+def _pick(values: Any, mask: BoolArray) -> Any:
+    if isinstance(values, list):
+        return [v for v, m in zip(values, mask, strict=True) if m]
+    if isinstance(values, tuple):
+        return tuple(v[mask] for v in values)
+    return values[mask]
+
+
+def _facts(
+    ctx: Context,
+    rows: np.ndarray,
+    lists: Lists,
+    status_all: IntArray,
+    channel_all: IntArray,
+    dates: dict[str, Dates],
+    proc_index_all: IntArray,
+    proc_codes: list[str],
+) -> Facts:
+    from kpixa.workdays.calendar import get_calendar
+
+    ok = lists.ok
+    status, channel = status_all[rows], channel_all[rows]
+    d = {name: Dates(v.secs[rows], v.present[rows], v.bad[rows]) for name, v in dates.items()}
+    procs = [ctx.procedures[proc_codes[i]] for i in proc_index_all[rows]]
+    steps_json = [s for s, k in zip(lists.steps_json, ok, strict=True) if k]
+    hashes = [h for h, k in zip(lists.hashes, ok, strict=True) if k]
+    sources = [s for s, k in zip(lists.step_end_source, ok, strict=True) if k]
+    ls = {name: getattr(lists, name)[ok] for name in (
+        "step_end", "step_end_present", "step_last", "step_last_present", "digitised", "reused_items",
+        "e_result", "fee_list", "fee_positive")}  # fmt: skip
+    count = len(rows)
+    received = d["NgayTiepNhan"].secs
+    calendar = get_calendar()
+
+    # Due time: NgayHenTra, else the statutory limit from receipt (no supplements here).
+    due = d["NgayHenTra"]
+    limits = np.array(
+        [p.limit_value if p.limit_value is not None else np.nan for p in procs], dtype=np.float64
+    )
+    need = ~due.present & ~np.isnan(limits)
+    effective = np.where(due.present, due.secs, 0)
+    if need.any():
+        units = np.array([p.limit_unit for p in procs])[need]
+        cutoffs = np.array(
+            [-1 if p.cutoff_hour is None else p.cutoff_hour * 60 for p in procs], dtype=np.int64
+        )
+        statutory = calendar.due_at_many(
+            received[need].astype("datetime64[s]"), limits[need], units, cutoffs[need]
+        )
+        effective[need] = statutory.astype(np.int64)
+    has_due = due.present | need
+    due_source = np.where(due.present, "NgayHenTra", np.where(need, "luat_dinh", ""))
+
+    # End of processing (facts.end_of_processing without supplements).
+    finished, returned, refused = d["NgayKetThucXuLy"], d["NgayTra"], d["NgayTuChoi"]
+    by_return = (status == 10) & returned.present
+    by_refusal = (status == 3) & refused.present
+    step_present = ls["step_end_present"]
+    end_present = finished.present | step_present | by_return | by_refusal
+    end = np.select(
+        [finished.present, step_present, by_return, by_refusal],
+        [finished.secs, ls["step_end"], returned.secs, refused.secs],
+        0,
+    )
+    end_source = np.where(
+        finished.present,
+        "NgayKetThucXuLy",
+        np.where(
+            step_present,
+            np.array(sources, dtype=object),
+            np.where(by_return, "NgayTra", np.where(by_refusal, "NgayTuChoi", "")),
+        ),
+    )
+    on_time = ~has_due | (end <= effective)
+    received_day = received // DAY
+    end_day = end // DAY
+    overdue_day = np.maximum(effective // DAY, received_day)
+    overdue_present = has_due & ~(end_present & (overdue_day >= end_day))
+
+    # Version marker: the latest time anywhere but NgayHenTra.
+    version = received.copy()
+    for name in ("NgayNopHoSo", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi"):
+        version = np.where(d[name].present, np.maximum(version, d[name].secs), version)
+    version = np.where(ls["step_last_present"], np.maximum(version, ls["step_last"]), version)
+    now_us = int(np.datetime64(ctx.now, "us").astype(np.int64))  # microseconds, as in facts._facts
+
+    submitted = d["NgayNopHoSo"]
+    late = np.zeros(count, dtype=bool)
+    online = channel == 2
+    timed = online & submitted.present
+    if timed.any():
+        k = int(timed.sum())
+        limit = calendar.due_at_many(
+            submitted.secs[timed].astype("datetime64[s]"),
+            np.full(k, LATE_RECEIPT_HOURS),
+            np.full(k, "gio"),
+            np.full(k, -1),
+        )
+        late[timed] = received[timed] > limit.astype(np.int64)
+
+    proc_fee = np.array([p.fee_bearing for p in procs], dtype=bool)
+    # Rejected (end before receipt) or flagged (facts.iter_flags) rows are left to the fallback.
+    end_before = end_present & (end < received)
+    long_open = end_present & ((end - received) // DAY > LONG_OPEN_DAYS)
+    no_end = np.isin(status, (3, 7, 8, 9, 10)) & ~end_present
+    clean = ~end_before & ~long_open & ~no_end & has_due
+    cols = {
+        "procedure_id": np.array([p.id for p in procs], dtype=np.int64),
+        "effective_due_at": (effective, has_due),
+        "due_source": due_source,
+        "end_at": (end, end_present),
+        "end_source": end_source,
+        "on_time": (on_time, end_present),
+        "overdue_at": (effective, has_due),
+        "received_day": received_day,
+        "end_day": (end_day, end_present),
+        "overdue_day": (overdue_day, overdue_present),
+        "online": online,
+        "fee_bearing": np.where(ls["fee_list"], ls["fee_positive"], proc_fee),
+        "e2e_eligible": np.array([p.e2e_eligible for p in procs], dtype=bool),
+        "certification": np.array([p.certification for p in procs], dtype=bool),
+        "late_receipt": late,
+        "synced_on_time": now_us - version * 1_000_000 <= SYNC_HOURS * 3600 * 1_000_000,
+        "version_at": version,
+        "digitised": ls["digitised"],
+        "reused_items": ls["reused_items"],
+        "e_result": ls["e_result"],
+        "steps": steps_json,
+        "version_hash": hashes,
+        "rows": rows,
+    }
+    return Facts(clean, cols)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _rows(
+    ctx: Context,
+    block: Any,
+    names: list[str],
+    rows: np.ndarray,
+    f: dict[str, Any],
+    commune_all: IntArray,
+    status_all: IntArray,
+    channel_all: IntArray,
+    dates: dict[str, Dates],
+) -> Any:
+    """The clean rows as an Arrow table in ``copyload.COLUMNS`` order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    take = pa.array(rows, pa.int64())
+    n = len(rows)
+    empty = pa.array([""] * n, pa.string())
+
+    def text(name: str) -> Any:
+        return block.column(names.index(name)).take(take) if name in names else empty
+
+    def stamp(pair: tuple[IntArray, BoolArray]) -> Any:
+        secs, present = pair
+        return pa.array(secs - VN_OFFSET_S, type=pa.timestamp("s", tz="UTC"), mask=~present)
+
+    def day(pair: Any) -> Any:
+        days, present = pair if isinstance(pair, tuple) else (pair, np.ones(n, dtype=bool))
+        return pa.array(days.astype(np.int32), type=pa.date32(), mask=~present)
+
+    def date_col(name: str) -> Any:
+        dt = dates[name]
+        return stamp((dt.secs[rows], dt.present[rows]))
+
+    owner_id = text("SoGiayToChuHoSo")
+    id_length = pc.utf8_length(owner_id)
+    masked = pc.binary_join_element_wise(
+        pc.binary_repeat("*", pc.max_element_wise(pc.subtract(id_length, 4), 0)),
+        pc.utf8_slice_codeunits(owner_id, start=-4),
+        "",
+    )
+    vneid = pc.is_in(text("TaiKhoanDuocXacThucVoiVNeID"), value_set=pa.array(sorted(TRUE_VALUES)))
+    reused = pc.or_(
+        pc.is_in(text("HoSoCoThanhPhanSoHoa"), value_set=pa.array(sorted(TRUE_VALUES))),
+        pa.array(f["reused_items"]),
+    )
+    now = timezone.now()
+    values = {
+        "source_system": pa.array([ctx.batch.source_system] * n, pa.string()),
+        "ma_ho_so": text("MaHoSo"),
+        "commune_id": pa.array(commune_all[rows]),
+        "procedure_id": pa.array(f["procedure_id"]),
+        "procedure_code": text("MaTTHC"),
+        "unit_code": text("DonViXuLy"),
+        "channel": pa.array(channel_all[rows]),
+        "status": pa.array(status_all[rows]),
+        "submitted_at": date_col("NgayNopHoSo"),
+        "received_at": date_col("NgayTiepNhan"),
+        "due_at": date_col("NgayHenTra"),
+        "finished_at": date_col("NgayKetThucXuLy"),
+        "returned_at": date_col("NgayTra"),
+        "refused_at": date_col("NgayTuChoi"),
+        "owner_name": text("ChuHoSo"),
+        "owner_phone": text("SoDienThoai"),
+        "owner_id_masked": masked,
+        "steps": pa.array(f["steps"], pa.string()),
+        "supplements": pa.array(["[]"] * n, pa.string()),
+        "effective_due_at": stamp(f["effective_due_at"]),
+        "due_source": pa.array(f["due_source"].tolist(), pa.string()),
+        "wait_seconds": pa.array(np.zeros(n, dtype=np.int64)),
+        "supplement_count": pa.array(np.zeros(n, dtype=np.int64)),
+        "supplement_open": pa.array(np.zeros(n, dtype=bool)),
+        "end_at": stamp(f["end_at"]),
+        "end_source": pa.array([str(s) for s in f["end_source"]], pa.string()),
+        "on_time": pa.array(f["on_time"][0], mask=~f["on_time"][1]),
+        "overdue_at": stamp(f["overdue_at"]),
+        "received_day": day(f["received_day"]),
+        "end_day": day(f["end_day"]),
+        "overdue_day": day(f["overdue_day"]),
+        "online": pa.array(f["online"]),
+        "paid_online": pc.is_in(text("DuocThanhToanTrucTuyen"), value_set=pa.array(["1", "2"])),
+        "fee_bearing": pa.array(f["fee_bearing"]),
+        "e2e_eligible": pa.array(f["e2e_eligible"]),
+        "digitised": pa.array(f["digitised"]),
+        "e_result": pa.array(f["e_result"]),
+        "reused": reused,
+        "vneid": vneid,
+        "late_receipt": pa.array(f["late_receipt"]),
+        "synced_on_time": pa.array(f["synced_on_time"]),
+        "certification": pa.array(f["certification"]),
+        "version_at": stamp((f["version_at"], np.ones(n, dtype=bool))),
+        "version_hash": pa.array(f["version_hash"], pa.string()),
+        "batch_id": pa.array([ctx.batch.pk] * n, pa.int64()),
+        "ingested_at": pa.array([now] * n, pa.timestamp("us", tz="UTC")),
+    }
+    if set(values) != set(copyload.COLUMNS):  # a new Dossier column must be filled here too
+        raise RuntimeError(f"fast path columns differ from the model: {set(values) ^ set(copyload.COLUMNS)}")
+    return pa.table([values[c] for c in copyload.COLUMNS], names=list(copyload.COLUMNS))
+
+
+def _copy_new(ctx: Context, table: Any) -> None:
+    """COPY brand-new rows into the dossier table, then add their rollups set-based."""
+    import pyarrow.csv as pacsv
+
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    with connection.cursor() as cursor:
+        last = f"SELECT COALESCE(MAX(id), 0) FROM {copyload.TABLE} WHERE batch_id = %s"  # noqa: S608
+        cursor.execute(last, [ctx.batch.pk])
+        (before,) = cursor.fetchone()
+        command = f"COPY {copyload.TABLE} ({', '.join(copyload.COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
+        with cursor.cursor.copy(command) as copy:
+            copy.write(buffer.getbuffer())
+    rollups.apply_inserted_deltas(ctx.batch.pk, int(before))
+
+
+# --- the fallback ---------------------------------------------------------------------------
+
+
+def _fallback(ctx: Context, names: list[str], block: Any, rows: np.ndarray, first_row: int) -> None:
+    """The rows that are not plainly clean, through the per-record path, as parsing.read_csv reads them."""
+    import pyarrow as pa
+
+    if not len(rows):
+        return
+    taken = block.take(pa.array(rows, pa.int64()))
+    columns = [taken.column(i).to_pylist() for i in range(len(names))]
+    records = []
+    for i, raw_values in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
+        values = [nfc(v) for v in raw_values]  # read_csv normalises per line: the same per field
+        if not any(v.strip() for v in values):
+            ctx.counts["read"] -= 1  # read_csv skips a blank row (its number is still used)
+            continue
+        records.append((first_row + i, flat_record(names, values, normalised=True)))
+    for chunk in ingest.chunked(records):
+        ingest.ingest_dossiers(ctx, chunk)
