@@ -809,8 +809,8 @@ def latest_snapshots(period_code: str | None = None) -> list[Snapshot]:
     )
 
 
-# A commune's published result of one framework, as cached: (code, name, total, class, rank).
-SnapshotUnit = tuple[str, str, Decimal | None, str, int | None]
+# A commune's published result of one framework, as cached: (code, name, total, class, class label).
+SnapshotUnit = tuple[str, str, Decimal | None, str, str]
 
 
 def snapshot_units(snapshots: list[Snapshot], framework_code: str) -> dict[int, list[SnapshotUnit]]:
@@ -831,7 +831,8 @@ def snapshot_units(snapshots: list[Snapshot], framework_code: str) -> dict[int, 
 
 def _snapshot_unit(unit: dict[str, Any]) -> SnapshotUnit:
     name = unit.get("commune_name", unit["commune"])
-    return (unit["commune"], name, _decimal(unit["total"]), unit["classification"], unit["rank"])
+    total, label = _decimal(unit["total"]), unit.get("classification_label", "")
+    return (unit["commune"], name, total, unit["classification"], label)
 
 
 @dataclass
@@ -847,6 +848,7 @@ class ProvinceSummary:
     as_of: datetime | None = None
     revision: int | None = None
     sha256: str = ""
+    counts: list[int] = field(default_factory=list)  # per class of ``National.classes``
 
     @property
     def short_sha(self) -> str:
@@ -870,10 +872,33 @@ class National:
     summary: list[ProvinceSummary]
     best: list[NationalUnit]
     worst: list[NationalUnit]
+    classes: list[tuple[str, str]]  # (code, label) of every class given, best first
 
     @property
     def as_of(self) -> datetime | None:
         return max((s.as_of for s in self.summary if s.as_of), default=None)
+
+    @property
+    def columns(self) -> int:
+        return 5 + len(self.classes)
+
+
+class _Classes:
+    """The classes met (in the framework's words, as published), ordered by the best total in each:
+    the bands are thresholds of the total, so this is the framework's order, best first."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, str] = {}
+        self.tops: dict[str, Decimal | None] = {}
+
+    def add(self, code: str, label: str, total: Decimal | None) -> None:
+        self.labels.setdefault(code, label)
+        top = self.tops.get(code)
+        self.tops[code] = total if top is None or (total is not None and total > top) else top
+
+    def ordered(self) -> list[tuple[str, str]]:
+        codes = sorted(self.labels, key=lambda c: (self.tops[c] is None, -(self.tops[c] or 0), c))
+        return [(code, self.labels[code]) for code in codes]
 
 
 def national(framework_code: str, period: Period, unpublished: bool = False, size: int = 20) -> National:
@@ -885,7 +910,7 @@ def national(framework_code: str, period: Period, unpublished: bool = False, siz
     """
     snapshots = latest_snapshots(period.code)
     units_of = snapshot_units(snapshots, framework_code)
-    summary, ranked = [], []
+    summary, ranked, met = [], [], _Classes()
     for snap in snapshots:
         province, units = snap.period.province, units_of[snap.pk]
         if not units:
@@ -897,22 +922,29 @@ def national(framework_code: str, period: Period, unpublished: bool = False, siz
         line.as_of, line.revision, line.sha256 = snap.created_at, snap.revision, snap.sha256
         summary.append(line)
         ranked += [NationalUnit(u[0], u[1], province.name, u[2]) for u in units if u[2] is not None]
+        for unit in units:
+            met.add(unit[3], unit[4], unit[2])
     if unpublished:
         stored = UnitScore.objects.filter(framework_version__code=framework_code, period_code=period.code)
         stored = stored.exclude(commune__province_id__in=[s.period.province_id for s in snapshots])
-        summary += _stored_summaries(stored)
+        summary += _stored_summaries(stored, met)
         ranked += _stored_extremes(stored, size)
     summary.sort(key=lambda s: (s.average is None, -(s.average or 0), s.code))
+    columns = met.ordered()
+    for line in summary:
+        line.counts = [line.classes.get(code, 0) for code, _label in columns]
     best = sorted(ranked, key=lambda u: (-u.total, u.code))[:size]
     worst = sorted(ranked, key=lambda u: (u.total, u.code))[:size]
-    return National(summary, best, worst)
+    return National(summary, best, worst, columns)
 
 
-def _stored_summaries(scores: QuerySet[UnitScore]) -> list[ProvinceSummary]:
+def _stored_summaries(scores: QuerySet[UnitScore], classes: _Classes) -> list[ProvinceSummary]:
     """Per-province counts, averages and classes of stored results (one aggregate query)."""
     rows = (
-        scores.values("commune__province__code", "commune__province__name", "classification")
-        .annotate(n=Count("id"), scored=Count("total"), avg=Avg("total"), last=Max("as_of"))
+        scores.values(
+            "commune__province__code", "commune__province__name", "classification", "classification_label"
+        )
+        .annotate(n=Count("id"), scored=Count("total"), avg=Avg("total"), top=Max("total"), last=Max("as_of"))
         .order_by("commune__province__code")
     )
     found: dict[str, ProvinceSummary] = {}
@@ -922,7 +954,8 @@ def _stored_summaries(scores: QuerySet[UnitScore]) -> list[ProvinceSummary]:
         code = row["commune__province__code"]
         item = found.setdefault(code, ProvinceSummary(code, row["commune__province__name"], 0, None, {}))
         item.communes += row["n"]
-        item.classes[row["classification"]] = row["n"]
+        item.classes[row["classification"]] = item.classes.get(row["classification"], 0) + row["n"]
+        classes.add(row["classification"], row["classification_label"], row["top"])
         item.as_of = max(filter(None, (item.as_of, row["last"])), default=None)
         sums[code] += Decimal(str(row["avg"] or 0)) * row["scored"]
         scored[code] += row["scored"]

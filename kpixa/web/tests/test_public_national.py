@@ -17,6 +17,7 @@ from kpixa.evaluations.models import PeriodState
 from kpixa.evaluations.tests.conftest import published_q3, reported, score, test_kpi  # noqa: F401
 from kpixa.scoring.models import UnitScore
 from kpixa.scoring.services import compute_scores
+from kpixa.web.tests.scored import scored_fixture  # noqa: F401
 
 Q3 = "2025-Q3"
 Q4 = "2025-Q4"
@@ -52,11 +53,22 @@ def province_row(html: str, name: str) -> list[str]:
 def test_the_national_page_shows_the_revision_after_an_upheld_appeal(world: Any, published_q3: Any) -> None:  # noqa: F811
     client = Client()
     before = get(client, NATIONAL)  # also caches revision 1's units under its SHA-256
-    assert province_row(before, "Tỉnh Gia Lai") == ["3", "70", "0", "2", "1", "0"]
+    assert province_row(before, "Tỉnh Gia Lai") == ["3", "70", "2", "1"]  # Tốt, Hoàn thành
     assert section(before, "best-h").index("Xã Ia Dom") < section(before, "best-h").index("Xã Ia Dơk")
     revision = appeal(world)
     html = get(client, NATIONAL)
-    assert province_row(html, "Tỉnh Gia Lai") == ["3", "78,33", "1", "1", "1", "0"]  # (95 + 80 + 60) / 3
+    assert province_row(html, "Tỉnh Gia Lai") == [
+        "3",
+        "78,33",
+        "1",
+        "1",
+        "1",
+    ]  # Xuất sắc, Tốt, Hoàn thành  # (95 + 80 + 60) / 3
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    labels = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ")  # best first
+    assert (
+        head.index(f">{labels[0]}</th>") < head.index(f">{labels[1]}</th>") < head.index(f">{labels[2]}</th>")
+    )
     best = section(html, "best-h")
     assert best.index("Xã Ia Dơk") < best.index("Xã Ia Dom") and "— 95" in best
     assert "— 70" not in html
@@ -140,3 +152,15 @@ def test_the_public_national_and_home_pages_read_a_fixed_number_of_queries(
 def test_the_public_ranking_of_a_province_without_any_snapshot_is_empty(world: Any, code: str) -> None:
     html = get(Client(), f"/cong-khai/tinh/{code}/")
     assert "Chưa có kết quả đã công bố." in html
+
+
+def test_the_national_page_counts_the_framework_s_own_classes(scored: Any) -> None:
+    """dvc766 grades Xuất sắc, Tốt, Khá, Chưa đạt: the columns are the classes the snapshot gives,
+    best first, and they add up to the communes counted."""
+    html = get(Client(), "/quoc-gia/?period=2025-Q2")
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    units = scored.published.content["units"]
+    labels = {u["classification_label"] for u in units if u["framework"] == "dvc766"}
+    assert labels and all(f">{label}</th>" in head for label in labels)
+    row = province_row(html, "Tỉnh Gia Lai")
+    assert row[0] == "3" and sum(int(n) for n in row[2:]) == 3
