@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 from django.conf import settings
 
-from kpixa.dossiers.records import DossierRecord, Step
+from kpixa.dossiers.records import DossierRecord, Step, Supplement
 
 Outcome = Literal["on_time", "late", "open_within", "open_overdue"]
 END_STATUSES = (9, 10, 8, 3, 7)  # precedence of the step statuses that end processing
@@ -121,9 +121,14 @@ def step_end(steps: Sequence[Step]) -> tuple[datetime | None, str]:
 
 def waiting(rec: DossierRecord) -> tuple[int, bool]:
     """Return (seconds waited for answered supplements, whether one is still unanswered)."""
+    return supplement_waiting(rec.supplements)
+
+
+def supplement_waiting(supplements: Sequence[Supplement]) -> tuple[int, bool]:
+    """``waiting`` of a list of supplement requests."""
     total = 0
     open_ = False
-    for sup in rec.supplements:
+    for sup in supplements:
         if sup.answered_at is None:
             open_ = True
         else:

@@ -41,7 +41,14 @@ from django.db import connection
 from django.utils import timezone
 
 from kpixa.dossiers import copyload, ingest, rollups
-from kpixa.dossiers.facts import LATE_RECEIPT_HOURS, LONG_OPEN_DAYS, SYNC_HOURS, step_end
+from kpixa.dossiers.facts import (
+    LATE_RECEIPT_HOURS,
+    LONG_OPEN_DAYS,
+    SYNC_HOURS,
+    due_base_setting,
+    step_end,
+    supplement_waiting,
+)
 from kpixa.dossiers.ingest import Context
 from kpixa.dossiers.parsing import LIST_COLUMNS, _json_list, flat_record, nfc
 from kpixa.dossiers.records import (
@@ -51,6 +58,7 @@ from kpixa.dossiers.records import (
     _any_item,
     parse_fees,
     parse_steps,
+    parse_supplements,
     record_hash,
 )
 
@@ -210,7 +218,8 @@ def _block(ctx: Context, names: list[str], block: Any, first_row: int) -> None:
     unclean |= ~ok
     if ctx.allowed is not None:
         unclean |= ~np.isin(commune, np.fromiter(ctx.allowed, dtype=np.int64))
-    proc_codes = list(ctx.procedures)
+    procedures = ctx.procedures  # one snapshot for the block (the fallback may add codes)
+    proc_codes = list(procedures)
     proc_index = _np(
         pc.fill_null(pc.index_in(col("MaTTHC"), value_set=pa.array(proc_codes, pa.string())), -1)
     )
@@ -220,7 +229,6 @@ def _block(ctx: Context, names: list[str], block: Any, first_row: int) -> None:
     channel = _np(pc.fill_null(pc.index_in(col("KenhThucHien"), value_set=pa.array(["", "1", "2", "3"])), -1))
     unclean |= channel < 0
     channel = np.maximum(channel, 1)
-    unclean |= ~_np(pc.is_in(col("DanhSachHoSoBoSung"), value_set=pa.array(["", "[]"])))
 
     dates = {name: _dates(col(name)) for name in DATE_COLUMNS}
     for d in dates.values():
@@ -235,7 +243,8 @@ def _block(ctx: Context, names: list[str], block: Any, first_row: int) -> None:
     for i in candidates[~lists.ok]:
         unclean[i] = True
     keep = candidates[lists.ok]
-    facts = _facts(ctx, keep, lists, status, channel, dates, proc_index, proc_codes)
+    infos = [procedures[code] for code in proc_codes]
+    facts = _facts(ctx, keep, lists, status, channel, dates, proc_index, infos)
     unclean[keep[~facts.clean]] = True
     clean = keep[facts.clean]
 
@@ -299,36 +308,31 @@ def _dates(values: Any) -> Dates:
 
 @dataclass
 class Lists:
-    """What the list columns give for the candidate rows (``ok``: read without a problem)."""
+    """What the list columns give for the candidate rows (``ok``: read without a problem);
+    ``values``: arrays (or lists of text) by name, aligned with the rows."""
 
     ok: BoolArray
-    steps_json: list[str]
-    step_end: IntArray
-    step_end_present: BoolArray
-    step_end_source: list[str]
-    step_last: IntArray
-    step_last_present: BoolArray
-    digitised: BoolArray
-    reused_items: BoolArray
-    e_result: BoolArray
-    fee_list: BoolArray
-    fee_positive: BoolArray
-    hashes: list[str]
+    values: dict[str, Any]
+
+
+TIMES = ("step_end", "step_last", "sup_first_due_before", "sup_single_open", "sup_second", "sup_last")
 
 
 def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray) -> Lists:
+    """Read the list columns of ``rows`` with the per-record path's functions, one row at a time."""
     import pyarrow as pa
 
     taken = block.take(pa.array(rows, pa.int64())) if len(rows) else block.slice(0, 0)
     columns = [taken.column(i).to_pylist() for i in range(len(names))]
     count = len(rows)
     ok = np.ones(count, dtype=bool)
-    flags = np.zeros((6, count), dtype=bool)
-    ends: list[datetime | None] = [None] * count
-    lasts: list[datetime | None] = [None] * count
-    sources = [""] * count
-    steps_json = [""] * count
-    hashes = [""] * count
+    flags = np.zeros((5, count), dtype=bool)
+    numbers = np.zeros((2, count), dtype=np.int64)
+    fee_lists = np.zeros(count, dtype=bool)
+    times: dict[str, list[datetime | None]] = {name: [None] * count for name in TIMES}
+    texts: dict[str, list[str]] = {
+        name: [""] * count for name in ("step_end_source", "steps", "supplements", "hash")
+    }
     list_names = [name for name in names if name in LIST_COLUMNS]
     for j, values in enumerate(zip(*columns, strict=True)):
         record: dict[str, Any] = dict(zip(names, values, strict=True))
@@ -339,28 +343,41 @@ def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray
             continue
         try:
             steps = parse_steps(record.get("tienTrinhDongBo") or [])
+            sups = parse_supplements(record) if record.get("DanhSachHoSoBoSung") else []
             fees = parse_fees(record)
         except Reject:
             ok[j] = False
             continue
-        ends[j], sources[j] = step_end(steps)
-        times = [s.at for s in steps if s.at is not None]
-        lasts[j] = max(times) if times else None
+        times["step_end"][j], texts["step_end_source"][j] = step_end(steps)
+        step_times = [s.at for s in steps if s.at is not None]
+        times["step_last"][j] = max(step_times) if step_times else None
+        if sups:
+            numbers[0, j] = len(sups)
+            numbers[1, j], flags[4, j] = supplement_waiting(sups)
+            times["sup_first_due_before"][j] = sups[0].due_before
+            times["sup_single_open"][j] = (
+                sups[0].requested_at if len(sups) == 1 and sups[0].answered_at is None else None
+            )
+            times["sup_second"][j] = sups[1].requested_at if len(sups) > 1 else None
+            times["sup_last"][j] = max(
+                t for s in sups for t in (s.requested_at, s.answered_at) if t is not None
+            )
         flags[0, j] = _any_item(record, "TaiLieuNop", "DuocSoHoa")
         flags[1, j] = _any_item(record, "TaiLieuNop", "DuocTaiSuDung") or _any_item(
             record, "TaiLieuNop", "DuocLayTuKhoDMQG"
         )
         flags[2, j] = _any_item(record, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False)
-        flags[3, j] = fees is not None
-        flags[4, j] = fees is not None and any(amount > 0 for amount in fees)
-        steps_json[j] = json.dumps([ingest._step_json(s) for s in steps], ensure_ascii=False)
-        hashes[j] = record_hash(record)
-    end, end_present = _seconds(ends)
-    last, last_present = _seconds(lasts)
-    return Lists(
-        ok, steps_json, end, end_present, sources, last, last_present,
-        flags[0], flags[1], flags[2], flags[3], flags[4], hashes,
-    )  # fmt: skip
+        flags[3, j] = fees is not None and any(amount > 0 for amount in fees)
+        texts["steps"][j] = json.dumps([ingest._step_json(s) for s in steps], ensure_ascii=False)
+        texts["supplements"][j] = json.dumps([ingest._supplement_json(s) for s in sups], ensure_ascii=False)
+        texts["hash"][j] = record_hash(record)
+        fee_lists[j] = fees is not None
+    out: dict[str, Any] = dict(texts)
+    for name, stamps in times.items():
+        out[name], out[f"{name}_present"] = _seconds(stamps)
+    out.update(digitised=flags[0], reused_items=flags[1], e_result=flags[2], fee_positive=flags[3])
+    out.update(sup_open=flags[4], sup_count=numbers[0], sup_wait=numbers[1], fee_list=fee_lists)
+    return Lists(ok, out)
 
 
 def _seconds(values: list[datetime | None]) -> tuple[IntArray, BoolArray]:
@@ -400,31 +417,30 @@ def _facts(
     channel_all: IntArray,
     dates: dict[str, Dates],
     proc_index_all: IntArray,
-    proc_codes: list[str],
+    procedures: list[Any],
 ) -> Facts:
+    """``facts.compute_facts`` column-wise for ``rows`` (the candidates read without a problem)."""
     from kpixa.workdays.calendar import get_calendar
 
     ok = lists.ok
+    ls = {name: _pick(values, ok) for name, values in lists.values.items()}
     status, channel = status_all[rows], channel_all[rows]
     d = {name: Dates(v.secs[rows], v.present[rows], v.bad[rows]) for name, v in dates.items()}
-    procs = [ctx.procedures[proc_codes[i]] for i in proc_index_all[rows]]
-    steps_json = [s for s, k in zip(lists.steps_json, ok, strict=True) if k]
-    hashes = [h for h, k in zip(lists.hashes, ok, strict=True) if k]
-    sources = [s for s, k in zip(lists.step_end_source, ok, strict=True) if k]
-    ls = {name: getattr(lists, name)[ok] for name in (
-        "step_end", "step_end_present", "step_last", "step_last_present", "digitised", "reused_items",
-        "e_result", "fee_list", "fee_positive")}  # fmt: skip
+    procs = [procedures[i] for i in proc_index_all[rows]]
     count = len(rows)
     received = d["NgayTiepNhan"].secs
     calendar = get_calendar()
 
-    # Due time: NgayHenTra, else the statutory limit from receipt (no supplements here).
+    # Due time (facts.given_due, else facts.statutory_dues), extended by the waiting time.
     due = d["NgayHenTra"]
+    first_before = (ls["sup_first_due_before"], ls["sup_first_due_before_present"])
+    truoc = first_before[1] & (due_base_setting() == "truoc")
+    given_present = truoc | due.present
     limits = np.array(
         [p.limit_value if p.limit_value is not None else np.nan for p in procs], dtype=np.float64
     )
-    need = ~due.present & ~np.isnan(limits)
-    effective = np.where(due.present, due.secs, 0)
+    need = ~given_present & ~np.isnan(limits)
+    base = np.where(truoc, first_before[0], np.where(due.present, due.secs, 0))
     if need.any():
         units = np.array([p.limit_unit for p in procs])[need]
         cutoffs = np.array(
@@ -433,41 +449,66 @@ def _facts(
         statutory = calendar.due_at_many(
             received[need].astype("datetime64[s]"), limits[need], units, cutoffs[need]
         )
-        effective[need] = statutory.astype(np.int64)
-    has_due = due.present | need
-    due_source = np.where(due.present, "NgayHenTra", np.where(need, "luat_dinh", ""))
+        base[need] = statutory.astype(np.int64)
+    has_due = given_present | need
+    due_source = np.where(
+        truoc, "NgayHenTraTruoc", np.where(due.present, "NgayHenTra", np.where(need, "luat_dinh", ""))
+    )
+    effective = base + ls["sup_wait"]
 
-    # End of processing (facts.end_of_processing without supplements).
+    # End of processing (facts.end_of_processing).
     finished, returned, refused = d["NgayKetThucXuLy"], d["NgayTra"], d["NgayTuChoi"]
     by_return = (status == 10) & returned.present
     by_refusal = (status == 3) & refused.present
     step_present = ls["step_end_present"]
-    end_present = finished.present | step_present | by_return | by_refusal
+    by_supplement = ls["sup_single_open_present"]
+    choices = [finished.present, step_present, by_return, by_refusal, by_supplement]
+    end_present = np.logical_or.reduce(choices)
     end = np.select(
-        [finished.present, step_present, by_return, by_refusal],
-        [finished.secs, ls["step_end"], returned.secs, refused.secs],
+        choices,
+        [finished.secs, ls["step_end"], returned.secs, refused.secs, ls["sup_single_open"]],
         0,
     )
-    end_source = np.where(
-        finished.present,
-        "NgayKetThucXuLy",
-        np.where(
+    end_source = [
+        "NgayKetThucXuLy"
+        if f
+        else step
+        if s
+        else "NgayTra"
+        if r
+        else "NgayTuChoi"
+        if t
+        else "bo_sung"
+        if b
+        else ""
+        for f, s, step, r, t, b in zip(
+            finished.present,
             step_present,
-            np.array(sources, dtype=object),
-            np.where(by_return, "NgayTra", np.where(by_refusal, "NgayTuChoi", "")),
-        ),
-    )
-    on_time = ~has_due | (end <= effective)
+            ls["step_end_source"],
+            by_return,
+            by_refusal,
+            by_supplement,
+            strict=True,
+        )
+    ]
+    sup_count = ls["sup_count"]
+    on_time = (sup_count <= 1) & (~has_due | (end <= effective))
+    # facts._overdue_at: the extended due time, or just before a second supplement request.
+    second = ls["sup_second_present"]
+    overdue_at = np.where(second & has_due, np.minimum(effective, ls["sup_second"] - 1), effective)
+    overdue_at = np.where(second & ~has_due, ls["sup_second"] - 1, overdue_at)
+    has_overdue = has_due | second
     received_day = received // DAY
     end_day = end // DAY
-    overdue_day = np.maximum(effective // DAY, received_day)
-    overdue_present = has_due & ~(end_present & (overdue_day >= end_day))
+    overdue_day = np.maximum(overdue_at // DAY, received_day)
+    overdue_present = has_overdue & ~(end_present & (overdue_day >= end_day))
 
-    # Version marker: the latest time anywhere but NgayHenTra.
+    # Version marker (records._latest): the latest time anywhere but NgayHenTra.
     version = received.copy()
     for name in ("NgayNopHoSo", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi"):
         version = np.where(d[name].present, np.maximum(version, d[name].secs), version)
-    version = np.where(ls["step_last_present"], np.maximum(version, ls["step_last"]), version)
+    for name in ("step_last", "sup_last"):
+        version = np.where(ls[f"{name}_present"], np.maximum(version, ls[name]), version)
     now_us = int(np.datetime64(ctx.now, "us").astype(np.int64))  # microseconds, as in facts._facts
 
     submitted = d["NgayNopHoSo"]
@@ -494,10 +535,13 @@ def _facts(
         "procedure_id": np.array([p.id for p in procs], dtype=np.int64),
         "effective_due_at": (effective, has_due),
         "due_source": due_source,
+        "wait_seconds": ls["sup_wait"],
+        "supplement_count": sup_count,
+        "supplement_open": ls["sup_open"],
         "end_at": (end, end_present),
         "end_source": end_source,
         "on_time": (on_time, end_present),
-        "overdue_at": (effective, has_due),
+        "overdue_at": (overdue_at, has_overdue),
         "received_day": received_day,
         "end_day": (end_day, end_present),
         "overdue_day": (overdue_day, overdue_present),
@@ -511,9 +555,9 @@ def _facts(
         "digitised": ls["digitised"],
         "reused_items": ls["reused_items"],
         "e_result": ls["e_result"],
-        "steps": steps_json,
-        "version_hash": hashes,
-        "rows": rows,
+        "steps": ls["steps"],
+        "supplements": ls["supplements"],
+        "version_hash": ls["hash"],
     }
     return Facts(clean, cols)
 
@@ -587,12 +631,12 @@ def _rows(
         "owner_phone": text("SoDienThoai"),
         "owner_id_masked": masked,
         "steps": pa.array(f["steps"], pa.string()),
-        "supplements": pa.array(["[]"] * n, pa.string()),
+        "supplements": pa.array(f["supplements"], pa.string()),
         "effective_due_at": stamp(f["effective_due_at"]),
         "due_source": pa.array(f["due_source"].tolist(), pa.string()),
-        "wait_seconds": pa.array(np.zeros(n, dtype=np.int64)),
-        "supplement_count": pa.array(np.zeros(n, dtype=np.int64)),
-        "supplement_open": pa.array(np.zeros(n, dtype=bool)),
+        "wait_seconds": pa.array(f["wait_seconds"]),
+        "supplement_count": pa.array(f["supplement_count"]),
+        "supplement_open": pa.array(f["supplement_open"]),
         "end_at": stamp(f["end_at"]),
         "end_source": pa.array([str(s) for s in f["end_source"]], pa.string()),
         "on_time": pa.array(f["on_time"][0], mask=~f["on_time"][1]),

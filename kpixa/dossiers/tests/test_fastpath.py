@@ -124,7 +124,7 @@ def test_generator_output_is_imported_identically(units, settings, monkeypatch, 
     assert_same(fast, slow)
     read = slow[0][0]["read"]
     assert read > 150
-    assert sum(fast[2]) >= 0.9 * read  # most generator rows are plainly clean
+    assert sum(fast[2]) >= 0.97 * read  # nearly all generator rows are plainly clean
     assert slow[1]["dossiers"]
 
 
@@ -204,6 +204,26 @@ def edge_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
                 ]
             ),
         ),  # fmt: skip
+        edit("E-SUPP-OPEN", DanhSachHoSoBoSung=json.dumps([{"NgayBoSung": "20250702080000"}])),
+        edit(
+            "E-SUPP-TWO",
+            DanhSachHoSoBoSung=json.dumps(
+                [
+                    {"NgayBoSung": "20250703080000", "NgayTiepNhanBoSung": "20250703100000"},
+                    {
+                        "NgayBoSung": "20250702080000",
+                        "NgayTiepNhanBoSung": "20250702093000",
+                        "NgayHenTraTruoc": "20250705170000",
+                    },
+                ]
+            ),
+        ),  # fmt: skip
+        edit(
+            "E-SUPP-BAD",
+            DanhSachHoSoBoSung=json.dumps(
+                [{"NgayBoSung": "20250703080000", "NgayTiepNhanBoSung": "20250702100000"}]
+            ),
+        ),  # fmt: skip
         edit("E-DUP", ChuHoSo="Bản đầu"),
         edit("E-DUP", ChuHoSo="Bản sau", NgayTra="20250720080000", TrangThaiHoSo="10"),
         edit("E-DUP", ChuHoSo="Bản sau", NgayTra="20250720080000", TrangThaiHoSo="10"),
@@ -217,7 +237,9 @@ def edge_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     ]
 
 
-def test_edge_rows_are_imported_identically(units, settings, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("due_base", ["truoc", "hentra"])
+def test_edge_rows_are_imported_identically(units, settings, monkeypatch, tmp_path, due_base):  # type: ignore[no-untyped-def]
+    settings.KPIXA_SUPPLEMENT_DUE_BASE = due_base
     header, rows = rows_of(generated(tmp_path, 7, days=2))
     mixed = rows[:40] + edge_rows(rows) + rows[40:]
     path = write_rows(tmp_path / "edge.csv", header, mixed, bom=True)
