@@ -36,6 +36,9 @@ POLICIES = (PUBLIC, LOGIN, PROVINCE, COMMUNE, ADMIN, REPORT, TOKEN)
 # URL keyword arguments that name a tenant commune; a guarded view is checked against it.
 COMMUNE_KWARGS = ("code", "commune_code")
 
+# The request attribute holding the URL's commune once the guard has checked it (``checked_commune``).
+CHECKED_COMMUNE_ATTR = "kpixa_checked_commune"
+
 # The key under which an API operation declares its policy in the OpenAPI schema.
 OPENAPI_ACCESS_KEY = "x-kpixa-access"
 
@@ -119,6 +122,15 @@ def get_commune_or_404(user: Any, code: str) -> Commune:
         raise Http404(_("Không tìm thấy xã/phường.")) from None
 
 
+def checked_commune(request: HttpRequest, code: str) -> Commune:
+    """Return the commune ``code`` of the URL as the view's access guard already read and checked it
+    for this request's user (no second query); else look it up like ``get_commune_or_404``."""
+    commune = getattr(request, CHECKED_COMMUNE_ATTR, None)
+    if isinstance(commune, Commune) and commune.code == code:
+        return commune
+    return get_commune_or_404(request.user, code)
+
+
 def token_commune_or_404(token: ApiToken, code: str) -> Commune:
     """Return the commune with ``code`` if it belongs to ``token``'s province; raise Http404 otherwise."""
     try:
@@ -190,13 +202,15 @@ def _role_allows(user: Any, roles: tuple[str, ...]) -> bool:
     return bool(user.is_superuser or user.role in roles)
 
 
-def _check_target(user: Any, policy: str, code: str) -> None:
-    """Raise Http404 when the commune named in the URL is outside what ``policy`` lets ``user`` reach."""
+def _check_target(user: Any, policy: str, code: str) -> Commune:
+    """Return the commune named in the URL; raise Http404 when it is outside what ``policy`` lets
+    ``user`` reach."""
     commune = get_commune_or_404(user, code)
     if policy == REPORT and not can_report_for(user, commune):
         raise PermissionDenied
     if policy == ADMIN and not can_manage_province(user, commune.province):
         raise PermissionDenied
+    return commune
 
 
 _POLICY_ROLES: dict[str, tuple[str, ...]] = {
@@ -217,7 +231,7 @@ def _guard(policy: str, roles: tuple[str, ...] | None) -> Callable[[ViewFunc], V
                     raise PermissionDenied
                 code = _target_commune(kwargs)
                 if code is not None:
-                    _check_target(request.user, policy, code)
+                    setattr(request, CHECKED_COMMUNE_ATTR, _check_target(request.user, policy, code))
             return view(request, *args, **kwargs)
 
         wrapped.kpixa_access = policy  # type: ignore[attr-defined]

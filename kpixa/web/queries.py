@@ -12,14 +12,17 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,12 +32,12 @@ from kpixa.evaluations.lifecycle import RankChange
 from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation, PeriodState, Snapshot
 from kpixa.evaluations.models import Period as EvaluationPeriod
 from kpixa.evaluations.queries import PublishedUnit, published_units
-from kpixa.frameworks.models import FrameworkVersion
+from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
 from kpixa.scoring.engine.core import CHUA_DAT
 from kpixa.scoring.engine.model import Framework, Indicator
 from kpixa.scoring.engine.periods import MONTH, QUARTER, Period, month, previous
 from kpixa.scoring.models import IndicatorScore, RunStatus, ScoreRun, UnitScore
-from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
+from kpixa.scoring.versions import ScoringError, VersionRef, framework_of, in_force, period_of
 from kpixa.units.models import Commune, Province
 
 DEFAULT_FRAMEWORK = "dvc766"
@@ -72,26 +75,88 @@ def _sort_periods(codes: Iterable[str]) -> list[Period]:
 
 @dataclass(frozen=True)
 class Runs:
-    """The finished score runs of a framework (for a province, or nationally), by period."""
+    """The finished score runs of a framework (for a province, or nationally), by period, and the
+    framework's active versions (without their text): all a page needs before reading results."""
 
     periods: list[Period]  # latest first
     as_of: dict[str, tuple[datetime | None, int]]  # period code -> (latest inputs' as-of time, runs)
+    framework_code: str = ""
+    versions: tuple[VersionRef, ...] = ()  # the framework's active versions
 
     def stamp(self, periods: Iterable[Period]) -> str:
         """Changes whenever a run stores results of one of ``periods`` (each run reads new inputs)."""
         parts = (f"{p.code}:{self.as_of.get(p.code)}" for p in periods)
         return _digest("|".join(sorted(parts)))
 
+    def version_for(self, period: Period) -> VersionRef:
+        """The version in force for ``period`` (no query); ScoringError when none is."""
+        return in_force(self.versions, self.framework_code, period)
+
+
+_RUNS_SQL = """
+SELECT r.period_code, MAX(r.inputs_as_of), COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM {runs} r JOIN {versions} v ON v.id = r.framework_version_id
+ WHERE v.code = %s AND r.status = %s{in_province}
+ GROUP BY r.period_code
+UNION ALL
+SELECT NULL, NULL, NULL,
+       v.id, v.code, v.version, v.sha256, v.source_name, v.valid_from, v.valid_to, v.loaded_at
+  FROM {versions} v
+ WHERE v.code = %s AND v.status = %s
+"""
+
 
 def scored_runs(framework_code: str, province_id: int | None = None) -> Runs:
-    """Periods with finished score runs of the framework and each one's latest as-of time (one query
-    on the small runs table). Every stored result is written by a run: this is their as-of time."""
-    runs = ScoreRun.objects.filter(framework_version__code=framework_code, status=RunStatus.DONE)
+    """Periods with finished score runs of the framework and each one's latest as-of time, and the
+    framework's active versions without their text, in one query on the two small tables (plain SQL:
+    it runs on every page view, and building it with the ORM cost more than running it).
+    Every stored result is written by a run: this is their as-of time."""
+    quote = connection.ops.quote_name
+    sql = _RUNS_SQL.format(
+        runs=quote(ScoreRun._meta.db_table),
+        versions=quote(FrameworkVersion._meta.db_table),
+        in_province="" if province_id is None else " AND (r.province_id = %s OR r.province_id IS NULL)",
+    )
+    params: list[Any] = [framework_code, RunStatus.DONE.value]
     if province_id is not None:
-        runs = runs.filter(Q(province_id=province_id) | Q(province__isnull=True))
-    rows = runs.order_by().values("period_code").annotate(last=Max("inputs_as_of"), n=Count("id"))
-    as_of = {row["period_code"]: (row["last"], row["n"]) for row in rows}
-    return Runs(_sort_periods(as_of), as_of)
+        params.append(province_id)
+    params += [framework_code, FrameworkStatus.ACTIVE.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    as_of: dict[str, tuple[datetime | None, int]] = {}
+    versions = []
+    for period_code, last, n, pk, code, number, sha256, source_name, valid_from, valid_to, loaded in rows:
+        if period_code is not None:
+            as_of[period_code] = (_moment(last), n)
+        else:
+            versions.append(
+                VersionRef(
+                    pk,
+                    code,
+                    number,
+                    sha256,
+                    source_name,
+                    _day(valid_from),
+                    _day(valid_to),
+                    _moment(loaded),
+                )
+            )
+    return Runs(_sort_periods(as_of), as_of, framework_code, tuple(versions))
+
+
+def _day(value: Any) -> Any:
+    """A date column's value (SQLite returns ISO text from plain SQL)."""
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _moment(value: Any) -> Any:
+    """A timestamp column's value, aware (SQLite returns naive UTC ISO text from plain SQL)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def scored_periods(framework_code: str, province_id: int | None = None) -> list[Period]:
@@ -272,9 +337,10 @@ def _unit_scores(version: Any, codes: list[str], province_id: int) -> QuerySet[U
 def province_dashboard(
     province: Province, framework_code: str, period: Period, filters: Filters, runs: Runs
 ) -> Dashboard:
-    """The province dashboard, whatever the number of communes: 1 query (the version); 4 more when
-    the board is read and not cached under the as-of time of the runs that stored its results."""
-    version = version_for(framework_code, period)
+    """The province dashboard, whatever the number of communes: no query (``runs`` carries the
+    versions); 4 when the board is read and not cached under the as-of time of the runs that stored
+    its results."""
+    version = runs.version_for(period)
     framework = framework_of(version)
     before = previous_periods(period, LAG_PERIODS - 1)
     stamp = runs.stamp([period, *before, *months_of(period)])
@@ -605,7 +671,7 @@ class Scorecard:
     @cached_property
     def unit(self) -> UnitScore | None:
         return UnitScore.objects.filter(
-            framework_version=self.version, period_code=self.period.code, commune=self.commune
+            framework_version_id=self.version.pk, period_code=self.period.code, commune=self.commune
         ).first()
 
     @property
@@ -633,12 +699,13 @@ def _outcome(expression: Any) -> str:
 
 
 def scorecard(commune: Commune, framework_code: str, period: Period, runs: Runs) -> Scorecard:
-    """The commune's scorecard: 1 query (the version), and 2 more when the page reads the results.
+    """The commune's scorecard: no query (``runs`` carries the versions), and 2 when the page reads
+    the results.
 
     ``runs`` are the province's score runs: the ranks of a commune change when a sibling is
     rescored, so the key follows every run of the province for the card's periods.
     """
-    version = version_for(framework_code, period)
+    version = runs.version_for(period)
     trend_periods = [*reversed(previous_periods(period, TREND_PERIODS - 1)), period]
     stamp = runs.stamp(trend_periods)
     key = _digest(f"{commune.pk}:{commune.data_version}:{version.pk}:{version.sha256}:{period.code}:{stamp}")

@@ -24,7 +24,7 @@ from kpixa.accounts.access import (
     PROVINCE,
     PUBLIC,
     access,
-    get_commune_or_404,
+    checked_commune,
     visible_provinces,
 )
 from kpixa.accounts.models import COMMUNE_ROLES, PROVINCE_ROLES
@@ -139,7 +139,7 @@ def _or_none(read: Callable[[Period], Any], period: Period | None) -> Any:
 @access(COMMUNE)
 def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     """A commune's scorecard: each indicator's value, fraction, points, target, status and trend."""
-    commune = get_commune_or_404(request.user, code)
+    commune = checked_commune(request, code)
     framework = _framework(request)
     runs = queries.scored_runs(framework, commune.province_id)
     period = _period(request, runs.periods)
@@ -173,7 +173,7 @@ def _dossier_period(request: HttpRequest, commune: Commune) -> tuple[list[Period
 @access(COMMUNE)
 def commune_dossiers(request: HttpRequest, code: str) -> HttpResponse:
     """The dossiers behind one count of the scorecard: paginated, filterable, linking to timelines."""
-    commune = get_commune_or_404(request.user, code)
+    commune = checked_commune(request, code)
     periods, period = _dossier_period(request, commune)
     filters = _dossier_filters(request)
     page = Paginator(queries.dossiers_behind(commune, period, filters), queries.PAGE_SIZE).get_page(
@@ -234,7 +234,7 @@ def _csv_lines(commune: Commune, period: Period, filters: queries.DossierFilters
 @access(COMMUNE)
 def commune_dossiers_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The same dossier list as CSV (UTF-8 with BOM for spreadsheet programs), streamed."""
-    commune = get_commune_or_404(request.user, code)
+    commune = checked_commune(request, code)
     _periods, period = _dossier_period(request, commune)
     filters = _dossier_filters(request)
     response = StreamingHttpResponse(
@@ -251,7 +251,7 @@ def commune_dossiers_csv(request: HttpRequest, code: str) -> HttpResponse:
 @access(COMMUNE)
 def leaders(request: HttpRequest, code: str) -> HttpResponse:
     """The commune's two accountable leaders: each rating's chain and the proposed consequences."""
-    commune = get_commune_or_404(request.user, code)
+    commune = checked_commune(request, code)
     periods = queries.leader_periods(commune)
     period = _period(request, periods)
     data = queries.leader_page(commune, period) if period else None

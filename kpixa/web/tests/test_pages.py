@@ -98,11 +98,12 @@ def test_it_answers_the_dashboard_in_a_fixed_number_of_queries(
 ) -> None:
     client = client_for(scored, "province_admin")
     client.get("/tinh/52/?period=2025-Q2")  # warm the framework parse cache
-    with django_assert_num_queries(8):  # user, province, runs, version (session cached); the board: 4
+    # user, province, runs with the framework's versions (session cached); the board: 4
+    with django_assert_num_queries(7):
         client.get("/tinh/52/?period=2025-Q3&sort=-total")
-    with django_assert_num_queries(4):  # the board is cached under the runs' as-of time
+    with django_assert_num_queries(3):  # the board is cached under the runs' as-of time
         client.get("/tinh/52/?period=2025-Q3&kind=xa")
-    with django_assert_num_queries(4):  # and so is the page's body, for each query string
+    with django_assert_num_queries(3):  # and so is the page's body, for each query string
         client.get("/tinh/52/?period=2025-Q3&kind=xa")
 
 
@@ -148,9 +149,10 @@ def test_it_answers_the_scorecard_in_a_fixed_number_of_queries(
 ) -> None:
     client = client_for(scored, "province_viewer")
     client.get("/xa/23872/?period=2025-Q2")
-    with django_assert_num_queries(7):  # user, commune (2), runs, version, unit, lines (session cached)
+    # user, commune (read once, by the access check), runs with the versions, unit, lines
+    with django_assert_num_queries(5):
         client.get("/xa/23872/?period=2025-Q3")
-    with django_assert_num_queries(5):  # the body is cached under the runs' as-of time
+    with django_assert_num_queries(3):  # the body is cached under the runs' as-of time
         client.get("/xa/23872/?period=2025-Q3")
 
 
