@@ -27,8 +27,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import queue
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -122,13 +124,40 @@ def read_header(path: Path) -> list[str]:
 
 
 def ingest_file(ctx: Context, path: str | Path, progress: Progress | None = None) -> None:
-    """Import a dossier CSV into ``ctx.batch`` (inside the caller's transaction)."""
-    import pyarrow as pa
+    """Import a dossier CSV into ``ctx.batch`` (inside the caller's transaction).
+
+    A worker thread reads and prepares block k+1 (no database access) while this thread
+    writes block k; at most one prepared block waits, so memory stays bounded.
+    """
+    from kpixa.workdays.calendar import get_calendar
 
     if not connection.in_atomic_block:
         raise RuntimeError("fastpath.ingest_file must run inside the batch's transaction")
     path = Path(path)
     names = read_header(path)
+    state = _State(calendar=get_calendar())
+    for prepared in _pipeline(_prepared_blocks(ctx, names, path, state)):
+        _write(ctx, names, prepared, state)
+        if progress is not None:
+            progress()
+
+
+@dataclass
+class _State:
+    """Shared by the two threads: the calendar, and whether recent blocks were mostly stored
+    keys (a re-sent file), in which case the worker leaves the per-row reading to the writer,
+    after the look-up, instead of reading rows that will go the per-record way anyway."""
+
+    calendar: Any
+    mostly_stored: bool = False
+
+
+_DONE = object()
+
+
+def _prepared_blocks(ctx: Context, names: list[str], path: Path, state: _State) -> Iterator[Prepared]:
+    import pyarrow as pa
+
     try:
         reader = _open(path, names)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the first block is read at once
@@ -138,13 +167,49 @@ def ingest_file(ctx: Context, path: str | Path, progress: Progress | None = None
         try:
             block = reader.read_next_batch()
         except StopIteration:
-            break
+            return
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise Unsupported(str(exc)[:200]) from exc
-        _block(ctx, names, block, row)
+        prepared = _prepare(ctx, names, block, row)
+        if not state.mostly_stored:
+            prepared.done = _read_rows(ctx, names, prepared, prepared.candidates, state.calendar)
+        yield prepared
         row += block.num_rows
-        if progress is not None:
-            progress()
+
+
+def _pipeline(items: Iterator[Any]) -> Iterator[Any]:
+    """Run the iterator ``items`` in a worker thread, one item ahead of the consumer."""
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+
+    worker = threading.Thread(target=work, name="kpixa-fast-import", daemon=True)
+    worker.start()
+    try:
+        while (item := handoff.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _open(path: Path, names: list[str]) -> Any:
@@ -181,7 +246,36 @@ def _np(array: Any) -> Any:
     return array.to_numpy(zero_copy_only=False)
 
 
-def _block(ctx: Context, names: list[str], block: Any, first_row: int) -> None:
+@dataclass
+class Prepared:
+    """A block after the column-wise checks; ``done``: the candidates read (or None)."""
+
+    block: Any
+    first_row: int
+    unclean: BoolArray  # not plainly clean by the column-wise checks
+    blank: BoolArray  # every field empty: skipped, as read_csv skips it
+    candidates: IntArray  # the others (their keys may still turn out to be stored)
+    commune: IntArray
+    status: IntArray
+    channel: IntArray
+    dates: dict[str, Dates]
+    proc_index: IntArray
+    procedures: list[Any]
+    done: Read | None = None
+
+
+@dataclass
+class Read:
+    """Rows read per row and column-wise: the clean ones (with their COPY table) and the rest."""
+
+    clean: IntArray
+    unclean: IntArray
+    keys: list[str]
+    table: Any
+
+
+def _prepare(ctx: Context, names: list[str], block: Any, first_row: int) -> Prepared:
+    """The column-wise checks of a block (no database access: runs in the worker thread)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -212,7 +306,6 @@ def _block(ctx: Context, names: list[str], block: Any, first_row: int) -> None:
     counts = pc.value_counts(key)
     twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
     unclean |= _np(pc.is_in(key, value_set=twice))
-    unclean |= _np(pc.is_in(key, value_set=pa.array(_stored_keys(ctx, key.to_pylist()), pa.string())))
 
     commune, ok = _lookup(col("DonViXuLy"), ctx.units)
     unclean |= ~ok
@@ -237,25 +330,59 @@ def _block(ctx: Context, names: list[str], block: Any, first_row: int) -> None:
     unclean |= ~received.present
     finished = dates["NgayKetThucXuLy"]
     unclean |= finished.present & (finished.secs < received.secs)
+    return Prepared(
+        block, first_row, unclean, blank, np.flatnonzero(~unclean & ~blank), commune, status, channel, dates,
+        proc_index, [procedures[code] for code in proc_codes],
+    )  # fmt: skip
 
-    candidates = np.flatnonzero(~unclean & ~blank)
-    lists = _list_columns(names, block, candidates)
-    for i in candidates[~lists.ok]:
-        unclean[i] = True
-    keep = candidates[lists.ok]
-    infos = [procedures[code] for code in proc_codes]
-    facts = _facts(ctx, keep, lists, status, channel, dates, proc_index, infos)
-    unclean[keep[~facts.clean]] = True
+
+def _read_rows(ctx: Context, names: list[str], p: Prepared, rows: IntArray, calendar: Any) -> Read:
+    """Read the list columns of ``rows``, compute their facts and their COPY table."""
+    lists = _list_columns(names, p.block, rows)
+    keep = rows[lists.ok]
+    facts = _facts(ctx, keep, lists, p.status, p.channel, p.dates, p.proc_index, p.procedures, calendar)
     clean = keep[facts.clean]
+    unclean = np.concatenate([rows[~lists.ok], keep[~facts.clean]])
+    table = _rows(
+        ctx, p.block, names, clean, facts.select(facts.clean), p.commune, p.status, p.channel, p.dates
+    )
+    keys = table.column("ma_ho_so").to_pylist()
+    return Read(clean, unclean, keys, table)
 
-    fallback = np.flatnonzero(unclean & ~blank)
-    ctx.counts["read"] += len(fallback) + len(clean)
-    _fallback(ctx, names, block, fallback, first_row)
-    if len(clean):
-        table = _rows(ctx, block, names, clean, facts.select(facts.clean), commune, status, channel, dates)
-        _copy_new(ctx, table)
-        ctx.counts["created"] += len(clean)
-        ctx.fast_rows += len(clean)
+
+def _keys(names: list[str], p: Prepared) -> list[str]:
+    import pyarrow as pa
+
+    return list(p.block.column(names.index("MaHoSo")).take(pa.array(p.candidates, pa.int64())).to_pylist())
+
+
+def _write(ctx: Context, names: list[str], p: Prepared, state: _State) -> None:
+    """Write one prepared block: the stored-key look-up, the fallback rows, the COPY."""
+    import pyarrow as pa
+
+    unclean = p.unclean.copy()
+    if p.done is None:  # the worker left the reading to us: look up first, read the new rows only
+        keys = _keys(names, p) if len(p.candidates) else []
+        stored = set(_stored_keys(ctx, keys))
+        new = np.array([k not in stored for k in keys], dtype=bool)
+        unclean[p.candidates[~new]] = True
+        read = _read_rows(ctx, names, p, p.candidates[new], state.calendar)
+    else:
+        read = p.done
+        stored = set(_stored_keys(ctx, read.keys))
+        if stored:
+            new = np.array([k not in stored for k in read.keys], dtype=bool)
+            unclean[read.clean[~new]] = True
+            read = Read(read.clean[new], read.unclean, [], read.table.filter(pa.array(new)))
+    state.mostly_stored = len(stored) > len(p.candidates) // 2
+    unclean[read.unclean] = True
+    fallback = np.flatnonzero(unclean & ~p.blank)
+    ctx.counts["read"] += len(fallback) + len(read.clean)
+    _fallback(ctx, names, p.block, fallback, p.first_row)
+    if len(read.clean):
+        _copy_new(ctx, read.table)
+        ctx.counts["created"] += len(read.clean)
+        ctx.fast_rows += len(read.clean)
 
 
 def _status_codes() -> Any:
@@ -418,10 +545,9 @@ def _facts(
     dates: dict[str, Dates],
     proc_index_all: IntArray,
     procedures: list[Any],
+    calendar: Any,
 ) -> Facts:
     """``facts.compute_facts`` column-wise for ``rows`` (the candidates read without a problem)."""
-    from kpixa.workdays.calendar import get_calendar
-
     ok = lists.ok
     ls = {name: _pick(values, ok) for name, values in lists.values.items()}
     status, channel = status_all[rows], channel_all[rows]
@@ -429,7 +555,6 @@ def _facts(
     procs = [procedures[i] for i in proc_index_all[rows]]
     count = len(rows)
     received = d["NgayTiepNhan"].secs
-    calendar = get_calendar()
 
     # Due time (facts.given_due, else facts.statutory_dues), extended by the waiting time.
     due = d["NgayHenTra"]

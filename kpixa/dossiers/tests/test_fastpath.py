@@ -32,6 +32,13 @@ class Rollback(Exception):  # noqa: N818
     pass
 
 
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
+    """Blocks of about 20 rows: keys across blocks, the worker thread and the stored look-up
+    after a re-sent block are all exercised."""
+    monkeypatch.setattr(fastpath, "BLOCK_BYTES", 40_000)
+
+
 @pytest.fixture
 def units(world):  # type: ignore[no-untyped-def]
     from kpixa.units.models import UnitAlias
@@ -133,7 +140,16 @@ def test_a_file_imported_twice_changes_nothing(units, settings, monkeypatch, tmp
     settings.KPIXA_FAST_CSV_IMPORT = True
     first = services.import_file(path, source_system="motcua")
     before = snapshot()
+    modes = []
+    original = fastpath._write
+
+    def spy(ctx: Any, names: Any, prepared: Any, state: Any) -> None:
+        modes.append(prepared.done is None)
+        original(ctx, names, prepared, state)
+
+    monkeypatch.setattr(fastpath, "_write", spy)
     second = services.import_file(path, source_system="motcua")
+    assert len(modes) > 5 and modes[0] is False and all(modes[2:])  # then read after the look-up
     assert second.unchanged == first.created + first.updated and second.created == second.updated == 0
     after = snapshot()
     assert after["dossiers"] == before["dossiers"] and after["rollups"] == before["rollups"]
