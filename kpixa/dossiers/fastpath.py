@@ -796,14 +796,18 @@ def _copy_new(ctx: Context, table: Any) -> None:
 
     buffer = io.BytesIO()
     pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    # The rows this COPY inserts are this batch's rows with an id handed out by the sequence
+    # meanwhile: the rollup statement finds them by a range of the primary key.
+    last_id = f"SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{copyload.TABLE}', 'id')), 0)"
     with connection.cursor() as cursor:
-        last = f"SELECT COALESCE(MAX(id), 0) FROM {copyload.TABLE} WHERE batch_id = %s"  # noqa: S608
-        cursor.execute(last, [ctx.batch.pk])
+        cursor.execute(last_id)
         (before,) = cursor.fetchone()
         command = f"COPY {copyload.TABLE} ({', '.join(copyload.COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
         with cursor.cursor.copy(command) as copy:
             copy.write(buffer.getbuffer())
-    rollups.apply_inserted_deltas(ctx.batch.pk, int(before))
+        cursor.execute(last_id)
+        (after,) = cursor.fetchone()
+    rollups.apply_inserted_deltas(ctx.batch.pk, int(before), int(after))
 
 
 # --- the fallback ---------------------------------------------------------------------------

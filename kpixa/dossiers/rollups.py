@@ -218,12 +218,12 @@ def apply_staged_deltas(new: str, old: str, *, replaced: bool = True) -> None:
         )
 
 
-def apply_inserted_deltas(batch_id: int, after_id: int) -> None:
+def apply_inserted_deltas(batch_id: int, after_id: int, last_id: int) -> None:
     """Set-based rollup deltas (PostgreSQL) of brand-new dossier rows: those of batch
-    ``batch_id`` with an id above ``after_id`` (the import fast path COPYs them in directly)."""
+    ``batch_id`` with an id in (``after_id``, ``last_id``] (the import fast path COPYs them in)."""
     new = (
         f"(SELECT {', '.join(DOSSIER_FACT_FIELDS)} FROM {Dossier._meta.db_table} "  # noqa: S608
-        f"WHERE batch_id = {int(batch_id)} AND id > {int(after_id)}) AS n"
+        f"WHERE id BETWEEN {int(after_id) + 1} AND {int(last_id)} AND batch_id = {int(batch_id)}) AS n"
     )
     with connection.cursor() as cursor:
         cursor.execute(_staged_rollup_sql(new, None))
