@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTH_PATH = "/api/v1/health"
+WARM_CONFIG = "kpixa.web.warm"  # gunicorn settings module of the app (docs/web.md, "Fast by construction")
 
 
 @dataclass
@@ -67,6 +68,7 @@ def _command(port: int) -> tuple[list[str], str]:
                 "--workers",
                 str(workers),
                 "--preload",
+                *_warm_config(),
                 "--timeout",
                 "300",
                 "--log-level",
@@ -75,6 +77,11 @@ def _command(port: int) -> tuple[list[str], str]:
             f"gunicorn, {workers} sync workers",
         )
     return ([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], "Django runserver")
+
+
+def _warm_config() -> list[str]:
+    """gunicorn's ``--config`` that warms the master before it forks (kpixa/web/warm.py), when it exists."""
+    return ["--config", f"python:{WARM_CONFIG}"] if importlib.util.find_spec(WARM_CONFIG) else []
 
 
 def _wait_ready(server: AppServer, timeout: float) -> None:

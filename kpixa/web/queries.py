@@ -39,6 +39,7 @@ from kpixa.scoring.engine.periods import MONTH, QUARTER, Period, month, previous
 from kpixa.scoring.models import IndicatorScore, RunStatus, ScoreRun, UnitScore
 from kpixa.scoring.versions import ScoringError, VersionRef, framework_of, in_force, period_of
 from kpixa.units.models import Commune, Province
+from kpixa.web.cache import once
 
 DEFAULT_FRAMEWORK = "dvc766"
 # Evaluation states whose results are public; the public pages read their latest snapshot (issue 6).
@@ -348,12 +349,12 @@ def province_dashboard(
         f"{province.pk}:{province.data_version}:{version.pk}:{version.sha256}:{period.code}:{stamp}"
     )
 
-    def load() -> Board:
-        board = cache.get(f"kpixa:web:board:{key}")
-        if board is None:
-            board = _board(province, version, framework, period, before, stamp)
-            cache.set(f"kpixa:web:board:{key}", board, CACHE_SECONDS)
-        return board  # type: ignore[no-any-return]
+    def load() -> Board:  # computed by one thread of the process at a time (kpixa/web/cache.py)
+        return once(
+            f"kpixa:web:board:{key}",
+            lambda: _board(province, version, framework, period, before, stamp),
+            CACHE_SECONDS,
+        )
 
     return Dashboard(province, framework, period, filters, before[0].code, key, load)
 

@@ -4,18 +4,23 @@ once per version, the commune read once per request."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.http import Http404
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from kpixa.accounts.access import CHECKED_COMMUNE_ATTR, checked_commune
+from kpixa.accounts.models import Role, User
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring import versions
 from kpixa.scoring.engine.periods import month, quarter
 from kpixa.scoring.models import RunStatus, ScoreRun
 from kpixa.scoring.versions import ScoringError, framework_of, version_for
+from kpixa.web.cache import once
 from kpixa.web.queries import scored_runs
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
 
@@ -32,7 +37,7 @@ def test_it_reads_the_runs_and_the_versions_in_one_query(scored: Any, django_ass
     stored = ScoreRun.objects.filter(
         framework_version__code="dvc766", period_code="2025-Q3", status=RunStatus.DONE
     )
-    latest = max(r.inputs_as_of for r in stored)
+    latest = max(r.inputs_as_of for r in stored if r.inputs_as_of is not None)
     assert runs.as_of["2025-Q3"] == (latest, stored.count())  # aware datetimes on both databases
     assert {v.pk for v in runs.versions} == set(
         FrameworkVersion.objects.filter(code="dvc766", status="active").values_list("pk", flat=True)
@@ -114,3 +119,100 @@ def test_without_a_checked_commune_it_checks_the_scope_itself(scored: Any) -> No
     assert checked_commune(request, "23872") == scored.commune
     delattr(request, CHECKED_COMMUNE_ATTR)
     assert checked_commune(request, "23872") == scored.commune
+
+
+# --- computed once per process, whatever the number of threads asking ---------------------------------
+
+
+def test_a_missing_entry_is_computed_by_one_thread_while_the_others_wait() -> None:
+    calls: list[int] = []
+    started = threading.Barrier(6)
+
+    def compute() -> str:
+        calls.append(1)
+        time.sleep(0.2)  # long enough for every other thread to ask meanwhile
+        return "board"
+
+    results: list[str] = []
+
+    def ask() -> None:
+        started.wait()
+        results.append(once("kpixa:test:once", compute, 60))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["board"] * 6
+    assert len(calls) == 1
+    assert once("kpixa:test:once", compute, 60) == "board" and len(calls) == 1  # and it is cached
+
+
+def test_the_fragment_tag_caches_like_the_cache_tag_and_renders_once() -> None:
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+    from django.template import Context, Template
+
+    template = Template('{% load kpixa_cache %}{% cache_once 600 "t" key %}{{ value }}{% endcache_once %}')
+    assert template.render(Context({"key": "a", "value": "first"})) == "first"
+    assert template.render(Context({"key": "a", "value": "second"})) == "first"  # cached under the key
+    assert template.render(Context({"key": "b", "value": "second"})) == "second"
+    assert cache.get(make_template_fragment_key('"t"', ["a"])) == "first"  # Django's own key
+
+
+# --- cached pages: never older than the results, never another scope's, in the asked language --------
+
+
+def test_a_user_of_another_province_never_gets_the_cached_pages(scored: Any) -> None:
+    admin = Client()
+    admin.force_login(scored.users["province_admin"])
+    assert admin.get("/tinh/52/?period=2025-Q3").status_code == 200  # both pages now cached
+    assert admin.get("/xa/23872/?period=2025-Q3").status_code == 200
+    stranger = User.objects.create(
+        username="dak_lak_admin", role=Role.PROVINCE_ADMIN, province=scored.other_province
+    )
+    client = Client()
+    client.force_login(stranger)
+    for url in ("/tinh/52/?period=2025-Q3", "/xa/23872/?period=2025-Q3", "/xa/23872/lanh-dao/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Xã Ia Dom" not in response.content.decode()
+    own = client.get("/tinh/66/?period=2025-Q3").content.decode()
+    assert "Xã Ia Dom" not in own and "Xã Ia Dơk" not in own  # its own province: no Gia Lai rows
+
+
+def test_the_cached_pages_come_in_the_asked_language(scored: Any) -> None:
+    client = Client()
+    client.force_login(scored.users["province_admin"])
+    for url, vietnamese, english in (
+        ("/tinh/52/?period=2025-Q3", "Phân bố xếp loại", "Distribution of ratings"),
+        ("/xa/23872/?period=2025-Q3", "Hạng trong tỉnh", "Rank in province"),
+    ):
+        assert vietnamese in client.get(url).content.decode()  # cached in Vietnamese
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        html = client.get(url).content.decode()
+        assert english in html and vietnamese not in html
+        del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+        assert vietnamese in client.get(url).content.decode()
+
+
+# --- warmed before forking ----------------------------------------------------------------------------
+
+
+def test_the_server_process_is_warmed_before_it_forks(scored: Any, monkeypatch: Any) -> None:
+    from django.db import connections
+    from gunicorn.config import Config
+
+    from kpixa.web import warm
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # keep the test's transaction open
+    versions._frameworks.clear()
+    built = warm.warm()
+    active = FrameworkVersion.objects.filter(status="active")
+    assert built == {"languages": 2, "templates": built["templates"], "frameworks": active.count()}
+    assert built["templates"] >= 40  # every page's template compiled
+    assert all((v.pk, v.sha256) in versions._frameworks for v in active)
+    gunicorn = Config().settings  # the module's names gunicorn takes as its settings
+    assert warm.preload_app is True and "preload_app" in gunicorn
+    assert callable(warm.when_ready) and "when_ready" in gunicorn

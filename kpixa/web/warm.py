@@ -1,0 +1,81 @@
+"""Warm a server process once, before it forks its workers, and the gunicorn settings that do it.
+
+Serve with ``gunicorn -c python:kpixa.web.warm kpixa.wsgi:application`` (bench/server.py does).
+With ``preload_app`` the application is loaded in gunicorn's master process; ``when_ready`` then
+builds there, once, what every worker would otherwise build lazily on its first requests: the URL
+configuration (importing every view module), the compiled templates, both languages' translation
+catalogues and the parsed frameworks of the active versions. The workers fork from it and start
+warm, sharing that memory copy-on-write. Nothing here reads or caches any result or page: those
+stay keyed by the stored results' as-of time (docs/web.md, "Fast by construction").
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+preload_app = True  # gunicorn setting: load the application in the master, then fork
+
+
+def warm() -> dict[str, int]:
+    """Build the per-process lazy state now; return how many of each thing were built."""
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018  # imports kpixa/urls.py and every view module
+    languages = [code for code, _name in settings.LANGUAGES]
+    for code in languages:
+        with translation.override(code):  # activating a language loads its catalogue
+            pass
+    return {"languages": len(languages), "templates": _templates(), "frameworks": _frameworks()}
+
+
+def _templates() -> int:
+    """Compile every template of the project's own directories (the cached loader keeps them)."""
+    from django.conf import settings
+    from django.template import TemplateSyntaxError, engines
+    from django.template.loader import get_template
+
+    count = 0
+    for directory in engines["django"].template_dirs:
+        root = Path(directory)
+        if not root.is_relative_to(Path(settings.BASE_DIR) / "kpixa"):
+            continue
+        for path in sorted(root.rglob("*.html")):
+            try:
+                get_template(path.relative_to(root).as_posix())
+            except TemplateSyntaxError:  # a broken template fails on its own page, as without warming
+                continue
+            count += 1
+    return count
+
+
+def _frameworks() -> int:
+    """Parse the active framework versions (their texts are read once, here)."""
+    from django.db import DatabaseError, connections
+
+    from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
+    from kpixa.scoring.engine.loader import FrameworkError
+    from kpixa.scoring.versions import framework_of
+
+    count = 0
+    try:
+        for version in FrameworkVersion.objects.filter(status=FrameworkStatus.ACTIVE):
+            try:
+                framework_of(version)
+            except FrameworkError:  # fails on its own pages, as without warming
+                continue
+            count += 1
+        return count
+    except DatabaseError:  # not migrated yet: the workers parse on first use, as without warming
+        return 0
+    finally:
+        connections.close_all()  # a forked worker must not share the master's connection
+
+
+def when_ready(server: Any) -> None:
+    """gunicorn hook, in the master once the application is loaded and before any worker forks."""
+    built = warm()
+    logging.getLogger("kpixa.web").info("warmed before forking: %s", built)
