@@ -250,6 +250,9 @@ def edge_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         edit(
             "E-OPEN", TrangThaiHoSo="4", NgayKetThucXuLy="", NgayTra="", tienTrinhDongBo="[]", NgayHenTra=""
         ),
+    ] + [  # line breaks and quotes inside quoted values, across block boundaries
+        edit(f"E-LINES-{i}", rows[i % len(rows)], ChuHoSo='Lê\nVăn "Tư"', TenTTHC='Thủ tục\r\n"A", B')
+        for i in range(40)
     ]
 
 
@@ -327,3 +330,10 @@ def test_a_failed_fast_batch_leaves_nothing(units, settings, monkeypatch, tmp_pa
         services.import_file(path, source_system="motcua")
     assert calls["n"] == 1
     assert not Dossier.objects.exists() and not Rollup.objects.exists()
+
+
+def test_blocks_are_cut_at_line_breaks_outside_quotes():  # type: ignore[no-untyped-def]
+    data = b'a,"x\ny",b\nc,"""q""\n",d\ne,f'
+    assert fastpath._cut(data, at_end=False) == (b'a,"x\ny",b\nc,"""q""\n",d\n', b"e,f")
+    assert fastpath._cut(b'a,"open\nstill', at_end=False) == (b"", b'a,"open\nstill')
+    assert fastpath._cut(b"tail", at_end=True) == (b"tail", b"")
