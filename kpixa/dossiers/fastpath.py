@@ -25,14 +25,16 @@ path. A file whose *shape* the fast reader would not read exactly like ``parsing
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +70,11 @@ BLOCK_BYTES = 8 << 20  # about 4,000 generator rows per block
 DAY = 86_400
 VN_OFFSET_S = 7 * 3600
 DATE_FORMAT = "%Y%m%d%H%M%S"
+EPOCH = datetime(1970, 1, 1)
+SECOND = timedelta(seconds=1)
 FIRST_S = int(np.datetime64("2000-01-01T00:00:00", "s").astype(np.int64))
 LAST_S = int(np.datetime64("2100-12-31T23:59:59", "s").astype(np.int64))
 DATE_COLUMNS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
-# Python's str.strip() removes exactly these; a field starting or ending with one is not clean.
-_SPACES = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
-EDGE_SPACE = f"^[{_SPACES}]|[{_SPACES}]$"
 # Stored lengths (validate_dossier truncates; a longer value is left to the per-record path).
 MAX_LENGTHS = {
     "MaHoSo": 100,
@@ -86,6 +87,39 @@ MAX_LENGTHS = {
 Progress = Callable[[], None]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+@functools.cache
+def suspect_text() -> str:
+    """An RE2 pattern matching any text that per-record reading could change (``parsing.nfc``
+    and ``str.strip``): NUL, a character that is not NFC-stable on its own or may combine
+    with the one before it (its quick check is not "yes", it has a combining class, it ends a
+    canonical decomposition, or it is a Hangul vowel or final jamo), or whitespace as
+    ``str.isspace`` defines it at either end. Built once (about 0.3 s)."""
+    suspect = {0}
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if unicodedata.combining(char) or not unicodedata.is_normalized("NFC", char):
+            suspect.add(code)
+        decomposition = unicodedata.decomposition(char)
+        if decomposition and not decomposition.startswith("<"):
+            suspect.update(int(part, 16) for part in decomposition.split()[1:])
+    suspect.update(range(0x1161, 0x1176))  # Hangul vowel jamo (composed algorithmically)
+    suspect.update(range(0x11A8, 0x11C3))  # Hangul final jamo
+    spaces = _char_class(c for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    return f"{_char_class(suspect)}|^{spaces}|{spaces}$"
+
+
+def _char_class(codes: Iterable[int]) -> str:
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in ranges) + "]"
 
 
 class Unsupported(Exception):  # noqa: N818 — a signal to the caller, not an error
@@ -317,14 +351,12 @@ def _prepare(ctx: Context, names: list[str], block: Any, first_row: int) -> Prep
     unclean = np.zeros(n, dtype=bool)
     blank = np.ones(n, dtype=bool)
     limit = csv.field_size_limit()
+    suspect = suspect_text()
     for name, values in cols.items():
         lengths = _np(pc.utf8_length(values))
         if lengths.size and lengths.max() > limit:
             raise Unsupported("a field beyond the csv module's limit")
-        bad = pc.or_(pc.match_substring(values, "\x00"), pc.match_substring_regex(values, EDGE_SPACE))
-        if not pc.all(pc.string_is_ascii(values)).as_py():
-            bad = pc.or_(bad, pc.not_equal(pc.utf8_normalize(values, form="NFC"), values))
-        unclean |= _np(bad)
+        unclean |= _np(pc.match_substring_regex(values, suspect))
         blank &= lengths == 0
         if name in MAX_LENGTHS:
             unclean |= lengths > MAX_LENGTHS[name]
@@ -524,7 +556,9 @@ def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray
         flags[2, j] = _any_item(record, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False)
         flags[3, j] = fees is not None and any(amount > 0 for amount in fees)
         texts["steps"][j] = json.dumps([ingest._step_json(s) for s in steps], ensure_ascii=False)
-        texts["supplements"][j] = json.dumps([ingest._supplement_json(s) for s in sups], ensure_ascii=False)
+        texts["supplements"][j] = (
+            json.dumps([ingest._supplement_json(s) for s in sups], ensure_ascii=False) if sups else "[]"
+        )
         texts["hash"][j] = record_hash(record)
         fee_lists[j] = fees is not None
     out: dict[str, Any] = dict(texts)
@@ -536,9 +570,10 @@ def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray
 
 
 def _seconds(values: list[datetime | None]) -> tuple[IntArray, BoolArray]:
-    present = np.array([v is not None for v in values], dtype=bool)
-    stamps = np.array([v if v is not None else datetime(1970, 1, 1) for v in values], dtype="datetime64[s]")
-    return stamps.astype(np.int64), present
+    """Naive local datetimes as seconds since 1970-01-01 00:00 (0 where None), and presence."""
+    present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    seconds = [(v - EPOCH) // SECOND if v is not None else 0 for v in values]
+    return np.array(seconds, dtype=np.int64), present
 
 
 # --- facts, column-wise ---------------------------------------------------------------------

@@ -337,3 +337,20 @@ def test_blocks_are_cut_at_line_breaks_outside_quotes():  # type: ignore[no-unty
     assert fastpath._cut(data, at_end=False) == (b'a,"x\ny",b\nc,"""q""\n",d\n', b"e,f")
     assert fastpath._cut(b'a,"open\nstill', at_end=False) == (b"", b'a,"open\nstill')
     assert fastpath._cut(b"tail", at_end=True) == (b"tail", b"")
+
+
+def test_text_that_reading_would_change_is_never_taken_as_clean():  # type: ignore[no-untyped-def]
+    import random
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from kpixa.dossiers.parsing import nfc
+
+    pool = "aAz09 ,.\"'\t\n\x00\xa0\u2028\u3000ĐđệễốắằỹƯơ"
+    pool += "\u0300\u0301\u0302\u0303\u0323\u0306\u031b\u1100\u1161\u11a8가"
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 6))) for _ in range(20_000)]
+    flagged = pc.match_substring_regex(pa.array(texts), fastpath.suspect_text()).to_pylist()
+    assert all(nfc(t).strip() == t for t, f in zip(texts, flagged, strict=True) if not f)
+    assert 0 < sum(flagged) < len(texts)
