@@ -20,6 +20,7 @@ from kpixa.scoring import versions
 from kpixa.scoring.engine.periods import month, quarter
 from kpixa.scoring.models import RunStatus, ScoreRun
 from kpixa.scoring.versions import ScoringError, framework_of, version_for
+from kpixa.web import cache as web_cache
 from kpixa.web.cache import once
 from kpixa.web.queries import scored_runs
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
@@ -147,6 +148,23 @@ def test_a_missing_entry_is_computed_by_one_thread_while_the_others_wait() -> No
     assert results == ["board"] * 6
     assert len(calls) == 1
     assert once("kpixa:test:once", compute, 60) == "board" and len(calls) == 1  # and it is cached
+
+
+def test_a_computation_may_read_another_entry_and_leaves_no_lock_behind() -> None:
+    def outer() -> str:
+        return once("kpixa:test:inner", lambda: "board", 60) + " in a body"
+
+    for key in [f"kpixa:test:outer:{n}" for n in range(200)]:  # any pair of keys, none waits on itself
+        assert once(key, outer, 60) == "board in a body"
+    assert web_cache._locks == {}
+
+    def broken() -> str:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        once("kpixa:test:broken", broken, 60)
+    assert web_cache._locks == {}
+    assert once("kpixa:test:broken", lambda: "fixed", 60) == "fixed"
 
 
 def test_the_fragment_tag_caches_like_the_cache_tag_and_renders_once() -> None:
