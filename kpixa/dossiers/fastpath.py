@@ -143,15 +143,18 @@ def applicable(kind: str, extra: dict[str, Any], with_results: bool) -> bool:
 
 
 def read_header(path: Path) -> list[str]:
-    """The header's column names; Unsupported unless they are plain, unique and non-empty."""
+    """The header's column names; Unsupported unless they are plain, unique and non-empty and
+    the line ends with a line feed (``_blocks`` skips the file's first line as bytes)."""
+    with path.open("rb") as handle:
+        raw = handle.readline()
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            line = handle.readline()
+        line = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Unsupported("header is not UTF-8") from exc
-    if '"' in line or not line.strip():
-        raise Unsupported("quoted or empty header")
-    names = next(csv.reader([nfc(line)]))
+    body = line.removesuffix("\n").removesuffix("\r")
+    if '"' in body or "\r" in body or "\n" in body or not body.strip():
+        raise Unsupported("quoted, empty or not one line")
+    names = nfc(body).split(",")  # without quotes, the csv module splits at every comma
     if any(not n or n != n.strip() for n in names) or len(set(names)) != len(names):
         raise Unsupported("header names need the per-record reader")
     return names

@@ -296,6 +296,16 @@ def test_a_ragged_file_goes_the_per_record_way(units, settings, monkeypatch, tmp
     assert slow[0][0]["read"] > 50
 
 
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_other_line_endings_are_read_identically(units, settings, monkeypatch, tmp_path, newline):  # type: ignore[no-untyped-def]
+    path = generated(tmp_path, 23, days=2)
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", newline.encode()))
+    fast, slow = run_both(settings, monkeypatch, path)
+    assert_same(fast, slow)
+    assert slow[0][0]["created"] > 50
+    assert (fast[2] == []) == (newline == "\r")  # a header not ended by a line feed: per record
+
+
 def test_empty_lines_keep_their_row_numbers(units, settings, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
     header, rows = rows_of(generated(tmp_path, 17, days=2))
     path = write_rows(
