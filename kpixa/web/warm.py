@@ -4,9 +4,11 @@ Serve with ``gunicorn -c python:kpixa.web.warm kpixa.wsgi:application`` (bench/s
 With ``preload_app`` the application is loaded in gunicorn's master process; ``when_ready`` then
 builds there, once, what every worker would otherwise build lazily on its first requests: the URL
 configuration (importing every view module), the compiled templates, both languages' translation
-catalogues and the parsed frameworks of the active versions. The workers fork from it and start
-warm, sharing that memory copy-on-write. Nothing here reads or caches any result or page: those
-stay keyed by the stored results' as-of time (docs/web.md, "Fast by construction").
+catalogues, the parsed frameworks of the active versions and each province's dashboard board for
+its latest scored period. The workers fork from it and start warm, sharing that memory
+copy-on-write (Django's local-memory cache is a dictionary of the process). The boards stay keyed
+by the stored results' as-of time (docs/web.md, "Fast by construction"): a new score run replaces
+them as it replaces any cached board. Rendered pages are not warmed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ preload_app = True  # gunicorn setting: load the application in the master, then
 def warm() -> dict[str, int]:
     """Build the per-process lazy state now; return how many of each thing were built."""
     from django.conf import settings
+    from django.db import connections
     from django.urls import get_resolver
     from django.utils import translation
 
@@ -29,7 +32,15 @@ def warm() -> dict[str, int]:
     for code in languages:
         with translation.override(code):  # activating a language loads its catalogue
             pass
-    return {"languages": len(languages), "templates": _templates(), "frameworks": _frameworks()}
+    try:
+        return {
+            "languages": len(languages),
+            "templates": _templates(),
+            "frameworks": _frameworks(),
+            "boards": _boards(),
+        }
+    finally:
+        connections.close_all()  # a forked worker must not share the master's connection
 
 
 def _templates() -> int:
@@ -54,7 +65,7 @@ def _templates() -> int:
 
 def _frameworks() -> int:
     """Parse the active framework versions (their texts are read once, here)."""
-    from django.db import DatabaseError, connections
+    from django.db import DatabaseError
 
     from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
     from kpixa.scoring.engine.loader import FrameworkError
@@ -68,11 +79,41 @@ def _frameworks() -> int:
             except FrameworkError:  # fails on its own pages, as without warming
                 continue
             count += 1
-        return count
     except DatabaseError:  # not migrated yet: the workers parse on first use, as without warming
-        return 0
-    finally:
-        connections.close_all()  # a forked worker must not share the master's connection
+        pass
+    return count
+
+
+def _boards() -> int:
+    """Compute each province's dashboard board for its latest scored period of the default framework.
+
+    The board (rows, lagging, changes, distribution, trend) is the dashboard's costly part: keyed by
+    the stored results' as-of time like any other entry, so a new score run replaces it as usual;
+    computed here, it is in every worker's cache from its start. Rendered pages are not warmed.
+    """
+    from django.db import DatabaseError
+
+    from kpixa.scoring.versions import ScoringError
+    from kpixa.units.models import Province
+    from kpixa.web import queries
+
+    count = 0
+    try:
+        for province in Province.objects.filter(retired_at__isnull=True):
+            runs = queries.scored_runs(queries.DEFAULT_FRAMEWORK, province.pk)
+            if not runs.periods:
+                continue
+            try:
+                dashboard = queries.province_dashboard(
+                    province, queries.DEFAULT_FRAMEWORK, runs.periods[0], queries.Filters(), runs
+                )
+                dashboard.load()  # computes and caches the board
+            except ScoringError:  # no version in force: the page says so, as without warming
+                continue
+            count += 1
+    except DatabaseError:
+        pass
+    return count
 
 
 def when_ready(server: Any) -> None:

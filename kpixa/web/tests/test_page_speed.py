@@ -18,12 +18,14 @@ from kpixa.accounts.models import Role, User
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring import versions
 from kpixa.scoring.engine.periods import month, quarter
-from kpixa.scoring.models import RunStatus, ScoreRun
+from kpixa.scoring.models import RunStatus, ScoreRun, UnitScore
 from kpixa.scoring.versions import ScoringError, framework_of, version_for
 from kpixa.web import cache as web_cache
 from kpixa.web.cache import once
 from kpixa.web.queries import scored_runs
+from kpixa.web.templatetags.kpixa_web import num
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
+from kpixa.web.tests.test_pages import rescore_august_from_the_dossiers
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +220,9 @@ def test_the_cached_pages_come_in_the_asked_language(scored: Any) -> None:
 # --- warmed before forking ----------------------------------------------------------------------------
 
 
-def test_the_server_process_is_warmed_before_it_forks(scored: Any, monkeypatch: Any) -> None:
+def test_the_server_process_is_warmed_before_it_forks(
+    scored: Any, monkeypatch: Any, django_assert_num_queries: Any
+) -> None:
     from django.db import connections
     from gunicorn.config import Config
 
@@ -228,9 +232,37 @@ def test_the_server_process_is_warmed_before_it_forks(scored: Any, monkeypatch: 
     versions._frameworks.clear()
     built = warm.warm()
     active = FrameworkVersion.objects.filter(status="active")
-    assert built == {"languages": 2, "templates": built["templates"], "frameworks": active.count()}
+    assert built == {
+        "languages": 2,
+        "templates": built["templates"],
+        "frameworks": active.count(),
+        "boards": 1,  # Gia Lai's, the one province with scores
+    }
     assert built["templates"] >= 40  # every page's template compiled
     assert all((v.pk, v.sha256) in versions._frameworks for v in active)
+    client = Client()
+    client.force_login(scored.users["province_viewer"])
+    with django_assert_num_queries(3):  # user, province, runs: the board of 2025-Q3 is ready
+        html = client.get("/tinh/52/?period=2025-Q3").content.decode()
+    assert "Xã Ia Dom" in html
     gunicorn = Config().settings  # the module's names gunicorn takes as its settings
     assert warm.preload_app is True and "preload_app" in gunicorn
     assert callable(warm.when_ready) and "when_ready" in gunicorn
+
+
+def test_a_warmed_board_gives_way_to_a_new_run(scored: Any, monkeypatch: Any) -> None:
+    from django.db import connections
+
+    from kpixa.web import warm
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    client = Client()
+    client.force_login(scored.users["province_admin"])
+    url = "/tinh/52/?period=2025-08"
+    warm.warm()
+    old = UnitScore.objects.get(commune__code="23872", period_code="2025-08").total
+    rescore_august_from_the_dossiers(scored)
+    new = UnitScore.objects.get(commune__code="23872", period_code="2025-08").total
+    assert new != old
+    ranking = client.get(url).content.decode().split('class="ranking"')[1]
+    assert f">{num(new)}<" in ranking and f">{num(old)}<" not in ranking
