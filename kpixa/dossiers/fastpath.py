@@ -33,7 +33,7 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,7 @@ from kpixa.dossiers.records import (
 )
 
 BLOCK_BYTES = 8 << 20  # about 4,000 generator rows per block
+ROLLUP_ROWS = 50_000  # rows COPYed before their rollups are added (sooner when a row falls back)
 DAY = 86_400
 VN_OFFSET_S = 7 * 3600
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -177,6 +178,7 @@ def ingest_file(ctx: Context, path: str | Path, progress: Progress | None = None
         _write(ctx, names, prepared, state)
         if progress is not None:
             progress()
+    _add_rollups(ctx, state)
 
 
 @dataclass
@@ -187,6 +189,8 @@ class _State:
 
     calendar: Any
     mostly_stored: bool = False
+    pending: list[tuple[int, int]] = field(default_factory=list)  # COPYed id ranges, rollups not added
+    pending_rows: int = 0
 
 
 _DONE = object()
@@ -441,9 +445,16 @@ def _write(ctx: Context, names: list[str], p: Prepared, state: _State) -> None:
     unclean[read.unclean] = True
     fallback = np.flatnonzero(unclean & ~p.blank)
     ctx.counts["read"] += len(fallback) + len(read.clean)
-    _fallback(ctx, names, p.block, fallback, p.first_row)
+    if len(fallback):
+        # The per-record path may replace rows COPYed earlier: their rollups must be in first
+        # (it subtracts what a replaced row contributed, read from the row as stored).
+        _add_rollups(ctx, state)
+        _fallback(ctx, names, p.block, fallback, p.first_row)
     if len(read.clean):
-        _copy_new(ctx, read.table)
+        state.pending.append(_copy_new(ctx, read.table))
+        state.pending_rows += len(read.clean)
+        if state.pending_rows >= ROLLUP_ROWS:
+            _add_rollups(ctx, state)
         ctx.counts["created"] += len(read.clean)
         ctx.fast_rows += len(read.clean)
 
@@ -856,14 +867,13 @@ def _rows(
     return pa.table([values[c] for c in copyload.COLUMNS], names=list(copyload.COLUMNS))
 
 
-def _copy_new(ctx: Context, table: Any) -> None:
-    """COPY brand-new rows into the dossier table, then add their rollups set-based."""
+def _copy_new(ctx: Context, table: Any) -> tuple[int, int]:
+    """COPY brand-new rows into the dossier table; return the range of ids they were given
+    (with any other session's rows inserted meanwhile, which are of other batches)."""
     import pyarrow.csv as pacsv
 
     buffer = io.BytesIO()
     pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
-    # The rows this COPY inserts are this batch's rows with an id handed out by the sequence
-    # meanwhile: the rollup statement finds them by a range of the primary key.
     last_id = f"SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{copyload.TABLE}', 'id')), 0)"
     with connection.cursor() as cursor:
         cursor.execute(last_id)
@@ -873,7 +883,15 @@ def _copy_new(ctx: Context, table: Any) -> None:
             copy.write(buffer.getbuffer())
         cursor.execute(last_id)
         (after,) = cursor.fetchone()
-    rollups.apply_inserted_deltas(ctx.batch.pk, int(before), int(after))
+    return int(before) + 1, int(after)
+
+
+def _add_rollups(ctx: Context, state: _State) -> None:
+    """Add the rollups of the rows COPYed since the last call, in one set-based statement (per
+    table): one upsert per (commune, day, measure) for many blocks instead of one per block."""
+    if state.pending:
+        rollups.apply_inserted_deltas(ctx.batch.pk, state.pending)
+        state.pending, state.pending_rows = [], 0
 
 
 # --- the fallback ---------------------------------------------------------------------------

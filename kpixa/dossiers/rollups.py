@@ -218,12 +218,15 @@ def apply_staged_deltas(new: str, old: str, *, replaced: bool = True) -> None:
         )
 
 
-def apply_inserted_deltas(batch_id: int, after_id: int, last_id: int) -> None:
+def apply_inserted_deltas(batch_id: int, ranges: list[tuple[int, int]]) -> None:
     """Set-based rollup deltas (PostgreSQL) of brand-new dossier rows: those of batch
-    ``batch_id`` with an id in (``after_id``, ``last_id``] (the import fast path COPYs them in)."""
+    ``batch_id`` whose id is in one of the inclusive ``ranges`` (the import fast path COPYs
+    them in). ``IS NOT DISTINCT FROM`` keeps the planner on the primary key's ranges: the
+    batch's own index would visit every row of the batch each time."""
+    within = " OR ".join(f"id BETWEEN {int(a)} AND {int(b)}" for a, b in ranges)
     new = (
         f"(SELECT {', '.join(DOSSIER_FACT_FIELDS)} FROM {Dossier._meta.db_table} "  # noqa: S608
-        f"WHERE id BETWEEN {int(after_id) + 1} AND {int(last_id)} AND batch_id = {int(batch_id)}) AS n"
+        f"WHERE ({within}) AND batch_id IS NOT DISTINCT FROM {int(batch_id)}) AS n"
     )
     with connection.cursor() as cursor:
         cursor.execute(_staged_rollup_sql(new, None))
