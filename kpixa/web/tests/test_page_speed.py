@@ -248,6 +248,7 @@ def test_the_server_process_is_warmed_before_it_forks(
     gunicorn = Config().settings  # the module's names gunicorn takes as its settings
     assert warm.preload_app is True and "preload_app" in gunicorn
     assert callable(warm.when_ready) and "when_ready" in gunicorn
+    assert "worker_tmp_dir" in gunicorn
 
 
 def test_a_warmed_board_gives_way_to_a_new_run(scored: Any, monkeypatch: Any) -> None:
