@@ -1,25 +1,29 @@
 """Column-wise fast path of a CSV dossier import on PostgreSQL (docs/ingest-performance.md).
 
-The file is read by pyarrow's streaming CSV reader in blocks, every column as text. Per block:
+The file is cut into blocks of about 8 MiB at line breaks outside quotes and each block is
+parsed by pyarrow, every column as text. Per block:
 
-1. Column-wise checks find the rows that are *plainly clean*: already stripped and NFC, no NUL,
-   a key that is new (not stored, not twice in the block), a known unit and procedure, status
-   and channel codes, dates in the portal's ``yyyyMMddHHmmss`` form within 2000–2100, no
-   supplement requests, field lengths within the columns.
+1. Column-wise checks find the rows that are *plainly clean*: text that ``parsing.nfc`` and
+   ``str.strip`` would leave as it is, a key not twice in the block, a known unit and
+   procedure, status and channel codes, dates in the portal's ``yyyyMMddHHmmss`` form within
+   2000–2100, field lengths within the columns.
 2. For those rows a lean loop reads the list columns with the per-record path's own functions
-   (``parsing._json_list``, ``records.parse_steps``/``parse_fees``/``_any_item``,
-   ``records.record_hash``): what is needed per row in Python anyway.
-3. The facts of the clean rows are computed with numpy from the same constants and helpers as
-   ``facts.py`` (statutory and late-receipt limits by ``WorkCalendar.due_at_many``). A row
-   whose facts would be rejected (end before receipt) or flagged goes back to the fallback.
-4. Clean rows are COPYed straight into ``dossiers_dossier`` (they are new: no staging, no
-   ON CONFLICT) and their rollups added by the same set-based statements as the upsert path.
+   (``parsing._json_list``, ``records.parse_steps``/``parse_supplements``/``parse_fees``/
+   ``_any_item``, ``records.record_hash``): what is needed per row in Python anyway.
+3. Their facts are computed with numpy from the same constants and helpers as ``facts.py``
+   (statutory and late-receipt limits by ``WorkCalendar.due_at_many``). A row whose facts
+   would be rejected (end before receipt) or flagged goes to the fallback.
+4. The writer looks up which of their keys are stored already (those go to the fallback);
+   the others are new and COPYed straight into ``dossiers_dossier`` (no staging, no ON
+   CONFLICT); their rollups are added by the same set-based statements as the upsert path.
 
 Every other row goes through the existing per-record path (``ingest.ingest_dossiers``) in the
-same transaction, so quarantine reasons, flags, classification and counts are those of that
-path. A file whose *shape* the fast reader would not read exactly like ``parsing.read_csv``
-(odd header, a ragged or empty line, bad UTF-8, a field beyond the csv module's limit) raises
-``Unsupported`` and the caller re-runs the batch on the per-record path from the start.
+same transaction, in row order, so quarantine reasons, flags, classification and counts are
+those of that path. Steps 1–3 of the next block run in a worker thread while the batch's
+connection writes the current one. A file whose *shape* the fast reader would not read
+exactly like ``parsing.read_csv`` (odd header, a ragged line, bad UTF-8, a field beyond the
+csv module's limit) raises ``Unsupported`` and the caller re-runs the batch on the
+per-record path from the start.
 """
 
 from __future__ import annotations
@@ -185,7 +189,8 @@ def ingest_file(ctx: Context, path: str | Path, progress: Progress | None = None
 class _State:
     """Shared by the two threads: the calendar, and whether recent blocks were mostly stored
     keys (a re-sent file), in which case the worker leaves the per-row reading to the writer,
-    after the look-up, instead of reading rows that will go the per-record way anyway."""
+    after the look-up, instead of reading rows that will go the per-record way anyway. The
+    writer's own: the id ranges COPYed since their rollups were last added."""
 
     calendar: Any
     mostly_stored: bool = False
