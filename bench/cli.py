@@ -6,6 +6,7 @@ import argparse
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--keep-db", action="store_true", help="do not drop the benchmark database at the end"
     )
     parser.add_argument("--results-dir", type=Path, default=report.RESULTS_DIR)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep the generated dossier file here and reuse it in later runs of the same profile and scale",
+    )
     parser.add_argument(
         "--scale",
         type=float,
@@ -58,13 +64,17 @@ def _prepare(args: argparse.Namespace, workdir: Path) -> Context:
     database.migrate_and_load()
     log(f"migrated and loaded units in {time.perf_counter() - started:.1f} s")
     db.version = database.server_version(db)
-    return Context(profile=profile, db=db, workdir=workdir, log=log)
+    return Context(profile=profile, db=db, workdir=workdir, log=log, data_dir=args.data_dir)
 
 
-def _run_all(ctx: Context, only: list[str] | None, started: float) -> list[Row]:
+def _run_all(
+    ctx: Context, only: list[str] | None, started: float, checkpoint: Callable[[list[Row]], None]
+) -> list[Row]:
     """Run the selected benchmarks in order and return all their rows.
 
-    Past the profile's time budget the remaining benchmarks are skipped and say so.
+    Each row is printed as soon as it is measured and ``checkpoint`` gets the rows so far after
+    every benchmark (a long run stopped half-way keeps what it measured). Past the profile's time
+    budget the remaining benchmarks are skipped and say so.
     """
     rows: list[Row] = []
     for bench in selected(only):
@@ -73,7 +83,11 @@ def _run_all(ctx: Context, only: list[str] | None, started: float) -> list[Row]:
             rows.append(Row(bench.name, None, bench.unit, goal=bench.goal, note=note))
             continue
         log(f"running {bench.name} …")
-        rows.extend(run_one(bench, ctx))
+        measured = run_one(bench, ctx)
+        for row in measured:
+            log(f"  = {report.line(row)}")
+        rows.extend(measured)
+        checkpoint(rows)
     return rows
 
 
@@ -112,8 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kpixa-bench-") as tmp:
         ctx = _prepare(args, Path(tmp))
+
+        def checkpoint(rows: list[Row]) -> None:
+            meta = {**_meta(ctx, started_at, time.perf_counter() - started), "partial": True}
+            report.write_json(meta, rows, args.results_dir)
+
         try:
-            rows = _run_all(ctx, args.only, started)
+            rows = _run_all(ctx, args.only, started, checkpoint)
         finally:
             _finish(ctx, args.keep_db)
         meta = _meta(ctx, started_at, time.perf_counter() - started)

@@ -92,6 +92,7 @@ class Context:
     workdir: Path
     artifacts: dict[str, Any] = field(default_factory=dict)
     server: AppServer | None = None
+    data_dir: Path | None = None  # where generated files are kept and reused across runs (--data-dir)
     log: Callable[[str], None] = print
 
 

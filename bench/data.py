@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -57,17 +58,45 @@ def csv_header(path: Path) -> list[str]:
         return next(csv.reader(handle))
 
 
+def generator_digest() -> str:
+    """Return a short hash of the generator's code and catalogue: a kept file is reused only when it
+    would come out the same (the generator is deterministic for a seed)."""
+    digest = hashlib.sha256()
+    sources = sorted((ROOT / "kpixa" / "dossiers" / "generator").glob("*.py"))
+    for source in [*sources, ROOT / "kpixa" / "dossiers" / "data" / "procedures.csv"]:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def period_csv(ctx: Context) -> Path:
-    """Return the profile's CSV of dossiers (made on first call, reused after)."""
+    """Return the profile's CSV of dossiers (made on first call, reused after).
+
+    With ``--data-dir`` the file is kept there under a name that says what made it (profile, scale,
+    seed, generator digest) and a later run with the same name reuses it instead of generating again.
+    """
     if "csv_path" not in ctx.artifacts:
-        path = ctx.workdir / f"dossiers-{ctx.profile.name}.csv"
         profile = ctx.profile
-        seconds = generate(ctx, "csv", profile.date_from, profile.date_to, path, profile.scale)
+        path = ctx.workdir / f"dossiers-{profile.name}.csv"
+        if ctx.data_dir is not None:
+            ctx.data_dir.mkdir(parents=True, exist_ok=True)
+            path = (
+                ctx.data_dir
+                / f"dossiers-{profile.name}-scale{profile.scale:g}-seed{SEED}-{generator_digest()}.csv"
+            )
+        if path.exists():
+            seconds = 0.0
+            ctx.log(f"  reusing {path}")
+        else:
+            partial = path.with_suffix(".partial.csv")
+            seconds = generate(ctx, "csv", profile.date_from, profile.date_to, partial, profile.scale)
+            for made in partial.parent.glob(f"{partial.stem}*"):  # the dossiers and their side files
+                made.rename(made.with_name(made.name.replace(".partial", "")))
         ctx.artifacts["csv_path"] = path
         ctx.artifacts["csv_records"] = count_csv_records(path)
         ctx.artifacts["csv_bytes"] = path.stat().st_size
         ctx.artifacts["generate_s"] = round(seconds, 2)
-        ctx.log(f"  generated {ctx.artifacts['csv_records']:,} dossiers in {seconds:.1f} s")
+        verb = "generated" if seconds else "reused"
+        ctx.log(f"  {verb} {ctx.artifacts['csv_records']:,} dossiers in {seconds:.1f} s")
     return Path(ctx.artifacts["csv_path"])
 
 

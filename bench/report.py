@@ -41,6 +41,12 @@ def _cells(row: Row) -> tuple[str, ...]:
     )
 
 
+def line(row: Row) -> str:
+    """Return one row as a line of text, printed as soon as the row is measured."""
+    name, figure, unit, reference, ratio, goal, status = _cells(row)
+    return f"{name}: {figure} {unit} (reference {reference}, {ratio}; goal {goal or '—'}: {status})"
+
+
 def table(rows: list[Row]) -> str:
     """Return the rows as one aligned text table, notes listed under it."""
     cells = [HEADERS, *(_cells(row) for row in rows)]
