@@ -37,6 +37,13 @@ def _accept_fast_test_hashes(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Give each test worker its own run-time folder: job progress files are named by batch id,
+    and two workers (or two runs) each with a batch 1 in its own database must not share one."""
+    settings.VAR_DIR = tmp_path_factory.getbasetemp() / "var"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> object:
     """Start and end every test with an empty cache: sessions and page bodies live there, and a
     test database is rolled back between tests while the per-process cache is not."""
