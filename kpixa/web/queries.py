@@ -971,12 +971,33 @@ class _Classes:
 
 def national(framework_code: str, period: Period, unpublished: bool = False, size: int = 20) -> National:
     """Every province's summary and the country's ``size`` best and worst communes of the period, from
-    each province's latest published snapshot: 1 query, 2 when a snapshot's units are not cached yet.
+    each province's latest published snapshot: 1 query when the result for these snapshots is cached
+    (by their SHA-256), 2 when a snapshot's units are not cached yet.
 
     With ``unpublished`` (operators) the provinces without a published snapshot of the period are
     added from their stored results (3 queries more).
     """
     snapshots = latest_snapshots(period.code)
+    if unpublished:
+        return _national(framework_code, period, snapshots, unpublished, size)
+    # The published part depends on nothing but the snapshots, which never change in place: the
+    # result is kept under their hashes (a new revision makes a new key).
+    key = "web-national:" + _digest(
+        "|".join([framework_code, period.code, str(size), *(s.sha256 for s in snapshots)])
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _national(framework_code, period, snapshots, unpublished, size)
+        cache.set(key, found, NATIONAL_SECONDS)
+    return found
+
+
+NATIONAL_SECONDS = 3600
+
+
+def _national(
+    framework_code: str, period: Period, snapshots: list[Snapshot], unpublished: bool, size: int
+) -> National:
     units_of = snapshot_units(snapshots, framework_code)
     summary, ranked, met = [], [], _Classes()
     for snap in snapshots:

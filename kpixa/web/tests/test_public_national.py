@@ -164,3 +164,40 @@ def test_the_national_page_counts_the_framework_s_own_classes(scored: Any) -> No
     assert labels and all(f">{label}</th>" in head for label in labels)
     row = province_row(html, "Tỉnh Gia Lai")
     assert row[0] == "3" and sum(int(n) for n in row[2:]) == 3
+
+
+def test_the_cached_public_result_is_not_what_an_operator_sees(world: Any, published_q3: Any) -> None:  # noqa: F811
+    compute_scores(
+        "test_kpi", Q3, "66", providers=reported({world.foreign.pk: {"result": 100, "budget_revenue": 100}})
+    )
+    assert "Tỉnh Đắk Lắk" not in get(Client(), NATIONAL)  # the public result, now cached
+    operator = User.objects.create(username="operator", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(operator)
+    assert province_row(get(client, NATIONAL), "Tỉnh Đắk Lắk")[:2] == ["1", "100"]
+    assert "Tỉnh Đắk Lắk" not in get(Client(), NATIONAL)
+
+
+def test_the_public_result_is_computed_once_for_the_same_snapshots(
+    world: Any,
+    published_q3: Any,  # noqa: F811
+    django_assert_num_queries: Any,
+    monkeypatch: Any,
+) -> None:
+    from kpixa.web import queries
+
+    period = queries.pick_period(Q3, queries.public_periods())
+    assert period is not None
+    first = queries.national("test_kpi", period)
+
+    def computed_again(*args: Any) -> None:
+        raise AssertionError("the national result was computed again for the same snapshots")
+
+    monkeypatch.setattr(queries, "_national", computed_again)
+    with django_assert_num_queries(1):  # the latest revisions; the rest is the cached result
+        again = queries.national("test_kpi", period)
+    assert again == first and again.summary[0].sha256 == published_q3.sha256
+    revision = appeal(world)  # a new revision: a new key, so it is computed (and here refused)
+    with pytest.raises(AssertionError, match="computed again"):
+        queries.national("test_kpi", period)
+    assert revision.sha256 != published_q3.sha256
