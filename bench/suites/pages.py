@@ -81,10 +81,13 @@ def publish_period(ctx: Context) -> int:
     scored = UnitScore.objects.filter(period_code=ctx.profile.period).values("commune__province_id")
     count = 0
     for province in Province.objects.filter(pk__in=scored).order_by("code"):
-        rows = Period.objects.filter(province=province, code=ctx.profile.period)
-        if rows.values_list("state", flat=True).first() in (None, PeriodState.OPEN):
-            lifecycle.close_period(admin, province, ctx.profile.period)
-        if rows.values_list("state", flat=True).first() == PeriodState.CLOSED:
+        state = Period.objects.filter(province=province, code=ctx.profile.period).values_list(
+            "state", flat=True
+        )
+        current = state.first()
+        if current in (None, PeriodState.OPEN):
+            current = lifecycle.close_period(admin, province, ctx.profile.period).state
+        if current == PeriodState.CLOSED:
             lifecycle.publish_period(admin, province, ctx.profile.period)
         count += 1
     ctx.artifacts["published_provinces"] = count
