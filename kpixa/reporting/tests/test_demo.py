@@ -90,6 +90,7 @@ def test_it_assigns_fixed_shares_of_late_and_missing_communes() -> None:
     assert Counter(kinds.values()) == {demo.ON_TIME: 114, demo.LATE: 14, demo.MISSING: 4, demo.VERY_LATE: 3}
 
 
+@pytest.mark.django_db  # the submission days come from the working-day calendar, read from the database
 def test_it_plans_the_same_values_on_every_run() -> None:
     measures = ["budget_revenue", "budget_revenue_plan", "growth_rate", "growth_rate_target", "x"]
     due = date(2026, 1, 8)
