@@ -96,13 +96,45 @@ def migrate_and_load() -> None:
         call_command("load_units", stdout=out)
 
 
+# The server settings that move bulk-load and page figures most; the header and the JSON give them.
+SETTINGS = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "work_mem")
+
+
 def server_version(db: Database) -> str:
-    """Return the database server's product and version, e.g. "PostgreSQL 15.20"."""
+    """Return the database server's product, version and main settings.
+
+    E.g. "PostgreSQL 15.20 (shared_buffers=6GB, max_wal_size=16GB, checkpoint_timeout=30min,
+    work_mem=64MB)": the same data loads at very different rates under the defaults and under
+    settings sized for the machine, so a figure is only comparable with its settings.
+    """
     from django.db import connection
 
     with connection.cursor() as cursor:
         if db.is_postgres:
             cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
+            version = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [list(SETTINGS)]
+            )
+            found = {name: _pretty(setting, unit) for name, setting, unit in cursor.fetchall()}
+            shown = ", ".join(f"{name}={found[name]}" for name in SETTINGS if name in found)
+            return f"PostgreSQL {version} ({shown})"
         cursor.execute("select sqlite_version()")
         return f"SQLite {cursor.fetchone()[0]} (fallback: {db.note})"
+
+
+def _pretty(setting: str, unit: str | None) -> str:
+    """Render a pg_settings value with its unit as SHOW would (16384 × 8kB → 128MB, 300 s → 5min)."""
+    if not setting.isdigit() or not unit:
+        return setting + (unit or "")
+    value = int(setting)
+    if unit == "s":
+        return f"{value // 60}min" if value % 60 == 0 and value >= 60 else f"{value}s"
+    factor = {"8kB": 8, "kB": 1, "MB": 1024}.get(unit)
+    if factor is None:
+        return f"{setting}{unit}"
+    kib = value * factor
+    for size, name in ((1024 * 1024, "GB"), (1024, "MB")):
+        if kib % size == 0:
+            return f"{kib // size}{name}"
+    return f"{kib}kB"
