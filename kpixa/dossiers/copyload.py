@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from kpixa.dossiers import rollups
 from kpixa.dossiers.models import Dossier
@@ -30,6 +31,22 @@ OLD = "kpixa_dossier_old"
 def available() -> bool:
     """True when the database is PostgreSQL (COPY and TEMP tables)."""
     return connection.vendor == "postgresql"
+
+
+def key_set(keys: Sequence[str]) -> Any:
+    """The right-hand side of a ``<key>__in=`` filter over many record keys.
+
+    On PostgreSQL ``key IN (SELECT unnest(array))``, planned as one probe of the identity index
+    per key whatever the table's statistics say; elsewhere the list itself. A literal list
+    (``IN (…)`` or ``= ANY('{…}')``) is planned from statistics, and a file import's own
+    transaction never has any for the rows it wrote: with thousands of keys the planner took
+    the identity index for its ``source_system`` column only and tested every stored row of the
+    source against the list, a scan of the whole batch per block. The national benchmark's
+    import fell from about 6,000 to under 2,000 dossiers/s by its 3 millionth row that way.
+    """
+    if available():
+        return RawSQL("SELECT unnest(%s::text[])", [list(keys)])  # noqa: S611 — fixed SQL, keys as a parameter
+    return list(keys)
 
 
 _ROW = operator.itemgetter(*COLUMNS)

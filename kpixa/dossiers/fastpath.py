@@ -472,9 +472,12 @@ def _status_codes() -> Any:
 
 
 def _stored_keys(ctx: Context, keys: list[str]) -> list[str]:
+    # One probe of the identity index per key (copyload.key_set): the batch's own rows have no
+    # statistics, and a literal key list was planned as a scan of every row of the source.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT ma_ho_so FROM {copyload.TABLE} WHERE source_system = %s AND ma_ho_so = ANY(%s)",  # noqa: S608
+            f"SELECT ma_ho_so FROM {copyload.TABLE} WHERE source_system = %s "  # noqa: S608
+            "AND ma_ho_so IN (SELECT unnest(%s::text[]))",
             [ctx.batch.source_system, keys],
         )
         return [k for (k,) in cursor.fetchall()]

@@ -178,9 +178,9 @@ def fetch_stored(
 ) -> dict[str, Stored | None]:
     """The stored versions of ``keys`` (None for new ones), with the facts they contributed."""
     found: dict[str, Stored | None] = dict.fromkeys(keys)
-    rows = model._default_manager.filter(source_system=system, **{f"{key_field}__in": keys}).values(
-        key_field, "version_at", "version_hash", *fact_fields
-    )
+    rows = model._default_manager.filter(
+        source_system=system, **{f"{key_field}__in": copyload.key_set(keys)}
+    ).values(key_field, "version_at", "version_hash", *fact_fields)
     for row in rows:
         found[row[key_field]] = Stored(local(row["version_at"]), row["version_hash"], row)  # type: ignore[arg-type]
     return found
@@ -260,9 +260,9 @@ def skip_unchanged(
     seen = Counter(key for _row, _raw, key, _d in keyed)
     single = [key for key, n in seen.items() if key and n == 1]
     stored = dict(
-        Dossier.objects.filter(source_system=ctx.batch.source_system, ma_ho_so__in=single).values_list(
-            "ma_ho_so", "version_hash"
-        )
+        Dossier.objects.filter(
+            source_system=ctx.batch.source_system, ma_ho_so__in=copyload.key_set(single)
+        ).values_list("ma_ho_so", "version_hash")
     )
     rest = []
     for row, raw, key, digest in keyed:
@@ -435,9 +435,9 @@ def _dossier_flags(ctx: Context, written: list[tuple[int, Any, DossierRecord, An
     if not found:
         return
     ids = dict(
-        Dossier.objects.filter(source_system=ctx.batch.source_system, ma_ho_so__in=list(found)).values_list(
-            "ma_ho_so", "id"
-        )
+        Dossier.objects.filter(
+            source_system=ctx.batch.source_system, ma_ho_so__in=copyload.key_set(list(found))
+        ).values_list("ma_ho_so", "id")
     )
     flags = [
         Flag(batch=ctx.batch, dossier_id=ids[key], code=code, message_vi=message, params=params)

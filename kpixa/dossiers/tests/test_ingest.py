@@ -86,6 +86,22 @@ def test_it_keeps_identity_per_source_system(catalogue):  # type: ignore[no-unty
     assert Dossier.objects.count() == 2
 
 
+def test_stored_keys_are_found_by_one_index_probe_per_key(catalogue):  # type: ignore[no-untyped-def]
+    # The key list of a stored-version lookup is a subquery on PostgreSQL (copyload.key_set): a
+    # literal list was planned as a scan of the whole source once the batch had no statistics.
+    from django.db import connection
+
+    from kpixa.dossiers import copyload
+
+    run([base_record("A"), base_record("B"), base_record("C")], "one")
+    run([base_record("B")], "two")
+    found = Dossier.objects.filter(source_system="one", ma_ho_so__in=copyload.key_set(["B", "C", "Z", "Ç"]))
+    assert sorted(found.values_list("ma_ho_so", flat=True)) == ["B", "C"]
+    assert Dossier.objects.filter(ma_ho_so__in=copyload.key_set([])).count() == 0
+    sql = str(found.query)
+    assert ("IN (SELECT unnest(" in sql) is (connection.vendor == "postgresql")
+
+
 @pytest.mark.parametrize("fail_at", ["validate_chunk", "_upsert_dossiers", "_dossier_rollups", "_finish"])
 def test_it_leaves_nothing_of_a_batch_that_fails_midway(catalogue, monkeypatch, fail_at):  # type: ignore[no-untyped-def]
     run([base_record("KEEP")])
