@@ -113,28 +113,13 @@ def server_version(db: Database) -> str:
         if db.is_postgres:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
+            # current_setting() gives each value as SHOW does (6GB, 30min), units included.
             cursor.execute(
-                "SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [list(SETTINGS)]
+                "SELECT name, current_setting(name) FROM unnest(%s::text[]) WITH ORDINALITY AS s(name, n) "
+                "ORDER BY n",
+                [list(SETTINGS)],
             )
-            found = {name: _pretty(setting, unit) for name, setting, unit in cursor.fetchall()}
-            shown = ", ".join(f"{name}={found[name]}" for name in SETTINGS if name in found)
+            shown = ", ".join(f"{name}={value}" for name, value in cursor.fetchall())
             return f"PostgreSQL {version} ({shown})"
         cursor.execute("select sqlite_version()")
         return f"SQLite {cursor.fetchone()[0]} (fallback: {db.note})"
-
-
-def _pretty(setting: str, unit: str | None) -> str:
-    """Render a pg_settings value with its unit as SHOW would (16384 × 8kB → 128MB, 300 s → 5min)."""
-    if not setting.isdigit() or not unit:
-        return setting + (unit or "")
-    value = int(setting)
-    if unit == "s":
-        return f"{value // 60}min" if value % 60 == 0 and value >= 60 else f"{value}s"
-    factor = {"8kB": 8, "kB": 1, "MB": 1024}.get(unit)
-    if factor is None:
-        return f"{setting}{unit}"
-    kib = value * factor
-    for size, name in ((1024 * 1024, "GB"), (1024, "MB")):
-        if kib % size == 0:
-            return f"{kib // size}{name}"
-    return f"{kib}kB"
