@@ -58,6 +58,7 @@ from kpixa.dossiers.facts import (
     supplement_waiting,
 )
 from kpixa.dossiers.ingest import Context
+from kpixa.dossiers.models import Dossier
 from kpixa.dossiers.parsing import LIST_COLUMNS, _json_list, flat_record, nfc
 from kpixa.dossiers.records import (
     STATUS_NAMES,
@@ -474,13 +475,8 @@ def _status_codes() -> Any:
 def _stored_keys(ctx: Context, keys: list[str]) -> list[str]:
     # One probe of the identity index per key (copyload.key_set): the batch's own rows have no
     # statistics, and a literal key list was planned as a scan of every row of the source.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT ma_ho_so FROM {copyload.TABLE} WHERE source_system = %s "  # noqa: S608
-            "AND ma_ho_so IN (SELECT unnest(%s::text[]))",
-            [ctx.batch.source_system, keys],
-        )
-        return [k for (k,) in cursor.fetchall()]
+    found = Dossier.objects.filter(source_system=ctx.batch.source_system, ma_ho_so__in=copyload.key_set(keys))
+    return list(found.values_list("ma_ho_so", flat=True))
 
 
 def _lookup(values: Any, mapping: dict[str, int]) -> tuple[IntArray, BoolArray]:
