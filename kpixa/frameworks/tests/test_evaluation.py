@@ -46,6 +46,14 @@ def test_it_agrees_with_the_shipped_leader_framework() -> None:
     assert score.total == leader_score(CRITERIA, D(80))
 
 
+def test_it_explains_the_leader_score_with_the_configured_results_maximum() -> None:
+    full = LeaderCriteria(general=D(20), a=D(100), b=D(100), c=D(100), dd=D(100), e=D(100))
+    rating = rate_leader(full, D(100), "xuat_sac", rules=EvaluationRules(leader_results_max=D(60)))
+    assert rating.score == D(80)
+    assert "/6 × 60% = 80,00 điểm" in rating.explanation and "70%" not in rating.explanation
+    assert "/6 × 70% = 92,17 điểm" in rate_leader(CRITERIA, D(80), "xuat_sac").explanation
+
+
 def test_it_caps_the_leader_at_the_communes_class() -> None:
     rating = rate_leader(CRITERIA, D(80), commune_class="tot")
     assert rating.uncapped.code == "xuat_sac" and rating.classification.code == "tot" and rating.capped

@@ -16,7 +16,7 @@ from kpixa.scoring.engine.classification import FAILED, Classification, band_for
 from kpixa.scoring.engine.expr import Expression
 from kpixa.scoring.engine.i18n import _
 from kpixa.scoring.engine.model import DEFAULT_BANDS, ClassBand, EvaluationRules, Form, Framework
-from kpixa.scoring.engine.numbers import HUNDRED, ZERO, clamp, fmt2, round2
+from kpixa.scoring.engine.numbers import HUNDRED, ZERO, clamp, fmt2, fmt_number, round2
 
 EXCELLENT, GOOD = "xuat_sac", "tot"
 SECRETARY, CHAIRMAN = "secretary", "chairman"
@@ -185,8 +185,9 @@ def rate_leader(
 
 
 def _explain(criteria: LeaderCriteria, commune_total: Decimal, score: Decimal, formula: LeaderFormula) -> str:
-    text = _("{g} điểm chung + ({a} + {b} + {c} + {d} + {dd} + {e})/6 × 70% = {score} điểm").format(
+    text = _("{g} điểm chung + ({a} + {b} + {c} + {d} + {dd} + {e})/6 × {results_max}% = {score} điểm").format(
         g=fmt2(criteria.general),
+        results_max=fmt_number(formula.results_max),
         a=fmt2(criteria.a),
         b=fmt2(criteria.b),
         c=fmt2(criteria.c),
