@@ -185,7 +185,8 @@ def rate_leader(
 
 
 def _explain(criteria: LeaderCriteria, commune_total: Decimal, score: Decimal, formula: LeaderFormula) -> str:
-    text = _("{g} điểm chung + ({a} + {b} + {c} + {d} + {dd} + {e})/6 × {results_max}% = {score} điểm").format(
+    message = _("{g} điểm chung + ({a} + {b} + {c} + {d} + {dd} + {e})/6 × {results_max}% = {score} điểm")
+    text = message.format(
         g=fmt2(criteria.general),
         results_max=fmt_number(formula.results_max),
         a=fmt2(criteria.a),
