@@ -61,14 +61,6 @@ def _peer_groups(commune_ids: list[int]) -> dict[int, set[str]]:
     return groups
 
 
-def no_reported_values(commune_ids: Collection[int], period_code: str) -> dict[int, dict[str, Decimal]]:
-    """The reported-values provider until the reporting app exists: nothing is reported.
-
-    Indicators reading ``reported.*`` measures then have no data and follow their N/A policy.
-    """
-    return {}
-
-
 def verified_reported_values(
     commune_ids: Collection[int], period_code: str
 ) -> Mapping[int, Mapping[str, Decimal]]:

@@ -20,7 +20,7 @@ from kpixa.scoring import inputs as inp
 from kpixa.scoring import storage
 from kpixa.scoring.engine import core
 from kpixa.scoring.engine.model import Direction, Framework
-from kpixa.scoring.engine.periods import Period, half, month, quarter, year
+from kpixa.scoring.engine.periods import Period
 from kpixa.scoring.models import IndicatorScore, RunKind, RunStatus, ScoreRun, Target, TargetScope
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
 from kpixa.units.models import Province
@@ -176,16 +176,6 @@ def _finish(run: ScoreRun, as_of: datetime, communes: int, written: int) -> None
 
 
 # --- incremental refresh -------------------------------------------------------------------
-
-
-def calendar_periods(day: date) -> list[Period]:
-    """Return the month, quarter, half-year and year containing ``day``."""
-    return [
-        month(day.year, day.month),
-        quarter(day.year, (day.month - 1) // 3 + 1),
-        half(day.year, 1 if day.month <= 6 else 2),
-        year(day.year),
-    ]
 
 
 def _stored_periods(province_ids: Collection[int], days: Collection[date]) -> set[tuple[int, str]]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -294,11 +293,3 @@ def competition_ranks_by(totals: Mapping[int, Decimal], keys: dict[int, list[str
     """Return each commune's rank within its single group (``keys``: commune id -> [group])."""
     ranks = grouped_ranks(totals, keys)
     return {cid: next(iter(by_group.values())) for cid, by_group in ranks.items()}
-
-
-def by_province(communes: Iterable[CommuneRow]) -> dict[int, list[CommuneRow]]:
-    """Group commune rows by province id."""
-    grouped: dict[int, list[CommuneRow]] = defaultdict(list)
-    for commune in communes:
-        grouped[commune.province_id].append(commune)
-    return grouped
