@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kpixa.accounts.models import AuditEntry, User
 
 GENESIS = "0" * 64
+# The advisory lock key of the chain's head (any constant unique to this lock in the database).
+CHAIN_LOCK = 0x6B70697861_0001
 
 
 def _canonical(value: Any) -> Any:
@@ -49,6 +51,19 @@ def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+def _lock_chain() -> None:
+    """Serialise appends until the caller's transaction ends, so no two entries share a head.
+
+    PostgreSQL: a transaction-level advisory lock, taken before the head is read (a row lock on
+    the last entry is not enough: under READ COMMITTED a waiter wakes up holding the old head, and
+    the chain forks). SQLite: every write transaction is BEGIN IMMEDIATE (``transaction_mode`` in
+    settings), so the database has one writer at a time already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
 def record(
     action: str,
     *,
@@ -67,7 +82,8 @@ def record(
     back together with the change it describes.
     """
     with transaction.atomic():
-        last = AuditEntry.objects.select_for_update().order_by("-id").only("hash").first()
+        _lock_chain()
+        last = AuditEntry.objects.order_by("-id").only("hash").first()
         prev_hash = last.hash if last else GENESIS
         now = timezone.now()
         label = actor_label or (actor.get_username() if actor is not None else "system")
