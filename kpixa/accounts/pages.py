@@ -6,7 +6,6 @@ The audit log page is for province admins and shows only entries of their provin
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from kpixa.accounts import notifications
 from kpixa.accounts.access import ADMIN, LOGIN, access
 from kpixa.accounts.models import AuditEntry
+from kpixa.spreadsheet_safety import csv_writer
 
 PAGE_SIZE = 50
 
@@ -131,19 +131,15 @@ CSV_COLUMNS = (
     ("prev_hash", gettext_lazy("Mã băm mục trước")),
     ("hash", gettext_lazy("Mã băm")),
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(entry: AuditEntry, column: str) -> str:
     value = getattr(entry, column)
     if column in ("before", "after"):
-        text = "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    elif column == "at":
-        text = timezone.localtime(value).isoformat()
-    else:
-        text = str(value)
-    # A cell a spreadsheet would run as a formula is written as text.
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+        return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if column == "at":
+        return timezone.localtime(value).isoformat()
+    return str(value)
 
 
 class _Echo:
@@ -152,7 +148,7 @@ class _Echo:
 
 
 def _csv_rows(entries: QuerySet[AuditEntry]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())  # formula-like cells are written as text
     yield "\ufeff"  # so spreadsheet programs read the Vietnamese text as UTF-8
     yield writer.writerow([str(label) for _col, label in CSV_COLUMNS])
     for entry in entries.order_by("id").iterator(chunk_size=2000):

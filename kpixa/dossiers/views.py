@@ -4,7 +4,6 @@ one dossier's timeline. Thin: authenticate, validate, call one query or service,
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 from typing import Any
 
@@ -27,6 +26,7 @@ from kpixa.dossiers import queries, services
 from kpixa.dossiers.explain import explain
 from kpixa.dossiers.forms import FixForm, UploadForm
 from kpixa.dossiers.models import JobStatus
+from kpixa.spreadsheet_safety import csv_writer
 
 PAGE = 200
 
@@ -102,7 +102,7 @@ def rejections_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tu-choi-lo-{batch.pk}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(REPORT_COLUMNS)
     for r in batch.rejections.order_by("row").values_list("row", "record_key", "field", "value", "reason_vi"):
         writer.writerow(r)

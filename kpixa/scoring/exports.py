@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kpixa.scoring.queries import Scoreboard, export_rows, json_number
+from kpixa.spreadsheet_safety import append_row, csv_writer
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -71,7 +71,7 @@ def to_json(board: Scoreboard) -> bytes:
 def to_csv(board: Scoreboard) -> bytes:
     """One row per (unit, indicator), summary columns repeated; UTF-8 with BOM so Excel reads it."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([*_detail_headers()[:2], _("Tổng điểm"), _("Xếp loại"), *_detail_headers()[2:]])
     totals = {u.commune.code: (json_number(u.total), u.classification_label) for u in board.units}
     for row in detail_rows(board):
@@ -94,9 +94,9 @@ def to_xlsx(board: Scoreboard) -> bytes:
 
 
 def _fill(sheet: Any, headers: list[str], rows: list[list[Any]]) -> None:
-    sheet.append(headers)
+    append_row(sheet, headers)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
 
 

@@ -5,7 +5,6 @@ Every view declares its access policy (docs/security.md); the reads live in kpix
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterator
 from importlib.util import find_spec
@@ -30,6 +29,7 @@ from kpixa.accounts.access import (
 from kpixa.accounts.models import COMMUNE_ROLES, PROVINCE_ROLES
 from kpixa.scoring.engine.periods import Period, quarter
 from kpixa.scoring.versions import ScoringError, period_of
+from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, CommuneKind, Province
 from kpixa.web import queries
 
@@ -202,7 +202,7 @@ def _local(moment: Any) -> str:
 
 
 def _csv_lines(commune: Commune, period: Period, filters: queries.DossierFilters) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     yield "\ufeff" + writer.writerow(
         [
             _("Mã hồ sơ"),

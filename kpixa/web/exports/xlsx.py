@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from kpixa.spreadsheet_safety import as_text
 from kpixa.web.exports.data import GroupBlock, Header, Ranking, Scorecard, scorecard_summary
 from kpixa.web.exports.text import (
     MOTTO,
@@ -42,7 +43,7 @@ def _merged(
     """Write ``value`` into columns first..last of ``row``, merged."""
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    cell = ws.cell(row=row, column=first, value=value)
+    cell = as_text(ws.cell(row=row, column=first, value=value))
     cell.font = font
     cell.alignment = align
 
@@ -84,7 +85,7 @@ def _number_format(value: Any) -> str:
 def write_row(ws: Any, row: int, values: Sequence[Any], bold: bool = False) -> None:
     """Write one boxed table row; numbers right-aligned with a number format, text wrapped."""
     for column, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=column, value=value)
+        cell = as_text(ws.cell(row=row, column=column, value=value))
         cell.font = _font(bold=bold, size=11)
         cell.border = BOX
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
