@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "pgtrigger",  # append-only triggers of the audit log and snapshots (PostgreSQL)
     "ninja",  # serves the API docs' Swagger UI from our own static files, not a CDN
     "kpixa.accounts",
     "kpixa.units",

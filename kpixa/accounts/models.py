@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -96,8 +97,10 @@ class AuditEntry(models.Model):
     """One append-only, hash-chained record of a state change: who, when, what, before, after, why."""
 
     at = models.DateTimeField(_("thời điểm"), db_index=True)
+    # PROTECT: the actor is part of the hashed content, so a user with entries is deactivated, never
+    # deleted (SET_NULL would rewrite the entry, which the append-only trigger refuses).
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("người thực hiện")
+        User, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("người thực hiện")
     )
     actor_label = models.CharField(_("người thực hiện"), max_length=200)
     action = models.CharField(_("hành động"), max_length=80, db_index=True)
@@ -112,6 +115,19 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # Append-only on PostgreSQL; SQLite has the same guards from migration 0003 (see
+        # evaluations.guard, whose ``allowed(FLUSH)`` alone lets a whole-database flush through).
+        triggers = [
+            pgtrigger.Protect(name="audit_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="audit_delete", operation=pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="audit_truncate",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+            ),
+        ]
         verbose_name = _("nhật ký")
         verbose_name_plural = _("nhật ký")
 

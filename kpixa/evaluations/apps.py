@@ -5,3 +5,10 @@ class EvaluationsConfig(AppConfig):
     name = "kpixa.evaluations"
     label = "evaluations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from kpixa.evaluations.guard import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="kpixa_guard_sqlite")

@@ -20,7 +20,7 @@ from kpixa.accounts import audit
 from kpixa.accounts.access import can_manage_province
 from kpixa.accounts.models import Role
 from kpixa.accounts.notifications import notify_appeal_decided, notify_result_published
-from kpixa.evaluations import chain, snapshots
+from kpixa.evaluations import chain, guard, snapshots
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState, Snapshot
 from kpixa.evaluations.services import EvaluationError, period_row
 from kpixa.scoring.versions import framework_of, period_of
@@ -125,7 +125,8 @@ def _insert(
         created_at=timezone.now(),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    snapshot.save()
+    with guard.allowed(guard.SNAPSHOT_INSERT):  # the database refuses any other INSERT
+        snapshot.save()
     return snapshot
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -263,6 +264,19 @@ class Snapshot(models.Model):
         ordering = ["period", "revision"]
         constraints = [
             models.UniqueConstraint(fields=["period", "revision"], name="evaluations_snapshot_unique")
+        ]
+        # PostgreSQL; SQLite has the same guards from migration 0006 (see evaluations.guard).
+        triggers = [
+            pgtrigger.Protect(name="snapshot_insert", operation=pgtrigger.Insert),
+            pgtrigger.Protect(name="snapshot_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="snapshot_delete", operation=pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="snapshot_truncate",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+            ),
         ]
         verbose_name = _("bản công bố")
         verbose_name_plural = _("bản công bố")

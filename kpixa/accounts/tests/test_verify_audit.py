@@ -8,6 +8,7 @@ from django.db import connection
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import AuditEntry
+from tests.security.tamper import triggers_off
 
 
 @pytest.fixture
@@ -16,7 +17,8 @@ def chain(db):  # type: ignore[no-untyped-def]
 
 
 def _raw(sql: str, params: list[Any]) -> None:
-    with connection.cursor() as cursor:
+    """Tamper as the database's owner would: with the append-only triggers switched off."""
+    with triggers_off(AuditEntry._meta.db_table), connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
