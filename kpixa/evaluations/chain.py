@@ -27,6 +27,7 @@ from kpixa.evaluations.models import (
 )
 from kpixa.frameworks.services import framework_in_force
 from kpixa.reporting.queries import reported_values
+from kpixa.rules import tenure as tenure_rule
 from kpixa.scoring.engine import evaluation as ev
 from kpixa.scoring.engine.classification import CollectiveFacts, classify, tasks_explanation
 from kpixa.scoring.engine.core import DAT
@@ -38,9 +39,6 @@ from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Commune, Province, Tenure
 
-# A leader who served less than this share of the period is not judged for it (unverified
-# default, RULES.md §6 "judged by tenure"); the successor who served the rest is.
-MIN_SERVED_SHARE = Decimal("0.5")
 # The indicator that feeds the quota's tie-break (on-time rate) and its late count.
 PROGRESS_FRAMEWORK, PROGRESS_INDICATOR = "dvc766", "2.1"
 # The leader framework used when a province has no ProvincePolicy row (leader-nd335.yaml).
@@ -298,9 +296,9 @@ def _new_leader(row: Period, tenure: Tenure) -> LeaderEvaluation:
 
 def _fill_leader(le: LeaderEvaluation, tenure: Tenure, fact: CommuneFacts, period: EnginePeriod) -> None:
     """Set d from the commune's result, the default a, b, c, and the share of the period served."""
-    le.days_served = tenure.days_served or 0
-    le.served_share = round(Decimal(le.days_served) / Decimal(period.days), 4)
-    le.judged = le.served_share >= MIN_SERVED_SHARE
+    le.days_served = tenure_rule.days_served(tenure.start, tenure.end, period.start, period.end)
+    le.served_share = tenure_rule.served_share(le.days_served, period.days)
+    le.judged = tenure_rule.is_judged(le.served_share)
     le.d_unit_result = fact.total
     if not le.abc_entered:
         le.a_quantity, le.b_quality, le.c_timeliness = default_abc(fact)

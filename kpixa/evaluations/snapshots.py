@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from kpixa.evaluations.models import CommuneEvaluation, LeaderEvaluation, Period
+from kpixa.rules.classification import band_for
+from kpixa.rules.ranking import competition_ranks
 from kpixa.scoring.models import IndicatorScore, UnitScore
 
 
@@ -135,15 +137,6 @@ def _find_unit(content: dict[str, Any], framework: str, commune: str) -> dict[st
     return None
 
 
-def competition_ranks(units: list[dict[str, Any]]) -> dict[str, int | None]:
-    """Ranks 1, 2, 2, 4 … by total, highest first; units without a total are unranked."""
-    totals = sorted((Decimal(u["total"]) for u in units if u["total"] is not None), reverse=True)
-    first_at: dict[Decimal, int] = {}
-    for position, total in enumerate(totals, start=1):
-        first_at.setdefault(total, position)
-    return {u["commune"]: (None if u["total"] is None else first_at[Decimal(u["total"])]) for u in units}
-
-
 def revise(
     content: dict[str, Any], framework: str, commune: str, indicator: str, points: Decimal, bands: Any
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -169,18 +162,18 @@ def revise(
 
 
 def _band(bands: Any, total: Decimal) -> Any:
-    from kpixa.scoring.engine.classification import band_for
-
     return band_for(bands, total) if bands else None
 
 
 def _rerank(units: list[dict[str, Any]], framework: str) -> list[dict[str, Any]]:
-    ranks = competition_ranks(units)
+    """Recompute the ranks 1, 2, 2, 4 … by total; units without a total are unranked."""
+    ranks = competition_ranks({u["commune"]: Decimal(u["total"]) for u in units if u["total"] is not None})
     changes = []
     for unit in units:
-        if unit["rank"] != ranks[unit["commune"]]:
-            changes.append(_change(unit["commune"], framework, "rank", unit["rank"], ranks[unit["commune"]]))
-            unit["rank"] = ranks[unit["commune"]]
+        rank = ranks.get(unit["commune"])
+        if unit["rank"] != rank:
+            changes.append(_change(unit["commune"], framework, "rank", unit["rank"], rank))
+            unit["rank"] = rank
     return changes
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kpixa.scoring.queries import Scoreboard, export_rows, json_number
+from kpixa.scoring.engine.export import json_number
+from kpixa.scoring.queries import Scoreboard, export_rows
 from kpixa.spreadsheet_safety import append_row, csv_writer
 
 FORMATS = ("json", "csv", "xlsx")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import F
 
+from kpixa.scoring.engine.export import indicator_row, unit_row
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of, period_of, version_for
 
@@ -54,35 +54,21 @@ def _indicators(version: Any, period_code: str, units: list[UnitScore]) -> dict[
     return result
 
 
-def json_number(value: Decimal | None) -> int | float | None:
-    """A Decimal as a JSON number: integral values as int, others as float; None stays None."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def export_rows(board: Scoreboard) -> list[dict[str, Any]]:
-    """Return the export shape (issue 4 item 10): per unit ``unit_code``, ``unit_name``, ``total``,
-    ``classification`` and ``indicators`` [{code, numerator, denominator, rate, points, max_points}],
-    rate in percent rounded to 2 decimals as the portal shows it."""
+    """Return the export shape (``kpixa.scoring.engine.export``) of the stored scores, in board order."""
     return [
-        {
-            "unit_code": unit.commune.code,
-            "unit_name": unit.commune.name,
-            "total": json_number(unit.total),
-            "classification": unit.classification or None,
-            "indicators": [_indicator(row) for row in board.indicators.get(unit.commune_id, [])],
-        }
+        unit_row(
+            unit.commune.code,
+            unit.commune.name,
+            unit.total,
+            unit.classification,
+            (_indicator(row) for row in board.indicators.get(unit.commune_id, [])),
+        )
         for unit in board.units
     ]
 
 
 def _indicator(row: IndicatorScore) -> dict[str, Any]:
-    return {
-        "code": row.indicator_code,
-        "numerator": json_number(row.numerator),
-        "denominator": json_number(row.denominator),
-        "rate": json_number(row.rate_display),
-        "points": json_number(row.points),
-        "max_points": json_number(row.max_points),
-    }
+    return indicator_row(
+        row.indicator_code, row.numerator, row.denominator, row.rate_display, row.points, row.max_points
+    )

@@ -24,10 +24,10 @@ from typing import Any
 
 from django.db import connection
 
+from kpixa.rules.ranking import grouped_ranks
 from kpixa.scoring.engine import core
 from kpixa.scoring.inputs import CommuneRow
 from kpixa.scoring.models import IndicatorScore, UnitScore
-from kpixa.scoring.ranking import grouped_ranks
 
 BATCH = 2000
 EXACT = Decimal("0.000001")

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from kpixa.rules.tenure import days_served, is_judged, served_share
 from kpixa.scoring.engine.core import UnitInfo, score_unit
 from kpixa.scoring.engine.evaluation import (
     DISMISSAL,
@@ -12,10 +13,8 @@ from kpixa.scoring.engine.evaluation import (
     LeaderCriteria,
     QuotaCandidate,
     apply_excellent_quota,
-    days_served,
     leader_score,
     propose_consequences,
-    prorate,
     rate_leader,
 )
 from kpixa.scoring.engine.loader import load_framework
@@ -62,15 +61,14 @@ def test_it_caps_the_leader_at_the_communes_class() -> None:
     assert free.classification.code == "xuat_sac" and not free.capped
 
 
-def test_it_prorates_by_days_served_for_a_mid_period_change() -> None:
+def test_it_judges_a_leader_who_changed_mid_period_only_for_half_the_period_or_more() -> None:
     q3 = (date(2025, 7, 1), date(2025, 9, 30))
     outgoing = days_served(date(2020, 1, 1), date(2025, 8, 15), *q3)
     incoming = days_served(date(2025, 8, 16), None, *q3)
     assert (outgoing, incoming) == (46, 46)
     assert days_served(date(2025, 10, 1), None, *q3) == 0
-    assert prorate([(46, D(60)), (46, D(80))]) == D(70)
-    assert prorate([(31, D(90)), (61, D(60))]) == D("70.11")
-    assert prorate([(0, D(50))]) is None
+    assert served_share(46, 92) == D("0.5") and is_judged(served_share(46, 92))
+    assert served_share(45, 92) == D("0.4891") and not is_judged(served_share(45, 92))
 
 
 def test_it_applies_the_excellent_quota_with_the_tie_break() -> None:

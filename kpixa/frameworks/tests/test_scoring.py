@@ -254,6 +254,10 @@ def test_it_ranks_with_ties_and_puts_units_without_data_last() -> None:
     }
     ranked = score_many(framework, units, inputs)
     assert [(s.unit.code, s.rank) for s in ranked] == [("b", 1), ("a", 2), ("c", 2), ("d", None)]
+    exported = ranked[0].export()
+    assert set(exported) == {"unit_code", "unit_name", "total", "classification", "indicators"}
+    indicator_keys = {"code", "numerator", "denominator", "rate", "points", "max_points"}
+    assert set(exported["indicators"][0]) == indicator_keys
     assert ranked[0].to_dict()["indicators"][0] == {
         "code": "2.1",
         "numerator": 9,

@@ -1,18 +1,20 @@
-"""Classification by score bands (RULES.md §6: 90 / 70 / 50) and the collective rules on top."""
+"""Classification by score bands (kpixa.rules.classification; docs/rules.md, "Classification") and the
+collective rules on top."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kpixa.rules.classification import ClassCode, band_for, band_rank
 from kpixa.scoring.engine.i18n import _
 from kpixa.scoring.engine.model import ClassBand, CollectiveRules
 from kpixa.scoring.engine.numbers import HUNDRED, fmt2
 
-EXCELLENT = "xuat_sac"
-GOOD = "tot"
-COMPLETED = "hoan_thanh"
-FAILED = "khong_hoan_thanh"
+EXCELLENT = ClassCode.EXCELLENT.value
+GOOD = ClassCode.GOOD.value
+COMPLETED = ClassCode.COMPLETED.value
+FAILED = ClassCode.FAILED.value
 
 
 @dataclass(frozen=True)
@@ -36,20 +38,6 @@ class CollectiveFacts:
         if self.tasks_total == 0:
             return Decimal(0)
         return Decimal(self.tasks_late) / Decimal(self.tasks_total) * HUNDRED
-
-
-def band_for(bands: tuple[ClassBand, ...], total: Decimal) -> ClassBand:
-    """Return the highest band whose minimum ``total`` reaches (bands are ordered high to low)."""
-    for band in bands:
-        if total >= band.min_total:
-            return band
-    return bands[-1]
-
-
-def band_rank(bands: tuple[ClassBand, ...], code: str) -> int:
-    """Return the position of ``code`` (0 = best); unknown codes rank last."""
-    codes = [b.code for b in bands]
-    return codes.index(code) if code in codes else len(codes)
 
 
 def _as_class(band: ClassBand, reasons: tuple[str, ...] = ()) -> Classification:

@@ -19,7 +19,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from kpixa.rules.ranking import competition_ranks
 from kpixa.scoring.engine.classification import Classification, CollectiveFacts, classify
+from kpixa.scoring.engine.export import indicator_row, json_number, unit_row
 from kpixa.scoring.engine.forms import Raw, compute, meets
 from kpixa.scoring.engine.i18n import _, memoized
 from kpixa.scoring.engine.model import Framework, Indicator, NAPolicy
@@ -103,36 +105,26 @@ class UnitScore:
                 return result
         raise KeyError(code)
 
+    def export(self) -> dict[str, Any]:
+        """Return the documented export shape (``engine.export``), the same as the stored scores' JSON."""
+        indicators = (_export_indicator(r) for r in self.indicators)
+        code = self.classification.code if self.classification else None
+        return unit_row(self.unit.code, self.unit.name, self.total, code, indicators)
+
     def to_dict(self) -> dict[str, Any]:
-        """Return the export shape (issue 4 item 10): numbers as JSON numbers, rates in percent 2 dp."""
-        return {
-            "unit_code": self.unit.code,
-            "unit_name": self.unit.name,
-            "total": _json_number(self.total),
-            "classification": self.classification.code if self.classification else None,
-            "rank": self.rank,
-            "indicators": [_indicator_dict(r) for r in self.indicators],
-        }
+        """Return the export shape with the engine's detail: the rank and, per indicator, its
+        contribution to the total, status and explanation."""
+        data = self.export()
+        data["rank"] = self.rank
+        for row, result in zip(data["indicators"], self.indicators, strict=True):
+            row["contribution"] = json_number(result.contribution)
+            row["status"] = result.status
+            row["explanation"] = result.explanation
+        return data
 
 
-def _json_number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _indicator_dict(result: IndicatorResult) -> dict[str, Any]:
-    return {
-        "code": result.code,
-        "numerator": _json_number(result.numerator),
-        "denominator": _json_number(result.denominator),
-        "rate": _json_number(result.rate_display),
-        "points": _json_number(result.points),
-        "max_points": _json_number(result.max_points),
-        "contribution": _json_number(result.contribution),
-        "status": result.status,
-        "explanation": result.explanation,
-    }
+def _export_indicator(r: IndicatorResult) -> dict[str, Any]:
+    return indicator_row(r.code, r.numerator, r.denominator, r.rate_display, r.points, r.max_points)
 
 
 @dataclass(frozen=True)
@@ -333,10 +325,8 @@ def rank(scores: Iterable[UnitScore]) -> list[UnitScore]:
     ranked = sorted(
         (s for s in scores if s.total is not None), key=lambda s: (-(s.total or ZERO), s.unit.code)
     )
-    out: list[UnitScore] = []
-    for position, score in enumerate(ranked, start=1):
-        tied = out and out[-1].total == score.total
-        out.append(replace(score, rank=out[-1].rank if tied else position))
+    ranks = competition_ranks({position: s.total or ZERO for position, s in enumerate(ranked)})
+    out = [replace(score, rank=ranks[position]) for position, score in enumerate(ranked)]
     unranked = sorted((s for s in scores if s.total is None), key=lambda s: s.unit.code)
     return out + unranked
 

@@ -1,5 +1,6 @@
-"""Pure evaluation rules: Decree 335 leader scores, the head-not-above-unit cap, tenure pro-rata,
-the 20% excellent quota, and proposed consequences (RULES.md §6–§7).
+"""Pure evaluation rules: Decree 335 leader scores, the head-not-above-unit cap, the 20% excellent
+quota (its counting rule in ``kpixa.rules.quota``), and proposed consequences (docs/rules.md,
+"Leaders" to "Consequences").
 
 The platform proposes; people decide. Every function returns its reasons in Vietnamese.
 """
@@ -7,18 +8,25 @@ The platform proposes; people decide. Every function returns its reasons in Viet
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
-from kpixa.scoring.engine.classification import FAILED, Classification, band_for, band_rank, classify
+from kpixa.rules.quota import DEFAULT_QUOTA_PERCENT, QuotaCandidate, excellent_allowance, quota_order_key
+from kpixa.scoring.engine.classification import (
+    EXCELLENT,
+    FAILED,
+    GOOD,
+    Classification,
+    band_for,
+    band_rank,
+    classify,
+)
 from kpixa.scoring.engine.expr import Expression
 from kpixa.scoring.engine.i18n import _
 from kpixa.scoring.engine.model import DEFAULT_BANDS, ClassBand, EvaluationRules, Form, Framework
 from kpixa.scoring.engine.numbers import HUNDRED, ZERO, clamp, fmt2, fmt_number, round2
 
-EXCELLENT, GOOD = "xuat_sac", "tot"
 SECRETARY, CHAIRMAN = "secretary", "chairman"
 WARNING, TRANSFER_OR_RELIEF, DISMISSAL, RELIEF_377 = (
     "warning",
@@ -204,41 +212,7 @@ def _explain(criteria: LeaderCriteria, commune_total: Decimal, score: Decimal, f
     )
 
 
-# --- Tenure ------------------------------------------------------------------------------------
-
-
-def days_served(start: date, end: date | None, period_start: date, period_end: date) -> int:
-    """Return the days of ``period_start..period_end`` inside the tenure ``start..end`` (open end)."""
-    first = max(start, period_start)
-    last = min(end or period_end, period_end)
-    return max(0, (last - first).days + 1)
-
-
-def prorate(segments: Sequence[tuple[int, Decimal]]) -> Decimal | None:
-    """Return the day-weighted mean of (days, value) segments, 2 dp; None when no day was served.
-
-    Used for a leader who held the post for part of the period: each stretch of the period
-    counts the commune result (or the leader's own score) of that stretch by its days.
-    """
-    days = sum(d for d, _ in segments)
-    if days <= 0:
-        return None
-    return round2(sum((Decimal(d) * v for d, v in segments), ZERO) / Decimal(days))
-
-
 # --- Excellent quota ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuotaCandidate:
-    """A unit (or leader) classified by points, with what the tie-break needs."""
-
-    code: str
-    peer_group: str
-    total: Decimal
-    class_code: str
-    on_time_rate: Decimal | None = None
-    late_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -251,19 +225,8 @@ class QuotaDecision:
     reason: str = ""
 
 
-def quota_order_key(c: QuotaCandidate) -> tuple[Decimal, Decimal, int, str]:
-    """Tie-break: higher total, then higher on-time rate (2.1), then fewer late dossiers, then code."""
-    return (-c.total, -(c.on_time_rate if c.on_time_rate is not None else Decimal(-1)), c.late_count, c.code)
-
-
-def excellent_allowance(candidates: Sequence[QuotaCandidate], percent: Decimal) -> int:
-    """Return how many may stay excellent: floor(percent × those rated good or better)."""
-    base = sum(1 for c in candidates if c.class_code in (EXCELLENT, GOOD))
-    return int((Decimal(base) * percent / HUNDRED).to_integral_value(rounding=ROUND_FLOOR))
-
-
 def apply_excellent_quota(
-    candidates: Iterable[QuotaCandidate], percent: Decimal = Decimal(20)
+    candidates: Iterable[QuotaCandidate], percent: Decimal = DEFAULT_QUOTA_PERCENT
 ) -> list[QuotaDecision]:
     """Keep at most ``percent`` % of each peer group's good-or-better as excellent; lower the rest to good."""
     by_group: dict[str, list[QuotaCandidate]] = defaultdict(list)

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from kpixa.rules.classification import NATIONAL_BANDS
+from kpixa.rules.quota import DEFAULT_QUOTA_PERCENT
 from kpixa.scoring.engine.expr import Expression
 
 
@@ -146,7 +148,7 @@ class EvaluationRules:
     leader_general_max: Decimal = Decimal(30)
     leader_results_max: Decimal = Decimal(70)
     leader_capped_by_unit: bool = True
-    excellent_quota_percent: Decimal = Decimal(20)
+    excellent_quota_percent: Decimal = DEFAULT_QUOTA_PERCENT
     warning_after_failed_period: bool = True
     joint_departure_enabled: bool = True
     joint_departure_below_total: Decimal = Decimal(50)
@@ -161,11 +163,8 @@ class EvaluationRules:
     )
 
 
-DEFAULT_BANDS: tuple[ClassBand, ...] = (
-    ClassBand("xuat_sac", Decimal(90), Text("Hoàn thành xuất sắc nhiệm vụ", "Excellent")),
-    ClassBand("tot", Decimal(70), Text("Hoàn thành tốt nhiệm vụ", "Good")),
-    ClassBand("hoan_thanh", Decimal(50), Text("Hoàn thành nhiệm vụ", "Completed")),
-    ClassBand("khong_hoan_thanh", Decimal(0), Text("Không hoàn thành nhiệm vụ", "Not completed")),
+DEFAULT_BANDS: tuple[ClassBand, ...] = tuple(
+    ClassBand(code.value, min_total, Text(vi, en)) for code, min_total, vi, en in NATIONAL_BANDS
 )
 
 
