@@ -121,11 +121,27 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes, kpixa/accounts/throttle.py): lock a username+address pair after
+# KPIXA_LOGIN_FAILURE_LIMIT failures, and an address after KPIXA_LOGIN_ADDRESS_FAILURE_LIMIT
+# failures whatever the usernames (password spraying); docs/security.md, "Login protection".
+AXES_HANDLER = "kpixa.accounts.throttle.LoginThrottle"
 AXES_FAILURE_LIMIT = env_int("KPIXA_LOGIN_FAILURE_LIMIT", 5)
+KPIXA_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("KPIXA_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("KPIXA_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True  # forgets the pair's failures only (LoginThrottle.reset_user_attempts)
+# The client address (django-ipware): REMOTE_ADDR; behind reverse proxies, only the header they
+# set (KPIXA_CLIENT_IP_HEADER, e.g. X-Forwarded-For or X-Real-IP), read from the right:
+# KPIXA_TRUSTED_PROXIES proxies each appended one address, so the client is that many from the end.
+KPIXA_CLIENT_IP_HEADER = env_str("KPIXA_CLIENT_IP_HEADER", "")
+AXES_IPWARE_PROXY_COUNT: int | None
+if KPIXA_CLIENT_IP_HEADER:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_" + KPIXA_CLIENT_IP_HEADER.upper().replace("-", "_"),)
+    AXES_IPWARE_PROXY_COUNT = max(env_int("KPIXA_TRUSTED_PROXIES", 1) - 1, 0)
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False  # a longer chain (a client's own forged entries on the left) is read from the right
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
 
