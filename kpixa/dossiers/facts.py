@@ -1,42 +1,38 @@
-"""Per-dossier facts (RULES.md §3–§4), computed once at ingest, and the outcome as of a period end.
+"""Per-dossier facts, computed once at ingest, and the outcome as of a period end.
 
-The on-time rule, in the order it is applied (docs/dossier-format.md, "How the outcome is decided"):
-
-* end of processing: NgayKetThucXuLy; else the time of the status 9 step, else 10, else 8, 3
-  or 7; else NgayTra for status 10 or NgayTuChoi for status 3; else, when the only event is
-  one unanswered supplement request, that request.
-* due time: NgayHenTra; with supplements and the ``truoc`` setting, the first supplement's
-  NgayHenTraTruoc instead; without NgayHenTra, the procedure's statutory limit by the
-  working-day calendar (with its cut-off hour) from receipt.
-* waiting time: the sum of NgayTiepNhanBoSung − NgayBoSung (wall-clock); it extends the due time.
-* more than one supplement request makes the dossier late (from the second request on).
-* open at a period end: judged at that end; overdue once the (extended) due time has passed.
-  An unanswered request keeps the clock stopped: a single one ends the dossier at the request
-  (see above); after a second one the dossier is late anyway.
+The outcome rule itself (end of processing, due time, waiting time, overdue, on time, late
+receipt) lives in ``kpixa.rules.outcome`` and is described in docs/rules.md, "Dossier outcome
+(on time, late, open)"; this module applies it to a chunk of validated records with the
+process-wide working-day calendar and adds the facts that are not about the outcome.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Literal
+from datetime import date, datetime
 
-import numpy as np
 from django.conf import settings
 
-from kpixa.dossiers.records import DossierRecord, Step, Supplement
-
-Outcome = Literal["on_time", "late", "open_within", "open_overdue"]
-END_STATUSES = (9, 10, 8, 3, 7)  # precedence of the step statuses that end processing
-LONG_OPEN_DAYS = 365  # closed more than this after receipt: accepted, flagged
-LATE_RECEIPT_HOURS = 8  # Gia Lai: online dossiers received within 8 working hours
-SYNC_HOURS = 24  # synced on time: reached kpixa within 24 hours of its last change
+from kpixa.dossiers.records import DossierRecord
+from kpixa.rules import outcome as rule
+from kpixa.rules.codes import FINISHED_STATUSES, Channel
+from kpixa.rules.outcome import (  # noqa: F401 — re-exported for the ingest paths and tests
+    LATE_RECEIPT_HOURS,
+    LONG_OPEN_DAYS,
+    SYNC_HOURS,
+    Outcome,
+    end_of_processing,
+    given_due,
+    outcome_as_of,
+    step_end,
+    supplement_waiting,
+)
 
 
 def due_base_setting() -> str:
     """``truoc`` (default): compare with the first supplement's NgayHenTraTruoc + wait; ``hentra``:
-    always NgayHenTra + wait (RULES.md §4, unverified; docs/dossier-format.md)."""
+    always NgayHenTra + wait (docs/rules.md, unverified; docs/dossier-format.md)."""
     return str(getattr(settings, "KPIXA_SUPPLEMENT_DUE_BASE", "truoc"))
 
 
@@ -92,104 +88,50 @@ class Facts:
     certification: bool = False
 
 
-def end_of_processing(rec: DossierRecord) -> tuple[datetime | None, str]:
-    """Return (end time, which field or step gave it), or (None, "") while open."""
-    if rec.finished_at is not None:
-        return rec.finished_at, "NgayKetThucXuLy"
-    step_at, step_source = step_end(rec.steps)
-    if step_at is not None:
-        return step_at, step_source
-    if rec.status == 10 and rec.returned_at is not None:
-        return rec.returned_at, "NgayTra"
-    if rec.status == 3 and rec.refused_at is not None:
-        return rec.refused_at, "NgayTuChoi"
-    sups = rec.supplements
-    if len(sups) == 1 and sups[0].answered_at is None:
-        return sups[0].requested_at, "bo_sung"
-    return None, ""
-
-
-def step_end(steps: Sequence[Step]) -> tuple[datetime | None, str]:
-    """The end of processing the steps give: the earliest step of the first END_STATUSES status
-    present, or (None, "")."""
-    for status in END_STATUSES:
-        times = [s.at for s in steps if s.status == status and s.at is not None]
-        if times:
-            return min(times), f"buoc_{status}"
-    return None, ""
-
-
 def waiting(rec: DossierRecord) -> tuple[int, bool]:
     """Return (seconds waited for answered supplements, whether one is still unanswered)."""
     return supplement_waiting(rec.supplements)
 
 
-def supplement_waiting(supplements: Sequence[Supplement]) -> tuple[int, bool]:
-    """``waiting`` of a list of supplement requests."""
-    total = 0
-    open_ = False
-    for sup in supplements:
-        if sup.answered_at is None:
-            open_ = True
-        else:
-            total += int((sup.answered_at - sup.requested_at).total_seconds())
-    return total, open_
-
-
-def given_due(rec: DossierRecord, base: str) -> tuple[datetime | None, str]:
-    """The due time the record itself gives (before waiting time), and its source."""
-    first = rec.supplements[0] if rec.supplements else None
-    if base == "truoc" and first is not None and first.due_before is not None:
-        return first.due_before, "NgayHenTraTruoc"
-    if rec.due_at is not None:
-        return rec.due_at, "NgayHenTra"
-    return None, ""
-
-
 def statutory_dues(
     records: Sequence[DossierRecord], procs: Sequence[ProcedureInfo | None], need: Sequence[bool]
-) -> list[datetime | None]:
-    """Statutory due times (from receipt, by the working-day calendar) for the records that need one."""
+) -> list[tuple[datetime | None, str]]:
+    """(due time, source) from a time limit (rule.limit_for) for the records that need one."""
     from kpixa.workdays.calendar import get_calendar
 
-    out: list[datetime | None] = [None] * len(records)
-    idx = [i for i, n in enumerate(need) if n and _has_limit(procs[i])]
-    if not idx:
+    out: list[tuple[datetime | None, str]] = [(None, "")] * len(records)
+    limits = {i: _limit(records[i], procs[i]) for i, n in enumerate(need) if n}
+    found = {i: lim for i, lim in limits.items() if lim is not None}
+    if not found:
         return out
-    starts = np.array([records[i].received_at for i in idx], dtype="datetime64[s]")
-    limits = np.array([procs[i].limit_value for i in idx], dtype=np.float64)  # type: ignore[union-attr]
-    units = np.array([procs[i].limit_unit for i in idx])  # type: ignore[union-attr]
-    cutoffs = np.array([_cutoff_minutes(procs[i]) for i in idx], dtype=np.int64)
-    dues = get_calendar().due_at_many(starts, limits, units, cutoffs)
-    for i, due in zip(idx, dues.astype(datetime), strict=True):
-        out[i] = due
+    starts = [records[i].received_at for i in found]
+    dues = rule.statutory_dues(get_calendar(), starts, list(found.values()))
+    for (i, lim), due in zip(found.items(), dues, strict=True):
+        out[i] = (due, lim.source)
     return out
 
 
-def _has_limit(proc: ProcedureInfo | None) -> bool:
-    return proc is not None and proc.limit_value is not None
-
-
-def _cutoff_minutes(proc: ProcedureInfo | None) -> int:
-    return -1 if proc is None or proc.cutoff_hour is None else proc.cutoff_hour * 60
+def _limit(rec: DossierRecord, proc: ProcedureInfo | None) -> rule.Limit | None:
+    if proc is None:
+        return rule.limit_for(rec, None, "", None)
+    return rule.limit_for(rec, proc.limit_value, proc.limit_unit, proc.cutoff_hour)
 
 
 def late_receipts(records: Sequence[DossierRecord]) -> list[bool]:
-    """Online dossiers received more than 8 working hours after submission (RULES.md §3)."""
+    """Online dossiers received more than 8 working hours after submission (docs/rules.md)."""
     from kpixa.workdays.calendar import get_calendar
 
     out = [False] * len(records)
-    idx = [i for i, r in enumerate(records) if r.channel == 2 and r.submitted_at is not None]
+    idx = [i for i, r in enumerate(records) if rule.receipt_timed(r.channel, r.submitted_at)]
     if not idx:
         return out
-    starts = np.array([records[i].submitted_at for i in idx], dtype="datetime64[s]")
-    n = len(idx)
-    limit = get_calendar().due_at_many(
-        starts, np.full(n, LATE_RECEIPT_HOURS), np.full(n, "gio"), np.full(n, -1)
+    late = rule.late_receipts(
+        get_calendar(),
+        [records[i].submitted_at for i in idx],  # type: ignore[misc]
+        [records[i].received_at for i in idx],
     )
-    received = np.array([records[i].received_at for i in idx], dtype="datetime64[s]")
-    for i, late in zip(idx, received > limit, strict=True):
-        out[i] = bool(late)
+    for i, value in zip(idx, late, strict=True):
+        out[i] = value
     return out
 
 
@@ -211,60 +153,34 @@ def _facts(
     rec: DossierRecord,
     proc: ProcedureInfo | None,
     given: tuple[datetime | None, str],
-    statutory: datetime | None,
+    statutory: tuple[datetime | None, str],
     late_receipt: bool,
     now: datetime,
 ) -> Facts:
-    due, source = given if given[0] is not None else (statutory, "luat_dinh" if statutory else "")
-    wait, supplement_open = waiting(rec)
-    effective = due + timedelta(seconds=wait) if due is not None else None
-    end, end_source = end_of_processing(rec)
-    overdue_at = _overdue_at(rec, effective)
-    on_time = None if end is None else _ended_on_time(rec, effective, end)
+    due, source = given if given[0] is not None else statutory
+    judged = rule.judge(rec, due, source)
+    end = judged.end_at
     return Facts(
-        effective_due_at=effective,
-        due_source=source,
-        wait_seconds=wait,
+        effective_due_at=judged.effective_due_at,
+        due_source=judged.due_source,
+        wait_seconds=judged.wait_seconds,
         supplement_count=len(rec.supplements),
-        supplement_open=supplement_open,
+        supplement_open=judged.supplement_open,
         end_at=end,
-        end_source=end_source,
-        on_time=on_time,
-        overdue_at=overdue_at,
+        end_source=judged.end_source,
+        on_time=judged.on_time,
+        overdue_at=judged.overdue_at,
         received_day=rec.received_at.date(),
         end_day=end.date() if end is not None else None,
-        overdue_day=_overdue_day(rec, overdue_at, end),
-        online=rec.channel == 2,
+        overdue_day=judged.overdue_day,
+        online=rec.channel == Channel.ONLINE,
         paid_online=rec.paid_online,
         fee_bearing=_fee_bearing(rec, proc),
         e2e_eligible=bool(proc and proc.e2e_eligible),
         late_receipt=late_receipt,
-        synced_on_time=now - rec.version_at <= timedelta(hours=SYNC_HOURS),
+        synced_on_time=rule.synced_on_time(now, rec.version_at),
         certification=bool(proc and proc.certification),
     )
-
-
-def _overdue_at(rec: DossierRecord, effective: datetime | None) -> datetime | None:
-    """The instant after which the dossier is late: the (extended) due time, or just before the
-    second supplement request; None when it has no due time and at most one request."""
-    second = rec.supplements[1].requested_at - timedelta(seconds=1) if len(rec.supplements) > 1 else None
-    candidates = [t for t in (effective, second) if t is not None]
-    return min(candidates) if candidates else None
-
-
-def _ended_on_time(rec: DossierRecord, effective: datetime | None, end: datetime) -> bool:
-    """On time: at most one supplement request and an end no later than the extended due time."""
-    return len(rec.supplements) <= 1 and (effective is None or end <= effective)
-
-
-def _overdue_day(rec: DossierRecord, overdue_at: datetime | None, end: datetime | None) -> date | None:
-    """First day at whose end the dossier is open and overdue; None when never."""
-    if overdue_at is None:
-        return None
-    day = max(overdue_at.date(), rec.received_at.date())
-    if end is not None and day >= end.date():
-        return None
-    return day
 
 
 def _fee_bearing(rec: DossierRecord, proc: ProcedureInfo | None) -> bool:
@@ -273,27 +189,9 @@ def _fee_bearing(rec: DossierRecord, proc: ProcedureInfo | None) -> bool:
     return bool(proc and proc.fee_bearing)
 
 
-def outcome_as_of(facts: object, period_end: date) -> Outcome:
-    """Outcome of a dossier judged at the end of ``period_end`` (RULES.md §4).
-
-    Ended by then: on time or late. Still open: within its deadline or overdue.
-    Accepts a Facts, a Dossier or a mapping with ``end_day``, ``on_time`` and ``overdue_day``.
-    """
-    end_day, on_time, overdue_day = _get(facts, "end_day"), _get(facts, "on_time"), _get(facts, "overdue_day")
-    if end_day is not None and end_day <= period_end:  # type: ignore[operator]
-        return "on_time" if on_time else "late"
-    if overdue_day is not None and overdue_day <= period_end:  # type: ignore[operator]
-        return "open_overdue"
-    return "open_within"
-
-
-def _get(obj: object, name: str) -> object:
-    return obj[name] if isinstance(obj, Mapping) else getattr(obj, name)
-
-
 def long_open(rec: DossierRecord, facts: Facts) -> bool:
     """A dossier closed more than LONG_OPEN_DAYS after its receipt (suspicious, flagged)."""
-    return facts.end_at is not None and (facts.end_at - rec.received_at).days > LONG_OPEN_DAYS
+    return rule.long_open(rec.received_at, facts.end_at)
 
 
 def iter_flags(rec: DossierRecord, facts: Facts) -> Iterable[tuple[str, str, dict[str, object]]]:
@@ -302,7 +200,7 @@ def iter_flags(rec: DossierRecord, facts: Facts) -> Iterable[tuple[str, str, dic
     if long_open(rec, facts):
         days = (facts.end_at - rec.received_at).days  # type: ignore[operator]
         yield "dong_qua_muon", "closed_late", {"days": days, "limit": LONG_OPEN_DAYS}
-    if rec.status in (3, 7, 8, 9, 10) and facts.end_at is None:
+    if rec.status in FINISHED_STATUSES and facts.end_at is None:
         yield "thieu_thoi_diem_ket_thuc", "no_end", {}
     if facts.effective_due_at is None:
         yield "khong_xac_dinh_han", "no_due", {}

@@ -66,10 +66,13 @@ from kpixa.dossiers.records import (
     Reject,
     _any_item,
     parse_fees,
+    parse_limit,
     parse_steps,
     parse_supplements,
     record_hash,
 )
+from kpixa.rules import outcome as rule
+from kpixa.rules.codes import FINISHED_STATUSES, Channel, DossierStatus
 
 BLOCK_BYTES = 8 << 20  # about 4,000 generator rows per block
 ROLLUP_ROWS = 50_000  # rows COPYed before their rollups are added (sooner when a row falls back)
@@ -580,6 +583,8 @@ def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray
         texts["hash"][j] = record_hash(record)
         fee_lists[j] = fees is not None
     out: dict[str, Any] = dict(texts)
+    for name in ("ThoiGianGiaiQuyet", "DonViTinh"):  # the record's own limit (rule.limit_for)
+        out[name] = columns[names.index(name)] if name in names else [""] * count
     for name, stamps in times.items():
         out[name], out[f"{name}_present"] = _seconds(stamps)
     out.update(digitised=flags[0], reused_items=flags[1], e_result=flags[2], fee_positive=flags[3])
@@ -645,27 +650,36 @@ def _facts(
     limits = np.array(
         [p.limit_value if p.limit_value is not None else np.nan for p in procs], dtype=np.float64
     )
+    units = np.array([p.limit_unit for p in procs], dtype=object)
+    # The record's own ThoiGianGiaiQuyet/DonViTinh comes before the catalogue's (rule.limit_for).
+    own = _own_limits(ls["ThoiGianGiaiQuyet"], ls["DonViTinh"], ~given_present)
+    for j, (value, unit) in own.items():
+        limits[j], units[j] = value, unit
+    own_limit = np.zeros(count, dtype=bool)
+    own_limit[list(own)] = True
     need = ~given_present & ~np.isnan(limits)
     base = np.where(truoc, first_before[0], np.where(due.present, due.secs, 0))
     if need.any():
-        units = np.array([p.limit_unit for p in procs])[need]
         cutoffs = np.array(
             [-1 if p.cutoff_hour is None else p.cutoff_hour * 60 for p in procs], dtype=np.int64
         )
         statutory = calendar.due_at_many(
-            received[need].astype("datetime64[s]"), limits[need], units, cutoffs[need]
+            received[need].astype("datetime64[s]"), limits[need], units[need].astype(str), cutoffs[need]
         )
         base[need] = statutory.astype(np.int64)
     has_due = given_present | need
+    limit_source = np.where(own_limit, rule.DUE_FROM_RECORD_LIMIT, rule.DUE_FROM_CATALOGUE)
     due_source = np.where(
-        truoc, "NgayHenTraTruoc", np.where(due.present, "NgayHenTra", np.where(need, "luat_dinh", ""))
+        truoc,
+        rule.DUE_FROM_SUPPLEMENT,
+        np.where(due.present, rule.DUE_FROM_RECORD, np.where(need, limit_source, "")),
     )
     effective = base + ls["sup_wait"]
 
     # End of processing (facts.end_of_processing).
     finished, returned, refused = d["NgayKetThucXuLy"], d["NgayTra"], d["NgayTuChoi"]
-    by_return = (status == 10) & returned.present
-    by_refusal = (status == 3) & refused.present
+    by_return = (status == DossierStatus.RETURNED) & returned.present
+    by_refusal = (status == DossierStatus.NOT_RECEIVED) & refused.present
     step_present = ls["step_end_present"]
     by_supplement = ls["sup_single_open_present"]
     choices = [finished.present, step_present, by_return, by_refusal, by_supplement]
@@ -698,16 +712,18 @@ def _facts(
         )
     ]
     sup_count = ls["sup_count"]
-    on_time = (sup_count <= 1) & (~has_due | (end <= effective))
-    # facts._overdue_at: the extended due time, or just before a second supplement request.
+    # rule.ended_on_time: a due time, at most one request, ended by the extended due time.
+    on_time = (sup_count <= 1) & has_due & (end <= effective)
+    # rule.overdue_since: the extended due time, or just before a second supplement request.
     second = ls["sup_second_present"]
     overdue_at = np.where(second & has_due, np.minimum(effective, ls["sup_second"] - 1), effective)
     overdue_at = np.where(second & ~has_due, ls["sup_second"] - 1, overdue_at)
     has_overdue = has_due | second
     received_day = received // DAY
     end_day = end // DAY
-    overdue_day = np.maximum(overdue_at // DAY, received_day)
-    overdue_present = has_overdue & ~(end_present & (overdue_day >= end_day))
+    # rule.overdue_day: without any due time (NO_DUE_POLICY), not on time from the day of receipt.
+    overdue_day = np.where(has_overdue, np.maximum(overdue_at // DAY, received_day), received_day)
+    overdue_present = ~(end_present & (overdue_day >= end_day))
 
     # Version marker (records._latest): the latest time anywhere but NgayHenTra.
     version = received.copy()
@@ -719,7 +735,7 @@ def _facts(
 
     submitted = d["NgayNopHoSo"]
     late = np.zeros(count, dtype=bool)
-    online = channel == 2
+    online = channel == Channel.ONLINE
     timed = online & submitted.present
     if timed.any():
         k = int(timed.sum())
@@ -735,7 +751,7 @@ def _facts(
     # Rejected (end before receipt) or flagged (facts.iter_flags) rows are left to the fallback.
     end_before = end_present & (end < received)
     long_open = end_present & ((end - received) // DAY > LONG_OPEN_DAYS)
-    no_end = np.isin(status, (3, 7, 8, 9, 10)) & ~end_present
+    no_end = np.isin(status, list(FINISHED_STATUSES)) & ~end_present
     clean = ~end_before & ~long_open & ~no_end & has_due
     cols = {
         "procedure_id": np.array([p.id for p in procs], dtype=np.int64),
@@ -766,6 +782,18 @@ def _facts(
         "version_hash": ls["hash"],
     }
     return Facts(clean, cols)
+
+
+def _own_limits(values: list[Any], units: list[Any], wanted: BoolArray) -> dict[int, tuple[float, str]]:
+    """Row → (limit, unit) the record carries itself (``records.parse_limit``), for the
+    ``wanted`` rows that carry one."""
+    out: dict[int, tuple[float, str]] = {}
+    for j in np.flatnonzero(wanted):
+        if values[j]:
+            value, unit = parse_limit({"ThoiGianGiaiQuyet": values[j], "DonViTinh": units[j] or ""})
+            if value is not None:
+                out[int(j)] = (value, unit)
+    return out
 
 
 # --- writing --------------------------------------------------------------------------------
