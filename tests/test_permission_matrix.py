@@ -311,3 +311,196 @@ def test_it_catches_an_api_operation_that_leaks_another_province(samples, world,
         "token_66 → own: expected refusal, got 200",
         "token_66 → sibling: expected refusal, got 200",
     ]
+
+
+# --- the admin: every registered model × every role × own/foreign/national row -----------------
+#
+# The admin's pages are not URL patterns with a policy: they are generated per registered model.
+# The matrix calls, for every model, its changelist and add pages and the change and delete pages
+# of a sample row of the province-52 roles' own province, of another province and of no province
+# (tests/admin_samples.py), as every role, and checks the answers against these rules:
+#
+# - anonymous users and the roles without admin access (viewer, commune roles) are refused
+#   everywhere (redirected to the admin's login);
+# - a province admin never reaches a row of another province (change, delete: refused), never
+#   writes a national row or a national model (change page read-only, delete refused, add refused
+#   when the model has no province-owned row), and his changelists never name another province or
+#   link to its rows (list filters included);
+# - ``province_admin`` (with the permissions the project grants) may view, add, change and delete
+#   exactly what those permissions say, on rows of his province;
+# - ``province_admin_all`` (granted every permission there is, as a misconfigured site might) is
+#   still confined to his province: the scoping does not rest on permissions alone.
+
+ADMIN_ROLES = (
+    "anonymous",
+    "province_admin",
+    "province_admin_all",
+    "province_viewer",
+    "commune_leader",
+    "commune_officer",
+    "superuser",
+)
+ADMIN_TARGETS = ("own", "foreign", "national")
+FOREIGN_PROVINCE_NAME = "Tỉnh Đắk Lắk"
+
+
+def _admin_models() -> list[Any]:
+    from django.contrib import admin
+
+    return sorted(admin.site._registry, key=lambda m: m._meta.label)
+
+
+ADMIN_MODELS = _admin_models()
+
+
+@pytest.fixture
+def admin_users(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Permission
+
+    from kpixa.accounts.models import Role, User
+    from kpixa.accounts.services import grant_province_admin_permissions
+
+    users = dict(world.users)
+    grant_province_admin_permissions(users["province_admin"])
+    everything = User.objects.create(
+        username="province_admin_all", role=Role.PROVINCE_ADMIN, province=world.province, is_staff=True
+    )
+    everything.user_permissions.add(*Permission.objects.all())
+    users["province_admin_all"] = everything
+    users["superuser"] = User.objects.create(username="matrix_super", is_superuser=True, is_staff=True)
+    return users
+
+
+def _granted(user: Any, model: Any) -> set[str]:
+    meta = model._meta
+    return {
+        a
+        for a in ("view", "add", "change", "delete")
+        if user.has_perm(f"{meta.app_label}.{a}_{meta.model_name}")
+    }
+
+
+def _admin_url(model: Any, view: str, obj: Any = None) -> str:
+    from django.urls import reverse
+
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+    return reverse(name, args=[obj.pk] if obj is not None else [])
+
+
+def _admin_refused(response: Any) -> bool:
+    if response.status_code in (403, 404):
+        return True
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    return location.startswith("/admin/login/") or location.rstrip("/") == "/admin"  # login, or "no such row"
+
+
+def admin_expectation(role: str, view: str, target: str | None, granted: set[str], kinds: set[str]) -> str:
+    """``"allowed"``, ``"refused"``, ``"read-only"`` or ``"any"`` for ``role`` on one admin page.
+
+    ``granted``: the role's model permissions (view/add/change/delete); ``kinds``: which sample
+    rows the model has (a model without ``own`` is national).
+    """
+    if role not in ("province_admin", "province_admin_all", "superuser"):
+        return "refused"
+    exact = role == "province_admin"
+    if role == "superuser":
+        return "allowed" if view in ("changelist", "change") else "any"
+    sees = bool(granted & {"view", "change"})
+    if view == "changelist":
+        if not sees:
+            return "refused"
+        return "allowed" if "own" in kinds else "any"
+    if view == "add":
+        if "add" not in granted or "own" not in kinds:
+            return "refused"
+        return "allowed" if exact else "any"
+    if target == "foreign" or not sees:
+        return "refused"
+    if target == "national":
+        return "refused" if view == "delete" else "read-only"
+    if view == "delete":
+        return ("allowed" if "delete" in granted else "refused") if exact else "any"
+    return ("allowed" if "change" in granted else "read-only") if exact else "any"
+
+
+def _admin_mismatch(expected: str, response: Any) -> str | None:
+    refused = _admin_refused(response)
+    if expected == "refused":
+        return None if refused else f"expected refusal, got {response.status_code}"
+    if expected == "any":
+        return None
+    if refused or response.status_code != 200:
+        return None if expected == "read-only" and refused else f"expected access, got {response.status_code}"
+    context = response.context_data or {}
+    writable = bool(context.get("has_change_permission", False))
+    if expected == "read-only" and writable:
+        return "expected a read-only page, got an editable one"
+    return None
+
+
+def admin_problems(model: Any, samples: dict[str, Any], users: dict[str, Any]) -> list[str]:
+    """Call every admin page of ``model`` as every role; return each answer the rules do not allow."""
+    problems = []
+    kinds = set(samples)
+    foreign = samples.get("foreign")
+    foreign_url = _admin_url(model, "change", foreign) if foreign is not None else None
+    for role in ADMIN_ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(users[role])
+        granted = _granted(users[role], model) if role != "anonymous" else set()
+        calls: list[tuple[str, str | None]] = [("changelist", None), ("add", None)]
+        calls += [
+            (view, target) for view in ("change", "delete") for target in ADMIN_TARGETS if target in kinds
+        ]
+        for view, target in calls:
+            obj = samples[target] if target is not None else None
+            response = client.get(_admin_url(model, view, obj))
+            expected = admin_expectation(role, view, target, granted, kinds)
+            problem = _admin_mismatch(expected, response)
+            if problem:
+                problems.append(f"{role} {view} {target or '-'}: {problem}")
+            if view == "changelist" and role.startswith("province_admin") and response.status_code == 200:
+                body = response.content.decode()
+                if foreign_url and foreign_url in body:
+                    problems.append(f"{role} changelist links to another province's row")
+                if FOREIGN_PROVINCE_NAME in body:
+                    problems.append(f"{role} changelist names another province")
+    return problems
+
+
+def test_it_has_sample_rows_for_every_admin_model():
+    from tests.admin_samples import SAMPLES
+
+    missing = [m._meta.label for m in ADMIN_MODELS if m._meta.label not in SAMPLES]
+    assert not missing, (
+        f"new admin model(s) {missing} have no sample rows: add them to tests/admin_samples.py"
+    )
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m._meta.label)
+def test_it_confines_the_admin_to_the_province(model, world, admin_users):
+    from tests.admin_samples import SAMPLES
+
+    if model._meta.label not in SAMPLES:
+        pytest.fail(f"{model._meta.label} has no sample rows in tests/admin_samples.py")
+    problems = admin_problems(model, SAMPLES[model._meta.label](world), admin_users)
+    assert not problems, f"admin of {model._meta.label}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("role", "view", "target", "granted", "kinds", "expected"),
+    [
+        ("commune_officer", "changelist", None, {"view"}, {"own"}, "refused"),
+        ("province_admin", "add", None, {"add", "view"}, {"national"}, "refused"),
+        ("province_admin", "add", None, {"add", "view"}, {"own", "foreign"}, "allowed"),
+        ("province_admin", "change", "foreign", {"view", "change"}, {"own", "foreign"}, "refused"),
+        ("province_admin", "change", "national", {"view", "change"}, {"national"}, "read-only"),
+        ("province_admin", "delete", "national", {"delete", "view"}, {"own", "national"}, "refused"),
+        ("province_admin", "change", "own", {"view"}, {"own", "foreign"}, "read-only"),
+        ("province_admin_all", "change", "own", {"view", "change"}, {"own"}, "any"),
+        ("superuser", "change", "foreign", set(), {"own", "foreign"}, "allowed"),
+    ],
+)
+def test_it_derives_admin_expectations(role, view, target, granted, kinds, expected):
+    assert admin_expectation(role, view, target, granted, kinds) == expected

@@ -139,6 +139,20 @@ def token_commune_or_404(token: ApiToken, code: str) -> Commune:
         raise Http404(_("Không tìm thấy xã/phường.")) from None
 
 
+def province_systems(province_id: int | None) -> set[str]:
+    """Return the integration systems that write for ``province_id`` alone: the systems of its API
+    tokens that no other province's token uses. A province admin maps aliases only for these
+    (an alias of a system shared with another province, or of no system, would also steer that
+    province's records)."""
+    if province_id is None:
+        return set()
+    rows = ApiToken.objects.filter(system__gt="").values_list("system", "province_id").distinct()
+    provinces: dict[str, set[int]] = {}
+    for system, pid in rows:
+        provinces.setdefault(system, set()).add(pid)
+    return {system for system, pids in provinces.items() if pids == {province_id}}
+
+
 # --- personal data ------------------------------------------------------------------------
 
 

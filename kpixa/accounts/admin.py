@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kpixa.accounts import audit, services
-from kpixa.accounts.admin_audit import AuditedModelAdmin
+from kpixa.accounts.admin_audit import AuditedModelAdmin, ScopedModelAdmin, is_scoped
 from kpixa.accounts.models import ApiToken, AuditEntry, Role, User
 from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, Province
@@ -127,10 +129,35 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             services.grant_province_admin_permissions(form.instance, actor=request.user)  # type: ignore[arg-type]
 
 
+class ApiTokenForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A province admin issues tokens only for a system no other province's token writes: a
+    system's aliases steer every batch of that system, so it must belong to one province."""
+
+    scoped = False  # set per request for a province admin
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "system", "province"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        system, province = data.get("system"), data.get("province")
+        if self.scoped and system and province is not None:
+            others = ApiToken.objects.filter(system=system).exclude(province=province)
+            if others.exists():
+                message = gettext(
+                    "Hệ thống nguồn %(system)s đã được cấp khóa cho tỉnh khác; hãy đặt mã riêng."
+                )
+                self.add_error("system", message % {"system": system})
+        return data
+
+
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(ScopedModelAdmin):
     """Integration tokens: the key is shown once at creation; tokens are revoked, never deleted."""
 
+    province_lookup = "province"
+    form = ApiTokenForm
     list_display = ("name", "system", "province", "prefix", "created_at", "revoked_at")
     list_filter = ("province", ("revoked_at", admin.EmptyFieldListFilter))
     list_select_related = ("province",)
@@ -138,13 +165,12 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     fields = ("name", "system", "province")
     actions = ["revoke"]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        qs = super().get_queryset(request)
-        user: Any = request.user
-        return qs if user.is_superuser else qs.filter(province_id=user.province_id)
-
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.fields if obj is None else (*self.fields, "prefix", "created_at", "revoked_at")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"scoped": is_scoped(request)})
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return () if obj is None else self.get_fields(request, obj)
@@ -160,6 +186,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
             return  # every field is read-only once issued
+        self.check_writable(request, obj)
         token, key = services.issue_api_token(obj.name, obj.system, obj.province, actor=request.user)  # type: ignore[arg-type]
         obj.pk, obj.prefix, obj.key_hash, obj.created_at = (
             token.pk,
@@ -177,6 +204,8 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def revoke(self, request: HttpRequest, queryset: models.QuerySet[ApiToken]) -> None:
         count = 0
         for token in queryset.select_related("province").filter(revoked_at=None):
+            if not self.has_change_permission(request, token):
+                raise PermissionDenied
             services.revoke_api_token(token, actor=request.user)  # type: ignore[arg-type]
             count += 1
         messages.success(request, gettext("Đã thu hồi %(count)d khóa API.") % {"count": count})

@@ -1,9 +1,23 @@
 """Admin integration of the audit log and of unit scoping.
 
-``AuditedModelAdmin`` writes an audit entry (who, when, what, before, after) for every add,
-change and delete made through the admin, inside the same transaction as the change.
-Subclasses scope rows to the admin's province by naming the lookup path in
-``province_lookup`` (e.g. ``"commune__province"``).
+``ScopedModelAdmin`` confines a province administrator (any staff user who is not a superuser)
+to his province in every admin page and action:
+
+- rows: the changelist, the change/delete/history pages and every action see only the rows
+  whose ``province_lookup`` (a queryset lookup to the province's id, e.g.
+  ``"commune__province"``) is his province; a model without one is *national* (the working-day
+  calendar, the procedure catalogue): he may view it but never add, change or delete it;
+  ``national_rows`` lets him also view the rows of a scoped model whose province is empty (the
+  national peer groups), read-only;
+- permissions: add/change/delete are checked per object, on the stored row and again on the
+  row as the form left it, so a posted foreign key cannot move a row out of the province;
+- choices: a foreign key or many-to-many field offers only what the related model's own admin
+  shows him (his communes, his province, his people ...);
+- list filters: a related filter lists only values present in his rows, a filter across a
+  relation only values of his rows.
+
+``AuditedModelAdmin`` also writes an audit entry (who, when, what, before, after, the province)
+for every add, change and delete made through the admin, inside the same transaction.
 """
 
 from __future__ import annotations
@@ -11,7 +25,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
@@ -34,29 +51,173 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """A ModelAdmin whose every change is audited and whose rows are scoped to one province."""
+def is_scoped(request: HttpRequest) -> bool:
+    """Whether the request's user is confined to a province (everyone but superusers)."""
+    return not getattr(request.user, "is_superuser", False)
+
+
+def user_province_id(request: HttpRequest) -> int | None:
+    """The id of the province the request's user is confined to (None: no province)."""
+    return getattr(request.user, "province_id", None)
+
+
+def province_of(obj: models.Model, lookup: str | None) -> Any:
+    """Follow ``lookup`` (``"commune__province"``, ``"province"``, ``"id"`` for a province itself)
+    from ``obj`` to its Province; None for a national model or a row without a province."""
+    if lookup is None:
+        return None
+    target: Any = obj
+    for part in lookup.split("__"):
+        if part in ("id", "pk"):
+            break
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target
+
+
+class ScopedValuesListFilter(admin.AllValuesFieldListFilter):
+    """Django's value filter across a relation lists every row of the related table; this one
+    lists only the values found in the rows the admin's (scoped) queryset shows."""
+
+    def __init__(self, field: Any, request: Any, params: Any, model: Any, model_admin: Any, field_path: str):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        rows = model_admin.get_queryset(request).order_by(field_path).values_list(field_path, flat=True)
+        self.lookup_choices = rows.distinct()
+
+
+def scoped_list_filter(model: type[models.Model], list_filter: Any) -> list[Any]:
+    """Rewrite a ``list_filter`` so that no choice names a row outside the scoped queryset."""
+    scoped: list[Any] = []
+    for item in list_filter:
+        if not isinstance(item, str):
+            scoped.append(item)
+            continue
+        fields = get_fields_from_path(model, item)
+        if fields[-1].is_relation:
+            scoped.append((item, admin.RelatedOnlyFieldListFilter))
+        elif len(fields) > 1:
+            scoped.append((item, ScopedValuesListFilter))
+        else:
+            scoped.append(item)
+    return scoped
+
+
+class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A ModelAdmin whose rows, permissions, choices and filters are confined to one province."""
 
     province_lookup: str | None = None
+    # Also show a province admin the rows whose province is empty (read-only): national rows.
+    national_rows = False
 
-    def _province_code_of(self, obj: models.Model) -> str:
+    # --- scope of a row ---------------------------------------------------------------------
+
+    def province_of(self, obj: models.Model) -> Any:
+        return province_of(obj, self.province_lookup)
+
+    def in_scope(self, request: HttpRequest, obj: models.Model) -> bool:
+        """Whether the request's user may write ``obj`` (its province is his)."""
+        if not is_scoped(request):
+            return True
         if self.province_lookup is None:
-            return ""
-        target: Any = obj
-        for part in self.province_lookup.split("__"):
-            target = getattr(target, part, None)
-            if target is None:
-                return ""
-        return str(getattr(target, "code", ""))
+            return False  # national model
+        province = self.province_of(obj)
+        pid = user_province_id(request)
+        return province is not None and pid is not None and province.pk == pid
+
+    def visible(self, request: HttpRequest, obj: models.Model) -> bool:
+        """Whether the request's user may see ``obj``: in scope, or a national row or model."""
+        if self.in_scope(request, obj) or self.province_lookup is None:
+            return True
+        return self.national_rows and self.province_of(obj) is None
+
+    # --- rows ---------------------------------------------------------------------------------
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         qs = super().get_queryset(request)
-        user: Any = request.user
-        if user.is_superuser or self.province_lookup is None:
+        if not is_scoped(request) or self.province_lookup is None:
             return qs
-        if getattr(user, "province_id", None) is None:
-            return qs.none()
-        return qs.filter(**{self.province_lookup: user.province_id})
+        pid = user_province_id(request)
+        mine = Q(**{self.province_lookup: pid}) if pid is not None else Q(pk__in=[])
+        if self.national_rows:
+            mine |= Q(**{f"{self.province_lookup}__isnull": True})
+        return qs.filter(mine)
+
+    # --- permissions, per object --------------------------------------------------------------
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self.visible(request, obj))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        if is_scoped(request) and (self.province_lookup is None or user_province_id(request) is None):
+            return False
+        return super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if is_scoped(request) and self.province_lookup is None:
+            return False
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.in_scope(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if is_scoped(request) and self.province_lookup is None:
+            return False
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.in_scope(request, obj))
+
+    def check_writable(self, request: HttpRequest, obj: models.Model) -> None:
+        """Refuse to save or delete ``obj`` (as the form left it) outside the user's province."""
+        if not self.in_scope(request, obj):
+            raise PermissionDenied
+
+    # --- choices and filters ------------------------------------------------------------------
+
+    def _scoped_choices(self, db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
+        if not is_scoped(request) or "queryset" in kwargs:
+            return
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if related_admin is not None:
+            kwargs["queryset"] = related_admin.get_queryset(request)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        list_filter = super().get_list_filter(request)
+        return scoped_list_filter(self.model, list_filter) if is_scoped(request) else list_filter
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        self.check_writable(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        if not self.has_delete_permission(request, obj):
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+
+class AuditedModelAdmin(ScopedModelAdmin):
+    """A scoped ModelAdmin whose every change is audited with the province it concerns."""
+
+    def audit_province_code(self, request: HttpRequest, obj: models.Model) -> str:
+        """The row's province code; for a row without one, the province of a scoped actor."""
+        province = self.province_of(obj)
+        if province is None and is_scoped(request):
+            province = getattr(request.user, "province", None)
+        return str(getattr(province, "code", "") or "")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
@@ -77,7 +238,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 actor=request.user,  # type: ignore[arg-type]
                 object_type=obj._meta.label,
                 object_id=obj.pk,
-                province_code=self._province_code_of(obj),
+                province_code=self.audit_province_code(request, obj),
                 before=before,
                 after=snapshot(obj),
             )
@@ -85,7 +246,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             before = snapshot(obj)
-            code = self._province_code_of(obj)
+            code = self.audit_province_code(request, obj)
             pk = obj.pk
             super().delete_model(request, obj)
             audit.record(
@@ -96,7 +257,3 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 province_code=code,
                 before=before,
             )
-
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)

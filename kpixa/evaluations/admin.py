@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_lazy
 
@@ -69,6 +70,7 @@ class LeaderEvaluationAdmin(ReadOnlyMixin, AuditedModelAdmin):
     province_lookup = "commune__province"
 
     def save_model(self, request: HttpRequest, obj: LeaderEvaluation, form: Any, change: bool) -> None:
+        self.check_writable(request, obj)
         data = form.cleaned_data
         services.enter_leader_assessment(
             obj,
@@ -94,16 +96,18 @@ class ConsequenceAdmin(ReadOnlyMixin, AuditedModelAdmin):
     actions = ["accept", "reject"]
     province_lookup = "commune__province"
 
-    @admin.action(description=gettext_lazy("Chấp nhận các đề xuất đã chọn"))
+    @admin.action(description=gettext_lazy("Chấp nhận các đề xuất đã chọn"), permissions=["change"])
     def accept(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, True)
 
-    @admin.action(description=gettext_lazy("Không chấp nhận các đề xuất đã chọn"))
+    @admin.action(description=gettext_lazy("Không chấp nhận các đề xuất đã chọn"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, False)
 
     def _decide(self, request: HttpRequest, queryset: Any, accept: bool) -> None:
         for consequence in queryset.filter(status="proposed"):
+            if not self.has_change_permission(request, consequence):
+                raise PermissionDenied
             services.decide_consequence(consequence, request.user, accept)
         messages.success(request, gettext("Đã ghi nhận quyết định."))
 

@@ -7,12 +7,14 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kpixa.accounts.admin_audit import ScopedModelAdmin
 from kpixa.frameworks.models import FrameworkVersion
 
 
 @admin.register(FrameworkVersion)
-class FrameworkVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Versions are installed by ``load_frameworks`` or the upload page, never edited here."""
+class FrameworkVersionAdmin(ScopedModelAdmin):
+    """Versions are installed by ``load_frameworks`` or the upload page, never edited here.
+    National (no ``province_lookup``): province admins may only view them."""
 
     list_display = ("code", "version", "name", "valid_from", "valid_to", "status", "is_example", "loaded_at")
     list_filter = ("code", "status", "is_example")

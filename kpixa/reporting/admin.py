@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kpixa.accounts.admin_audit import ScopedModelAdmin
 from kpixa.reporting.models import Evidence, ReportedValue, SubmissionDeadline
 
 PROVINCE_ADMIN_PERMISSIONS = [
@@ -16,17 +17,10 @@ PROVINCE_ADMIN_PERMISSIONS = [
 ]
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    province_lookup = "commune__province"
+class _ReadOnly(ScopedModelAdmin):
+    """Rows of the province admin's province only (``ScopedModelAdmin``); never written here."""
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        qs = super().get_queryset(request)
-        user: Any = request.user
-        if user.is_superuser:
-            return qs
-        if user.province_id is None:
-            return qs.none()
-        return qs.filter(**{self.province_lookup: user.province_id})
+    province_lookup = "commune__province"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kpixa.accounts.admin_audit import AuditedModelAdmin
+from kpixa.accounts.access import province_systems
+from kpixa.accounts.admin_audit import AuditedModelAdmin, is_scoped, user_province_id
 from kpixa.units.models import Commune, PeerGroup, Person, Province, Tenure, UnitAlias
+from kpixa.units.services import alias_capture_error
 
 # (app_label, codename) pairs a province admin needs to manage this app's rows of his province.
 PROVINCE_ADMIN_PERMISSIONS = [
@@ -20,6 +24,7 @@ PROVINCE_ADMIN_PERMISSIONS = [
     ("units", "view_peergroup"),
     ("units", "add_peergroup"),
     ("units", "change_peergroup"),
+    ("units", "delete_peergroup"),
     ("units", "view_unitalias"),
     ("units", "add_unitalias"),
     ("units", "change_unitalias"),
@@ -34,14 +39,6 @@ PROVINCE_ADMIN_PERMISSIONS = [
 ]
 
 
-def _is_scoped(request: HttpRequest) -> bool:
-    return not getattr(request.user, "is_superuser", False)
-
-
-def _user_province_id(request: HttpRequest) -> int | None:
-    return getattr(request.user, "province_id", None)
-
-
 class ScopedChoicesMixin:
     """Limits commune and person choices of a scoped user to his own province."""
 
@@ -49,8 +46,8 @@ class ScopedChoicesMixin:
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         lookup = self.choice_scopes.get(db_field.name)
-        if lookup and _is_scoped(request):
-            qs = db_field.related_model._default_manager.filter(**{lookup: _user_province_id(request)})
+        if lookup and is_scoped(request):
+            qs = db_field.related_model._default_manager.filter(**{lookup: user_province_id(request)})
             kwargs["queryset"] = qs
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
@@ -71,13 +68,54 @@ class ProvinceAdmin(AuditedModelAdmin):
         return False
 
 
+class PeerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A province's own group is coded ``<province code>-...`` so that it never takes (or
+    squats) the code of a national group or of another province's group."""
+
+    province_code: str | None = None  # set per request for a province admin
+
+    class Meta:
+        model = PeerGroup
+        fields = ["code", "name", "name_en", "description", "province"]
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data.get("code") or "")
+        prefix = f"{self.province_code}-"
+        if self.province_code is not None and not code.startswith(prefix):
+            message = gettext("Mã nhóm của tỉnh phải bắt đầu bằng %(prefix)s, ví dụ %(prefix)sbien-gioi.")
+            raise forms.ValidationError(message % {"prefix": prefix})
+        return code
+
+
 @admin.register(PeerGroup)
 class PeerGroupAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "name_en", "commune_count"]
+    """National groups (no province) are changed by superusers only; a province admin sees them
+    read-only beside his province's own groups, which he adds, renames and deletes."""
+
+    province_lookup = "province"
+    national_rows = True
+    form = PeerGroupForm
+    list_display = ["code", "name", "name_en", "province", "commune_count"]
+    list_filter = ["province"]
+    list_select_related = ["province"]
     search_fields = ["code", "name", "name_en"]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return super().get_queryset(request).annotate(n_communes=models.Count("communes"))
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["province"] if is_scoped(request) else []
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user: Any = request.user
+        code = user.province.code if is_scoped(request) and user.province_id else None
+        return type(form.__name__, (form,), {"province_code": code})
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if is_scoped(request):
+            obj.province_id = user_province_id(request)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("số xã/phường"), ordering="n_communes")
     def commune_count(self, obj: Any) -> int:
@@ -99,9 +137,6 @@ class CommuneAdmin(AuditedModelAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("peer_groups")
 
-    def get_list_filter(self, request: HttpRequest) -> Any:
-        return ["kind", "peer_groups"] if _is_scoped(request) else self.list_filter
-
     @admin.display(description=_("nhóm tương đồng"))
     def peer_group_names(self, obj: Commune) -> str:
         return ", ".join(g.name for g in obj.peer_groups.all())
@@ -113,14 +148,51 @@ class CommuneAdmin(AuditedModelAdmin):
         return False
 
 
+class UnitAliasForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An alias never captures another commune's official code; a province admin's alias is of
+    one of his province's own systems (``province_systems``), never system-less."""
+
+    allowed_systems: set[str] | None = None  # set per request for a province admin
+
+    class Meta:
+        model = UnitAlias
+        fields = ["system", "alias", "commune"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        system, alias, commune = data.get("system") or "", data.get("alias"), data.get("commune")
+        if self.allowed_systems is not None and system not in self.allowed_systems:
+            names = ", ".join(sorted(self.allowed_systems)) or gettext("(chưa có)")
+            message = gettext(
+                "Chỉ được khai báo mã liên thông cho hệ thống nguồn riêng của tỉnh: %(systems)s. "
+                "Mã dùng chung cho mọi hệ thống do quản trị hệ thống khai báo."
+            )
+            self.add_error("system", message % {"systems": names})
+        if alias and commune is not None and (error := alias_capture_error(alias, commune)) is not None:
+            self.add_error("alias", error)
+        return data
+
+
 @admin.register(UnitAlias)
 class UnitAliasAdmin(ScopedChoicesMixin, AuditedModelAdmin):
     province_lookup = "commune__province"
+    form = UnitAliasForm
     list_display = ["alias", "system", "commune"]
     list_filter = ["system"]
     list_select_related = ["commune"]
     search_fields = ["alias", "commune__name", "commune__code"]
     autocomplete_fields = ["commune"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        allowed = province_systems(user_province_id(request)) if is_scoped(request) else None
+        return type(form.__name__, (form,), {"allowed_systems": allowed})
+
+    def in_scope(self, request: HttpRequest, obj: Any) -> bool:
+        """A province admin writes only aliases of his communes and of his province's systems."""
+        if not super().in_scope(request, obj):
+            return False
+        return not is_scoped(request) or obj.system in province_systems(user_province_id(request))
 
 
 @admin.register(Person)
@@ -131,11 +203,11 @@ class PersonAdmin(AuditedModelAdmin):
     search_fields = ["full_name", "external_id"]
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
-        return ["province"] if _is_scoped(request) else []
+        return ["province"] if is_scoped(request) else []
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if _is_scoped(request):
-            obj.province_id = _user_province_id(request)
+        if is_scoped(request):
+            obj.province_id = user_province_id(request)
         super().save_model(request, obj, form, change)
 
 

@@ -35,6 +35,17 @@ class PeerGroup(models.Model):
     name = models.CharField(_("tên"), max_length=200)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
+    # Empty: a national group (only superusers change it). Set: a group of that province only,
+    # whose code starts with the province code and a hyphen (e.g. "52-bien-gioi").
+    province = models.ForeignKey(
+        "Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="peer_groups",
+        verbose_name=_("tỉnh"),
+        help_text=_("Để trống: nhóm dùng chung toàn quốc."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -229,6 +229,35 @@ class _AliasRow:
     commune: Commune
 
 
+def alias_codes(alias: Any) -> set[str]:
+    """The commune codes an alias text could be read as (as given, and zero-padded)."""
+    text = nfc(alias)
+    return {text, commune_code(text)}
+
+
+def alias_capture_error(alias: str, commune: Commune, known: dict[str, Commune] | None = None) -> str | None:
+    """Why ``alias`` may not name ``commune``, or None when it may.
+
+    An alias that is (once zero-padded) the official code of another commune would capture
+    that commune's records: always refused when the other commune is of another province, and
+    within the province unless the other commune is retired (its successor may take its code).
+    ``known`` (code → commune, with provinces) saves the query when checking many rows.
+    """
+    codes = alias_codes(alias)
+    if known is None:
+        known = {c.code: c for c in Commune.objects.filter(code__in=codes).select_related("province")}
+    for code in sorted(codes):
+        other = known.get(code)
+        if other is None or other.pk == commune.pk:
+            continue
+        if other.province_id != commune.province_id or other.retired_at is None:
+            message = _(
+                "Mã %(alias)s là mã chính thức của %(commune)s (%(province)s), không dùng làm mã liên thông."
+            )
+            return message % {"alias": nfc(alias), "commune": other.name, "province": other.province.name}
+    return None
+
+
 def import_aliases_file(
     path: str | Path, *, system: str = "", province_code: str | None = None, actor: User | None = None
 ) -> ImportResult:
@@ -271,6 +300,8 @@ def _parse_alias_rows(
     province_code: str | None,
 ) -> list[_AliasRow]:
     seen: dict[tuple[str, str], _AliasRow] = {}
+    texts = set().union(*(alias_codes(r.get("alias")) for r in rows if r)) if rows else set()
+    known = {c.code: c for c in Commune.objects.filter(code__in=texts).select_related("province")}
     for number, raw in enumerate(rows, start=FIRST_DATA_ROW):
         if not raw:
             continue
@@ -280,6 +311,8 @@ def _parse_alias_rows(
             errors.append(RowError(number, "alias", _("Thiếu mã đơn vị của hệ thống.")))
         elif code not in communes:
             errors.append(RowError(number, "commune_code", _unknown_commune(code, province_code)))
+        elif (captured := alias_capture_error(alias, communes[code], known)) is not None:
+            errors.append(RowError(number, "alias", captured))
         elif key in seen and seen[key].commune != communes[code]:
             message = _("Mã đơn vị này đã được gán cho xã/phường khác ở dòng %(row)s.")
             errors.append(RowError(number, "alias", message % {"row": seen[key].row}))

@@ -1,4 +1,8 @@
-"""Admin of the national calendar exceptions; every change is audited by the base class."""
+"""Admin of the national calendar exceptions; every change is audited by the base class.
+
+The calendar is national (a day off counts in every province's deadlines), so only superusers
+add, change or delete exceptions; a province admin may view them.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from kpixa.accounts.admin_audit import AuditedModelAdmin
 from kpixa.workdays.models import CalendarException
 
-# Granted to province admins by the accounts app (the calendar is national: no province scope).
+# Granted to province admins by the accounts app: viewing only (the calendar is national, and
+# ``province_lookup = None`` below refuses every write to a province admin whatever he holds).
 PROVINCE_ADMIN_PERMISSIONS = [
     ("workdays", "view_calendarexception"),
-    ("workdays", "add_calendarexception"),
-    ("workdays", "change_calendarexception"),
-    ("workdays", "delete_calendarexception"),
 ]
 
 _WEEKDAYS = [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật")]

@@ -58,11 +58,14 @@ def test_a_province_admin_edits_peer_groups_and_the_change_is_audited(world, adm
 
 
 def test_a_province_admin_cannot_point_an_alias_at_another_province(world, admin_client_52):
+    from kpixa.accounts.models import ApiToken
+
+    ApiToken.objects.create(name="Một cửa", system="gl-motcua", province=world.province, prefix="p1")
     url = reverse("admin:units_unitalias_add")
-    refused = admin_client_52.post(url, {"alias": "X1", "system": "", "commune": world.foreign.pk})
+    refused = admin_client_52.post(url, {"alias": "X1", "system": "gl-motcua", "commune": world.foreign.pk})
     assert refused.status_code == 200  # the form comes back with an error
     assert not UnitAlias.objects.exists()
-    added = admin_client_52.post(url, {"alias": "X1", "system": "", "commune": world.commune.pk})
+    added = admin_client_52.post(url, {"alias": "X1", "system": "gl-motcua", "commune": world.commune.pk})
     assert added.status_code == 302
     assert AuditEntry.objects.filter(action="admin.add", object_type="units.UnitAlias").count() == 1
 

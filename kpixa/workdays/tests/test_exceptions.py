@@ -77,9 +77,8 @@ def test_it_audits_exceptions_set_and_removed_by_services(world) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_it_lets_a_province_admin_with_permission_add_an_exception_in_the_admin(client, world) -> None:  # type: ignore[no-untyped-def]
-    admin = world.users["province_admin"]
-    grant_calendar_permissions(admin)
+def test_it_lets_a_superuser_add_an_exception_in_the_admin(client, world) -> None:  # type: ignore[no-untyped-def]
+    admin = User.objects.create_superuser(username="root_calendar", password=None)
     client.force_login(admin)
     data = {"day": "14/03/2026", "kind": "working_day", "reason": "Làm bù cho ngày nghỉ"}
     response = client.post(ADD_URL, data)
@@ -88,6 +87,17 @@ def test_it_lets_a_province_admin_with_permission_add_an_exception_in_the_admin(
     entry = AuditEntry.objects.get(action="admin.add")
     assert entry.actor == admin
     assert entry.after is not None and entry.after["day"] == "2026-03-14"
+    assert client.get("/admin/workdays/calendarexception/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_shows_a_province_admin_the_national_calendar_read_only(client, world) -> None:  # type: ignore[no-untyped-def]
+    admin = world.users["province_admin"]
+    grant_calendar_permissions(admin)
+    client.force_login(admin)
+    response = client.post(ADD_URL, {"day": "14/03/2026", "kind": "working_day", "reason": "Làm bù"})
+    assert response.status_code == 403  # the calendar is national: superusers only
+    assert not CalendarException.objects.exists()
     assert client.get("/admin/workdays/calendarexception/").status_code == 200
 
 
