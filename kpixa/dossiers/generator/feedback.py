@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kpixa.rules.codes import WITH_RESULT
+
 from .render import Lookups, ObjArray, numbers4
 from .timeline import DAY, HOUR, Context, DayFrame, _into_office_hours, _office_time, day_seconds
 
@@ -83,7 +85,7 @@ def ratings(
     """Ratings of the day's finished dossiers and handled petitions (rated when returned/handled)."""
     rng = np.random.default_rng([ctx.seed, 17, frame.day.toordinal()])
     when = np.where(frame.returned >= 0, frame.returned, frame.end)
-    pick = np.flatnonzero(np.isin(frame.status, (9, 10)) & (rng.random(len(frame)) < DOSSIER_RATED))
+    pick = np.flatnonzero(np.isin(frame.status, list(WITH_RESULT)) & (rng.random(len(frame)) < DOSSIER_RATED))
     late = np.asarray(when[pick] > frame.due[pick] + frame.sup.count[pick] * 2 * DAY)
     handled = pakn["_handled"].astype(np.int64)
     ppick = np.flatnonzero((handled >= 0) & (rng.random(len(handled)) < PETITION_RATED))

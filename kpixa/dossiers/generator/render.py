@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kpixa.rules.codes import WITH_RESULT, DossierStatus
+
 from .catalogue import Catalogue
 from .timeline import DAY, DayFrame, day_seconds
 
@@ -184,14 +186,14 @@ def render(frame: DayFrame, lk: Lookups, people: Cells, flavour: str = "json") -
 
 
 def _dates(f: DayFrame, lk: Lookups) -> Cells:
-    finished = np.isin(f.status, (9, 10))
+    finished = np.isin(f.status, list(WITH_RESULT))
     return {
         "NgayNopHoSo": lk.dates(f.submitted),
         "NgayTiepNhan": lk.dates(f.received),
         "NgayHenTra": lk.dates(f.due),
         "NgayKetThucXuLy": lk.dates(np.where(finished, f.end, -1)),
         "NgayTra": lk.dates(f.returned),
-        "NgayTuChoi": lk.dates(np.where(f.status == 3, f.end, -1)),
+        "NgayTuChoi": lk.dates(np.where(f.status == DossierStatus.NOT_RECEIVED, f.end, -1)),
         "_end": lk.dates(f.end),
     }
 
@@ -261,7 +263,7 @@ def _supplements(f: DayFrame, lk: Lookups, flavour: str) -> ObjArray:
 
 
 def _results(f: DayFrame, code: ObjArray, tables: dict[str, ObjArray], flavour: str) -> ObjArray:
-    rows = np.flatnonzero(np.isin(f.status, (9, 10)))
+    rows = np.flatnonzero(np.isin(f.status, list(WITH_RESULT)))
     c = code[rows]
     link = np.where(
         f.e_result[rows],
@@ -293,7 +295,7 @@ def _steps(f: DayFrame, lk: Lookups, code: ObjArray, dates: Cells, flavour: str)
     received, due, end, back = dates["NgayTiepNhan"], dates["NgayHenTra"], dates["_end"], dates["NgayTra"]
     what, step_status = _end_texts()
     n = len(f)
-    kind = np.where(f.status == 10, 3, np.where(f.end >= 0, 2, 1))
+    kind = np.where(f.status == DossierStatus.RETURNED, 3, np.where(f.end >= 0, 2, 1))
     out = np.empty(n, dtype=object)
     receipt = ("Tiếp nhận hồ sơ", "2")
     for k, template in _step_templates(flavour).items():

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from kpixa.rules.codes import WITH_RESULT, Channel, DossierStatus
 from kpixa.workdays.calendar import WorkCalendar
 
 from .catalogue import Catalogue
@@ -127,7 +128,8 @@ def _channels(
     share = np.where(ctx.catalogue.e2e[proc], share, share * 0.85)
     online = rng.random(len(commune)) < share
     postal = rng.random(len(commune)) < 0.04
-    return np.where(online, 2, np.where(postal, 3, 1)).astype(np.int64)
+    channel = np.where(online, Channel.ONLINE, np.where(postal, Channel.POSTAL, Channel.IN_PERSON))
+    return channel.astype(np.int64)
 
 
 def _office_time(rng: np.random.Generator, n: int) -> IntArray:
@@ -145,7 +147,7 @@ def _submitted(rng: np.random.Generator, received: IntArray, channel: IntArray) 
     slow = rng.random(n) < 0.03
     lag = np.where(slow, rng.uniform(DAY, 3 * DAY, n), lag)
     counter = rng.uniform(0, 600, n)
-    return received - np.where(channel == 2, lag, counter).astype(np.int64)
+    return received - np.where(channel == Channel.ONLINE, lag, counter).astype(np.int64)
 
 
 def _supplement_counts(rng: np.random.Generator, ctx: Context, commune: IntArray, proc: IntArray) -> IntArray:
@@ -230,11 +232,11 @@ def _settle(rng: np.random.Generator, ctx: Context, f: DayFrame) -> None:
     returned = f.end + np.clip(rng.lognormal(np.log(4 * HOUR), 1.0, n), 600, 10 * DAY).astype(np.int64)
     returned = np.maximum(_into_office_hours(rng, returned), f.end + 300)
     handed = done & (returned <= ctx.as_of) & (rng.random(n) < RETURNED_SHARE)
-    status = np.where(handed, 10, 9)
-    status = np.where(r < REFUSED + WITHDRAWN + STOPPED, 8, status)
-    status = np.where(r < REFUSED + WITHDRAWN, 7, status)
-    status = np.where(refused, 3, status)
-    f.returned = np.where(handed & (status == 10), returned, -1)
+    status = np.where(handed, DossierStatus.RETURNED, DossierStatus.PROCESSED)
+    status = np.where(r < REFUSED + WITHDRAWN + STOPPED, DossierStatus.STOPPED, status)
+    status = np.where(r < REFUSED + WITHDRAWN, DossierStatus.WITHDRAWN, status)
+    status = np.where(refused, DossierStatus.NOT_RECEIVED, status)
+    f.returned = np.where(handed & (status == DossierStatus.RETURNED), returned, -1)
     _open_at_end(ctx, f, done)
     f.status = np.where(done, status, f.status)
 
@@ -248,7 +250,8 @@ def _open_at_end(ctx: Context, f: DayFrame, done: BoolArray) -> None:
     pending = (s.requested >= 0) & (s.answered > ctx.as_of) & ~done[:, None]
     s.answered = np.where(pending, -1, s.answered)
     waiting = pending.any(axis=1)
-    f.status = np.where(done, 0, np.where(waiting, 5, 4))
+    open_status = np.where(waiting, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PROCESSING)
+    f.status = np.where(done, 0, open_status)
     f.end = np.where(done, f.end, -1)
 
 
@@ -258,7 +261,8 @@ def _payments(rng: np.random.Generator, ctx: Context, f: DayFrame) -> None:
     pages = np.where(fee == 2_000, rng.integers(1, 8, n), 1)
     waived = rng.random(n) < 0.06
     f.fee = np.where(waived, 0, fee * pages)
-    online = (f.channel == 2) & (f.fee > 0) & (rng.random(n) < ctx.profiles.pay_online[f.commune])
+    pays = rng.random(n) < ctx.profiles.pay_online[f.commune]
+    online = (f.channel == Channel.ONLINE) & (f.fee > 0) & pays
     gateway = np.where(rng.random(n) < 0.65, 2, 1)
     f.paid_online = np.where(online, gateway, 0)
 
@@ -266,14 +270,14 @@ def _payments(rng: np.random.Generator, ctx: Context, f: DayFrame) -> None:
 def _documents(rng: np.random.Generator, ctx: Context, f: DayFrame) -> None:
     n = len(f)
     f.docs = 1 + (rng.random(n) < 0.6) + (rng.random(n) < 0.25)
-    online = (f.channel == 2)[:, None]
+    online = (f.channel == Channel.ONLINE)[:, None]
     u = rng.random((n, 3, 3))
     digitised = u[:, :, 0] < np.where(online, 0.9, 0.55)
     reused = u[:, :, 1] < 0.3
     store = u[:, :, 2] < 0.18
     f.doc_flags = digitised * 1 + reused * 2 + store * 4
-    f.vneid = (f.channel == 2) & (rng.random(n) < 0.88)
-    finished = np.isin(f.status, (9, 10))
+    f.vneid = (f.channel == Channel.ONLINE) & (rng.random(n) < 0.88)
+    finished = np.isin(f.status, list(WITH_RESULT))
     paper = ctx.catalogue.paper_result[f.procedure]
     p = ctx.profiles.e_result[f.commune] * np.where(paper, 0.3, 1.0)
     f.e_result = finished & (rng.random(n) < p)
