@@ -128,8 +128,13 @@ def evidence_file(request: HttpRequest, pk: int) -> Any:  # a FileResponse
         handle = files.path_of(item.stored_name).open("rb")
     except (OSError, ReportingError):
         raise Http404(_("Không tìm thấy tệp.")) from None
+    # Saved under a generated name with its real type's extension, never the uploader's name:
+    # an uploaded "report.html" is downloaded as "minh-chung-<id>-report-html.pdf", never shown inline.
     response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+        handle,
+        as_attachment=True,
+        filename=files.download_name(item.pk, item.original_name, item.content_type),
+        content_type=files.served_type(item.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
