@@ -207,6 +207,8 @@ if KPIXA_SUPPLEMENT_DUE_BASE not in {"truoc", "hentra"}:
 # Reporting and the period lifecycle (docs/reporting.md).
 KPIXA_EVIDENCE_MAX_BYTES = env_int("KPIXA_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 KPIXA_APPEAL_DAYS = env_int("KPIXA_APPEAL_DAYS", 10)  # unverified default: the province sets it
+# Signs the audit heads published with each snapshot (docs/security.md); empty: heads unsigned.
+KPIXA_AUDIT_HMAC_KEY = env_str("KPIXA_AUDIT_HMAC_KEY", "")
 KPIXA_SITE_URL = env_str("KPIXA_SITE_URL", "")  # absolute links in e-mails, e.g. https://kpi.example.gov.vn
 
 EMAIL_BACKEND = env_str("KPIXA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from kpixa.evaluations import views
+from kpixa.evaluations import public, views
 
 app_name = "evaluations"
 
 urlpatterns = [
+    path("moc-nhat-ky.json", public.audit_heads, name="audit_heads"),
     path("tinh/<str:province_code>/", views.periods, name="periods"),
     path("tinh/<str:province_code>/khieu-nai/", views.appeals, name="appeals"),
     path("tinh/<str:province_code>/<str:period>/", views.period_page, name="period"),

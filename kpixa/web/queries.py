@@ -680,6 +680,13 @@ class Scorecard:
         return self.unit.as_of if self.unit else None
 
     @cached_property
+    def no_due(self) -> int:
+        """Dossiers of the period whose due time cannot be determined (no NgayHenTra, no time
+        limit): counted as not on time (docs/rules.md), a data problem of the sending system."""
+        where = outcome_filter("no_due", self.period.start, self.period.end)
+        return Dossier.objects.filter(where, commune=self.commune).count()
+
+    @cached_property
     def lines(self) -> list[IndicatorLine]:
         rows = IndicatorScore.objects.filter(
             framework_version__code=self.version.code,
@@ -745,7 +752,10 @@ def outcome_filter(outcome: str, start: date, end: date) -> Q | None:
 
     total: received by the end and not finished before the start; late: finished late within
     the period or open and overdue at its end; on_time: finished on time within it or open and
-    not yet overdue at its end; the others: received within the period with the flag set.
+    not yet overdue at its end; no_due: those of total without a due time (counted late,
+    kpixa.rules.outcome.NO_DUE_POLICY); the others: received within the period with the flag set.
+    Reads only the facts stored at ingest; the shared table of outcome cases checks it against
+    the rollups.
     """
     received = Q(received_day__gte=start, received_day__lte=end)
     within = Q(end_day__gte=start, end_day__lte=end)
@@ -759,8 +769,11 @@ def outcome_filter(outcome: str, start: date, end: date) -> Q | None:
         "digitised": Q(digitised=True),
         "synced_on_time": Q(synced_on_time=True),
     }
+    total = Q(received_day__lte=end) & (Q(end_day__isnull=True) | Q(end_day__gte=start))
     if outcome == "total":
-        return Q(received_day__lte=end) & (Q(end_day__isnull=True) | Q(end_day__gte=start))
+        return total
+    if outcome == "no_due":
+        return total & Q(effective_due_at__isnull=True)
     if outcome == "late":
         return (within & Q(on_time=False)) | (Q(received_day__lte=end) & _open_at(end) & overdue)
     if outcome == "on_time":
@@ -866,8 +879,12 @@ SNAPSHOT_CACHE_SECONDS = 24 * 3600  # a snapshot's content never changes: its SH
 def latest_snapshots(period_code: str | None = None) -> list[Snapshot]:
     """The latest revision of each province's published period (of ``period_code`` when given), with
     its period and province, without its content (1 query, whatever the number of provinces)."""
-    latest = Snapshot.objects.filter(period=OuterRef("period")).order_by("-revision").values("revision")[:1]
-    found = Snapshot.objects.filter(period__state__in=PUBLIC_STATES, revision=Subquery(latest))
+    # Only revisions the audit chain records (lifecycle.audited): a row forged in the database is never shown.
+    same_period = lifecycle.audited(Snapshot.objects.filter(period=OuterRef("period")))
+    latest = same_period.order_by("-revision").values("revision")[:1]
+    found = lifecycle.audited(
+        Snapshot.objects.filter(period__state__in=PUBLIC_STATES, revision=Subquery(latest))
+    )
     if period_code is not None:
         found = found.filter(period__code=period_code)
     return list(
@@ -1223,7 +1240,9 @@ def _notes(
     """The period's revisions after the first, oldest first (1 query)."""
     names = {r.code: r.name for r in rows}
     revisions = (
-        Snapshot.objects.filter(period__province=province, period__code=period.code, revision__gt=1)
+        lifecycle.audited(
+            Snapshot.objects.filter(period__province=province, period__code=period.code, revision__gt=1)
+        )
         .defer("content")
         .order_by("revision")
     )
