@@ -33,13 +33,17 @@ def alias_map(system: str) -> dict[str, int]:
     """Return every name a dossier of ``system`` may use for a commune → that commune's id.
 
     Commune codes, then system-less aliases, then the system's own aliases (later ones win).
+    An alias never overrides a commune's official code (one stored before that rule was
+    enforced would capture the commune's records: see ``services.alias_capture_error``).
     Two queries; meant to be built once per ingest batch.
     """
     names: dict[str, int] = dict(Commune.objects.order_by().values_list("code", "id"))
+    codes = frozenset(names)
     systems = [system, ""] if system else [""]
     rows = UnitAlias.objects.filter(system__in=systems).values_list("system", "alias", "commune_id")
     for _system, alias, commune_id in sorted(rows, key=lambda r: r[0] == system and bool(system)):
-        names[alias] = commune_id
+        if alias not in codes:
+            names[alias] = commune_id
     return names
 
 

@@ -142,6 +142,15 @@ def test_it_keeps_dak_laks_records_in_dak_lak(world, systems, admin_52):
     assert list(Dossier.objects.values_list("ma_ho_so", "commune__code")) == [("DL-1", "24121")]
 
 
+def test_it_never_lets_a_stored_alias_override_a_commune_code(world):
+    from kpixa.units.queries import alias_map, resolve_unit
+
+    UnitAlias.objects.create(system="", alias="24121", commune=world.commune)  # stored before the rule
+    UnitAlias.objects.create(system="motcua", alias="24121", commune=world.commune)
+    assert alias_map("")["24121"] == alias_map("motcua")["24121"] == world.foreign.pk
+    assert resolve_unit("24121", "motcua") == world.foreign
+
+
 def test_it_refuses_aliases_of_systems_outside_the_province(world, systems, admin_52):
     for system in ("", "dl-motcua", "motcua", "unregistered"):
         response = _add_alias(admin_52, "H52.X1", system, world.commune)
