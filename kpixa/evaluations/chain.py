@@ -33,8 +33,7 @@ from kpixa.scoring.engine.classification import CollectiveFacts, classify, tasks
 from kpixa.scoring.engine.core import DAT
 from kpixa.scoring.engine.model import DEFAULT_BANDS, EvaluationRules, Framework
 from kpixa.scoring.engine.numbers import HUNDRED, round2
-from kpixa.scoring.engine.periods import YEAR
-from kpixa.scoring.engine.periods import Period as EnginePeriod
+from kpixa.scoring.engine.periods import YEAR, PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Commune, Province, Tenure
@@ -119,7 +118,7 @@ def policy_of(province_id: int) -> ProvincePolicy:
 
 
 def commune_facts(
-    version: Any, period: EnginePeriod, province: Province, quota_groups: Sequence[str] = ()
+    version: Any, period: PeriodSpan, province: Province, quota_groups: Sequence[str] = ()
 ) -> dict[int, CommuneFacts]:
     """Return the facts of every scored commune of the province, its class after the collective
     rules and its quota group (7 queries; 8 with ``quota_groups``)."""
@@ -182,9 +181,7 @@ def collective_class(
     return result.code, result.reasons, "; ".join((tasks_explanation(tasks), *result.reasons))
 
 
-def _apply_collective_rules(
-    facts: dict[int, CommuneFacts], period: EnginePeriod, framework: Framework
-) -> None:
+def _apply_collective_rules(facts: dict[int, CommuneFacts], period: PeriodSpan, framework: Framework) -> None:
     values = reported_values(list(facts), period.code)
     for fact in facts.values():
         fact.points_class = fact.class_code
@@ -193,7 +190,7 @@ def _apply_collective_rules(
         fact.class_code = code or fact.class_code
 
 
-def _add_progress(facts: dict[int, CommuneFacts], period: EnginePeriod) -> None:
+def _add_progress(facts: dict[int, CommuneFacts], period: PeriodSpan) -> None:
     rows = IndicatorScore.objects.filter(
         framework_version__code=PROGRESS_FRAMEWORK,
         indicator_code=PROGRESS_INDICATOR,
@@ -266,7 +263,7 @@ def store_commune_evaluations(
 
 def rate_leaders(
     row: Period,
-    period: EnginePeriod,
+    period: PeriodSpan,
     facts: Mapping[int, CommuneFacts],
     tenures: Mapping[int, list[Tenure]],
     formula: ev.LeaderFormula,
@@ -294,7 +291,7 @@ def _new_leader(row: Period, tenure: Tenure) -> LeaderEvaluation:
     )
 
 
-def _fill_leader(le: LeaderEvaluation, tenure: Tenure, fact: CommuneFacts, period: EnginePeriod) -> None:
+def _fill_leader(le: LeaderEvaluation, tenure: Tenure, fact: CommuneFacts, period: PeriodSpan) -> None:
     """Set d from the commune's result, the default a, b, c, and the share of the period served."""
     le.days_served = tenure_rule.days_served(tenure.start, tenure.end, period.start, period.end)
     le.served_share = tenure_rule.served_share(le.days_served, period.days)
@@ -415,7 +412,7 @@ def _yearly_classes(row: Period, leaders: list[LeaderEvaluation]) -> dict[int, d
 
 def _outcome(
     row: Period,
-    period: EnginePeriod,
+    period: PeriodSpan,
     fact: CommuneFacts,
     mine: list[LeaderEvaluation],
     yearly: Mapping[int, dict[int, str]],
@@ -443,7 +440,7 @@ def _subjects(subject: str, mine: list[LeaderEvaluation]) -> list[tuple[int | No
 
 def propose(
     row: Period,
-    period: EnginePeriod,
+    period: PeriodSpan,
     facts: Mapping[int, CommuneFacts],
     leaders: list[LeaderEvaluation],
     rules: EvaluationRules,

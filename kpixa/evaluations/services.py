@@ -25,7 +25,7 @@ from kpixa.evaluations.models import (
 )
 from kpixa.scoring.engine.evaluation import LeaderFormulaError
 from kpixa.scoring.engine.model import EvaluationRules, Framework
-from kpixa.scoring.engine.periods import Period as EnginePeriod
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import UnitScore
 from kpixa.scoring.services import compute_scores
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
@@ -48,7 +48,7 @@ class EvaluationSummary:
     proposals: int
 
 
-def period_row(province: Province, period: EnginePeriod) -> Period:
+def period_row(province: Province, period: PeriodSpan) -> Period:
     """Return the province's evaluation Period for ``period``, creating it open when missing."""
     row, _created = Period.objects.get_or_create(
         province=province,
@@ -103,7 +103,7 @@ def evaluate_period(
     return summary
 
 
-def _evaluate(row: Period, version: Any, period: EnginePeriod, province: Province) -> EvaluationSummary:
+def _evaluate(row: Period, version: Any, period: PeriodSpan, province: Province) -> EvaluationSummary:
     policy = chain.policy_of(province.pk)
     rules = effective_rules(framework_of(version), province, policy)
     try:

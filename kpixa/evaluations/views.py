@@ -34,11 +34,11 @@ from kpixa.evaluations.forms import AppealForm, DecisionForm, UpholdForm
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState
 from kpixa.evaluations.services import EvaluationError
 from kpixa.reporting.queries import period_or_none as parse_period_code
-from kpixa.scoring.engine.periods import Period as EnginePeriod
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.units.models import Commune, Province
 
 
-def _period_or_404(code: str) -> EnginePeriod:
+def _period_or_404(code: str) -> PeriodSpan:
     period = parse_period_code(code)
     if period is None:
         raise Http404(_("Mã kỳ không hợp lệ."))
@@ -96,7 +96,7 @@ def period_page(request: HttpRequest, province_code: str, period: str) -> HttpRe
 
 def _transition(
     request: HttpRequest, province_code: str, period: str, step: Callable[[Any, Province, str], Any]
-) -> tuple[Province, EnginePeriod, Any]:
+) -> tuple[Province, PeriodSpan, Any]:
     province = _province_or_404(request.user, province_code, manage=True)
     the_period = _period_or_404(period)
     try:

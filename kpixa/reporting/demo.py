@@ -34,7 +34,7 @@ from kpixa.accounts.services import create_user
 from kpixa.reporting import queries
 from kpixa.reporting.models import Evidence, ReportedValue, SubmissionDeadline
 from kpixa.reporting.services import approve_value, set_deadline, submit_value
-from kpixa.scoring.engine.periods import Period, parse_period
+from kpixa.scoring.engine.periods import PeriodSpan, parse_period
 from kpixa.units.models import Commune, Province
 
 DEMO_PROVINCE = "52"
@@ -69,7 +69,7 @@ def seed_reporting_demo() -> int:
     return seed_reported_values(province, parse_period(DEMO_PERIOD), demo_admin(province))
 
 
-def seed_reported_values(province: Province, period: Period, admin: Any) -> int:
+def seed_reported_values(province: Province, period: PeriodSpan, admin: Any) -> int:
     """Set the default deadline if none, then report and approve every commune's missing values."""
     due = ensure_deadline(admin, province, period)
     measures = [m.code for m in queries.required_measures(period)]
@@ -91,7 +91,7 @@ def seed_reported_values(province: Province, period: Period, admin: Any) -> int:
     return created
 
 
-def ensure_deadline(admin: Any, province: Province, period: Period) -> date:
+def ensure_deadline(admin: Any, province: Province, period: PeriodSpan) -> date:
     """Set the province's default deadline for ``period`` unless one is set; return the deadline."""
     if not SubmissionDeadline.objects.filter(province=province, period_code=period.code).exists():
         set_deadline(admin, province, period, queries.default_deadline(period))
@@ -114,7 +114,7 @@ def behaviours(codes: list[str]) -> dict[str, str]:
 # --- one commune's plan -----------------------------------------------------------------------
 
 
-def plan_for(code: str, measures: list[str], kind: str, period: Period, due: date) -> CommunePlan:
+def plan_for(code: str, measures: list[str], kind: str, period: PeriodSpan, due: date) -> CommunePlan:
     """The commune's values and times, the same on every run (a generator seeded by its code)."""
     rng = random.Random(f"{DEMO_SEED}:{period.code}:{code}")
     values = plausible_values(rng, measures)
@@ -187,7 +187,7 @@ def _at(rng: random.Random, day: date) -> datetime:
 
 
 def _submission_times(
-    rng: random.Random, measures: list[str], late: frozenset[str], period: Period, due: date
+    rng: random.Random, measures: list[str], late: frozenset[str], period: PeriodSpan, due: date
 ) -> dict[str, datetime]:
     """On time: one session on a working day up to the deadline; late: one after it, in January."""
     start = _at(rng, rng.choice(_working_days(period.end + timedelta(days=1), due)))
@@ -230,7 +230,7 @@ class OfficerCache:
         )
 
 
-def evidence_pdf(commune: Commune, period: Period) -> bytes:
+def evidence_pdf(commune: Commune, period: PeriodSpan) -> bytes:
     """A valid one-page PDF naming the commune and the period (ASCII text, Helvetica)."""
     text = f"KPI-XA demo evidence - commune {commune.code}, period {period.code}"
     stream = f"BT /F1 12 Tf 72 770 Td ({text}) Tj ET".encode("ascii")
@@ -255,7 +255,7 @@ def evidence_pdf(commune: Commune, period: Period) -> bytes:
 
 @transaction.atomic
 def report_commune(
-    commune: Commune, period: Period, plan: CommunePlan, todo: list[str], officer: Any, admin: Any
+    commune: Commune, period: PeriodSpan, plan: CommunePlan, todo: list[str], officer: Any, admin: Any
 ) -> int:
     """Submit ``todo`` by ``officer``, backdate, approve by ``admin``, backdate the review."""
     pdf = evidence_pdf(commune, period)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kpixa.accounts.access import visible_communes
 from kpixa.reporting.models import Evidence, ReportedValue, SubmissionDeadline, ValueStatus
 from kpixa.scoring.engine.measures import REPORTED_PREFIX
-from kpixa.scoring.engine.periods import Period, PeriodError, parse_period
+from kpixa.scoring.engine.periods import PeriodError, PeriodSpan, parse_period
 from kpixa.units.models import Commune, Province
 
 # Working days after the period's last day until the default deadline (end of that day).
@@ -41,7 +41,7 @@ class RequiredMeasure:
     indicator_code: str
 
 
-def period_or_none(code: str) -> Period | None:
+def period_or_none(code: str) -> PeriodSpan | None:
     """Parse a period code (``2025-07``, ``2025-Q3``, ``2025-H2``, ``2025``); None when invalid."""
     try:
         return parse_period(code, date.today())
@@ -67,7 +67,7 @@ def _indicator_measures(indicator: Any) -> list[str]:
     return [n[len(REPORTED_PREFIX) :] for n in names if n.startswith(REPORTED_PREFIX)]
 
 
-def required_measures(period: Period) -> list[RequiredMeasure]:
+def required_measures(period: PeriodSpan) -> list[RequiredMeasure]:
     """Return the reported measures the frameworks in force on the period's last day read (1 query).
 
     One version per framework code (the latest valid); computed measures such as
@@ -92,7 +92,7 @@ def required_measures(period: Period) -> list[RequiredMeasure]:
 # --- deadlines --------------------------------------------------------------------------------
 
 
-def default_deadline(period: Period) -> date:
+def default_deadline(period: PeriodSpan) -> date:
     """Return the 5th working day after the period's last day (weekdays when outside the calendar)."""
     from kpixa.workdays.calendar import OutOfCalendarRange, get_calendar
 
@@ -108,7 +108,7 @@ def default_deadline(period: Period) -> date:
     return day
 
 
-def deadlines(province_ids: Iterable[int], period: Period) -> dict[int, date]:
+def deadlines(province_ids: Iterable[int], period: PeriodSpan) -> dict[int, date]:
     """Return each province's deadline for ``period``: its SubmissionDeadline or the default (1 query)."""
     ids = set(province_ids)
     stored = dict(
@@ -120,7 +120,7 @@ def deadlines(province_ids: Iterable[int], period: Period) -> dict[int, date]:
     return {pid: stored.get(pid, fallback) for pid in ids}
 
 
-def deadline_for(province: Province, period: Period) -> date:
+def deadline_for(province: Province, period: PeriodSpan) -> date:
     """Return the province's deadline for ``period``."""
     return deadlines([province.pk], period)[province.pk]
 
@@ -191,7 +191,7 @@ class SheetRow:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-def _values(commune_ids: Iterable[int], period: Period) -> QuerySet[ReportedValue]:
+def _values(commune_ids: Iterable[int], period: PeriodSpan) -> QuerySet[ReportedValue]:
     return (
         ReportedValue.objects.filter(commune_id__in=list(commune_ids), period_code=period.code)
         .select_related("commune", "submitted_by", "reviewed_by")
@@ -199,7 +199,7 @@ def _values(commune_ids: Iterable[int], period: Period) -> QuerySet[ReportedValu
     )
 
 
-def commune_sheet(commune: Commune, period: Period) -> list[SheetRow]:
+def commune_sheet(commune: Commune, period: PeriodSpan) -> list[SheetRow]:
     """Return the commune's sheet for ``period``: every required measure with its value (4 queries)."""
     values = {v.measure: v for v in _values([commune.pk], period)}
     due = deadline_for(commune.province, period)
@@ -228,7 +228,7 @@ class CommuneStatus:
 class Overview:
     """The province page: deadline, each commune's status, and the values awaiting review."""
 
-    period: Period
+    period: PeriodSpan
     due_on: date
     required: list[RequiredMeasure]
     communes: list[CommuneStatus]
@@ -239,7 +239,7 @@ class Overview:
         return timezone.localdate() > self.due_on
 
 
-def province_overview(province: Province, period: Period) -> Overview:
+def province_overview(province: Province, period: PeriodSpan) -> Overview:
     """Return the province's reporting overview for ``period`` (a fixed number of queries)."""
     required = required_measures(period)
     codes = {m.code for m in required}
@@ -286,7 +286,7 @@ def reviewable_value(user: Any, pk: int) -> ReportedValue | None:
     )
 
 
-def missing_by_commune(province: Province, period: Period) -> dict[int, list[str]]:
+def missing_by_commune(province: Province, period: PeriodSpan) -> dict[int, list[str]]:
     """Return, for each active commune of the province, the required measures it has not submitted."""
     codes = [m.code for m in required_measures(period)]
     commune_ids = list(
@@ -301,7 +301,7 @@ def missing_by_commune(province: Province, period: Period) -> dict[int, list[str
     return {cid: codes_ for cid, codes_ in missing.items() if codes_}
 
 
-def label_of(measure: str, period: Period) -> str:
+def label_of(measure: str, period: PeriodSpan) -> str:
     """Return the label of a reported measure for messages (its code when no framework reads it)."""
     for required in required_measures(period):
         if required.code == measure:

@@ -21,7 +21,7 @@ from kpixa.accounts.notifications import commune_users, notify
 from kpixa.reporting import evidence as files
 from kpixa.reporting import queries
 from kpixa.reporting.models import Evidence, ReportedValue, ReportingError, SubmissionDeadline, ValueStatus
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.units.models import Commune, Province
 
 __all__ = [
@@ -49,10 +49,9 @@ def _summary(value: ReportedValue) -> dict[str, Any]:
 
 def period_is_closed(province_id: int, period_code: str) -> bool:
     """True when the province's evaluation period has left the "open" state."""
-    from kpixa.evaluations.models import FROZEN_STATES
-    from kpixa.evaluations.models import Period as EvaluationPeriod
+    from kpixa.evaluations.models import FROZEN_STATES, Period
 
-    return EvaluationPeriod.objects.filter(
+    return Period.objects.filter(
         province_id=province_id, code=period_code, state__in=list(FROZEN_STATES)
     ).exists()
 
@@ -64,7 +63,7 @@ def sheet_link(commune: Commune, period_code: str) -> str:
 # --- submitting -------------------------------------------------------------------------------
 
 
-def _check_submission(actor: Any, commune: Commune, period: Period, measure: str) -> None:
+def _check_submission(actor: Any, commune: Commune, period: PeriodSpan, measure: str) -> None:
     if not can_report_for(actor, commune):
         raise ReportingError(_("Bạn không có quyền báo cáo số liệu cho xã/phường này."))
     if measure not in {m.code for m in queries.required_measures(period)}:
@@ -74,7 +73,7 @@ def _check_submission(actor: Any, commune: Commune, period: Period, measure: str
         )
 
 
-def _locked_row(commune: Commune, period: Period, measure: str) -> ReportedValue | None:
+def _locked_row(commune: Commune, period: PeriodSpan, measure: str) -> ReportedValue | None:
     row = (
         ReportedValue.objects.select_for_update()
         .filter(commune=commune, period_code=period.code, measure=measure)
@@ -88,7 +87,7 @@ def _locked_row(commune: Commune, period: Period, measure: str) -> ReportedValue
 def submit_value(
     actor: Any,
     commune: Commune,
-    period: Period,
+    period: PeriodSpan,
     measure: str,
     value: Decimal,
     comment: str = "",
@@ -115,7 +114,7 @@ def submit_value(
 def _save_value(
     actor: Any,
     commune: Commune,
-    period: Period,
+    period: PeriodSpan,
     measure: str,
     value: Decimal,
     comment: str,
@@ -221,7 +220,7 @@ def _notify_rejected(row: ReportedValue, reason: str) -> None:
 # --- deadlines and reminders ------------------------------------------------------------------
 
 
-def set_deadline(actor: Any, province: Province, period: Period, due_on: date) -> SubmissionDeadline:
+def set_deadline(actor: Any, province: Province, period: PeriodSpan, due_on: date) -> SubmissionDeadline:
     """Set the province's submission deadline for ``period`` (province admins only)."""
     if not can_manage_province(actor, province):
         raise ReportingError(_("Chỉ quản trị cấp tỉnh của tỉnh này được đặt hạn nộp."))
@@ -244,7 +243,7 @@ def set_deadline(actor: Any, province: Province, period: Period, due_on: date) -
     return row
 
 
-def remind_due_submissions(province: Province, period: Period, actor: Any = None) -> int:
+def remind_due_submissions(province: Province, period: PeriodSpan, actor: Any = None) -> int:
     """Notify the officers of every commune with missing values (``submission_due``); return how many.
 
     Users already reminded today for the same sheet are skipped, so a daily cron run and a click
@@ -270,7 +269,7 @@ def remind_due_submissions(province: Province, period: Period, actor: Any = None
     return sent
 
 
-def _remind(commune: Commune, period: Period, due: date, missing: int) -> int:
+def _remind(commune: Commune, period: PeriodSpan, due: date, missing: int) -> int:
     from kpixa.accounts.models import Notification
 
     link = sheet_link(commune, period.code)

@@ -32,11 +32,11 @@ from kpixa.reporting import evidence as files
 from kpixa.reporting import queries, services
 from kpixa.reporting.forms import DeadlineForm, RejectForm, ValueForm
 from kpixa.reporting.models import ReportingError
-from kpixa.scoring.engine.periods import Period, half, month, quarter, year
+from kpixa.scoring.engine.periods import PeriodSpan, half, month, quarter, year
 from kpixa.units.models import Province
 
 
-def _period_or_404(code: str) -> Period:
+def _period_or_404(code: str) -> PeriodSpan:
     period = queries.period_or_none(code)
     if period is None:
         raise Http404(_("Mã kỳ không hợp lệ."))
@@ -50,7 +50,7 @@ def _province_or_404(user: Any, code: str) -> Province:
     return province
 
 
-def recent_periods(today: Any = None) -> list[Period]:
+def recent_periods(today: Any = None) -> list[PeriodSpan]:
     """The periods a reporter most likely wants: last and this month, last quarter, half and year."""
     day = today or timezone.localdate()
     last_month = month(day.year, day.month - 1) if day.month > 1 else month(day.year - 1, 12)

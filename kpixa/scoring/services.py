@@ -20,7 +20,7 @@ from kpixa.scoring import inputs as inp
 from kpixa.scoring import storage
 from kpixa.scoring.engine import core
 from kpixa.scoring.engine.model import Direction, Framework
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, RunKind, RunStatus, ScoreRun, Target, TargetScope
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
 from kpixa.units.models import Province
@@ -41,11 +41,10 @@ DEFAULT_PROVIDERS = Providers()
 
 def frozen_provinces(period_code: str, province_ids: Collection[int]) -> set[int]:
     """Return the provinces whose evaluation period ``period_code`` is no longer open."""
-    from kpixa.evaluations.models import FROZEN_STATES
-    from kpixa.evaluations.models import Period as EvaluationPeriod
+    from kpixa.evaluations.models import FROZEN_STATES, Period
 
     return set(
-        EvaluationPeriod.objects.filter(
+        Period.objects.filter(
             code=period_code, province_id__in=list(province_ids), state__in=list(FROZEN_STATES)
         ).values_list("province_id", flat=True)
     )
@@ -54,7 +53,7 @@ def frozen_provinces(period_code: str, province_ids: Collection[int]) -> set[int
 def score_communes(
     framework: Framework,
     communes: list[inp.CommuneRow],
-    period: Period,
+    period: PeriodSpan,
     providers: Providers = DEFAULT_PROVIDERS,
     as_of: datetime | None = None,
 ) -> list[core.UnitScore]:
@@ -69,7 +68,7 @@ def score_communes(
 
 def _store(
     version: Any,
-    period: Period,
+    period: PeriodSpan,
     communes: list[inp.CommuneRow],
     scores: list[core.UnitScore],
     as_of: datetime,
@@ -87,7 +86,7 @@ def _province(code: str | None) -> Province | None:
     return province
 
 
-def _scope(province: Province | None, period: Period) -> list[inp.CommuneRow]:
+def _scope(province: Province | None, period: PeriodSpan) -> list[inp.CommuneRow]:
     """The communes to score: the province's (or all), minus provinces whose period is frozen."""
     communes = inp.commune_rows([province.pk] if province else None)
     frozen = frozen_provinces(period.code, {c.province_id for c in communes})
@@ -139,7 +138,7 @@ def compute_scores(
 def _full_run(
     run: ScoreRun,
     version: Any,
-    period: Period,
+    period: PeriodSpan,
     communes: list[inp.CommuneRow],
     providers: Providers,
     actor: Any,
@@ -188,7 +187,7 @@ def _stored_periods(province_ids: Collection[int], days: Collection[date]) -> se
     return {(vid, code) for vid, code in pairs if any(day in period_of(code) for day in days)}
 
 
-def _refresh_plan(province_ids: Collection[int], days: Collection[date]) -> list[tuple[Any, Period]]:
+def _refresh_plan(province_ids: Collection[int], days: Collection[date]) -> list[tuple[Any, PeriodSpan]]:
     """The (version, period) pairs to refresh, ordered so frameworks read fresh totals of others."""
     from kpixa.frameworks.models import FrameworkVersion
 
@@ -227,7 +226,7 @@ def refresh_after_batch(
 
 
 def _refresh_one(
-    version: Any, period: Period, communes: list[inp.CommuneRow], providers: Providers
+    version: Any, period: PeriodSpan, communes: list[inp.CommuneRow], providers: Providers
 ) -> list[ScoreRun]:
     frozen = frozen_provinces(period.code, {c.province_id for c in communes})
     affected = [c for c in communes if c.province_id not in frozen]
@@ -247,7 +246,7 @@ def _refresh_one(
 
 def _incremental_run(
     version: Any,
-    period: Period,
+    period: PeriodSpan,
     province_id: int,
     started: datetime,
     affected: list[inp.CommuneRow],

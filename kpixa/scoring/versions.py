@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kpixa.scoring.engine.model import Framework
-from kpixa.scoring.engine.periods import Period, PeriodError, parse_period
+from kpixa.scoring.engine.periods import PeriodError, PeriodSpan, parse_period
 
 PARSED_KEEP = 64  # parsed frameworks kept per process (a few versions are in use at a time)
 
@@ -22,15 +22,15 @@ class ScoringError(Exception):
     """A scoring request that cannot be carried out (message in Vietnamese, for users)."""
 
 
-def period_of(code: str, as_of: date | None = None) -> Period:
-    """Parse ``code`` into an engine Period (a bare ``YYYY-YTD`` ends on ``as_of``/today)."""
+def period_of(code: str, as_of: date | None = None) -> PeriodSpan:
+    """Parse ``code`` into an engine PeriodSpan (a bare ``YYYY-YTD`` ends on ``as_of``/today)."""
     try:
         return parse_period(code, as_of or date.today())
     except PeriodError as exc:
         raise ScoringError(str(exc)) from exc
 
 
-def version_for(framework_code: str, period: Period) -> Any:
+def version_for(framework_code: str, period: PeriodSpan) -> Any:
     """Return the FrameworkVersion in force for ``period`` (on its last day), or raise ScoringError.
 
     The last day decides: a period is judged by the rules in force when it closes.
@@ -40,7 +40,7 @@ def version_for(framework_code: str, period: Period) -> Any:
     return _found(framework_in_force(framework_code, period.end), framework_code, period)
 
 
-def _found(version: Any, framework_code: str, period: Period) -> Any:
+def _found(version: Any, framework_code: str, period: PeriodSpan) -> Any:
     if version is None:
         raise ScoringError(
             _("Không có phiên bản nào của bộ chỉ số “%(code)s” có hiệu lực cho kỳ %(period)s.")
@@ -77,7 +77,7 @@ class VersionRef:
         return str(FrameworkVersion.objects.values_list("source_text", flat=True).get(pk=self.pk))
 
 
-def in_force(versions: Iterable[VersionRef], framework_code: str, period: Period) -> VersionRef:
+def in_force(versions: Iterable[VersionRef], framework_code: str, period: PeriodSpan) -> VersionRef:
     """The version in force for ``period`` among the framework's active ``versions`` (no query): the
     same rule as ``FrameworkVersion.objects.in_force`` (valid on the period's last day, the latest
     validity first, then the latest loaded). Raise ScoringError when none is."""

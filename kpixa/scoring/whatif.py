@@ -10,7 +10,7 @@ from typing import Any
 
 from kpixa.scoring.engine.diff import diff_frameworks
 from kpixa.scoring.engine.model import Framework
-from kpixa.scoring.engine.periods import Period, month
+from kpixa.scoring.engine.periods import PeriodSpan, month
 from kpixa.scoring.inputs import commune_rows
 from kpixa.scoring.models import RunStatus, ScoreRun, UnitScore
 from kpixa.scoring.services import score_communes
@@ -40,7 +40,7 @@ class PreviewRow:
 class WhatIf:
     """The diff against the version in force and the preview table."""
 
-    period: Period
+    period: PeriodSpan
     current: Any  # the FrameworkVersion in force, or None for a new framework code
     diff: list[str]
     rows: list[PreviewRow]
@@ -50,7 +50,7 @@ class WhatIf:
         return sum(1 for r in self.rows if r.changed)
 
 
-def preview_period(framework_code: str, province: Province, today: date | None = None) -> Period:
+def preview_period(framework_code: str, province: Province, today: date | None = None) -> PeriodSpan:
     """The latest period scored for this framework in the province, else the current month."""
     run = (
         ScoreRun.objects.filter(
@@ -65,7 +65,7 @@ def preview_period(framework_code: str, province: Province, today: date | None =
     return month(day.year, day.month)
 
 
-def what_if(new: Framework, province: Province, current: Any, period: Period) -> WhatIf:
+def what_if(new: Framework, province: Province, current: Any, period: PeriodSpan) -> WhatIf:
     """Compare ``new`` with ``current`` (a FrameworkVersion or None) for ``province`` over ``period``."""
     communes = commune_rows([province.pk])
     scores = {s.unit.code: s for s in score_communes(new, communes, period)}
@@ -76,7 +76,7 @@ def what_if(new: Framework, province: Province, current: Any, period: Period) ->
     return WhatIf(period, current, diff, rows)
 
 
-def _stored(current: Any, period: Period, province: Province) -> dict[str, UnitScore]:
+def _stored(current: Any, period: PeriodSpan, province: Province) -> dict[str, UnitScore]:
     if current is None:
         return {}
     rows = UnitScore.objects.filter(

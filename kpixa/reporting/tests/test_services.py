@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kpixa.accounts.models import AuditEntry, Notification, NotificationKind, Role, User
 from kpixa.accounts.notifications import unread_count
-from kpixa.evaluations.models import Period as EvaluationPeriod
+from kpixa.evaluations.models import Period
 from kpixa.reporting import queries, services
 from kpixa.reporting.models import Evidence, ReportedValue, ReportingError, ValueStatus
 from kpixa.reporting.tests.conftest import PNG_BYTES, pdf, upload
@@ -211,7 +211,7 @@ def test_it_reads_the_scoring_input_in_a_fixed_number_of_queries(w, period, djan
 
 
 def test_values_submitted_after_the_period_closed_are_kept_flagged_and_not_counted(w, period):
-    EvaluationPeriod.objects.create(
+    Period.objects.create(
         province=w.province,
         code="2025-Q3",
         kind="quarter",

@@ -30,8 +30,8 @@ class PeriodError(ValueError):
 
 
 @dataclass(frozen=True)
-class Period:
-    """A scoring period: kind, first and last day (inclusive), canonical code, Vietnamese label."""
+class PeriodSpan:
+    """A scoring period's span: kind, first and last day (inclusive), canonical code, Vietnamese label."""
 
     kind: str
     start: date
@@ -47,13 +47,18 @@ class Period:
         return isinstance(day, date) and self.start <= day <= self.end
 
 
+# The former name, still imported by kpixa/web/queries.py and web/views.py (being reworked); new code
+# uses PeriodSpan ("Period" is the evaluation period model, kpixa.evaluations.models.Period).
+Period = PeriodSpan
+
+
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def month(year: int, number: int) -> Period:
+def month(year: int, number: int) -> PeriodSpan:
     """Return the month period ``YYYY-MM``."""
-    return Period(
+    return PeriodSpan(
         MONTH,
         date(year, number, 1),
         _month_end(year, number),
@@ -62,10 +67,10 @@ def month(year: int, number: int) -> Period:
     )
 
 
-def quarter(year: int, number: int) -> Period:
+def quarter(year: int, number: int) -> PeriodSpan:
     """Return the quarter period ``YYYY-Qn``."""
     first = 3 * number - 2
-    return Period(
+    return PeriodSpan(
         QUARTER,
         date(year, first, 1),
         _month_end(year, first + 2),
@@ -74,31 +79,33 @@ def quarter(year: int, number: int) -> Period:
     )
 
 
-def half(year: int, number: int) -> Period:
+def half(year: int, number: int) -> PeriodSpan:
     """Return the half-year period ``YYYY-Hn``."""
     first = 1 if number == 1 else 7
     label = _("6 tháng đầu năm {y}") if number == 1 else _("6 tháng cuối năm {y}")
-    return Period(
+    return PeriodSpan(
         HALF, date(year, first, 1), _month_end(year, first + 5), f"{year}-H{number}", label.format(y=year)
     )
 
 
-def year(number: int) -> Period:
+def year(number: int) -> PeriodSpan:
     """Return the calendar year ``YYYY``."""
-    return Period(YEAR, date(number, 1, 1), date(number, 12, 31), str(number), _("Năm {y}").format(y=number))
+    return PeriodSpan(
+        YEAR, date(number, 1, 1), date(number, 12, 31), str(number), _("Năm {y}").format(y=number)
+    )
 
 
-def year_to_date(end: date) -> Period:
+def year_to_date(end: date) -> PeriodSpan:
     """Return 1 January of ``end``'s year through ``end``; month-end dates get the short code."""
     if end == _month_end(end.year, end.month):
         code = f"{end.year}-YTD-{end.month:02d}"
     else:
         code = f"{end.year}-YTD-{end.month:02d}-{end.day:02d}"
     label = _("Lũy kế từ 01/01/{y} đến {d}").format(y=end.year, d=end.strftime("%d/%m/%Y"))
-    return Period(YTD, date(end.year, 1, 1), end, code, label)
+    return PeriodSpan(YTD, date(end.year, 1, 1), end, code, label)
 
 
-def _ytd(match: re.Match[str], as_of: date | None) -> Period:
+def _ytd(match: re.Match[str], as_of: date | None) -> PeriodSpan:
     y, m, d = match.group(1), match.group(2), match.group(3)
     if m is None:
         if as_of is None:
@@ -108,7 +115,7 @@ def _ytd(match: re.Match[str], as_of: date | None) -> Period:
     return year_to_date(end)
 
 
-def parse_period(code: str, as_of: date | None = None) -> Period:
+def parse_period(code: str, as_of: date | None = None) -> PeriodSpan:
     """Parse a period code; ``as_of`` is only needed for the bare ``YYYY-YTD``. Raises PeriodError."""
     text = code.strip().upper()
     for kind, pattern in _PATTERNS:
@@ -126,7 +133,7 @@ def parse_period(code: str, as_of: date | None = None) -> Period:
     )
 
 
-def _build(kind: str, match: re.Match[str], as_of: date | None) -> Period:
+def _build(kind: str, match: re.Match[str], as_of: date | None) -> PeriodSpan:
     y = int(match.group(1))
     if kind == MONTH:
         return month(y, int(match.group(2)))
@@ -139,7 +146,7 @@ def _build(kind: str, match: re.Match[str], as_of: date | None) -> Period:
     return _ytd(match, as_of)
 
 
-def previous(period: Period) -> Period:
+def previous(period: PeriodSpan) -> PeriodSpan:
     """Return the period before: the previous month/quarter/half/year; for year to date, the same
     span of the previous year (29 February maps to 28 February)."""
     start = period.start

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from kpixa.units.models import Commune, Province
 from kpixa.web.exports.data import (
-    DEFAULT_FRAMEWORK,
     ExportError,
     NoResults,
     latest_period,
@@ -18,6 +17,7 @@ from kpixa.web.exports.data import (
 )
 from kpixa.web.exports.pdf import ranking_html, scorecard_html, to_pdf
 from kpixa.web.exports.xlsx import ranking_workbook, scorecard_workbook
+from kpixa.web.queries import DEFAULT_FRAMEWORK  # defined once, with the pages
 
 FORMATS = ("xlsx", "pdf")
 

@@ -17,12 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpixa.scoring.engine.model import Framework, Group, Indicator
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
 from kpixa.units.models import Commune, Province
 
-DEFAULT_FRAMEWORK = "dvc766"
 PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ", "TP. ", "TP ")
 
 
@@ -110,7 +109,7 @@ class Header:
 
 
 def _header(
-    province: Province, framework: Framework, period: Period, title: str, subject: str, as_of: Any
+    province: Province, framework: Framework, period: PeriodSpan, title: str, subject: str, as_of: Any
 ) -> Header:
     example = _("Bộ chỉ số ví dụ, không phải danh mục chính thức.") if framework.is_example else ""
     return Header(
@@ -128,7 +127,7 @@ def _header(
 # --- periods and versions -------------------------------------------------------------------
 
 
-def resolve(framework_code: str, period_code: str) -> tuple[Period, Any, Framework]:
+def resolve(framework_code: str, period_code: str) -> tuple[PeriodSpan, Any, Framework]:
     """Return the period, the framework version in force for it (1 query) and its parsed framework."""
     try:
         period = period_of(period_code)
@@ -187,7 +186,7 @@ class Scorecard:
 
     header: Header
     commune: Commune
-    period: Period
+    period: PeriodSpan
     framework: Framework
     unit: UnitScore
     groups: list[GroupBlock]
@@ -298,7 +297,7 @@ class Ranking:
 
     header: Header
     province: Province
-    period: Period
+    period: PeriodSpan
     framework: Framework
     lines: list[RankingLine]
     classes: list[tuple[str, int]]

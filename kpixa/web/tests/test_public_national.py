@@ -12,8 +12,7 @@ from django.test import Client
 
 from kpixa.accounts.models import User
 from kpixa.evaluations import lifecycle
-from kpixa.evaluations.models import Period as EvaluationPeriod
-from kpixa.evaluations.models import PeriodState
+from kpixa.evaluations.models import Period, PeriodState
 from kpixa.evaluations.tests.conftest import published_q3, reported, score, test_kpi  # noqa: F401
 from kpixa.scoring.models import UnitScore
 from kpixa.scoring.services import compute_scores
@@ -94,7 +93,7 @@ def test_a_period_without_a_snapshot_is_not_public(world: Any, test_kpi: Any) ->
     no public page shows it (there is no fallback to the stored scores)."""
     score(world, Q3, {world.commune: 80, world.sibling: 70, world.third: 60})
     lifecycle.close_period(world.users["province_admin"], world.province, Q3)
-    EvaluationPeriod.objects.filter(province=world.province, code=Q3).update(state=PeriodState.PUBLISHED)
+    Period.objects.filter(province=world.province, code=Q3).update(state=PeriodState.PUBLISHED)
     client = Client()
     national = get(client, NATIONAL)
     assert "Chưa có kết quả nào được công bố." in national and "Tỉnh Gia Lai" not in national
