@@ -187,6 +187,13 @@ def test_it_hides_and_protects_other_provinces_and_national_aliases(world, syste
     assert UnitAlias.objects.count() == 2
 
 
+def test_it_offers_only_the_provinces_communes_in_the_alias_autocomplete(world, admin_52):
+    query = {"app_label": "units", "model_name": "unitalias", "field_name": "commune"}
+    found = admin_52.get(f"{ADMIN}/autocomplete/", {**query, "term": ""}).json()["results"]
+    assert {r["text"] for r in found} == {"Xã Ia Dom", "Xã Ia Dơk", "Phường Quy Nhơn Bắc"}
+    assert admin_52.get(f"{ADMIN}/autocomplete/", {**query, "term": "24121"}).json()["results"] == []
+
+
 def test_it_refuses_a_province_admin_a_token_of_another_provinces_system(world, systems, admin_52):
     response = admin_52.post(
         f"{ADMIN}/accounts/apitoken/add/", {"name": "x", "system": "dl-motcua", "province": world.province.pk}
