@@ -237,6 +237,9 @@ def issue_api_token(name: str, system: str, province: Province, actor: User) -> 
     _check_actor_scope(actor, province)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
+        from kpixa.dossiers.authority import register_official  # the system the token may write
+
+        register_official(system, name, province)
         token = ApiToken.objects.create(
             name=name, system=system, province=province, prefix=_new_prefix(), key_hash=hash_secret(secret)
         )

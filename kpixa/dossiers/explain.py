@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -67,11 +68,24 @@ class Explanation:
     events: list[tuple[str, str]] = field(default_factory=list)  # (time, what)
     reasoning: list[str] = field(default_factory=list)
     verdict: str = ""
+    history: list[Change] = field(default_factory=list)  # newest first
 
     def lines(self) -> list[str]:
         out = [_("Diễn biến:")] + [f"  {at}  {what}" for at, what in self.events]
         out += [_("Cách xác định kết quả:")] + [f"  - {line}" for line in self.reasoning]
+        out += [_("Lịch sử thay đổi:")] + [f"  {c.at}  {c.summary}" for c in self.history]
+        for change in self.history:
+            out += [f"    {name}: {before} → {after}" for name, before, after in change.fields]
         return [*out, _("Kết luận: %(v)s") % {"v": self.verdict}]
+
+
+@dataclass
+class Change:
+    """One kept version of a dossier: when, which batch and who, and the fields it changed."""
+
+    at: str
+    summary: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
 
 
 def explain(dossier: Dossier, as_of: date | None = None) -> Explanation:
@@ -79,6 +93,7 @@ def explain(dossier: Dossier, as_of: date | None = None) -> Explanation:
     as_of = as_of or (local(datetime.now().astimezone()) or datetime.now()).date()
     result = Explanation(events=timeline(dossier))
     result.reasoning = reasoning(dossier)
+    result.history = changes(dossier)
     outcome = outcome_as_of(dossier, as_of) if as_of >= dossier.received_day else "open_within"
     result.verdict = _("%(outcome)s (tính đến hết ngày %(day)s)") % {
         "outcome": _(OUTCOME_VI[outcome]),
@@ -197,3 +212,46 @@ def _end_source(end_source: str) -> str:
             "name": status_name(code),
         }
     return end_source
+
+
+def changes(d: Dossier) -> list[Change]:
+    """The dossier's kept versions, newest first, then the batch that created it (one query)."""
+    from kpixa.dossiers.history import versions_of
+
+    versions = versions_of(d)
+    found = [
+        Change(
+            fmt(v.changed_at),
+            _("Lô #%(batch)s (%(who)s) thay đổi %(n)s trường")
+            % {"batch": v.batch_id, "who": v.actor_label, "n": len(v.changes)},
+            [
+                (_field_name(name), _value(before), _value(after))
+                for name, (before, after) in sorted(v.changes.items())
+            ],
+        )
+        for v in versions
+    ]
+    first = versions[-1].previous_batch_id if versions else d.batch_id
+    found.append(
+        Change(
+            fmt(d.ingested_at) if not versions else "—", _("Tạo từ lô #%(batch)s") % {"batch": first or "—"}
+        )
+    )
+    return found
+
+
+def _field_name(name: str) -> str:
+    try:
+        return str(getattr(Dossier._meta.get_field(name.removesuffix("_id")), "verbose_name", name))
+    except FieldDoesNotExist:  # a column the model no longer has: its stored name
+        return name
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ngettext("%(n)s mục", "%(n)s mục", len(value)) % {"n": len(value)}
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
+        return fmt(value)
+    return str(value)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kpixa.dossiers.models import RecordKind
+from kpixa.dossiers.models import RecordKind, SourceSystem
 from kpixa.dossiers.parsing import FormatError, guess_format
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -18,8 +18,21 @@ class UploadForm(forms.Form):
     """A file of dossiers, petitions or ratings to import as a background job."""
 
     kind = forms.ChoiceField(label=_("Loại dữ liệu"), choices=RecordKind.choices, initial=RecordKind.DOSSIER)
-    source_system = forms.SlugField(label=_("Mã hệ thống nguồn"), max_length=60, initial="motcua")
+    source_system = forms.ChoiceField(label=_("Hệ thống nguồn"))
     file = forms.FileField(label=_("Tệp (JSON, JSON Lines, CSV, XLSX)"))
+
+    def __init__(self, *args: Any, sources: list[SourceSystem] | None = None, **kwargs: Any) -> None:
+        """``sources``: the systems the user may write (authority.writable_sources), the only choices."""
+        super().__init__(*args, **kwargs)
+        choices = [(s.code, f"{s.code} — {s.name}" if s.name else s.code) for s in sources or []]
+        field = self.fields["source_system"]
+        field.choices = choices  # type: ignore[attr-defined]
+        field.error_messages["invalid_choice"] = _(
+            "Bạn không được gửi số liệu vào hệ thống nguồn '%(value)s'. Xã/phường chỉ gửi vào nguồn số "
+            "liệu riêng của xã; hồ sơ của hệ thống một cửa chính thức chỉ do hệ thống đó gửi."
+        )
+        if len(choices) == 1:
+            field.initial = choices[0][0]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

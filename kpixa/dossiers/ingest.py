@@ -20,7 +20,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from kpixa.dossiers import copyload, rollups
+from kpixa.dossiers import authority, copyload, history, rollups
+from kpixa.dossiers.authority import Authority
 from kpixa.dossiers.facts import Facts, ProcedureInfo, compute_facts, is_certification, iter_flags
 from kpixa.dossiers.models import (
     Dossier,
@@ -70,6 +71,7 @@ class Context:
     results: list[RecordResult] | None = None
     rejections: list[Rejection] = field(default_factory=list)
     fast_rows: int = 0  # rows written by the column-wise CSV path (fastpath.py)
+    authority: Authority | None = None  # what the batch may write (None: unchecked)
 
     def result(self, index: int, key: str, status: str, reasons: list[str] | None = None) -> None:
         self.counts[status] += 1
@@ -286,9 +288,16 @@ def ingest_dossiers(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
     fact_fields = () if copyload.available() else rollups.DOSSIER_FACT_FIELDS
     stored = fetch_stored(Dossier, ctx.batch.source_system, "ma_ho_so", [i[1] for i in items], fact_fields)
     statuses, winners = classify(items, stored)
-    for (row, key, *_rest), status in zip(items, statuses, strict=True):
-        ctx.result(row, key, status)
-    write = [kept[i] for i in winners.values()]
+    replacing = [key for key in winners if stored.get(key) is not None]
+    previous = history.previous_rows(ctx.batch.source_system, replacing)
+    refused = _refused(ctx, [kept[i] for i in winners.values()], previous)
+    for (row, key, *_rest), status, (_row, raw, *_k) in zip(items, statuses, kept, strict=True):
+        if key in refused and status in ("created", "updated"):  # authority.py: quarantined, not written
+            ctx.reject(row, raw, refused[key], key)
+        else:
+            ctx.result(row, key, status)
+    ctx.flush_rejections()
+    write = [kept[i] for key, i in winners.items() if key not in refused]
     common = {
         "source_system": ctx.batch.source_system,
         "batch_id": ctx.batch.pk,
@@ -296,8 +305,21 @@ def ingest_dossiers(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
     }
     values = [_dossier_values(common, rec, proc, f) for _row, _raw, rec, proc, f in write]
     replaced = _upsert_dossiers(values)
+    history.record(ctx.batch, previous, values)
     _dossier_rollups(stored, values, replaced)
     _dossier_flags(ctx, write)
+
+
+def _refused(
+    ctx: Context,
+    winning: list[tuple[int, Any, DossierRecord, Any, Facts]],
+    previous: dict[str, dict[str, Any]],
+) -> dict[str, Reject]:
+    """The winning records the batch may not write, by key (kpixa/dossiers/authority.py)."""
+    if ctx.authority is None:
+        return {}
+    written = [(rec.ma_ho_so, rec, f) for _row, _raw, rec, _p, f in winning]
+    return authority.refused_writes(ctx.batch, ctx.authority, ctx.allowed, written, previous)
 
 
 def _drop_bad_ends(
@@ -569,6 +591,9 @@ def ingest_simple(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
 def ingest_chunk(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
     """Ingest one chunk of the batch's kind of record."""
     ctx.counts["read"] += len(chunk)
+    if ctx.authority is not None and ctx.authority.refusal is not None:
+        authority.refuse_all(ctx, chunk, ctx.authority.refusal)
+        return
     if ctx.batch.kind == "dossier":
         ingest_dossiers(ctx, chunk)
     else:

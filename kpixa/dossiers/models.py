@@ -88,6 +88,16 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
+    # A correction sent while deciding an appeal (kpixa/dossiers/authority.py): the only way a
+    # dossier's outcome in a closed period may turn from late to on time.
+    appeal = models.ForeignKey(
+        "evaluations.Appeal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("khiếu nại"),
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -104,6 +114,48 @@ class ImportBatch(models.Model):
             name: getattr(self, name)
             for name in ("read", "created", "updated", "unchanged", "ignored", "rejected", "flagged")
         }
+
+
+class SourceKind(models.TextChoices):
+    OFFICIAL = "official", _("Chính thức (hệ thống một cửa)")
+    LOCAL = "local", _("Số liệu riêng của xã")
+
+
+class SourceSystem(models.Model):
+    """A registered source of records and what it may write (docs/dossier-format.md, "Source
+    systems and authority").
+
+    An *official* system (a provincial one-stop system) is written through its API token, by the
+    server operator's imports or by a province administrator, within the writer's province. A
+    *local* source belongs to one commune: only that commune's users write it, and its records
+    can never replace or change an official record.
+    """
+
+    code = models.CharField(_("mã hệ thống nguồn"), max_length=60, unique=True)
+    name = models.CharField(_("tên"), max_length=200, blank=True)
+    kind = models.CharField(_("loại nguồn"), max_length=10, choices=SourceKind.choices)
+    province = models.ForeignKey(
+        "units.Province", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tỉnh")
+    )
+    commune = models.ForeignKey(
+        "units.Commune", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("xã/phường")
+    )
+    created_at = models.DateTimeField(_("đăng ký lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="official", commune__isnull=True)
+                | models.Q(kind="local", commune__isnull=False),
+                name="dossiers_source_kind_scope",
+            )
+        ]
+        verbose_name = _("hệ thống nguồn")
+        verbose_name_plural = _("hệ thống nguồn")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_kind_display()})"
 
 
 class Dossier(models.Model):
@@ -175,6 +227,33 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.ma_ho_so
+
+
+class DossierVersion(models.Model):
+    """The version of a dossier that a batch replaced: who, when, which batch, the previous
+    values and the field-level diff (docs/dossier-format.md, "History"). Written set-based by
+    the ingest (kpixa/dossiers/history.py), one row per replaced dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="versions")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="+", verbose_name=_("lô thay đổi")
+    )
+    previous_batch_id = models.BigIntegerField(_("lô của bản trước"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("thay đổi lúc"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("người thay đổi"), max_length=200)
+    previous = models.JSONField(_("bản trước"))
+    changes = models.JSONField(_("trường thay đổi"))  # {field: [before, after]}
+
+    class Meta:
+        ordering = ["dossier_id", "id"]
+        verbose_name = _("phiên bản hồ sơ")
+        verbose_name_plural = _("phiên bản hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}@{self.batch_id}"
 
 
 class Petition(models.Model):

@@ -19,9 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
-from kpixa.dossiers import fastpath, ingest, rollups
+from kpixa.dossiers import authority, fastpath, ingest, rollups
 from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection, flag_params
 from kpixa.dossiers.parsing import FormatError, Source, guess_format, open_source, source_from_document
 
@@ -49,6 +50,7 @@ def _context(batch: ImportBatch, allowed: set[int] | None, with_results: bool) -
         procedures=ingest.load_procedures(),
         now=ingest.now_local(),
         results=[] if with_results else None,
+        authority=authority.for_batch(batch),
     )
 
 
@@ -82,6 +84,7 @@ def run_batch(
             allowed = allowed_communes(batch)
             ctx = _context(batch, allowed, with_results)
             fast = fastpath.applicable(batch.kind, source.extra, with_results)
+            fast = fast and ctx.authority is not None and ctx.authority.fast_path_ok  # authority.py
             if fast and not _fast(ctx, source, progress):
                 ctx = _context(batch, allowed, with_results)  # start again, per record
                 fast = False
@@ -406,6 +409,35 @@ def resubmit_rejections(
         Rejection.objects.filter(pk__in=[r.pk for r in rejections]).update(
             resubmitted=True, resubmitted_at=timezone.now()
         )
+    return batch
+
+
+def correct_through_appeal(actor: Any, appeal: Any, source_system: str, records: list[Any]) -> ImportBatch:
+    """Import corrected dossiers of an appeal's commune as one batch tied to the appeal.
+
+    The only way a dossier counted late in a closed period may turn on time
+    (kpixa/dossiers/authority.py): the province's administrator sends the corrected records of
+    the appellant commune while the appeal is pending or once it is upheld.
+    """
+    from kpixa.accounts.access import can_manage_province
+    from kpixa.evaluations.models import AppealStatus
+
+    commune = appeal.commune
+    if not can_manage_province(actor, commune.province):
+        raise authority.AuthorityError(_("Chỉ quản trị cấp tỉnh của tỉnh này được sửa hồ sơ qua khiếu nại."))
+    if appeal.status == AppealStatus.REJECTED:
+        raise authority.AuthorityError(_("Khiếu nại đã bị bác: không sửa được hồ sơ qua khiếu nại này."))
+    batch = new_batch(
+        "dossier",
+        source_system,
+        channel="appeal",
+        province_id=commune.province_id,
+        commune=commune,
+        created_by=actor,
+        appeal=appeal,
+        file_name=f"appeal:{appeal.pk}",
+    )
+    run_batch(batch, source_from_document(records), actor=actor)
     return batch
 
 

@@ -23,6 +23,7 @@ from kpixa.accounts.access import (
     sees_personal_data,
 )
 from kpixa.dossiers import queries, services
+from kpixa.dossiers.authority import writable_sources
 from kpixa.dossiers.explain import explain
 from kpixa.dossiers.forms import FixForm, UploadForm
 from kpixa.dossiers.models import JobStatus
@@ -35,7 +36,7 @@ PAGE = 200
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload a file; it becomes a queued job that ``run_worker`` runs."""
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, sources=writable_sources(request.user))
     if request.method == "POST" and form.is_valid():
         user: Any = request.user
         file = form.cleaned_data["file"]

@@ -24,9 +24,10 @@ def officer(client, catalogue, settings, tmp_path):  # type: ignore[no-untyped-d
     return client
 
 
-def upload(client, records, name="hs.json"):  # type: ignore[no-untyped-def]
+def upload(client, records, name="hs.json", system="xa-23872"):  # type: ignore[no-untyped-def]
+    """Upload as Xã Ia Dom's officer: into the commune's own local source (authority.py)."""
     file = SimpleUploadedFile(name, json.dumps(records).encode(), content_type="application/json")
-    return client.post("/dossiers/upload/", {"kind": "dossier", "source_system": "motcua", "file": file})
+    return client.post("/dossiers/upload/", {"kind": "dossier", "source_system": system, "file": file})
 
 
 def test_it_queues_an_upload_and_the_worker_runs_it(officer, catalogue):  # type: ignore[no-untyped-def]

@@ -1,0 +1,294 @@
+"""Who may write which source system, and which changes of a stored dossier are refused
+(docs/dossier-format.md, "Source systems and authority"; docs/security.md).
+
+Every source system is registered (``SourceSystem``) as *official* (a provincial one-stop
+system) or *local* (one commune's own records). A batch's writer decides what it may write:
+
+- an API token writes the official system it was issued for, within its province;
+- the server operator's command-line import writes the system it names (registered as official
+  on first use);
+- a province administrator (or a superuser) uploads into official systems of the province;
+- a commune's users upload only into the commune's local source, ``xa-<commune code>``, and a
+  local record can never replace or change an official record (a key an official system holds
+  is refused).
+
+Whatever the writer, a stored dossier of a commune outside the batch's scope is never replaced,
+and a dossier counted late in a closed period never turns on time, unless the change comes
+through an appeal (``services.correct_through_appeal``). Refused records go to quarantine with
+their reason, like every other rejection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_noop
+
+from kpixa.dossiers import copyload
+from kpixa.dossiers.facts import Facts, outcome_as_of
+from kpixa.dossiers.models import Dossier, ImportBatch, SourceKind, SourceSystem
+from kpixa.dossiers.records import DossierRecord, Reject
+
+LOCAL_PREFIX = "xa-"
+LATE = ("late", "open_overdue")
+ON_TIME = ("on_time", "open_within")
+
+
+class AuthorityError(Exception):
+    """A source system cannot be registered as asked (the message is Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Authority:
+    """What a batch may write: the kind of its source, or why it may write nothing."""
+
+    kind: str
+    refusal: str | None = None
+
+    @property
+    def fast_path_ok(self) -> bool:
+        """The column-wise CSV path writes new rows straight in: official sources only."""
+        return self.refusal is None and self.kind == SourceKind.OFFICIAL
+
+
+# --- registration -------------------------------------------------------------------------------
+
+
+def local_code(commune: Any) -> str:
+    """The code of a commune's local source."""
+    return f"{LOCAL_PREFIX}{commune.code}"
+
+
+def _local_fields(commune: Any) -> dict[str, Any]:
+    return {
+        "kind": SourceKind.LOCAL,
+        "commune_id": commune.pk,
+        "province_id": commune.province_id,
+        "name": f"Số liệu riêng của {commune.name}",
+    }
+
+
+def local_source(commune: Any) -> SourceSystem:
+    """The commune's local source, registered on first use."""
+    source, _created = SourceSystem.objects.get_or_create(
+        code=local_code(commune), defaults=_local_fields(commune)
+    )
+    return source
+
+
+def register_official(code: str, name: str = "", province: Any = None) -> SourceSystem:
+    """Register ``code`` as an official system (kept as it is when already official)."""
+    source = SourceSystem.objects.filter(code=code).first()
+    if source is None:
+        source, _created = SourceSystem.objects.get_or_create(
+            code=code,
+            defaults={
+                "kind": SourceKind.OFFICIAL,
+                "name": name or code,
+                "province_id": getattr(province, "pk", province),
+            },
+        )
+    if source.kind != SourceKind.OFFICIAL or code.startswith(LOCAL_PREFIX):
+        raise AuthorityError(
+            gettext_noop("'%(code)s' là nguồn số liệu riêng của một xã, không thể là hệ thống chính thức.")
+            % {"code": code}
+        )
+    return source
+
+
+def _is_commune_user(user: Any) -> bool:
+    from kpixa.accounts.models import COMMUNE_ROLES
+
+    return getattr(user, "role", "") in COMMUNE_ROLES and getattr(user, "commune_id", None) is not None
+
+
+def writable_sources(user: Any) -> list[SourceSystem]:
+    """The source systems ``user`` may upload into (the upload form's choices)."""
+    if _is_commune_user(user):  # registered by its first batch (for_batch), not by showing the form
+        code = local_code(user.commune)
+        return [
+            SourceSystem.objects.filter(code=code).first()
+            or SourceSystem(code=code, **_local_fields(user.commune))
+        ]
+    official = SourceSystem.objects.filter(kind=SourceKind.OFFICIAL)
+    if not getattr(user, "is_superuser", False):
+        from django.db.models import Q
+
+        official = official.filter(Q(province=None) | Q(province_id=getattr(user, "province_id", None)))
+    return list(official)
+
+
+# --- the batch's writer -------------------------------------------------------------------------
+
+_COMMUNE_ONLY_LOCAL = gettext_noop(
+    "Xã/phường chỉ được gửi hồ sơ vào nguồn số liệu riêng của xã (%(local)s); '%(system)s' không phải "
+    "nguồn đó, nên bản ghi không được ghi, và hồ sơ chính thức không bị thay đổi."
+)
+_LOCAL_BY_OTHERS = gettext_noop(
+    "'%(system)s' là nguồn số liệu riêng của một xã/phường: chỉ xã/phường đó được gửi vào."
+)
+_UNREGISTERED = gettext_noop("Hệ thống nguồn '%(system)s' chưa được đăng ký.")
+_OTHER_PROVINCE = gettext_noop("Hệ thống nguồn '%(system)s' thuộc tỉnh khác.")
+
+
+def for_batch(batch: ImportBatch) -> Authority:
+    """What ``batch`` may write, from its channel, its writer and its source system."""
+    source = SourceSystem.objects.filter(code=batch.source_system).first()
+    writer = batch.created_by if batch.created_by_id else None
+    params = {"system": batch.source_system}
+    if batch.channel == "api" or writer is None:  # a token (issued by an administrator) or the operator
+        if source is None and batch.source_system.startswith(LOCAL_PREFIX):
+            return Authority(SourceKind.LOCAL, _UNREGISTERED % params)
+        if source is None:
+            source = register_official(batch.source_system, province=batch.province_id)
+        if batch.channel == "api" and source.kind != SourceKind.OFFICIAL:
+            return Authority(source.kind, _LOCAL_BY_OTHERS % params)
+        return Authority(source.kind)
+    if _is_commune_user(writer):
+        expected = local_code(writer.commune)
+        if batch.source_system == expected:
+            source = local_source(writer.commune)
+        if source is None or source.kind != SourceKind.LOCAL or source.commune_id != writer.commune_id:
+            return Authority(SourceKind.LOCAL, _COMMUNE_ONLY_LOCAL % {**params, "local": expected})
+        return Authority(SourceKind.LOCAL)
+    if source is None:
+        return Authority(SourceKind.OFFICIAL, _UNREGISTERED % params)
+    if source.kind != SourceKind.OFFICIAL:
+        return Authority(source.kind, _LOCAL_BY_OTHERS % params)
+    if not writer.is_superuser and source.province_id not in (None, writer.province_id):
+        return Authority(source.kind, _OTHER_PROVINCE % params)
+    return Authority(SourceKind.OFFICIAL)
+
+
+# --- per record ---------------------------------------------------------------------------------
+
+_SHADOWS_OFFICIAL = gettext_noop(
+    "Hồ sơ %(key)s đã có trong hệ thống chính thức '%(system)s': số liệu riêng của xã không thể "
+    "thay thế hay sửa hồ sơ chính thức."
+)
+_OUTSIDE_SCOPE = gettext_noop(
+    "Hồ sơ %(key)s đã lưu thuộc xã/phường ngoài phạm vi của bên gửi: không được thay thế."
+)
+_LATE_AFTER_CLOSE = gettext_noop(
+    "Hồ sơ %(key)s đã được tính là trễ hạn trong kỳ %(period)s đã khóa số liệu: không được chuyển "
+    "thành đúng hạn sau khi khóa kỳ, trừ khi qua khiếu nại."
+)
+
+Written = tuple[str, DossierRecord, Facts]  # (key, record, facts) of a chunk's winning record
+
+
+def refused_writes(
+    batch: ImportBatch,
+    authority: Authority,
+    allowed: set[int] | None,
+    written: Sequence[Written],
+    previous: dict[str, dict[str, Any]],
+) -> dict[str, Reject]:
+    """The winning records of a chunk that may not be written, by key, with the reason.
+
+    ``previous``: the stored rows they would replace (``history.previous_rows``), by key.
+    """
+    refused: dict[str, Reject] = {}
+    if authority.kind == SourceKind.LOCAL:
+        refused.update(_shadowing(batch, [key for key, _rec, _f in written]))
+    if allowed is not None:
+        for key, old in previous.items():
+            if old["commune_id"] not in allowed:
+                refused.setdefault(key, Reject("DonViXuLy", old["commune_id"], _OUTSIDE_SCOPE % {"key": key}))
+    changed = [
+        (key, rec, f, previous[key])
+        for key, rec, f in written
+        if key in previous and key not in refused and _outcome_changed(previous[key], f)
+    ]
+    if changed:
+        refused.update(_late_to_on_time(batch, changed))
+    return refused
+
+
+def _shadowing(batch: ImportBatch, keys: list[str]) -> dict[str, Reject]:
+    """Keys a local batch sends that an official system (any other non-local one) holds."""
+    if not keys:
+        return {}
+    local = SourceSystem.objects.filter(kind=SourceKind.LOCAL).values("code")
+    found = (
+        Dossier.objects.filter(ma_ho_so__in=copyload.key_set(keys))
+        .exclude(source_system__in=local)
+        .values_list("ma_ho_so", "source_system")
+    )
+    return {
+        key: Reject("MaHoSo", key, _SHADOWS_OFFICIAL % {"key": key, "system": system})
+        for key, system in found
+    }
+
+
+def _outcome_changed(old: dict[str, Any], f: Facts) -> bool:
+    return (old["on_time"], old["end_day"], old["overdue_day"]) != (f.on_time, f.end_day, f.overdue_day)
+
+
+def _late_to_on_time(
+    batch: ImportBatch, changed: list[tuple[str, DossierRecord, Facts, dict[str, Any]]]
+) -> dict[str, Reject]:
+    """Records whose outcome in a closed period of their province would turn from late to on time."""
+    from kpixa.evaluations.models import FROZEN_STATES, Period
+    from kpixa.units.models import Commune
+
+    communes = {old["commune_id"] for _k, _r, _f, old in changed} | {
+        rec.commune_id for _k, rec, _f, _o in changed
+    }
+    province_of = dict(Commune.objects.filter(pk__in=communes).values_list("pk", "province_id"))
+    periods = list(
+        Period.objects.filter(province_id__in=set(province_of.values()), state__in=FROZEN_STATES).values_list(
+            "province_id", "code", "start", "end"
+        )
+    )
+    if not periods:
+        return {}
+    appeal = _appeal_scope(batch)
+    refused = {}
+    for key, rec, f, old in changed:
+        province = province_of.get(old["commune_id"])
+        for province_id, code, start, end in periods:
+            if province_id != province or old["received_day"] > end:
+                continue
+            if outcome_as_of(old, end) in LATE and outcome_as_of(f, end) in ON_TIME:
+                if appeal is not None and _covered(appeal, old["commune_id"], rec.commune_id, start, end):
+                    continue
+                refused[key] = Reject(
+                    "NgayHenTra", rec.due_at or "", _LATE_AFTER_CLOSE % {"key": key, "period": code}
+                )
+                break
+    return refused
+
+
+def _appeal_scope(batch: ImportBatch) -> tuple[int, Any, Any] | None:
+    """(commune, period start, period end) of the appeal a batch corrects, or None."""
+    if batch.appeal_id is None:
+        return None
+    from kpixa.evaluations.models import Appeal, AppealStatus
+
+    appeal = (
+        Appeal.objects.select_related("snapshot__period")
+        .filter(pk=batch.appeal_id)
+        .exclude(status=AppealStatus.REJECTED)
+        .first()
+    )
+    if appeal is None:
+        return None
+    period = appeal.snapshot.period
+    return appeal.commune_id, period.start, period.end
+
+
+def _covered(appeal: tuple[int, Any, Any], old_commune: int, new_commune: int, start: Any, end: Any) -> bool:
+    commune, first, last = appeal
+    return old_commune == commune == new_commune and first <= end and start <= last
+
+
+def refuse_all(ctx: Any, chunk: list[tuple[int, Any]], reason: str) -> None:
+    """Send every record of a chunk to quarantine with the batch's refusal."""
+    from kpixa.dossiers.ingest import _record_key
+
+    for row, raw in chunk:
+        ctx.reject(row, raw, Reject("HeThongNguon", ctx.batch.source_system, reason), _record_key(raw))
+    ctx.flush_rejections()
