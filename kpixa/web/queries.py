@@ -680,6 +680,13 @@ class Scorecard:
         return self.unit.as_of if self.unit else None
 
     @cached_property
+    def no_due(self) -> int:
+        """Dossiers of the period whose due time cannot be determined (no NgayHenTra, no time
+        limit): counted as not on time (docs/rules.md), a data problem of the sending system."""
+        where = outcome_filter("no_due", self.period.start, self.period.end)
+        return Dossier.objects.filter(where, commune=self.commune).count()
+
+    @cached_property
     def lines(self) -> list[IndicatorLine]:
         rows = IndicatorScore.objects.filter(
             framework_version__code=self.version.code,
@@ -745,7 +752,10 @@ def outcome_filter(outcome: str, start: date, end: date) -> Q | None:
 
     total: received by the end and not finished before the start; late: finished late within
     the period or open and overdue at its end; on_time: finished on time within it or open and
-    not yet overdue at its end; the others: received within the period with the flag set.
+    not yet overdue at its end; no_due: those of total without a due time (counted late,
+    kpixa.rules.outcome.NO_DUE_POLICY); the others: received within the period with the flag set.
+    Reads only the facts stored at ingest; the shared table of outcome cases checks it against
+    the rollups.
     """
     received = Q(received_day__gte=start, received_day__lte=end)
     within = Q(end_day__gte=start, end_day__lte=end)
@@ -759,8 +769,11 @@ def outcome_filter(outcome: str, start: date, end: date) -> Q | None:
         "digitised": Q(digitised=True),
         "synced_on_time": Q(synced_on_time=True),
     }
+    total = Q(received_day__lte=end) & (Q(end_day__isnull=True) | Q(end_day__gte=start))
     if outcome == "total":
-        return Q(received_day__lte=end) & (Q(end_day__isnull=True) | Q(end_day__gte=start))
+        return total
+    if outcome == "no_due":
+        return total & Q(effective_due_at__isnull=True)
     if outcome == "late":
         return (within & Q(on_time=False)) | (Q(received_day__lte=end) & _open_at(end) & overdue)
     if outcome == "on_time":

@@ -39,6 +39,7 @@ OUTCOMES = (
     "total",
     "on_time",
     "late",
+    "no_due",
     *sorted(set(queries.DRILLABLE.values()) - {"total", "on_time", "late"}),
 )
 

@@ -362,8 +362,9 @@ def _compare_counts(imported: dict[str, Dossier], wrong: dict[str, Any], how: st
             wrong[f"{how} rollups {case['id']}"] = (got, want)
         listed = {
             outcome: Dossier.objects.filter(outcome_filter(outcome, start, end), pk=dossier.pk).exists()  # type: ignore[arg-type]
-            for outcome in ("total", "on_time", "late")
+            for outcome in ("total", "on_time", "late", "no_due")
         }
         drill = {k: bool(want[f"dossiers.{k}"]) for k in ("total", "on_time", "late")}
+        drill["no_due"] = bool(want["dossiers.total"]) and case["expect"]["due"] is None
         if listed != drill:
             wrong[f"drill-down {case['id']}"] = (listed, drill)

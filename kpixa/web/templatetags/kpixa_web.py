@@ -139,6 +139,7 @@ def outcome_label(code: str) -> str:
         "total": _("Tất cả hồ sơ phải giải quyết trong kỳ"),
         "on_time": _("Đúng hạn (kể cả đang trong hạn)"),
         "late": _("Trễ hạn (kể cả đang quá hạn)"),
+        "no_due": _("Không xác định được hạn xử lý"),
         "online": _("Nộp trực tuyến"),
         "e2e_eligible": _("Thủ tục đủ điều kiện trực tuyến toàn trình"),
         "e2e_online": _("Trực tuyến toàn trình"),
