@@ -21,7 +21,7 @@ Status = Literal["met", "not met", "n.a.", "info", "error"]
 
 @dataclass(frozen=True)
 class Goal:
-    """A goal another issue set: ``figure`` (or ``ratio`` to the reference) ``<=``/``>=`` ``value``."""
+    """A goal set for a figure: ``figure`` (or ``ratio`` to the reference) ``<=``/``>=`` ``value``."""
 
     text: str
     op: Literal["<=", ">="]

@@ -1,4 +1,5 @@
-"""Synthetic data for the benchmarks, from the project's own generator (issue 3), made once per run."""
+"""Synthetic data for the benchmarks, from the project's own generator (docs/generator.md), made once
+per run."""
 
 from __future__ import annotations
 

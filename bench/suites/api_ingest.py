@@ -1,4 +1,4 @@
-"""API ingest (issue 3): 1,000-record batches POSTed to /api/v1/dossiers on loopback."""
+"""API ingest (docs/api.md): 1,000-record batches POSTed to /api/v1/dossiers on loopback."""
 
 from __future__ import annotations
 

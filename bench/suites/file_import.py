@@ -1,4 +1,5 @@
-"""File import (issue 3): ``import_dossiers FILE`` beside a bare PostgreSQL COPY of the same file."""
+"""File import (docs/ingest-performance.md): ``import_dossiers FILE`` beside a bare PostgreSQL COPY of
+the same file."""
 
 from __future__ import annotations
 

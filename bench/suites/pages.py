@@ -1,4 +1,4 @@
-"""Page latency (issue 5): p50/p95 with 20 concurrent logged-in clients on loopback.
+"""Page latency (docs/web.md): p50/p95 with 20 concurrent logged-in clients on loopback.
 
 Each page is measured beside the same load on ``/api/v1/health`` (the server's floor: routing,
 middleware, a worker's turn) so the figure can be read against what the machine gives anyway.
@@ -67,7 +67,7 @@ def page_path(ctx: Context, page: Page) -> str | None:
 def publish_period(ctx: Context) -> int:
     """Close and publish the profile's period in every province that has scores for it (untimed).
 
-    The national page shows published snapshots only (issue 6): without a publication it would be
+    The national page shows published snapshots only (docs/reporting.md): without a publication it would be
     measured empty. Returns how many provinces were published.
     """
     from kpixa.evaluations import lifecycle

@@ -1,4 +1,4 @@
-"""Scorecards (issue 4): full recompute beside the raw GROUP BY in PostgreSQL, DuckDB and pandas.
+"""Scorecards (docs/scoring.md): full recompute beside the raw GROUP BY in PostgreSQL, DuckDB and pandas.
 
 The reference computes, per commune, the dossier counts the ``dvc766`` framework scores
 (received, finished on time / late, open within deadline / overdue, online, end-to-end,

@@ -1,4 +1,5 @@
-"""Vectorised due times (issue 2): a million (start, limit) pairs, beside bare numpy busday_offset."""
+"""Vectorised due times (docs/workdays.md): a million (start, limit) pairs, beside bare numpy
+busday_offset."""
 
 from __future__ import annotations
 

@@ -63,7 +63,7 @@ class Period(models.Model):
 
 
 class CommuneEvaluation(models.Model):
-    """A commune's classification for a period by one framework version (RULES.md §6)."""
+    """A commune's classification for a period by one framework version (docs/rules.md, "Classification")."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="commune_evaluations")
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="evaluations")
@@ -208,8 +208,9 @@ class Consequence(models.Model):
 
 
 class ProvincePolicy(models.Model):
-    """A province's choices where the rules leave room (RULES.md §6–§7): "cùng lên đường" on or off,
-    the peer groups the excellent quota is counted in, and the leader framework it rates leaders by."""
+    """A province's choices where the rules leave room (docs/rules.md, "Leaders" and "Consequences"):
+    "cùng lên đường" on or off, the peer groups the excellent quota is counted in, and the leader
+    framework it rates leaders by."""
 
     province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="evaluation_policy")
     # None follows the framework's evaluation rules (``joint_departure_enabled``).

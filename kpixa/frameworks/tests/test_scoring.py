@@ -36,7 +36,7 @@ def on_time(framework, unit, on_time_count: int, total: int):  # type: ignore[no
 @pytest.mark.parametrize(
     ("total", "on_time_count", "rate", "points"),
     [
-        (1270, 854, "67.24", "13.45"),  # RULES.md §4
+        (1270, 854, "67.24", "13.45"),  # docs/rules.md, "Rates and points"
         (597918, 528684, "88.42", "17.68"),  # Phú Thọ, 2026 YTD
         (3443, 2775, "80.60", "16.12"),  # Xã Hy Cương
         (6064, 5940, "97.96", "19.59"),  # Xã Bản Nguyên

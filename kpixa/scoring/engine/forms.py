@@ -2,7 +2,7 @@
 
 Rates are percentages computed exactly (Decimal); points come from the unrounded rate and are
 clamped to 0..max. Rounding to 2 decimals happens once, in ``core``, after any N/A
-redistribution (RULES.md §4).
+redistribution (docs/rules.md, "Rates and points").
 """
 
 from __future__ import annotations

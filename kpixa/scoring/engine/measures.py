@@ -5,14 +5,15 @@ over one period. The dossier rollups produce the ``dossiers.*``, ``procedures.*`
 ``petitions.*`` and ``ratings.*`` counts; the reporting app produces ``reported.*`` values;
 scores of other frameworks enter as ``framework.<code>.total``.
 
-Definitions follow RULES.md §4–§5. "In the period" means: received in the period, or
-received earlier and still being processed during it (the portal's denominator).
+Definitions follow docs/rules.md ("Dossier outcome", "The service index"). "In the period"
+means: received in the period, or received earlier and still being processed during it (the
+portal's denominator).
 """
 
 from __future__ import annotations
 
 MEASURES: dict[str, str] = {
-    # Progress (RULES.md §4): outcome as of the period end.
+    # Progress (docs/rules.md, "Dossier outcome"): outcome as of the period end.
     "dossiers.total": "dossiers received in, or still being processed during, the period",
     "dossiers.received": "dossiers received in the period",
     "dossiers.carried_over": "dossiers received before the period and still open at its start",
@@ -24,7 +25,7 @@ MEASURES: dict[str, str] = {
     "dossiers.open_within_deadline": "open at the period end, not yet past their due time",
     "dossiers.open_overdue": "open at the period end, past their due time",
     "dossiers.late_receipt": "online dossiers received more than 8 working hours after submission",
-    # Online services and payment (RULES.md §5).
+    # Online services and payment (docs/rules.md, "The service index").
     "dossiers.online": "dossiers submitted online (KenhThucHien = 2)",
     "dossiers.e2e_eligible": "dossiers of procedures eligible for end-to-end online service",
     "dossiers.e2e_online": "online dossiers of procedures eligible for end-to-end online service",
@@ -33,12 +34,13 @@ MEASURES: dict[str, str] = {
     "procedures.fee_bearing": "fee-bearing procedures of the commune-level catalogue",
     "procedures.fee_bearing_paid_online": "fee-bearing procedures with at least one dossier paid online",
     "procedures.fee_bearing_with_dossiers": "fee-bearing procedures with at least one dossier in the period",
-    # Publicity (RULES.md §5, group 1): the procedure catalogue, province-level in practice.
+    # Publicity (docs/rules.md, "The service index", group 1): the procedure catalogue,
+    # province-level in practice.
     "procedures.total": "procedures of the unit's catalogue in force in the period",
     "procedures.published_on_time": "procedures published on the portal on time",
     "procedures.updated_on_time": "procedures whose changes were updated and made public on time",
     "procedures.published_complete": "procedures published with all their parts",
-    # Digitisation (RULES.md §5).
+    # Digitisation (docs/rules.md, "The service index").
     "dossiers.certification": "certification (chứng thực) dossiers",
     "dossiers.certification_electronic": "certification dossiers issued as electronic certified copies",
     "dossiers.result_in_citizen_store": "finished dossiers whose result reached the citizen's DVCQG store",
@@ -48,7 +50,7 @@ MEASURES: dict[str, str] = {
     "dossiers.reused_data": "dossiers reusing digitised data (HoSoCoThanhPhanSoHoa)",
     "dossiers.vneid": "dossiers whose submitter account was verified with VNeID",
     "dossiers.synced_on_time": "dossiers received by kpixa within 24 hours of their last change",
-    # Satisfaction (RULES.md §5).
+    # Satisfaction (docs/rules.md, "The service index").
     "dossiers.complaint_or_unsatisfied": "dossiers with a complaint or a 'not satisfied' rating",
     "petitions.total": "petitions (PAKN) due or handled in the period",
     "petitions.on_time": "petitions handled within their deadline",

@@ -135,7 +135,8 @@ class ClassBand:
 
 @dataclass(frozen=True)
 class CollectiveRules:
-    """Regulation 366 / Decree 335 rules for a collective beyond its points (RULES.md §6)."""
+    """Regulation 366 / Decree 335 rules for a collective beyond its points (docs/rules.md,
+    "Classification")."""
 
     excellent_requires_all_on_time: bool = True
     max_late_share_completed: Decimal = Decimal(20)
@@ -143,7 +144,8 @@ class CollectiveRules:
 
 @dataclass(frozen=True)
 class EvaluationRules:
-    """Parameters of leader ratings, quotas and proposed consequences (RULES.md §6–§7)."""
+    """Parameters of leader ratings, quotas and proposed consequences (docs/rules.md, "Leaders",
+    "Consequences")."""
 
     leader_general_max: Decimal = Decimal(30)
     leader_results_max: Decimal = Decimal(70)

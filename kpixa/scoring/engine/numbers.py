@@ -1,8 +1,8 @@
 """Decimal arithmetic and Vietnamese number formatting shared by the engine.
 
 The engine computes with ``Decimal`` and rounds half up to 2 decimals, as the national
-portal does (RULES.md §4: 854 / 1,270 → 67.24% → 13.45 of 20). Floats given as inputs are
-converted through their shortest ``repr`` so 0.1 stays 0.1.
+portal does (docs/rules.md, "Rates and points": 854 / 1,270 → 67.24% → 13.45 of 20). Floats
+given as inputs are converted through their shortest ``repr`` so 0.1 stays 0.1.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def _score(commune: Any, code: str, period: str = "2026-YTD-03", framework: str 
         (6064, 5940, "97.96", "19.59"),  # Xã Bản Nguyên
         (161, 156, "96.89", "19.38"),  # Văn phòng UBND tỉnh
         (597918, 528684, "88.42", "17.68"),  # Phú Thọ province
-        (1270, 854, "67.24", "13.45"),  # RULES.md §4 example
+        (1270, 854, "67.24", "13.45"),  # docs/rules.md, "Rates and points"
     ],
 )
 def test_it_reproduces_the_published_progress_figures_through_the_stored_path(

@@ -1,4 +1,4 @@
-"""What keeps the province dashboard and the scorecard cheap on every view (issue 5, speed), and that
+"""What keeps the province dashboard and the scorecard cheap on every view (docs/web.md, speed), and that
 none of it shows stale or foreign results: the runs and versions read in one query, frameworks parsed
 once per version, the commune read once per request."""
 

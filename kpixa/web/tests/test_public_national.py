@@ -1,5 +1,6 @@
 """The national page and the home page read only published snapshots: after an upheld appeal they
-show the new revision's values, and a period without a snapshot is not public (issue 6)."""
+show the new revision's values, and a period without a snapshot is not public (docs/reporting.md,
+"Snapshots")."""
 
 from __future__ import annotations
 

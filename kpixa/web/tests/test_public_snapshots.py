@@ -1,4 +1,5 @@
-"""The public ranking and scorecard read the latest published snapshot and note revisions (issue 6)."""
+"""The public ranking and scorecard read the latest published snapshot and note revisions
+(docs/reporting.md, "Snapshots")."""
 
 from __future__ import annotations
 
