@@ -306,6 +306,26 @@ def test_it_lists_no_other_province_in_the_users_filters(world, admin_52):
     assert "Tỉnh Đắk Lắk" not in listing and "dl_admin" not in listing
 
 
+def test_it_refuses_a_province_admin_another_provinces_user(world, admin_52):
+    other = User.objects.create(username="dl_officer", role="commune_officer", commune=world.foreign)
+    other.set_password("Old-passw0rd-66")
+    other.save()
+    new = "Rung-xanh-2026!"
+    admin_52.post(
+        f"{ADMIN}/accounts/user/{other.pk}/password/",
+        {"usable_password": "true", "password1": new, "password2": new},
+    )
+    moved = admin_52.post(
+        f"{ADMIN}/accounts/user/{world.users['commune_officer'].pk}/change/",
+        {"username": "commune_officer", "role": "commune_officer", "commune": world.foreign.pk},
+    )
+    other.refresh_from_db()
+    assert other.check_password("Old-passw0rd-66")
+    assert moved.status_code == 200
+    assert "commune" in moved.context["adminform"].form.errors  # Buôn Ma Thuột is not a valid choice
+    assert User.objects.get(username="commune_officer").commune == world.commune
+
+
 def test_it_exports_only_the_provinces_audit_entries(world, admin_52):
     own = audit.record("test.own", province_code="52")
     foreign = audit.record("test.foreign", province_code="66")
