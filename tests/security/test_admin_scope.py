@@ -277,6 +277,17 @@ def test_it_refuses_a_commune_in_another_provinces_peer_group(world, groups, adm
     assert world.commune.peer_groups.count() == 2
 
 
+def test_it_scopes_the_changelists_without_a_query_per_row(
+    world, systems, groups, admin_52, django_assert_max_num_queries
+):
+    for n in range(30):
+        UnitAlias.objects.create(system="gl-motcua", alias=f"H52.{n}", commune=world.commune)
+        PeerGroup.objects.create(code=f"52-g{n}", name=f"Nhóm {n}", province=world.province)
+    for page, most in (("unitalias", 7), ("peergroup", 7), ("commune", 9)):  # 30+ rows each
+        with django_assert_max_num_queries(most):
+            assert admin_52.get(f"{ADMIN}/units/{page}/").status_code == 200
+
+
 # --- every other admin page ----------------------------------------------------------------------
 
 
