@@ -20,13 +20,14 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import AuditEntry, User
 from kpixa.frameworks.services import install_framework, shipped_files
 from kpixa.scoring.services import Providers, compute_scores
 from kpixa.spreadsheet_safety import append_row, as_text, is_formula_like, safe_cell
-from kpixa.web.exports.xlsx import write_row
+from kpixa.web.exports.xlsx import _merged, write_row
 
 pytestmark = pytest.mark.django_db
 
@@ -295,6 +296,7 @@ def test_it_keeps_formula_like_strings_as_xlsx_text_cells() -> None:
     append_row(sheet, [HYPERLINK, DDE, -5, "-5"])
     write_row(sheet, 2, [HYPERLINK, Decimal("-1.5"), DDE])
     as_text(sheet.cell(row=3, column=1, value="=1+2"))
+    _merged(sheet, 4, 1, 3, DDE, Font())  # the official reports' headers and summary lines
     loaded = _reloaded(book)
     assert [(c.value, c.data_type) for c in loaded[1]] == [
         (HYPERLINK, "s"),
@@ -304,3 +306,4 @@ def test_it_keeps_formula_like_strings_as_xlsx_text_cells() -> None:
     ]
     assert [(c.value, c.data_type) for c in loaded[2]][:3] == [(HYPERLINK, "s"), (-1.5, "n"), (DDE, "s")]
     assert (loaded["A3"].value, loaded["A3"].data_type) == ("=1+2", "s")
+    assert (loaded["A4"].value, loaded["A4"].data_type) == (DDE, "s")
