@@ -29,10 +29,14 @@ from typing import Any
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Characters a spreadsheet program may skip before it looks for a formula sign.
 _LEADING = " \t\r\n\x0b\x0c\xa0\u200b\u200c\u200d\u2060\ufeff"
+# A cell can be formula-like only if it starts with one of these (a one-character look first).
+_FIRST = frozenset("".join(TRIGGERS) + _LEADING)
 
 
 def is_formula_like(text: str) -> bool:
     """True when a spreadsheet program could read ``text`` as a formula."""
+    if not text or text[0] not in _FIRST:
+        return False
     return text.startswith(TRIGGERS) or text.lstrip(_LEADING).startswith(TRIGGERS)
 
 
@@ -41,9 +45,11 @@ def safe_cell(value: Any) -> Any:
 
     ``None``, booleans and numbers are returned unchanged; anything else is written as its text.
     """
+    if type(value) is str:  # the common case first: exports write millions of cells
+        return "'" + value if is_formula_like(value) else value
     if value is None or isinstance(value, bool | int | float | Decimal):
         return value
-    text = value if isinstance(value, str) else str(value)
+    text = str(value)
     return "'" + text if is_formula_like(text) else text
 
 
