@@ -140,16 +140,22 @@ def token_commune_or_404(token: ApiToken, code: str) -> Commune:
 
 
 def province_systems(province_id: int | None) -> set[str]:
-    """Return the integration systems that write for ``province_id`` alone: the systems of its API
-    tokens that no other province's token uses. A province admin maps aliases only for these
-    (an alias of a system shared with another province, or of no system, would also steer that
-    province's records)."""
+    """Return the source systems that write for ``province_id`` alone: the official systems
+    registered to it and the systems of its API tokens, less any system another province's token
+    uses or that is registered to another province, nationally or as a commune's local source.
+    A province admin maps aliases only for these (an alias of a system shared with another
+    province, or of no system, would also steer that province's records)."""
+    from kpixa.dossiers.models import SourceKind, SourceSystem
+
     if province_id is None:
         return set()
-    rows = ApiToken.objects.filter(system__gt="").values_list("system", "province_id").distinct()
-    provinces: dict[str, set[int]] = {}
-    for system, pid in rows:
+    provinces: dict[str, set[int | None]] = {}
+    tokens = ApiToken.objects.filter(system__gt="").values_list("system", "province_id").distinct()
+    registered = SourceSystem.objects.values_list("code", "province_id", "kind")
+    for system, pid in tokens:
         provinces.setdefault(system, set()).add(pid)
+    for code, pid, kind in registered:
+        provinces.setdefault(code, set()).add(pid if kind == SourceKind.OFFICIAL else None)
     return {system for system, pids in provinces.items() if pids == {province_id}}
 
 

@@ -162,6 +162,17 @@ def test_it_refuses_aliases_of_systems_outside_the_province(world, systems, admi
     assert entry.province_code == "52"
 
 
+def test_it_follows_the_source_system_registry(world, systems, admin_52):
+    from kpixa.dossiers.models import SourceKind, SourceSystem
+
+    SourceSystem.objects.create(code="gl-2", kind=SourceKind.OFFICIAL, province=world.province)
+    SourceSystem.objects.create(code="gl-motcua", kind=SourceKind.OFFICIAL, province=world.other_province)
+    assert (
+        _add_alias(admin_52, "H52.X3", "gl-motcua", world.commune).status_code == 200
+    )  # registered elsewhere
+    assert _add_alias(admin_52, "H52.X3", "gl-2", world.commune).status_code == 302  # registered to Gia Lai
+
+
 def test_it_refuses_an_alias_onto_another_provinces_commune(world, systems, admin_52):
     assert _add_alias(admin_52, "H52.X2", "gl-motcua", world.foreign).status_code == 200
     assert not UnitAlias.objects.exists()
