@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kpixa.db_busy.DatabaseBusyMiddleware",  # SQLite busy beyond its timeout: 503, not 500
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,9 +96,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # SQLite has one writer at a time and an import batch is one transaction: other writers
+        # (API posts, logins) wait for its commit up to this many seconds (docs/settings.md).
+        "timeout": env_int("KPIXA_SQLITE_BUSY_TIMEOUT", 180),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests run on a file beside the database, not in shared-cache memory: threads then meet
+    # the production locking (WAL, busy timeout) instead of immediate "table is locked" errors.
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        DATABASES["default"]["TEST"] = {"NAME": str(DATABASES["default"]["NAME"]) + ".test"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -156,6 +163,12 @@ FORMAT_MODULE_PATH = ["kpixa.formats"]
 
 # An API batch may hold 5,000 portal records of a few kilobytes each.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KPIXA_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
+# Import limits of one batch (kpixa/dossiers/limits.py, docs/settings.md "Import limits"):
+# beyond any of them the batch stops with one reason and nothing written.
+KPIXA_IMPORT_MAX_ROWS = env_int("KPIXA_IMPORT_MAX_ROWS", 2_000_000)
+KPIXA_IMPORT_MAX_REJECTIONS = env_int("KPIXA_IMPORT_MAX_REJECTIONS", 10_000)
+KPIXA_IMPORT_MAX_XLSX_BYTES = env_int("KPIXA_IMPORT_MAX_XLSX_BYTES", 200 * 1024 * 1024)
+KPIXA_IMPORT_MAX_XLSX_RATIO = env_int("KPIXA_IMPORT_MAX_XLSX_RATIO", 100)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -33,6 +33,24 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
+def lock_source(system: str) -> None:
+    """Serialise the batches of one source system until the caller's transaction ends.
+
+    Identity is (source system, record id) and a batch classifies its records against what is
+    stored when it reads them. Two transactions importing the same new records at once would
+    both read "not stored", both count them as created and both add their rollup deltas: the
+    rows are upserted once, the rollups twice. A transaction-level advisory lock per source
+    system makes a second batch of the same source wait for the first one's commit; it then
+    reads the committed rows and counts them unchanged. Batches of other source systems (other
+    identities) still run in parallel. SQLite needs nothing: its transactions are IMMEDIATE, so
+    writers are serialised already.
+    """
+    if not available():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"kpixa.ingest:{system}"])
+
+
 def key_set(keys: Sequence[str]) -> Any:
     """The right-hand side of a ``<key>__in=`` filter over many record keys.
 

@@ -188,6 +188,12 @@ def apply_procedure_deltas(deltas: Counter[tuple[int, int, date, str]]) -> None:
 
 
 def _upsert(sql: str, items: list[tuple[Any, ...]], width: int, size: int = 500) -> None:
+    """Run the insert-or-increment ``sql`` over ``items`` in key order.
+
+    Concurrent batches (of different source systems) may add to the same rollup rows; taking
+    the row locks in one global order keeps two such batches from deadlocking.
+    """
+    items = sorted(items, key=lambda item: item[:3])  # (commune, day or procedure, measure or month)
     placeholder = "(" + ", ".join(["%s"] * width) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(items), size):
@@ -249,7 +255,7 @@ def _staged_rollup_sql(new: str, old: str | None) -> str:
     return (
         f"{_facts_cte(new, old)}INSERT INTO {table} (commune_id, day, measure, value) "  # noqa: S608
         f"SELECT commune_id, day, measure, SUM(sign) FROM ({parts}) AS d "
-        "GROUP BY commune_id, day, measure HAVING SUM(sign) <> 0 "
+        "GROUP BY commune_id, day, measure HAVING SUM(sign) <> 0 ORDER BY 1, 2, 3 "  # see _upsert
         f"ON CONFLICT (commune_id, day, measure) DO UPDATE SET value = {table}.value + excluded.value"
     )
 
@@ -263,6 +269,7 @@ def _staged_procedure_sql(new: str, old: str | None) -> str:
         "(commune_id, procedure_id, month, dossiers, paid_online) "
         f"SELECT commune_id, procedure_id, {month}, SUM(sign), {paid} FROM f "
         f"WHERE procedure_id IS NOT NULL GROUP BY 1, 2, 3 HAVING SUM(sign) <> 0 OR {paid} <> 0 "
+        "ORDER BY 1, 2, 3 "  # see _upsert
         f"ON CONFLICT (commune_id, procedure_id, month) DO UPDATE SET "
         f"dossiers = {table}.dossiers + excluded.dossiers, "
         f"paid_online = {table}.paid_online + excluded.paid_online"

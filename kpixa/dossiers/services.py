@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
-from kpixa.dossiers import authority, fastpath, ingest, rollups
+from kpixa.dossiers import authority, copyload, fastpath, ingest, jobs, limits, rollups
 from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection, flag_params
 from kpixa.dossiers.parsing import FormatError, Source, guess_format, open_source, source_from_document
 
@@ -78,9 +78,11 @@ def run_batch(
 
     On any error nothing of the batch is kept and the batch is marked failed (then re-raised).
     """
+    jobs.take_lease(batch.pk)  # before "running" is committed: a dead runner is then detectable
     _mark_running(batch, source.total)
     try:
         with transaction.atomic():
+            copyload.lock_source(batch.source_system)  # exactly once under concurrent batches
             allowed = allowed_communes(batch)
             ctx = _context(batch, allowed, with_results)
             fast = fastpath.applicable(batch.kind, source.extra, with_results)
@@ -91,6 +93,7 @@ def run_batch(
             if not fast:
                 for chunk in ingest.chunked(source.records):
                     ingest.ingest_chunk(ctx, chunk)
+                    limits.check_counts(ctx.counts["read"], ctx.counts["rejected"])
                     _copy_counts(batch, ctx)
                     if progress is not None:
                         progress(batch)
@@ -99,6 +102,8 @@ def run_batch(
     except Exception as exc:
         _mark_failed(batch, exc)
         raise
+    finally:
+        jobs.release_lease(batch.pk)
     return ctx
 
 
@@ -107,6 +112,7 @@ def _fast(ctx: ingest.Context, source: Source, progress: Progress | None) -> boo
     the file needs the per-record reader."""
 
     def report() -> None:
+        limits.check_counts(ctx.counts["read"], ctx.counts["rejected"])
         _copy_counts(ctx.batch, ctx)
         if progress is not None:
             progress(ctx.batch)
@@ -261,7 +267,13 @@ def import_file(
         file_path=str(path),
         file_format=fmt or guess_format(path.name),
     )
-    run_batch(batch, open_source(path, batch.file_format), actor=actor, progress=progress)
+    try:
+        limits.check_file(path, batch.file_format)
+        source = open_source(path, batch.file_format)
+    except Exception as exc:  # the batch row says why; nothing was read
+        _mark_failed(batch, exc)
+        raise
+    run_batch(batch, source, actor=actor, progress=progress)
     return batch
 
 
@@ -350,8 +362,10 @@ def write_progress(batch: ImportBatch) -> None:
 
 
 def run_job(batch: ImportBatch) -> ImportBatch:
-    """Run one claimed web batch; a failure is recorded on the batch, not raised."""
+    """Run one claimed web batch; a failure of the batch is recorded on it, not raised (a
+    database error while recording it is raised: the worker's loop waits and goes on)."""
     try:
+        limits.check_file(batch.file_path, batch.file_format)
         source = open_source(batch.file_path, batch.file_format)
         run_batch(batch, source, actor=batch.created_by, progress=write_progress)
     except Exception as exc:  # the job page shows the error; the worker goes on

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -26,6 +26,7 @@ from kpixa.dossiers import queries, services
 from kpixa.dossiers.authority import writable_sources
 from kpixa.dossiers.explain import explain
 from kpixa.dossiers.forms import FixForm, UploadForm
+from kpixa.dossiers.jobs import fail_dead_batches
 from kpixa.dossiers.models import JobStatus
 from kpixa.spreadsheet_safety import csv_writer
 
@@ -70,6 +71,8 @@ def job(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 def job_state(batch: Any) -> dict[str, Any]:
     """A job's status and counts; while running, the counts its worker last published."""
+    if batch.status == JobStatus.RUNNING and fail_dead_batches([batch]):
+        batch.refresh_from_db()  # its process died (jobs.py): shown as failed, with the reason
     counts = batch.counts()
     if batch.status == JobStatus.RUNNING:
         path = services.progress_file(batch.pk)
@@ -100,14 +103,26 @@ REPORT_COLUMNS = ("dong", "ma_ban_ghi", "truong", "gia_tri", "ly_do")
 def rejections_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The batch's rejected records as CSV (UTF-8 with BOM, so Excel reads the diacritics)."""
     batch = queries.batch_for(request.user, batch_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_rejection_lines(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tu-choi-lo-{batch.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv_writer(response)
-    writer.writerow(REPORT_COLUMNS)
-    for r in batch.rejections.order_by("row").values_list("row", "record_key", "field", "value", "reason_vi"):
-        writer.writerow(r)
-    return response
+    return response  # type: ignore[return-value]  # access() types views as returning HttpResponse
+
+
+class _Line:
+    """A file-like object whose ``write`` hands the CSV writer's line back (for streaming)."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _rejection_lines(batch: Any) -> Any:
+    """The rejection report line by line, read from the database in chunks: a batch may hold
+    up to KPIXA_IMPORT_MAX_REJECTIONS rows and the report is never built whole in memory."""
+    writer = csv_writer(_Line())
+    yield "\ufeff" + writer.writerow(REPORT_COLUMNS)
+    rows = batch.rejections.order_by("row").values_list("row", "record_key", "field", "value", "reason_vi")
+    for r in rows.iterator(chunk_size=2000):
+        yield writer.writerow(r)
 
 
 @access(LOGIN)

@@ -43,7 +43,8 @@ def test_it_queues_an_upload_and_the_worker_runs_it(officer, catalogue):  # type
     assert state["done"] and state["created"] == 1
     page = officer.get(f"/dossiers/jobs/{batch.pk}/")
     assert "dossiers/job.js" in page.content.decode() and "<script>" not in page.content.decode()
-    report = officer.get(f"/dossiers/jobs/{batch.pk}/rejections.csv").content.decode("utf-8-sig")
+    streamed = officer.get(f"/dossiers/jobs/{batch.pk}/rejections.csv").streaming_content
+    report = b"".join(streamed).decode("utf-8-sig")
     assert "W2" in report and "không thuộc phạm vi" in report
 
 
