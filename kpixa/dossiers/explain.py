@@ -30,6 +30,9 @@ DUE_SOURCES = {
     "NgayHenTra": gettext_noop("ngày hẹn trả (NgayHenTra)"),
     "NgayHenTraTruoc": gettext_noop("ngày hẹn trả trước lần bổ sung đầu tiên (NgayHenTraTruoc)"),
     "luat_dinh": gettext_noop("thời hạn giải quyết luật định của thủ tục, tính theo lịch ngày làm việc"),
+    "ThoiGianGiaiQuyet": gettext_noop(
+        "thời hạn giải quyết ghi trong hồ sơ (ThoiGianGiaiQuyet), tính theo lịch ngày làm việc"
+    ),
 }
 END_SOURCES = {
     "NgayKetThucXuLy": gettext_noop("ngày kết thúc xử lý (NgayKetThucXuLy)"),
@@ -171,7 +174,10 @@ def _supplement_line(d: Dossier) -> str:
 
 def _due_line(d: Dossier) -> str:
     if not d.due_source:
-        return _("Không có ngày hẹn trả và thủ tục chưa có thời hạn giải quyết: không xác định được hạn.")
+        return _(
+            "Không có ngày hẹn trả và không có thời hạn giải quyết: không xác định được hạn; hồ sơ "
+            "được tính là không đúng hạn (lỗi dữ liệu của hệ thống gửi)."
+        )
     source = DUE_SOURCES.get(d.due_source)
     params: dict[str, Any] = {"source": _(source) if source else d.due_source}
     base = d.effective_due_at - timedelta(seconds=d.wait_seconds) if d.effective_due_at else None
