@@ -8,6 +8,13 @@ from kpixa.scoring.engine.model import Form, NAPolicy
 from .helpers import ON_TIME_ONLY, framework_from
 
 SHIPPED = Path(__file__).resolve().parents[1] / "shipped"
+HEADER_2025 = """\
+code: t
+version: "1"
+name: Thử
+valid_from: 2025-01-01
+groups:
+"""
 
 
 def errors_of(text: str) -> list[tuple[int, str]]:
@@ -147,3 +154,20 @@ def test_it_requires_the_header_fields() -> None:
     reasons = " ".join(r for _, r in errors)
     for key in ("code", "version", "valid_from"):
         assert f"thiếu khóa bắt buộc “{key}”" in reasons
+
+
+def test_it_reports_an_impossible_date_with_its_line() -> None:
+    text = ON_TIME_ONLY.join([HEADER_2025.replace("2025-01-01", "2025-13-01"), ""])
+    assert errors_of(text) == [(4, "“valid_from” phải là ngày dạng YYYY-MM-DD")]
+
+
+def test_it_refuses_an_unknown_key_even_with_an_empty_value() -> None:
+    text = ON_TIME_ONLY.join([HEADER_2025.replace("valid_from", "colour:\nvalid_from"), ""])
+    assert errors_of(text) == [(4, "khóa không hợp lệ “colour” trong bộ chỉ số")]
+
+
+def test_it_keeps_codes_and_numbers_as_written() -> None:
+    text = HEADER_2025 + ON_TIME_ONLY.replace('code: "2"', "code: 2").replace('code: "2.1"', "code: 2.10")
+    framework = load_framework(text + "        target: '85,5'\n        scoring: capped\n", "t.yaml")
+    indicator = framework.groups[0].indicators[0]
+    assert (framework.groups[0].code, indicator.code, str(indicator.target)) == ("2", "2.10", "85.5")

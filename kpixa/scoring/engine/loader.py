@@ -1,18 +1,38 @@
 """Load and validate a framework file (YAML) into a ``Framework``.
 
-Every mistake found is collected with its line number and a reason in Vietnamese, and all of
-them are raised together as one ``FrameworkError``: a reviewer fixes a file in one pass.
-The format is documented in docs/frameworks.md.
+The file's shape is stated once, as the pydantic models below (``FrameworkSpec`` and the
+specs it holds); the rules that relate several fields (sums, unique codes, what a scoring form
+needs) follow in plain functions. Every mistake is reported with its line number and a reason
+in Vietnamese, and all of them are raised together as one ``FrameworkError``: a reviewer fixes a
+file in one pass. Groups, indicators and classification bands are validated one by one, so one
+bad item does not hide the mistakes of the others. The format is documented in
+docs/frameworks.md.
+
+The YAML is read with its lines by ``yamllines``; scalars stay text, so a code ``1.10`` stays
+"1.10", an expression stays as written, and the models convert numbers ("2,5" or "2.5"), dates
+and booleans themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from kpixa.scoring.engine.expr import Expression, ExpressionError, parse_expression
 from kpixa.scoring.engine.i18n import _
@@ -37,52 +57,7 @@ from kpixa.scoring.engine.model import (
     Text,
 )
 from kpixa.scoring.engine.numbers import HUNDRED, ZERO, fmt_number
-
-TOP_KEYS = {
-    "code",
-    "version",
-    "name",
-    "description",
-    "valid_from",
-    "valid_to",
-    "status",
-    "label",
-    "total",
-    "groups",
-    "classification",
-    "collective",
-    "evaluation",
-}
-GROUP_KEYS = {"code", "name", "max", "description", "indicators"}
-INDICATOR_KEYS = {
-    "code",
-    "name",
-    "description",
-    "source",
-    "numerator",
-    "denominator",
-    "direction",
-    "scoring",
-    "max_points",
-    "target",
-    "na_policy",
-    "applies_to",
-    "unit_label",
-}
-SCORING_KEYS = {"form", "bands", "floor", "rates", "points"}
-STATUSES = ("official", "example")
-EVALUATION_FIELDS = {
-    "leader_general_max": Decimal,
-    "leader_results_max": Decimal,
-    "leader_capped_by_unit": bool,
-    "excellent_quota_percent": Decimal,
-    "warning_after_failed_period": bool,
-    "joint_departure_enabled": bool,
-    "joint_departure_below_total": Decimal,
-    "dismissal_after_failed_years": int,
-    "reg377_min_targets_percent": Decimal,
-    "reg377_basic_targets": tuple,
-}
+from kpixa.scoring.engine.yamllines import LineDict, LineList, YamlProblem, read
 
 
 class FrameworkError(ValueError):
@@ -94,191 +69,300 @@ class FrameworkError(ValueError):
         super().__init__("\n".join(f"{source_name}:{line}: {reason}" for line, reason in self.errors))
 
 
-class LineDict(dict[Any, Any]):
-    """A YAML mapping that remembers its line, each value's line and each scalar's raw text."""
-
-    line = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[Any, int] = {}
-        self.raw: dict[Any, str] = {}
-        self.duplicates: list[tuple[int, Any]] = []
-
-    def line_of(self, key: Any) -> int:
-        return self.lines.get(key, self.line)
+# --- value types ---------------------------------------------------------------------------------
 
 
-class LineList(list[Any]):
-    """A YAML sequence that remembers its line and each item's line."""
-
-    line = 0
-    lines: list[int]
+def _fail(reason: str) -> PydanticCustomError:
+    """A mistake whose Vietnamese reason is already written (reported as it is)."""
+    return PydanticCustomError("kpixa", "{reason}", {"reason": reason})
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+def _number(value: Any, info: ValidationInfo) -> Decimal:
+    try:
+        if isinstance(value, bool | dict | list):
+            raise InvalidOperation
+        return Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise _fail(_("“{key}” phải là một số").format(key=info.field_name)) from None
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-        if key in mapping:
-            mapping.duplicates.append((key_node.start_mark.line + 1, key))
-        mapping[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
-        mapping.lines[key] = key_node.start_mark.line + 1
-        if isinstance(value_node, yaml.ScalarNode):
-            mapping.raw[key] = value_node.value
-    return mapping
+def _percent(value: Decimal, info: ValidationInfo) -> Decimal:
+    if not ZERO <= value <= HUNDRED:
+        reason = _("“{key}” {value}% nằm ngoài khoảng 0–100%")
+        raise _fail(reason.format(key=info.field_name, value=fmt_number(value)))
+    return value
 
 
-def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
-    items = LineList(loader.construct_object(child, deep=True) for child in node.value)  # type: ignore[no-untyped-call]
-    items.line = node.start_mark.line + 1
-    items.lines = [child.start_mark.line + 1 for child in node.value]
-    return items
+def _positive_max_points(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise _fail(_("“max_points” phải là số dương"))
+    return value
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)  # type: ignore[arg-type]
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)  # type: ignore[arg-type]
+def _measure_expression(value: Any, info: ValidationInfo) -> Expression:
+    try:
+        return parse_expression(str(value), is_known_measure)
+    except ExpressionError as exc:
+        raise _fail(_("“{key}”: {reason}").format(key=info.field_name, reason=exc)) from None
 
 
+def _unit_kind(value: Any) -> str:
+    if str(value) not in UNIT_KINDS:
+        reason = _("loại đơn vị không hợp lệ “{kind}” (chọn trong: {options})")
+        raise _fail(reason.format(kind=value, options=", ".join(UNIT_KINDS)))
+    return str(value)
+
+
+def _name(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, dict) or not isinstance(value, list):
+        return value
+    raise _fail(_("“{key}” có kiểu không hợp lệ").format(key=info.field_name))
+
+
+def _stripped(value: Any) -> str:
+    return str(value).strip()
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Percent = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_percent)]
+MaxPoints = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_positive_max_points)]
+Code = Annotated[str, BeforeValidator(_stripped)]
+Measure = Annotated[Expression, BeforeValidator(_measure_expression)]
+UnitKind = Annotated[str, BeforeValidator(_unit_kind)]
+Name = Annotated[Any, BeforeValidator(_name)]  # "name" or {vi: ..., en: ...}; see _text
+
+
+# --- the schema ----------------------------------------------------------------------------------
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+
+class BandSpec(_Spec):
+    """One level of a ``bands`` form: a rate at or past ``threshold`` (%) earns ``points``."""
+
+    threshold: Percent
+    points: Number
+
+
+class SubRateSpec(_Spec):
+    """A named rate of a ``composite`` form."""
+
+    numerator: Measure
+    denominator: Measure
+
+
+class ScoringSpec(_Spec):
+    """How the rate becomes points; ``scoring: capped`` is short for ``scoring: {form: capped}``."""
+
+    form: Form
+    bands: list[BandSpec] | None = None
+    floor: Percent | None = None
+    rates: dict[str, SubRateSpec] | None = None
+    points: str | None = None  # the composite expression over the rates' names
+
+
+class AppliesToSpec(_Spec):
+    kinds: list[UnitKind] = []
+    peer_groups: list[Code] = []
+
+
+class IndicatorSpec(_Spec):
+    code: Code
+    name: Name
+    description: str = ""
+    source: Source = Source.COMPUTED
+    numerator: Measure | None = None  # required unless the form is composite
+    denominator: Measure | None = None
+    direction: Direction = Direction.HIGHER
+    scoring: ScoringSpec = ScoringSpec(form=Form.PROPORTIONAL)
+    max_points: MaxPoints
+    target: Percent | None = None
+    na_policy: NAPolicy = NAPolicy.EXCLUDE
+    applies_to: AppliesToSpec = AppliesToSpec()
+    unit_label: str = ""
+
+    @field_validator("scoring", mode="before")
+    @classmethod
+    def _form_alone(cls, value: Any) -> Any:
+        return {"form": value} if isinstance(value, str) else value
+
+
+class GroupSpec(_Spec):
+    code: Code
+    name: Name
+    max: Number
+    description: str = ""
+    indicators: list[Any] = []  # each an IndicatorSpec, validated one by one; at least one
+
+
+class ClassBandSpec(_Spec):
+    code: Code
+    min: Percent = ZERO
+    label: Name
+
+
+class CollectiveSpec(_Spec):
+    excellent_requires_all_on_time: bool = True
+    max_late_share_completed: Percent | None = None
+
+
+class EvaluationSpec(_Spec):
+    """Overrides of ``EvaluationRules`` (docs/rules.md, "Leaders" and "Consequences")."""
+
+    leader_general_max: Number | None = None
+    leader_results_max: Number | None = None
+    leader_capped_by_unit: bool | None = None
+    excellent_quota_percent: Number | None = None
+    warning_after_failed_period: bool | None = None
+    joint_departure_enabled: bool | None = None
+    joint_departure_below_total: Number | None = None
+    dismissal_after_failed_years: int | None = None
+    reg377_min_targets_percent: Number | None = None
+    reg377_basic_targets: tuple[str, ...] | None = None
+
+
+class FrameworkSpec(_Spec):
+    code: Code
+    version: Code
+    name: Name
+    description: str = ""
+    valid_from: date
+    valid_to: date | None = None
+    status: Literal["official", "example"] = "official"
+    label: str = ""
+    total: Number = Decimal(100)
+    groups: list[Any] = Field(min_length=1)  # each a GroupSpec, validated one by one
+    classification: list[Any] | None = Field(default=None, min_length=1)  # each a ClassBandSpec
+    collective: CollectiveSpec = CollectiveSpec()
+    evaluation: EvaluationSpec = EvaluationSpec()
+
+
+# Sections named as themselves in a message about their keys.
+NESTED_WHAT = {"scoring", "evaluation", "collective", "applies_to", "rates", "bands"}
+
+
+def _what(spec: type[_Spec]) -> str:
+    """What a spec is called in a message about its keys."""
+    if spec is FrameworkSpec:
+        return _("bộ chỉ số")
+    if spec is GroupSpec:
+        return _("nhóm")
+    if spec is IndicatorSpec:
+        return _("chỉ số")
+    return "classification"
+
+
+def _list_reason(key: str) -> str | None:
+    """What a list that is missing, empty or not a list should have been."""
+    if key == "groups":
+        return _("“groups” phải là một danh sách nhóm")
+    if key == "classification":
+        return _("“classification” phải là danh sách các mức xếp loại")
+    if key == "bands":
+        return _("dạng “bands” cần danh sách “bands” (threshold, points)")
+    return None
+
+
+# --- errors with lines ---------------------------------------------------------------------------
+
+
+@dataclass
 class _Checker:
     """Collects (line, reason) pairs while the file is read."""
 
-    def __init__(self) -> None:
-        self.errors: list[tuple[int, str]] = []
+    errors: list[tuple[int, str]] = field(default_factory=list)
 
     def error(self, line: int, reason: str) -> None:
         self.errors.append((line, reason))
 
     def mapping(self, value: Any, line: int, what: str) -> LineDict | None:
         if isinstance(value, LineDict):
-            for dup_line, key in value.duplicates:
-                self.error(dup_line, _("khóa “{key}” bị lặp lại").format(key=key))
             return value
         self.error(line, _("“{what}” phải là một bảng khóa–giá trị").format(what=what))
         return None
 
-    def keys(self, data: LineDict, allowed: set[str], what: str) -> None:
-        for key in data:
-            if key not in allowed:
-                self.error(
-                    data.line_of(key), _("khóa không hợp lệ “{key}” trong {what}").format(key=key, what=what)
-                )
-
-    def required(self, data: LineDict, key: str) -> Any:
-        if data.get(key) in (None, ""):
-            self.error(data.line, _("thiếu khóa bắt buộc “{key}”").format(key=key))
-            return None
-        return data[key]
-
-    def code(self, data: LineDict, key: str = "code") -> str:
-        value = self.required(data, key)
-        return "" if value is None else str(data.raw.get(key, value)).strip()
-
-    def decimal(self, data: LineDict, key: str, default: Decimal | None = None) -> Decimal | None:
-        value = data.get(key)
-        if value is None:
-            return default
+    def validate[S: _Spec](self, spec: type[S], data: LineDict, reported: str = "") -> S | None:
+        """``spec`` validated from ``data``, or None with every mistake recorded at its line
+        (except those about the key ``reported``, already reported)."""
+        for key in data.empty:
+            if key not in spec.model_fields:
+                self.error(data.line_of(key), _reason(spec, [key], {"type": "extra_forbidden"}))
         try:
-            if isinstance(value, bool):
-                raise InvalidOperation
-            return Decimal(str(data.raw.get(key, value)).replace(",", "."))
-        except InvalidOperation:
-            self.error(data.line_of(key), _("“{key}” phải là một số").format(key=key))
-            return default
-
-    def choice(self, data: LineDict, key: str, choices: Iterable[str], default: str | None) -> str | None:
-        value = data.get(key, default)
-        if value is None:
-            self.error(data.line, _("thiếu khóa bắt buộc “{key}”").format(key=key))
-            return None
-        options = list(choices)
-        if str(value) not in options:
-            self.error(
-                data.line_of(key),
-                _("giá trị “{value}” của “{key}” không hợp lệ (chọn một trong: {options})").format(
-                    value=value, key=key, options=", ".join(options)
-                ),
-            )
-            return None
-        return str(value)
-
-    def text(self, data: LineDict, key: str) -> Text:
-        value = self.required(data, key)
-        if isinstance(value, LineDict):
-            if not value.get("vi"):
-                self.error(value.line, _("“{key}” cần tên tiếng Việt (vi)").format(key=key))
-            extra = sorted(str(k) for k in value if k not in ("vi", "en"))
-            if extra:
-                # An unquoted comma inside {vi: a, b, en: c} silently makes "b" a key: refuse it.
-                self.error(
-                    value.line,
-                    _(
-                        "“{key}” chỉ có “vi” và “en”; thừa: {extra} (đặt tên có dấu phẩy trong ngoặc kép)"
-                    ).format(key=key, extra=", ".join(extra)),
-                )
-            return Text(str(value.get("vi", "")), str(value.get("en", "") or ""))
-        return Text("" if value is None else str(value))
-
-    def expression(
-        self, data: LineDict, key: str, allowed: Callable[[str], bool], required: bool = True
-    ) -> Expression | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.error(data.line, _("thiếu khóa bắt buộc “{key}”").format(key=key))
-            return None
-        try:
-            return parse_expression(str(data.raw.get(key, value)), allowed)
-        except ExpressionError as exc:
-            self.error(data.line_of(key), _("“{key}”: {reason}").format(key=key, reason=exc))
+            return spec.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                if not reported or error["loc"][:1] != (reported,):
+                    self.error(*_located(spec, data, error))
             return None
 
-    def a_date(self, data: LineDict, key: str, required: bool) -> date | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.error(data.line, _("thiếu khóa bắt buộc “{key}”").format(key=key))
-            return None
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.error(data.line_of(key), _("“{key}” phải là ngày dạng YYYY-MM-DD").format(key=key))
-            return None
 
-    def percent(self, data: LineDict, key: str) -> Decimal | None:
-        value = self.decimal(data, key)
-        if value is not None and not ZERO <= value <= HUNDRED:
-            self.error(
-                data.line_of(key),
-                _("“{key}” {value}% nằm ngoài khoảng 0–100%").format(key=key, value=fmt_number(value)),
-            )
-            return None
-        return value
+def _located(spec: type[_Spec], data: LineDict, error: Mapping[str, Any]) -> tuple[int, str]:
+    """The line and the Vietnamese reason of one pydantic error inside ``data``."""
+    loc = [part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-"))]
+    node: Any = data
+    line = data.line
+    for part in loc:
+        if isinstance(node, LineDict) and part in node.lines:
+            line = node.line_of(part)
+        elif isinstance(node, LineList) and isinstance(part, int) and part < len(node.lines):
+            line = node.lines[part]
+        else:
+            break
+        node = node.get(part) if isinstance(node, LineDict) else node[part]
+    return line, _reason(spec, loc, error)
+
+
+def _reason(spec: type[_Spec], loc: list[Any], error: Mapping[str, Any]) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    key = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    if kind == "kpixa":
+        return str(ctx["reason"])
+    if kind == "missing":
+        return _("thiếu khóa bắt buộc “{key}”").format(key=key)
+    if kind == "extra_forbidden":
+        outer = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+        what = outer if outer in NESTED_WHAT else _what(spec)
+        return _("khóa không hợp lệ “{key}” trong {what}").format(key=key, what=what)
+    if kind in ("enum", "literal_error"):
+        options = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return _("giá trị “{value}” của “{key}” không hợp lệ (chọn một trong: {options})").format(
+            value=error["input"], key=key, options=options
+        )
+    reason = _list_reason(key) if kind in ("list_type", "too_short") else None
+    if reason is not None:
+        return reason
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _("“{what}” phải là một bảng khóa–giá trị").format(what=key)
+    if kind.startswith("date"):
+        return _("“{key}” phải là ngày dạng YYYY-MM-DD").format(key=key)
+    return _("“{key}” có kiểu không hợp lệ").format(key=key)
+
+
+def _duplicates(check: _Checker, node: Any) -> None:
+    """Report every repeated key in the file (YAML keeps the last one silently)."""
+    if isinstance(node, LineDict):
+        for line, key in node.duplicates:
+            check.error(line, _("khóa “{key}” bị lặp lại").format(key=key))
+        for value in node.values():
+            _duplicates(check, value)
+    elif isinstance(node, list):
+        for item in node:
+            _duplicates(check, item)
+
+
+# --- the rules across fields, and the Framework ---------------------------------------------------
 
 
 def load_framework(text: str, source_name: str = "<framework>") -> Framework:
     """Parse and validate a framework file; return the Framework or raise FrameworkError."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        raise FrameworkError(
-            source_name, [(line, _("lỗi cú pháp YAML: {problem}").format(problem=exc.problem))]
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise FrameworkError(
-            source_name, [(0, _("lỗi cú pháp YAML: {problem}").format(problem=exc))]
-        ) from exc
+        data = read(text)
+    except YamlProblem as exc:
+        raise FrameworkError(source_name, [(exc.line, exc.reason)]) from exc
     check = _Checker()
+    _duplicates(check, data)
     top = check.mapping(data, 1, _("tệp bộ chỉ số"))
     framework = _framework(check, top, source_name) if top is not None else None
     if check.errors or framework is None:
@@ -287,64 +371,61 @@ def load_framework(text: str, source_name: str = "<framework>") -> Framework:
 
 
 def _framework(check: _Checker, top: LineDict, source_name: str) -> Framework | None:
-    check.keys(top, TOP_KEYS, _("bộ chỉ số"))
-    code, version = check.code(top), check.code(top, "version")
-    valid_from = check.a_date(top, "valid_from", required=True)
-    valid_to = check.a_date(top, "valid_to", required=False)
-    if valid_from and valid_to and valid_to < valid_from:
-        check.error(top.line_of("valid_to"), _("“valid_to” trước “valid_from”"))
-    total = check.decimal(top, "total", Decimal(100)) or Decimal(100)
+    spec = check.validate(FrameworkSpec, top)
     groups = _groups(check, top)
-    _check_sums(check, top, total, groups)
-    if valid_from is None:
+    if spec is None:
         return None
+    if spec.valid_to is not None and spec.valid_to < spec.valid_from:
+        check.error(top.line_of("valid_to"), _("“valid_to” trước “valid_from”"))
+    _check_sums(check, top, spec.total, groups)
+    evaluation = {k: v for k, v in spec.evaluation.model_dump().items() if v is not None}
+    default = CollectiveRules()
     return Framework(
-        code=code,
-        version=version,
-        name=check.text(top, "name"),
-        valid_from=valid_from,
-        valid_to=valid_to,
-        status=check.choice(top, "status", STATUSES, "official") or "official",
-        total_points=total,
+        code=spec.code,
+        version=spec.version,
+        name=_text(check, top, "name"),
+        valid_from=spec.valid_from,
+        valid_to=spec.valid_to,
+        status=spec.status,
+        total_points=spec.total,
         groups=tuple(groups),
-        classification=_classification(check, top),
-        collective=_collective(check, top),
-        evaluation=_evaluation(check, top),
-        label=str(top.get("label") or ""),
+        classification=_classification(check, top, spec.classification),
+        collective=CollectiveRules(
+            excellent_requires_all_on_time=spec.collective.excellent_requires_all_on_time,
+            max_late_share_completed=spec.collective.max_late_share_completed
+            or default.max_late_share_completed,
+        ),
+        evaluation=EvaluationRules(**evaluation),
+        label=spec.label,
         source_name=source_name,
     )
 
 
+def _items(check: _Checker, top: LineDict, key: str, what: str) -> list[tuple[LineDict, int]]:
+    """The mapping items of the list ``top[key]`` with their lines (mistakes recorded)."""
+    raw = top.get(key)
+    if not isinstance(raw, LineList):
+        return []
+    found = [(check.mapping(item, line, what), line) for item, line in zip(raw, raw.lines, strict=True)]
+    return [(item, line) for item, line in found if item is not None]
+
+
 def _groups(check: _Checker, top: LineDict) -> list[Group]:
-    raw = check.required(top, "groups")
-    if raw is None:
-        return []
-    if not isinstance(raw, LineList) or not raw:
-        check.error(top.line_of("groups"), _("“groups” phải là một danh sách nhóm"))
-        return []
-    groups = [g for g in (_group(check, item, line) for item, line in zip(raw, raw.lines, strict=True)) if g]
+    items = _items(check, top, "groups", _("nhóm"))
+    groups = [g for g in (_group(check, item) for item, _line in items) if g]
     _check_unique(check, [(g.code, top.line_of("groups")) for g in groups], _("mã nhóm"))
-    seen = [(i.code, line) for g, lines in _indicator_lines(raw) for i, line in zip(g, lines, strict=False)]
-    _check_unique(check, seen, _("mã chỉ số"))
+    codes = [
+        (str(indicator.get("code", "")).strip(), line)
+        for group, _line in items
+        if isinstance(group.get("indicators"), LineList)
+        for indicator, line in zip(group["indicators"], group["indicators"].lines, strict=True)
+        if isinstance(indicator, LineDict)
+    ]
+    _check_unique(check, codes, _("mã chỉ số"))
     return groups
 
 
-def _indicator_lines(raw: LineList) -> list[tuple[list[Any], list[int]]]:
-    out = []
-    for item in raw:
-        inds = item.get("indicators") if isinstance(item, LineDict) else None
-        if isinstance(inds, LineList):
-            codes = [_Code(i.raw.get("code", i.get("code"))) for i in inds if isinstance(i, LineDict)]
-            out.append((codes, inds.lines))
-    return out
-
-
-class _Code:
-    def __init__(self, code: Any) -> None:
-        self.code = str(code).strip()
-
-
-def _check_unique(check: _Checker, items: list[tuple[Any, int]], what: str) -> None:
+def _check_unique(check: _Checker, items: Iterable[tuple[str, int]], what: str) -> None:
     seen: set[str] = set()
     for code, line in items:
         if code in seen:
@@ -352,30 +433,26 @@ def _check_unique(check: _Checker, items: list[tuple[Any, int]], what: str) -> N
         seen.add(code)
 
 
-def _group(check: _Checker, item: Any, line: int) -> Group | None:
-    data = check.mapping(item, line, _("nhóm"))
-    if data is None:
-        return None
-    check.keys(data, GROUP_KEYS, _("nhóm"))
-    code = check.code(data)
-    max_points = check.decimal(data, "max")
-    if max_points is None:
-        check.required(data, "max")
+def _group(check: _Checker, data: LineDict) -> Group | None:
     raw = data.get("indicators")
     if not isinstance(raw, LineList) or not raw:
+        code = str(data.get("code", "")).strip()
         check.error(data.line, _("nhóm “{code}” cần danh sách “indicators”").format(code=code))
-        raw = LineList()
-        raw.lines = []
-    indicators = [_indicator(check, i, ln, code) for i, ln in zip(raw, raw.lines, strict=True)]
+    spec = check.validate(GroupSpec, data, reported="indicators")
+    if spec is None or not isinstance(raw, LineList):
+        return None
+    items = _items(check, data, "indicators", _("chỉ số"))
+    indicators = [_indicator(check, item, spec.code) for item, _line in items]
     found = tuple(i for i in indicators if i is not None)
-    group = Group(code, check.text(data, "name"), max_points or ZERO, found)
-    _check_group_sum(check, data, group, len(found) == len(indicators))
+    group = Group(spec.code, _text(check, data, "name"), spec.max, found)
+    if len(found) == len(raw):
+        _check_group_sum(check, data, group)
     return group
 
 
-def _check_group_sum(check: _Checker, data: LineDict, group: Group, complete: bool) -> None:
+def _check_group_sum(check: _Checker, data: LineDict, group: Group) -> None:
     total = sum((i.max_points for i in group.indicators), ZERO)
-    if complete and group.indicators and total != group.max_points:
+    if group.indicators and total != group.max_points:
         check.error(
             data.line_of("max"),
             _(
@@ -395,187 +472,138 @@ def _check_sums(check: _Checker, top: LineDict, total: Decimal, groups: list[Gro
         )
 
 
-def _indicator(check: _Checker, item: Any, line: int, group_code: str) -> Indicator | None:
-    data = check.mapping(item, line, _("chỉ số"))
-    if data is None:
+def _indicator(check: _Checker, data: LineDict, group_code: str) -> Indicator | None:
+    spec = check.validate(IndicatorSpec, data)
+    if spec is None:
         return None
-    check.keys(data, INDICATOR_KEYS, _("chỉ số"))
-    code = check.code(data)
-    if code and group_code and not code.startswith(group_code + "."):
+    if not spec.code.startswith(group_code + "."):
         check.error(
             data.line_of("code"),
-            _("mã chỉ số “{code}” phải bắt đầu bằng “{group}.”").format(code=code, group=group_code),
+            _("mã chỉ số “{code}” phải bắt đầu bằng “{group}.”").format(code=spec.code, group=group_code),
         )
-    max_points = check.decimal(data, "max_points")
-    if max_points is None or max_points <= 0:
-        check.error(data.line_of("max_points"), _("“max_points” phải là số dương"))
-    direction = check.choice(data, "direction", [d.value for d in Direction], "higher")
-    scoring = _scoring(check, data, direction, max_points)
-    if scoring is None or direction is None or max_points is None:
-        return None
-    target = check.percent(data, "target")
-    _check_form_needs(check, data, scoring, target)
-    composite = scoring.form == Form.COMPOSITE
+    scoring = _scoring(check, data, spec)
+    composite = spec.scoring.form == Form.COMPOSITE
+    for key in ("numerator", "denominator"):
+        if not composite and getattr(spec, key) is None:
+            check.error(data.line, _("thiếu khóa bắt buộc “{key}”").format(key=key))
     return Indicator(
-        code=code,
+        code=spec.code,
         group=group_code,
-        name=check.text(data, "name"),
-        description=str(data.get("description") or "").strip(),
-        source=Source(check.choice(data, "source", [s.value for s in Source], "computed") or "computed"),
-        numerator=check.expression(data, "numerator", is_known_measure, required=not composite),
-        denominator=check.expression(data, "denominator", is_known_measure, required=not composite),
-        direction=Direction(direction),
+        name=_text(check, data, "name"),
+        description=spec.description.strip(),
+        source=spec.source,
+        numerator=spec.numerator,
+        denominator=spec.denominator,
+        direction=spec.direction,
         scoring=scoring,
-        max_points=max_points,
-        target=target,
-        na_policy=NAPolicy(
-            check.choice(data, "na_policy", [p.value for p in NAPolicy], "exclude") or "exclude"
-        ),
-        applies_to=_applies_to(check, data),
-        unit_label=str(data.get("unit_label") or ""),
+        max_points=spec.max_points,
+        target=spec.target,
+        na_policy=spec.na_policy,
+        applies_to=Applicability(frozenset(spec.applies_to.kinds), frozenset(spec.applies_to.peer_groups)),
+        unit_label=spec.unit_label,
     )
 
 
-def _check_form_needs(check: _Checker, data: LineDict, scoring: Scoring, target: Decimal | None) -> None:
-    if scoring.form in (Form.CAPPED, Form.PASS_FAIL) and target is None:
-        check.error(data.line, _("dạng tính điểm “{form}” cần “target”").format(form=scoring.form.value))
-    if scoring.form == Form.CAPPED and target == ZERO:
+def _scoring(check: _Checker, data: LineDict, spec: IndicatorSpec) -> Scoring:
+    form, target = spec.scoring.form, spec.target
+    raw = data.get("scoring")
+    line = raw.line if isinstance(raw, LineDict) else data.line_of("scoring")
+    if form in (Form.PROPORTIONAL, Form.CAPPED) and spec.direction == Direction.LOWER:
+        check.error(line, _("dạng “{form}” chỉ dùng cho chỉ số càng cao càng tốt").format(form=form.value))
+    if form == Form.LOWER_FLOOR and spec.direction != Direction.LOWER:
+        check.error(line, _("dạng “lower_floor” cần “direction: lower”"))
+    if form in (Form.CAPPED, Form.PASS_FAIL) and target is None:
+        check.error(data.line, _("dạng tính điểm “{form}” cần “target”").format(form=form.value))
+    if form == Form.CAPPED and target == ZERO:
         check.error(data.line_of("target"), _("“target” của dạng “capped” phải lớn hơn 0"))
-    if scoring.form == Form.LOWER_FLOOR and scoring.floor is not None and scoring.floor <= (target or ZERO):
-        check.error(data.line_of("scoring"), _("“floor” phải lớn hơn “target”"))
+    reader = _FORM_READERS.get(form, _plain_form)
+    return reader(check, raw if isinstance(raw, LineDict) else LineDict(), spec, line)
 
 
-def _scoring(
-    check: _Checker, data: LineDict, direction: str | None, max_points: Decimal | None
-) -> Scoring | None:
-    raw = data.get("scoring", "proportional")
-    if isinstance(raw, str):
-        spec = LineDict()
-        spec["form"], spec.line, spec.lines["form"] = raw, data.line_of("scoring"), data.line_of("scoring")
-    else:
-        found = check.mapping(raw, data.line_of("scoring"), "scoring")
-        if found is None:
-            return None
-        spec = found
-        check.keys(spec, SCORING_KEYS, "scoring")
-    form_name = check.choice(spec, "form", [f.value for f in Form], None)
-    if form_name is None:
-        return None
-    form = Form(form_name)
-    _check_direction(check, spec, form, direction)
-    return _FORM_READERS.get(form, _plain_form)(check, spec, form, max_points)
+def _plain_form(check: _Checker, raw: LineDict, spec: IndicatorSpec, line: int) -> Scoring:
+    return Scoring(spec.scoring.form)
 
 
-def _check_direction(check: _Checker, spec: LineDict, form: Form, direction: str | None) -> None:
-    if form in (Form.PROPORTIONAL, Form.CAPPED) and direction == Direction.LOWER:
-        check.error(
-            spec.line, _("dạng “{form}” chỉ dùng cho chỉ số càng cao càng tốt").format(form=form.value)
-        )
-    if form == Form.LOWER_FLOOR and direction != Direction.LOWER:
-        check.error(spec.line, _("dạng “lower_floor” cần “direction: lower”"))
-
-
-def _plain_form(check: _Checker, spec: LineDict, form: Form, max_points: Decimal | None) -> Scoring:
-    return Scoring(form)
-
-
-def _floor_form(check: _Checker, spec: LineDict, form: Form, max_points: Decimal | None) -> Scoring:
-    floor = check.percent(spec, "floor")
+def _floor_form(check: _Checker, raw: LineDict, spec: IndicatorSpec, line: int) -> Scoring:
+    floor = spec.scoring.floor
     if floor is None:
-        check.error(spec.line, _("dạng “lower_floor” cần “floor” (tỷ lệ mà từ đó được 0 điểm)"))
-    return Scoring(form, floor=floor)
+        check.error(line, _("dạng “lower_floor” cần “floor” (tỷ lệ mà từ đó được 0 điểm)"))
+    elif floor <= (spec.target or ZERO):
+        check.error(line, _("“floor” phải lớn hơn “target”"))
+    return Scoring(Form.LOWER_FLOOR, floor=floor)
 
 
-def _bands_form(check: _Checker, spec: LineDict, form: Form, max_points: Decimal | None) -> Scoring:
-    raw = spec.get("bands")
-    if not isinstance(raw, LineList) or not raw:
-        check.error(spec.line, _("dạng “bands” cần danh sách “bands” (threshold, points)"))
-        return Scoring(form)
-    bands = []
-    for item, line in zip(raw, raw.lines, strict=True):
-        band = check.mapping(item, line, "band")
-        if band is None:
-            continue
-        threshold, points = check.percent(band, "threshold"), check.decimal(band, "points")
-        if threshold is None or points is None:
-            check.error(line, _("mỗi mức cần “threshold” (%) và “points”"))
-            continue
-        if max_points is not None and not ZERO <= points <= max_points:
-            check.error(band.line_of("points"), _("điểm của mức vượt quá điểm tối đa của chỉ số"))
-        bands.append(Band(threshold, points))
-    return Scoring(form, bands=tuple(bands))
+def _bands_form(check: _Checker, raw: LineDict, spec: IndicatorSpec, line: int) -> Scoring:
+    bands = spec.scoring.bands
+    if not bands:
+        check.error(line, _("dạng “bands” cần danh sách “bands” (threshold, points)"))
+        return Scoring(Form.BANDS)
+    raw_bands = raw.get("bands") or LineList()
+    for band, item in zip(bands, raw_bands, strict=False):
+        if not ZERO <= band.points <= spec.max_points:
+            check.error(item.line_of("points"), _("điểm của mức vượt quá điểm tối đa của chỉ số"))
+    return Scoring(Form.BANDS, bands=tuple(Band(b.threshold, b.points) for b in bands))
 
 
-def _composite_form(check: _Checker, spec: LineDict, form: Form, max_points: Decimal | None) -> Scoring:
-    raw = check.mapping(spec.get("rates"), spec.line, "rates") if "rates" in spec else None
-    if raw is None:
-        check.error(spec.line, _("dạng “composite” cần “rates” (các tỷ lệ thành phần) và “points”"))
-        return Scoring(form)
-    rates = [r for r in (_sub_rate(check, raw, name) for name in raw) if r is not None]
-    names = {r.name for r in rates}
-    points = check.expression(spec, "points", lambda n: n in names)
-    return Scoring(form, rates=tuple(rates), points=points)
+def _composite_form(check: _Checker, raw: LineDict, spec: IndicatorSpec, line: int) -> Scoring:
+    rates, points = spec.scoring.rates, spec.scoring.points
+    if not rates:
+        check.error(line, _("dạng “composite” cần “rates” (các tỷ lệ thành phần) và “points”"))
+        return Scoring(Form.COMPOSITE)
+    raw_rates = raw.get("rates")
+    for name in rates:
+        if not name.isidentifier() or name in ("min", "max"):
+            line_of_name = raw_rates.line_of(name) if isinstance(raw_rates, LineDict) else line
+            check.error(line_of_name, _("tên tỷ lệ thành phần không hợp lệ “{name}”").format(name=name))
+    valid = {n: r for n, r in rates.items() if n.isidentifier() and n not in ("min", "max")}
+    subs = tuple(SubRate(n, r.numerator, r.denominator) for n, r in valid.items())
+    expression = None
+    if points is None:
+        check.error(line, _("thiếu khóa bắt buộc “{key}”").format(key="points"))
+    else:
+        names = {s.name for s in subs}
+        try:
+            expression = parse_expression(points, lambda n: n in names)
+        except ExpressionError as exc:
+            check.error(raw.line_of("points"), _("“{key}”: {reason}").format(key="points", reason=exc))
+    return Scoring(Form.COMPOSITE, rates=subs, points=expression)
 
 
-def _sub_rate(check: _Checker, raw: LineDict, name: Any) -> SubRate | None:
-    spec = check.mapping(raw[name], raw.line_of(name), str(name))
-    if spec is None:
-        return None
-    if not str(name).isidentifier() or str(name) in ("min", "max"):
-        check.error(raw.line_of(name), _("tên tỷ lệ thành phần không hợp lệ “{name}”").format(name=name))
-        return None
-    numerator = check.expression(spec, "numerator", is_known_measure)
-    denominator = check.expression(spec, "denominator", is_known_measure)
-    if numerator is None or denominator is None:
-        return None
-    return SubRate(str(name), numerator, denominator)
-
-
-_FORM_READERS: dict[Form, Callable[[_Checker, LineDict, Form, Decimal | None], Scoring]] = {
+_FORM_READERS: dict[Form, Callable[[_Checker, LineDict, IndicatorSpec, int], Scoring]] = {
     Form.LOWER_FLOOR: _floor_form,
     Form.BANDS: _bands_form,
     Form.COMPOSITE: _composite_form,
 }
 
 
-def _applies_to(check: _Checker, data: LineDict) -> Applicability:
-    raw = data.get("applies_to")
-    if raw is None:
-        return Applicability()
-    spec = check.mapping(raw, data.line_of("applies_to"), "applies_to")
-    if spec is None:
-        return Applicability()
-    kinds = [str(k) for k in spec.get("kinds") or []]
-    for kind in kinds:
-        if kind not in UNIT_KINDS:
-            check.error(
-                spec.line_of("kinds"),
-                _("loại đơn vị không hợp lệ “{kind}” (chọn trong: {options})").format(
-                    kind=kind, options=", ".join(UNIT_KINDS)
-                ),
-            )
-    peer_groups = [str(p) for p in spec.get("peer_groups") or []]
-    return Applicability(frozenset(kinds), frozenset(peer_groups))
+def _text(check: _Checker, data: LineDict, key: str) -> Text:
+    """A name: plain text, or {vi: ..., en: ...} with the Vietnamese one required."""
+    value = data.get(key)
+    if not isinstance(value, LineDict):
+        return Text("" if value is None else str(value))
+    if not value.get("vi"):
+        check.error(value.line, _("“{key}” cần tên tiếng Việt (vi)").format(key=key))
+    extra = sorted(str(k) for k in [*value, *value.empty] if k not in ("vi", "en"))
+    if extra:
+        # An unquoted comma inside {vi: a, b, en: c} silently makes "b" a key: refuse it.
+        check.error(
+            value.line,
+            _("“{key}” chỉ có “vi” và “en”; thừa: {extra} (đặt tên có dấu phẩy trong ngoặc kép)").format(
+                key=key, extra=", ".join(extra)
+            ),
+        )
+    return Text(str(value.get("vi", "")), str(value.get("en", "") or ""))
 
 
-def _classification(check: _Checker, top: LineDict) -> tuple[ClassBand, ...]:
-    raw = top.get("classification")
+def _classification(check: _Checker, top: LineDict, raw: list[Any] | None) -> tuple[ClassBand, ...]:
     if raw is None:
-        return DEFAULT_BANDS
-    if not isinstance(raw, LineList) or not raw:
-        check.error(top.line_of("classification"), _("“classification” phải là danh sách các mức xếp loại"))
         return DEFAULT_BANDS
     bands = []
-    for item, line in zip(raw, raw.lines, strict=True):
-        band = check.mapping(item, line, "classification")
-        if band is not None:
-            minimum = check.percent(band, "min")
-            bands.append(
-                ClassBand(
-                    check.code(band), minimum if minimum is not None else ZERO, check.text(band, "label")
-                )
-            )
-    _check_bands_order(check, raw, bands)
+    for item, _line in _items(check, top, "classification", "classification"):
+        spec = check.validate(ClassBandSpec, item)
+        if spec is not None:
+            bands.append(ClassBand(spec.code, spec.min, _text(check, item, "label")))
+    _check_bands_order(check, top["classification"], bands)
     return tuple(bands)
 
 
@@ -588,41 +616,3 @@ def _check_bands_order(check: _Checker, raw: LineList, bands: list[ClassBand]) -
     if bands and bands[-1].min_total != ZERO:
         check.error(raw.line, _("mức xếp loại cuối cùng phải có “min: 0”"))
     _check_unique(check, [(b.code, raw.line) for b in bands], _("mã xếp loại"))
-
-
-def _collective(check: _Checker, top: LineDict) -> CollectiveRules:
-    raw = top.get("collective")
-    spec = check.mapping(raw, top.line_of("collective"), "collective") if raw is not None else None
-    if spec is None:
-        return CollectiveRules()
-    default = CollectiveRules()
-    return CollectiveRules(
-        excellent_requires_all_on_time=bool(spec.get("excellent_requires_all_on_time", True)),
-        max_late_share_completed=check.percent(spec, "max_late_share_completed")
-        or default.max_late_share_completed,
-    )
-
-
-def _evaluation(check: _Checker, top: LineDict) -> EvaluationRules:
-    raw = top.get("evaluation")
-    spec = check.mapping(raw, top.line_of("evaluation"), "evaluation") if raw is not None else None
-    if spec is None:
-        return EvaluationRules()
-    check.keys(spec, set(EVALUATION_FIELDS), "evaluation")
-    values: dict[str, Any] = {}
-    for key, kind in EVALUATION_FIELDS.items():
-        if key in spec:
-            values[key] = _evaluation_value(check, spec, key, kind)
-    return EvaluationRules(**{k: v for k, v in values.items() if v is not None})
-
-
-def _evaluation_value(check: _Checker, spec: LineDict, key: str, kind: type) -> Any:
-    value = spec[key]
-    if kind is Decimal:
-        return check.decimal(spec, key)
-    if kind is tuple:
-        return tuple(str(v) for v in value) if isinstance(value, list) else None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        check.error(spec.line_of(key), _("“{key}” có kiểu không hợp lệ").format(key=key))
-        return None
-    return value
