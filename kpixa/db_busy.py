@@ -1,5 +1,8 @@
 """A database busy beyond its wait answers 503 with Retry-After, never a bare 500.
 
+(PostgreSQL: an API batch waits at most ``KPIXA_API_LOCK_WAIT`` seconds for an earlier batch
+of its source system, see kpixa/dossiers/copyload.py ``lock_source``; then the same answer.)
+
 On SQLite one writer works at a time: an import batch, which is one transaction, holds the
 write lock until it commits, and every other writer (an API post, a login) waits for it up to
 the busy timeout (``KPIXA_SQLITE_BUSY_TIMEOUT``, docs/settings.md). A request still waiting
@@ -19,11 +22,16 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def is_busy(exc: BaseException) -> bool:
-    """True for SQLite's "database is locked" / "database table is locked" errors."""
-    return isinstance(exc, OperationalError) and "is locked" in str(exc)
+    """True for SQLite's "database is locked" / "database table is locked" errors and for
+    PostgreSQL's lock timeout (an API batch waiting too long behind another batch of its source
+    system, kpixa/dossiers/copyload.py ``lock_source``)."""
+    if not isinstance(exc, OperationalError):
+        return False
+    return "is locked" in str(exc) or getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE
 
 
 class DatabaseBusyMiddleware:

@@ -169,6 +169,9 @@ KPIXA_IMPORT_MAX_ROWS = env_int("KPIXA_IMPORT_MAX_ROWS", 2_000_000)
 KPIXA_IMPORT_MAX_REJECTIONS = env_int("KPIXA_IMPORT_MAX_REJECTIONS", 10_000)
 KPIXA_IMPORT_MAX_XLSX_BYTES = env_int("KPIXA_IMPORT_MAX_XLSX_BYTES", 200 * 1024 * 1024)
 KPIXA_IMPORT_MAX_XLSX_RATIO = env_int("KPIXA_IMPORT_MAX_XLSX_RATIO", 100)
+# An API batch waits at most this many seconds for an earlier batch of its source system
+# (PostgreSQL), then answers 503 with Retry-After (kpixa/db_busy.py).
+KPIXA_API_LOCK_WAIT = env_int("KPIXA_API_LOCK_WAIT", 60)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

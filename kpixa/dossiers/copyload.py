@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -33,7 +33,7 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def lock_source(system: str) -> None:
+def lock_source(system: str, wait: float | None = None) -> None:
     """Serialise the batches of one source system until the caller's transaction ends.
 
     Identity is (source system, record id) and a batch classifies its records against what is
@@ -44,11 +44,24 @@ def lock_source(system: str) -> None:
     reads the committed rows and counts them unchanged. Batches of other source systems (other
     identities) still run in parallel. SQLite needs nothing: its transactions are IMMEDIATE, so
     writers are serialised already.
+
+    ``wait``: seconds to wait at most (an API call, whose client retries), after which the
+    database raises a lock-timeout error that the API answers with 503; None waits as long as
+    the batch ahead runs (a file import).
     """
     if not available():
         return
+    lock = "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
+    key = f"kpixa.ingest:{system}"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"kpixa.ingest:{system}"])
+        if wait is None:
+            cursor.execute(lock, [key])
+            return
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{max(int(wait * 1000), 1)}ms"])
+        cursor.execute(lock, [key])
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 def key_set(keys: Sequence[str]) -> Any:
@@ -79,9 +92,10 @@ def copy_row(values: Mapping[str, Any]) -> list[Any]:
     return row
 
 
-def upsert(values: Sequence[Mapping[str, Any]]) -> int:
+def upsert(values: Sequence[Mapping[str, Any]], before_write: Callable[[Any], None] | None = None) -> int:
     """Stage ``values``, snapshot the stored facts they replace into OLD, upsert them; return
-    how many stored rows were replaced."""
+    how many stored rows were replaced. ``before_write(cursor)`` runs once the rows are staged,
+    before the stored ones are replaced (the dossier history, kpixa/dossiers/history.py)."""
     if not connection.in_atomic_block:  # the TEMP tables live until the end of the transaction
         raise RuntimeError("copyload.upsert must run inside the batch's transaction")
     with connection.cursor() as cursor:
@@ -92,6 +106,8 @@ def upsert(values: Sequence[Mapping[str, Any]]) -> int:
         cursor.execute(f"ANALYZE {STAGE}")
         cursor.execute(_snapshot_sql())
         replaced = cursor.rowcount
+        if before_write is not None and replaced:
+            before_write(cursor)
         cursor.execute(_upsert_sql())
     return replaced
 

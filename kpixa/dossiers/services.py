@@ -82,7 +82,7 @@ def run_batch(
     _mark_running(batch, source.total)
     try:
         with transaction.atomic():
-            copyload.lock_source(batch.source_system)  # exactly once under concurrent batches
+            copyload.lock_source(batch.source_system, _lock_wait(batch))  # exactly once (copyload.py)
             allowed = allowed_communes(batch)
             ctx = _context(batch, allowed, with_results)
             fast = fastpath.applicable(batch.kind, source.extra, with_results)
@@ -105,6 +105,12 @@ def run_batch(
     finally:
         jobs.release_lease(batch.pk)
     return ctx
+
+
+def _lock_wait(batch: ImportBatch) -> float | None:
+    """How long a batch waits for an earlier batch of its source system: an API call at most
+    ``KPIXA_API_LOCK_WAIT`` seconds (then 503, and its client retries), a file as long as needed."""
+    return float(getattr(settings, "KPIXA_API_LOCK_WAIT", 60)) if batch.channel == "api" else None
 
 
 def _fast(ctx: ingest.Context, source: Source, progress: Progress | None) -> bool:

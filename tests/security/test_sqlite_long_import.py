@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 HOLD = 4.0  # seconds the import keeps its transaction open after writing its first chunk
 
 
-def _long_import(tmp_path, hold: float = HOLD) -> tuple[threading.Thread, threading.Event, list[Any]]:  # type: ignore[no-untyped-def]
+def _long_import(
+    tmp_path, hold: float = HOLD, system: str = "file"
+) -> tuple[threading.Thread, threading.Event, list[Any]]:  # type: ignore[no-untyped-def]
     """Start a file import that holds its transaction ``hold`` seconds; return once it holds it."""
     path = tmp_path / "long.json"
     path.write_text(json.dumps(records(0, 300)))
@@ -39,7 +41,7 @@ def _long_import(tmp_path, hold: float = HOLD) -> tuple[threading.Thread, thread
 
     def run() -> None:
         try:
-            result.append(services.import_file(path, progress=slow))
+            result.append(services.import_file(path, progress=slow, source_system=system))
         except Exception as exc:  # the test asserts on it
             result.append(exc)
         finally:
@@ -95,3 +97,24 @@ def test_it_answers_503_not_500_when_sqlite_stays_busy(world, api_keys, tmp_path
     assert answer.status_code == 503
     assert answer["Retry-After"] == "30"
     assert "đang bận" in answer.json()["detail"]
+
+
+def test_it_answers_503_when_an_api_batch_waits_too_long_behind_its_source(  # type: ignore[no-untyped-def]
+    world, api_keys, tmp_path, settings
+) -> None:
+    """PostgreSQL: batches of one source system run one after the other (exactly once); an API
+    call waits at most KPIXA_API_LOCK_WAIT seconds for the batch ahead, then gets 503."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's writers wait on the database's single lock (the test above)")
+    add_catalogue(world)
+    settings.KPIXA_API_LOCK_WAIT = 1
+    thread, _holding, result = _long_import(tmp_path, system="motcua")  # the token's system
+    try:
+        answer = post(Client(), records(1000, 1010), api_keys["token_52"])
+    finally:
+        thread.join()
+    assert answer.status_code == 503 and answer["Retry-After"] == "30"
+    assert "đang bận" in answer.json()["detail"]
+    assert isinstance(result[0], ImportBatch) and result[0].status == JobStatus.DONE
+    settings.KPIXA_API_LOCK_WAIT = 60
+    assert post(Client(), records(1000, 1010), api_keys["token_52"]).json()["counts"]["created"] == 10
