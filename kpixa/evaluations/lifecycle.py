@@ -278,7 +278,7 @@ def file_appeal(
         _expect(row, PeriodState.PUBLISHED, PeriodState.APPEAL)
         if row.appeal_until is None or timezone.localdate() > row.appeal_until:
             raise EvaluationError(_("Đã hết hạn khiếu nại."))
-        snapshot = Snapshot.objects.filter(period=row).order_by("-revision").first()
+        snapshot = audited(Snapshot.objects.filter(period=row)).order_by("-revision").first()
         if snapshot is None or not _indicator_exists(snapshot, commune, framework_code, indicator_code):
             raise EvaluationError(_("Kết quả công bố không có chỉ số này của xã/phường."))
         appeal = Appeal(
@@ -384,7 +384,7 @@ def uphold_appeal(actor: Any, appeal: Appeal, reason: str, corrected_points: Dec
     with transaction.atomic():
         row, reason = _pending(actor, appeal, reason)
         period = Period.objects.select_for_update().get(pk=row.snapshot.period_id)
-        latest = Snapshot.objects.filter(period=period).order_by("-revision").first()
+        latest = audited(Snapshot.objects.filter(period=period)).order_by("-revision").first()
         assert latest is not None  # an appeal always refers to a published period
         content, changes = snapshots.revise(
             latest.content,

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from kpixa.accounts.access import visible_provinces
+from kpixa.evaluations.lifecycle import audited
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, Snapshot
 from kpixa.units.models import Commune, Province
 
@@ -49,9 +50,10 @@ def period_snapshots(period: Period | None) -> list[Snapshot]:
 
 
 def latest_snapshot(province: Province, period_code: str) -> Snapshot | None:
-    """The latest published revision of the province's period with its period, or None (1 query)."""
+    """The latest published revision of the province's period with its period, or None (1 query);
+    only a revision the audit chain records (``lifecycle.audited``)."""
     return (
-        Snapshot.objects.filter(period__province=province, period__code=period_code)
+        audited(Snapshot.objects.filter(period__province=province, period__code=period_code))
         .select_related("period")
         .order_by("-revision")
         .first()

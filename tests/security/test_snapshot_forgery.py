@@ -100,6 +100,18 @@ def test_a_forged_revision_that_gets_in_is_not_shown_and_is_reported(published, 
     assert "no publication in the audit log records it" in capsys.readouterr().err
 
 
+def test_a_forged_revision_is_not_what_communes_see_or_appeal_against(published, world) -> None:  # type: ignore[no-untyped-def]
+    from kpixa.evaluations import queries
+
+    with triggers_off(TABLE):
+        _insert_forged(published)
+    shown = queries.latest_snapshot(world.province, Q3)
+    assert shown is not None and shown.pk == published.pk
+    leader = world.users["commune_leader"]
+    appeal = lifecycle.file_appeal(leader, world.commune, Q3, "test_kpi", "1.1", "Thiếu số liệu")
+    assert appeal.snapshot_id == published.pk
+
+
 def test_a_deleted_or_altered_snapshot_is_reported(published, capsys) -> None:  # type: ignore[no-untyped-def]
     with triggers_off(TABLE):
         content = json.dumps(_forged(published)[0])

@@ -49,7 +49,7 @@ def test_it_refuses_truncate_on_postgresql(snapshot):
     assert Snapshot.objects.filter(pk=snapshot.pk).exists()
 
 
-def test_the_unlock_row_never_outlives_its_block(snapshot):
+def test_the_flush_permission_never_outlives_its_block(snapshot):
     with guard.snapshots_unlocked("default"):
         assert guard.is_unlocked()
     assert not guard.is_unlocked()
