@@ -30,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from kpixa.dossiers.models import ImportBatch, JobStatus
 
@@ -91,7 +91,7 @@ def death_of(batch: ImportBatch, now: Any = None) -> str | None:
     except FileNotFoundError:
         now = now or timezone.now()
         if batch.started_at is not None and now - batch.started_at > LEASE_GRACE:
-            return "không có tiến trình nào nhận chạy lô"
+            return gettext("không có tiến trình nào nhận chạy lô")
         return None
     except (OSError, ValueError):
         return None  # being written right now
@@ -99,7 +99,10 @@ def death_of(batch: ImportBatch, now: Any = None) -> str | None:
         return None  # another host's process: cannot tell from here
     if _alive(int(lease["pid"]), str(lease.get("start", ""))):
         return None
-    return f"tiến trình {lease['pid']} trên máy {lease['host']} không còn chạy"
+    return gettext("tiến trình %(pid)s trên máy %(host)s không còn chạy") % {
+        "pid": lease["pid"],
+        "host": lease["host"],
+    }
 
 
 def fail_dead_batches(batches: list[ImportBatch] | None = None) -> list[int]:
@@ -108,8 +111,6 @@ def fail_dead_batches(batches: list[ImportBatch] | None = None) -> list[int]:
     Nothing else is touched: the rows of a batch live only in its transaction, which the
     database rolled back when the process died.
     """
-    from django.utils.translation import gettext as _
-
     if batches is None:
         batches = list(ImportBatch.objects.filter(status=JobStatus.RUNNING))
     now, failed = timezone.now(), []
@@ -118,7 +119,7 @@ def fail_dead_batches(batches: list[ImportBatch] | None = None) -> list[int]:
         if who is None:
             continue
         changed = ImportBatch.objects.filter(pk=batch.pk, status=JobStatus.RUNNING).update(
-            status=JobStatus.FAILED, finished_at=now, error=_(DIED) % {"who": who}
+            status=JobStatus.FAILED, finished_at=now, error=gettext(DIED) % {"who": who}
         )
         if changed:
             release_lease(batch.pk)

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import OperationalError
 
 from kpixa.dossiers import jobs, services
-from kpixa.dossiers.models import Dossier, ImportBatch, JobStatus
+from kpixa.dossiers.models import Dossier, DossierVersion, ImportBatch, JobStatus
 from tests.security.ingest_process import database_url
 from tests.security.ingest_support import add_catalogue, assert_rollups_equal_rebuild, record, records
 
@@ -103,6 +103,7 @@ def test_it_marks_a_killed_import_failed_with_its_rows_untouched(world, tmp_path
     first.write_text(json.dumps(records(0, 50)))
     services.import_file(first)
     stored = sorted(Dossier.objects.values_list("ma_ho_so", "version_hash", "batch_id"))
+    versions = DossierVersion.objects.count()
     kept_rollups = assert_rollups_equal_rebuild()
 
     changed = [dict(record(n), TrangThaiHoSo="4", NgayKetThucXuLy="20260331100000") for n in range(50)]
@@ -120,6 +121,7 @@ def test_it_marks_a_killed_import_failed_with_its_rows_untouched(world, tmp_path
     page = client.get(f"/dossiers/jobs/{batch_id}/").content.decode()
     assert "dừng đột ngột" in page
     assert sorted(Dossier.objects.values_list("ma_ho_so", "version_hash", "batch_id")) == stored
+    assert DossierVersion.objects.count() == versions
     assert assert_rollups_equal_rebuild() == kept_rollups
     assert not jobs.lease_file(batch_id).exists()
     services.import_file(second)  # the file imports cleanly afterwards: the source is not left locked
