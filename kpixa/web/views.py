@@ -32,6 +32,9 @@ from kpixa.scoring.versions import ScoringError, period_of
 from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, CommuneKind, Province
 from kpixa.web import queries
+from kpixa.web.pages import dashboard
+from kpixa.web.pages.common import DEFAULT_FRAMEWORK, pick_period
+from kpixa.web.pages.runs import scored_periods, scored_runs
 
 EXPORTS_INSTALLED = find_spec("kpixa.web.export_urls") is not None
 FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
@@ -46,11 +49,11 @@ OUTCOMES = (
 
 def _framework(request: HttpRequest) -> str:
     code = request.GET.get("framework", "").strip()
-    return code if FRAMEWORK_CODE.match(code) else queries.DEFAULT_FRAMEWORK
+    return code if FRAMEWORK_CODE.match(code) else DEFAULT_FRAMEWORK
 
 
 def _period(request: HttpRequest, periods: list[Period]) -> Period | None:
-    return queries.pick_period(request.GET.get("period"), periods)
+    return pick_period(request.GET.get("period"), periods)
 
 
 def _base(request: HttpRequest, periods: list[Period], period: Period | None, **more: Any) -> dict[str, Any]:
@@ -97,11 +100,11 @@ def _own_page(user: Any) -> str | None:
 # --- province dashboard -------------------------------------------------------------------------
 
 
-def _filters(request: HttpRequest) -> queries.Filters:
+def _filters(request: HttpRequest) -> dashboard.Filters:
     sort = request.GET.get("sort", "rank")
     kind = request.GET.get("kind", "")
-    return queries.Filters(
-        sort=sort if sort in queries.SORTS else "rank",
+    return dashboard.Filters(
+        sort=sort if sort in dashboard.SORTS else "rank",
         peer_group=request.GET.get("peer_group", "")[:40],
         kind=kind if kind in CommuneKind.values else "",
         q=request.GET.get("q", "")[:100],
@@ -113,11 +116,11 @@ def province_dashboard(request: HttpRequest, province_code: str) -> HttpResponse
     """Every commune of the province ranked, with distribution, heat map, trend, lagging and changes."""
     province = get_object_or_404(visible_provinces(request.user), code=province_code)
     framework = _framework(request)
-    runs = queries.scored_runs(framework, province.pk)
+    runs = scored_runs(framework, province.pk)
     periods = runs.periods
     period = _period(request, periods)
     board = _or_none(
-        lambda p: queries.province_dashboard(province, framework, p, _filters(request), runs), period
+        lambda p: dashboard.province_dashboard(province, framework, p, _filters(request), runs), period
     )
     context = _base(request, periods, period, province=province, board=board, filters=_filters(request))
     context["kinds"] = CommuneKind.choices
@@ -142,7 +145,7 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     """A commune's scorecard: each indicator's value, fraction, points, target, status and trend."""
     commune = checked_commune(request, code)
     framework = _framework(request)
-    runs = queries.scored_runs(framework, commune.province_id)
+    runs = scored_runs(framework, commune.province_id)
     period = _period(request, runs.periods)
     card = _or_none(lambda p: queries.scorecard(commune, framework, p, runs), period)
     context = _base(request, runs.periods, period, commune=commune, card=card, public=False)
@@ -160,7 +163,7 @@ def _dossier_filters(request: HttpRequest) -> queries.DossierFilters:
 
 def _dossier_period(request: HttpRequest, commune: Commune) -> tuple[list[Period], Period]:
     """The scored period asked for; else any valid period code asked for; else the current quarter."""
-    periods = queries.scored_periods(_framework(request), commune.province_id)
+    periods = scored_periods(_framework(request), commune.province_id)
     period = _period(request, periods)
     if period is not None:
         return periods, period
@@ -269,7 +272,7 @@ def national(request: HttpRequest) -> HttpResponse:
     published snapshot (operators, who see everything, also see unpublished provinces' stored results)."""
     operator = getattr(request.user, "is_superuser", False)
     framework = _framework(request)
-    periods = queries.scored_periods(framework) if operator else queries.public_periods()
+    periods = scored_periods(framework) if operator else queries.public_periods()
     period = _period(request, periods)
     data = queries.national(framework, period, unpublished=operator) if period else None
     context = _base(request, periods, period, national=data, public_only=not operator)

@@ -100,17 +100,19 @@ def _boards() -> int:
 
     from kpixa.scoring.versions import ScoringError
     from kpixa.units.models import Province
-    from kpixa.web import queries
+    from kpixa.web.pages import dashboard as page
+    from kpixa.web.pages.common import DEFAULT_FRAMEWORK
+    from kpixa.web.pages.runs import scored_runs
 
     count = 0
     try:
         for province in Province.objects.filter(retired_at__isnull=True):
-            runs = queries.scored_runs(queries.DEFAULT_FRAMEWORK, province.pk)
+            runs = scored_runs(DEFAULT_FRAMEWORK, province.pk)
             if not runs.periods:
                 continue
             try:
-                dashboard = queries.province_dashboard(
-                    province, queries.DEFAULT_FRAMEWORK, runs.periods[0], queries.Filters(), runs
+                dashboard = page.province_dashboard(
+                    province, DEFAULT_FRAMEWORK, runs.periods[0], page.Filters(), runs
                 )
                 dashboard.load()  # computes and caches the board
             except ScoringError:  # no version in force: the page says so, as without warming

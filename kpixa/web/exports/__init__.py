@@ -17,7 +17,7 @@ from kpixa.web.exports.data import (
 )
 from kpixa.web.exports.pdf import ranking_html, scorecard_html, to_pdf
 from kpixa.web.exports.xlsx import ranking_workbook, scorecard_workbook
-from kpixa.web.queries import DEFAULT_FRAMEWORK  # defined once, with the pages
+from kpixa.web.pages.common import DEFAULT_FRAMEWORK  # defined once, with the pages
 
 FORMATS = ("xlsx", "pdf")
 

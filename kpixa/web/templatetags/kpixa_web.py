@@ -1,8 +1,10 @@
-"""Template helpers of the pages: numbers the Vietnamese way, status labels, charts, query strings."""
+"""Template helpers of the pages: numbers the Vietnamese way, status labels, charts, query strings.
+
+The helpers that build markup or format numbers live in kpixa/web/rendering.py; they are registered here.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -10,44 +12,18 @@ from django.http import QueryDict
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from kpixa.web import charts
+from kpixa.web import charts, rendering
 from kpixa.web.exports.data import status_labels
 
 register = template.Library()
 
 STATUS_CLASSES = {"dat": "ok", "chua_dat": "bad", "khong_ap_dung": "na", "khong_co_du_lieu": "na"}
-CLASS_CSS = {
-    "xuat_sac": "c-xs",
-    "tot": "c-tot",
-    "kha": "c-ht",
-    "hoan_thanh": "c-ht",
-    "chua_dat": "c-kht",
-    "khong_hoan_thanh": "c-kht",
-}
 
 
-@register.filter
-def num(value: Any, places: int = 2) -> str:
-    """A number with a decimal comma and at most ``places`` decimals ("—" when unknown): 87,5."""
-    if value is None or value == "":
-        return "—"
-    quantum = Decimal(1).scaleb(-int(places))
-    text = f"{Decimal(str(value)).quantize(quantum):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-@register.filter
-def signed(value: Any) -> str:
-    """A change with its sign: +2,5 / −1 / 0 ("—" when unknown)."""
-    if value is None:
-        return "—"
-    amount = Decimal(str(value))
-    text = num(abs(amount))
-    if amount > 0:
-        return "+" + text
-    return "−" + text if amount < 0 else text
+# Numbers and class colours are built in kpixa/web/rendering.py (also used by the dashboard's rows).
+num = register.filter("num", rendering.num)
+signed = register.filter("signed", rendering.signed)
+class_css = register.filter("class_css", rendering.class_css)
 
 
 @register.filter
@@ -59,11 +35,6 @@ def status_label(code: str) -> str:
 @register.filter
 def status_class(code: str) -> str:
     return STATUS_CLASSES.get(code, "na")
-
-
-@register.filter
-def class_css(code: str) -> str:
-    return CLASS_CSS.get(code, "c-none")
 
 
 @register.filter
@@ -127,8 +98,7 @@ def sort_state(current: str, key: str) -> str:
 def distribution_bars(distribution: Any) -> list[tuple[str, int, str]]:
     """(label, count, css class) bars from a dashboard's distribution."""
     return [
-        (label or _("Chưa xếp loại"), count, CLASS_CSS.get(code, "c-none"))
-        for code, label, count in distribution
+        (label or _("Chưa xếp loại"), count, rendering.class_css(code)) for code, label, count in distribution
     ]
 
 

@@ -12,6 +12,7 @@ from kpixa.dossiers.rollups import rebuild
 from kpixa.scoring.services import compute_scores
 from kpixa.scoring.versions import period_of
 from kpixa.web import queries
+from kpixa.web.pages.runs import scored_runs
 from kpixa.web.tests.scored import LATE_DOSSIERS, scored_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def fresh(scored: Any) -> Any:
 
 def drillable_counts(commune: Any) -> list[tuple[str, str, Any]]:
     """(indicator, outcome, stored count) for every count of the scorecard that opens a list."""
-    runs = queries.scored_runs("dvc766", commune.province_id)
+    runs = scored_runs("dvc766", commune.province_id)
     card = queries.scorecard(commune, "dvc766", period_of(PERIOD), runs)
     found = []
     for line in card.lines:

@@ -22,7 +22,7 @@ from kpixa.scoring.models import RunStatus, ScoreRun, UnitScore
 from kpixa.scoring.versions import ScoringError, framework_of, version_for
 from kpixa.web import cache as web_cache
 from kpixa.web.cache import once
-from kpixa.web.queries import scored_runs
+from kpixa.web.pages.runs import scored_runs
 from kpixa.web.templatetags.kpixa_web import num
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
 from kpixa.web.tests.test_pages import rescore_august_from_the_dossiers

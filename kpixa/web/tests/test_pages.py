@@ -12,7 +12,7 @@ from kpixa.evaluations.models import CommuneEvaluation
 from kpixa.scoring.models import UnitScore
 from kpixa.scoring.services import compute_scores
 from kpixa.web import charts
-from kpixa.web.queries import fold
+from kpixa.web.pages.common import fold
 from kpixa.web.templatetags.kpixa_web import num
 from kpixa.web.tests.scored import LATE_DOSSIERS, scored_fixture  # noqa: F401
 

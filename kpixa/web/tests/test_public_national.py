@@ -185,8 +185,9 @@ def test_the_public_result_is_computed_once_for_the_same_snapshots(
     monkeypatch: Any,
 ) -> None:
     from kpixa.web import queries
+    from kpixa.web.pages.common import pick_period
 
-    period = queries.pick_period(Q3, queries.public_periods())
+    period = pick_period(Q3, queries.public_periods())
     assert period is not None
     first = queries.national("test_kpi", period)
 
