@@ -22,16 +22,19 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
-LOCK_NOT_AVAILABLE = "55P03"
+# PostgreSQL: lock_not_available (the API's lock wait ran out) and deadlock_detected (a batch of
+# another source system took the same rollup rows in another order; the batch, one transaction,
+# was rolled back whole, so sending it again is safe).
+RETRYABLE = ("55P03", "40P01")
 
 
 def is_busy(exc: BaseException) -> bool:
     """True for SQLite's "database is locked" / "database table is locked" errors and for
     PostgreSQL's lock timeout (an API batch waiting too long behind another batch of its source
-    system, kpixa/dossiers/copyload.py ``lock_source``)."""
+    system, kpixa/dossiers/copyload.py ``lock_source``) and deadlock errors."""
     if not isinstance(exc, OperationalError):
         return False
-    return "is locked" in str(exc) or getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE
+    return "is locked" in str(exc) or getattr(exc.__cause__, "sqlstate", None) in RETRYABLE
 
 
 class DatabaseBusyMiddleware:

@@ -118,3 +118,20 @@ def test_it_answers_503_when_an_api_batch_waits_too_long_behind_its_source(  # t
     assert isinstance(result[0], ImportBatch) and result[0].status == JobStatus.DONE
     settings.KPIXA_API_LOCK_WAIT = 60
     assert post(Client(), records(1000, 1010), api_keys["token_52"]).json()["counts"]["created"] == 10
+
+
+def test_it_answers_503_to_a_deadlocked_api_batch(world, api_keys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A deadlock (PostgreSQL rolls one batch back whole) is "try again", not a server error."""
+    from kpixa.dossiers import api
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's single writer cannot deadlock")
+    add_catalogue(world)
+
+    def deadlocked(*args: Any, **kwargs: Any) -> Any:
+        with connection.cursor() as cursor:  # a real 40P01 raised by the server
+            cursor.execute("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$")
+
+    monkeypatch.setattr(api.services, "submit_api", deadlocked)
+    answer = post(Client(), records(0, 3), api_keys["token_52"])
+    assert answer.status_code == 503 and answer["Retry-After"] == "30"
