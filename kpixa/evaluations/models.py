@@ -337,3 +337,63 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune} {self.framework_code} {self.indicator_code} ({self.status})"
+
+
+class InputKind(models.TextChoices):
+    """The kinds of evaluation input the texts need (docs/rules.md, "Evaluation of communes and leaders")."""
+
+    TASKS_ASSIGNED = "tasks_assigned", _("Số nhiệm vụ được giao")
+    TASKS_COMPLETED = "tasks_completed", _("Số nhiệm vụ hoàn thành")
+    TASKS_ON_TIME = "tasks_on_time", _("Số nhiệm vụ hoàn thành đúng hạn")
+    TASKS_EXCEEDED = "tasks_exceeded", _("Số nhiệm vụ vượt yêu cầu")
+    QUALITY_ERRORS = "quality_errors", _("Số sai sót lớn (không do nguyên nhân khách quan)")
+    DISCIPLINE = "discipline", _("Kỷ luật")
+    DEGRADATION = "degradation", _("Kết luận suy thoái")
+    CORRUPTION_IN_UNIT = "corruption_in_unit", _("Tham ô, tham nhũng, lãng phí trong đơn vị phụ trách")
+    SUBORDINATES_NOT_COMPLETED = "subordinates_not_completed", _("Số công chức thuộc quyền không hoàn thành")
+    SUBORDINATES_DISCIPLINED = "subordinates_disciplined", _("Số tổ chức, cá nhân trực thuộc bị kỷ luật")
+    LOW_CONFIDENCE_SHARE = "low_confidence_share", _("Tỷ lệ phiếu tín nhiệm thấp (%)")
+    GENERAL_POINTS = "general_points", _("Điểm tiêu chí chung (0–30)")
+    ORGANISING = "organising", _("Năng lực tổ chức thực hiện nhiệm vụ (%)")
+    UNITING = "uniting", _("Năng lực tập hợp, đoàn kết (%)")
+    TARGETS_PERCENT = "targets_percent", _("Tỷ lệ chỉ tiêu, nhiệm vụ năm hoàn thành (%)")
+    BASIC_TARGET_MISSED = "basic_target_missed", _("Chỉ tiêu kinh tế - xã hội cơ bản không đạt")
+    SLOW_PETITIONS = "slow_petitions", _("Kết luận chậm giải quyết kiến nghị")
+    SECURITY_HOT_SPOT = "security_hot_spot", _("Điểm nóng an ninh, trật tự kéo dài")
+    FORCE_MAJEURE = "force_majeure", _("Lý do bất khả kháng được xác nhận")
+
+
+class EvaluationInput(models.Model):
+    """One fact an evaluation needs, for a commune (post blank) or one of its leaders, entered or
+    imported with its date, note and evidence; every change is audited (``kpixa.evaluations.inputs``).
+
+    ``key`` identifies the fact within the period and commune (post, person, kind, and the date for
+    kinds that may occur several times), so the same file imported twice changes nothing."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="inputs")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="evaluation_inputs")
+    post = models.CharField(_("chức vụ"), max_length=20, choices=PostKind.choices, blank=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluation_inputs"
+    )
+    kind = models.CharField(_("loại"), max_length=30, choices=InputKind.choices)
+    value = models.CharField(_("giá trị"), max_length=40)
+    day = models.DateField(_("ngày"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    evidence = models.CharField(_("căn cứ (văn bản, quyết định)"), max_length=300, blank=True)
+    key = models.CharField(max_length=120, editable=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("nhập lúc"))
+
+    class Meta:
+        ordering = ["period", "commune", "post", "kind", "day", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "commune", "key"], name="evaluations_input_unique")
+        ]
+        verbose_name = _("dữ liệu đánh giá")
+        verbose_name_plural = _("dữ liệu đánh giá")
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.post or '-'} {self.kind}={self.value}"

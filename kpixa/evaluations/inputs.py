@@ -1,0 +1,473 @@
+"""Evaluation inputs the texts need (docs/rules.md, "Evaluation of communes and leaders"): entered
+one by one or imported from a CSV/XLSX file, each validated for its kind, stored with its date,
+note and evidence, and audited. ``leader_inputs`` turns them into the pure rules' inputs.
+
+Import columns: unit_code, post (bi_thu | chu_tich | empty for the commune), person (the
+leader's code, as ``person_id`` in ``import_leaders``), kind, value, date, note[, evidence].
+Every valid row is saved in one transaction (an interrupted import saves nothing); refused rows
+are listed with row, column and reason and kept in the audit entry; the same file imported twice
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpixa.accounts import audit
+from kpixa.evaluations.models import EvaluationInput, InputKind, Period
+from kpixa.rules import leaders as rules
+from kpixa.rules.consequences import BASIC_TARGETS
+from kpixa.units.models import Commune, Person, PostKind, Tenure
+from kpixa.units.services import ImportResult
+from kpixa.units.tabular import FIRST_DATA_ROW, RowError, commune_code, nfc, parse_day, read_rows
+
+POSTS = {"bi_thu": PostKind.SECRETARY.value, "chu_tich": PostKind.CHAIRMAN.value, "": ""}
+POST_CODES = {v: k for k, v in POSTS.items()}
+COUNT_KINDS = frozenset(
+    {
+        InputKind.TASKS_ASSIGNED,
+        InputKind.TASKS_COMPLETED,
+        InputKind.TASKS_ON_TIME,
+        InputKind.TASKS_EXCEEDED,
+        InputKind.QUALITY_ERRORS,
+        InputKind.SUBORDINATES_NOT_COMPLETED,
+        InputKind.SUBORDINATES_DISCIPLINED,
+    }
+)
+FLAG_KINDS = frozenset(
+    {
+        InputKind.DEGRADATION,
+        InputKind.CORRUPTION_IN_UNIT,
+        InputKind.SLOW_PETITIONS,
+        InputKind.SECURITY_HOT_SPOT,
+        InputKind.FORCE_MAJEURE,
+    }
+)
+# kind: (lowest, highest) of a number
+RANGES = {
+    InputKind.GENERAL_POINTS: (Decimal(0), Decimal(30)),
+    InputKind.ORGANISING: (Decimal(0), Decimal(100)),
+    InputKind.UNITING: (Decimal(0), Decimal(100)),
+    InputKind.LOW_CONFIDENCE_SHARE: (Decimal(0), Decimal(100)),
+    InputKind.TARGETS_PERCENT: (Decimal(0), Decimal(100)),
+}
+# Facts about one person: a post and a person are required.
+PERSON_KINDS = frozenset(
+    {
+        InputKind.DISCIPLINE,
+        InputKind.DEGRADATION,
+        InputKind.GENERAL_POINTS,
+        InputKind.ORGANISING,
+        InputKind.UNITING,
+        InputKind.LOW_CONFIDENCE_SHARE,
+        InputKind.SUBORDINATES_NOT_COMPLETED,
+    }
+)
+# Facts about the commune only: no post.
+COMMUNE_KINDS = frozenset(
+    {
+        InputKind.TARGETS_PERCENT,
+        InputKind.BASIC_TARGET_MISSED,
+        InputKind.SLOW_PETITIONS,
+        InputKind.SECURITY_HOT_SPOT,
+        InputKind.FORCE_MAJEURE,
+    }
+)
+# Kinds that may hold several facts in one period (told apart by date and value).
+MULTI_KINDS = frozenset({InputKind.DISCIPLINE, InputKind.BASIC_TARGET_MISSED})
+FIELDS = ("value", "day", "note", "evidence")
+
+
+class InvalidInput(ValueError):
+    """An input refused: ``field`` names the column, the message is in Vietnamese."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def clean_value(kind: str, raw: Any, day: date | None) -> str:
+    """The stored form of ``raw`` for ``kind``; raises InvalidInput."""
+    text = nfc(raw).casefold()
+    if kind not in InputKind.values:
+        raise InvalidInput("kind", _("Loại dữ liệu không hợp lệ: “%(v)s”.") % {"v": nfc(raw)})
+    if kind == InputKind.DISCIPLINE:
+        if text not in rules.DISCIPLINE_FORMS:
+            forms = ", ".join(rules.DISCIPLINE_FORMS)
+            raise InvalidInput("value", _("Hình thức kỷ luật phải là một trong: %(f)s.") % {"f": forms})
+        if day is None:
+            raise InvalidInput("date", _("Kỷ luật cần ngày quyết định."))
+        return text
+    if kind == InputKind.BASIC_TARGET_MISSED:
+        if text not in BASIC_TARGETS:
+            names = ", ".join(BASIC_TARGETS)
+            raise InvalidInput("value", _("Chỉ tiêu cơ bản phải là một trong: %(f)s.") % {"f": names})
+        return text
+    number = _number(text)
+    if kind in FLAG_KINDS:
+        if number not in (0, 1):
+            raise InvalidInput("value", _("Giá trị phải là 1 (có kết luận) hoặc 0."))
+        return str(int(number))
+    if kind in COUNT_KINDS:
+        if number != number.to_integral_value() or number < 0:
+            raise InvalidInput("value", _("Giá trị phải là số nguyên không âm."))
+        return str(int(number))
+    low, high = RANGES[InputKind(kind)]
+    if not low <= number <= high:
+        raise InvalidInput("value", _("Giá trị phải từ %(lo)s đến %(hi)s.") % {"lo": low, "hi": high})
+    return str(number.quantize(Decimal("0.01")))
+
+
+def _number(text: str) -> Decimal:
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise InvalidInput("value", _("Giá trị phải là một số: “%(v)s”.") % {"v": text})
+    return number
+
+
+def check_subject(kind: str, post: str, person: Person | None) -> None:
+    """Whether ``kind`` may be about the commune (no post) or a leader (post and person)."""
+    if kind in COMMUNE_KINDS and post:
+        raise InvalidInput("post", _("Loại dữ liệu này là của xã: để trống chức vụ."))
+    if kind in PERSON_KINDS and not post:
+        raise InvalidInput("post", _("Loại dữ liệu này là của một lãnh đạo: cần chức vụ và mã cán bộ."))
+    if post and person is None:
+        raise InvalidInput("person", _("Thiếu mã cán bộ."))
+    if person is not None and not post:
+        raise InvalidInput("post", _("Có mã cán bộ nhưng thiếu chức vụ."))
+
+
+def key_of(post: str, person: Person | None, kind: str, value: str, day: date | None) -> str:
+    """The fact's identity within its period and commune."""
+    key = f"{post}|{person.pk if person else ''}|{kind}"
+    if kind in MULTI_KINDS:
+        key += f"|{value}|{day.isoformat() if day else ''}"
+    return key
+
+
+def _data(item: EvaluationInput) -> dict[str, Any]:
+    return {
+        "commune": item.commune.code if item.commune_id else "",
+        "post": item.post,
+        "person": item.person_id,
+        "kind": item.kind,
+        "value": item.value,
+        "day": item.day.isoformat() if item.day else None,
+        "note": item.note,
+        "evidence": item.evidence,
+    }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input as entered (a form) or read (a file row), before it is stored."""
+
+    commune: Commune
+    post: str
+    person: Person | None
+    kind: str
+    value: str
+    day: date | None
+    note: str = ""
+    evidence: str = ""
+
+
+def set_input(period: Period, entry: Entry, *, actor: Any = None) -> EvaluationInput:
+    """Store one input (created, or the same fact updated), audited; raises InvalidInput."""
+    check_subject(entry.kind, entry.post, entry.person)
+    value = clean_value(entry.kind, entry.value, entry.day)
+    if entry.post and entry.person is not None:
+        _check_holder(period, entry.commune, entry.post, entry.person)
+    with transaction.atomic():
+        key = key_of(entry.post, entry.person, entry.kind, value, entry.day)
+        item = EvaluationInput.objects.filter(period=period, commune=entry.commune, key=key).first()
+        before = _data(item) if item else None
+        item = item or EvaluationInput(
+            period=period,
+            commune=entry.commune,
+            post=entry.post,
+            person=entry.person,
+            kind=entry.kind,
+            key=key,
+        )
+        item.value, item.day, item.note, item.evidence = value, entry.day, entry.note, entry.evidence
+        item.entered_by, item.entered_at = actor, timezone.now()
+        item.save()
+        audit.record(
+            "evaluations.set_input",
+            actor=actor,
+            object_type="evaluations.EvaluationInput",
+            object_id=item.pk,
+            province_code=period.province.code,
+            before=before,
+            after=_data(item),
+        )
+    return item
+
+
+def delete_input(item: EvaluationInput, *, actor: Any = None) -> None:
+    """Remove one input, audited."""
+    with transaction.atomic():
+        audit.record(
+            "evaluations.delete_input",
+            actor=actor,
+            object_type="evaluations.EvaluationInput",
+            object_id=item.pk,
+            province_code=item.period.province.code,
+            before=_data(item),
+        )
+        item.delete()
+
+
+def _check_holder(period: Period, commune: Commune, post: str, person: Person) -> None:
+    held = Tenure.objects.filter(commune=commune, post=post, person=person, start__lte=period.end).filter(
+        Q(end__isnull=True) | Q(end__gte=period.start)
+    )
+    if not held.exists():
+        raise InvalidInput("person", _("Cán bộ này không giữ chức vụ đó ở xã trong kỳ."))
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+def import_inputs_file(
+    path: str | Path, *, province_code: str, period_code: str, actor: Any = None
+) -> ImportResult:
+    """Import inputs from a CSV/XLSX file (see ``import_inputs``)."""
+    return import_inputs(read_rows(path), province_code=province_code, period_code=period_code, actor=actor)
+
+
+def find_period(province_code: str, period_code: str) -> Period:
+    """The province's period ``period_code``; raises InvalidInput."""
+    period = (
+        Period.objects.filter(province__code=province_code, code=period_code)
+        .select_related("province")
+        .first()
+    )
+    if period is None:
+        raise InvalidInput(
+            "period", _("Không có kỳ %(p)s của tỉnh %(t)s.") % {"p": period_code, "t": province_code}
+        )
+    return period
+
+
+def import_inputs(
+    rows: Sequence[dict[str, Any]], *, province_code: str, period_code: str, actor: Any = None
+) -> ImportResult:
+    """Save every valid row together, list the refused ones (row, column, reason); idempotent."""
+    period = find_period(province_code, period_code)
+    context = _ImportContext.build(period, rows)
+    result = ImportResult()
+    entries: dict[str, tuple[int, Entry, str]] = {}
+    for number, raw in enumerate(rows, start=FIRST_DATA_ROW):
+        if not any(nfc(v) for v in raw.values()):
+            continue
+        try:
+            entry, value = context.parse(raw)
+        except InvalidInput as exc:
+            result.errors.append(RowError(number, exc.field, str(exc)))
+            continue
+        key = f"{entry.commune.pk}:{key_of(entry.post, entry.person, entry.kind, value, entry.day)}"
+        if key in entries:
+            result.errors.append(
+                RowError(number, "kind", _("Trùng với dòng %(n)s.") % {"n": entries[key][0]})
+            )
+            continue
+        entries[key] = (number, entry, value)
+    with transaction.atomic():
+        created, updated = _save(period, [(e, v) for _n, e, v in entries.values()], actor, result)
+        audit.record(
+            "evaluations.import_inputs",
+            actor=actor,
+            object_type="evaluations.EvaluationInput",
+            province_code=province_code,
+            after={
+                "period": period.code,
+                "created": [_data(i) for i in created],
+                "updated": [_data(i) for i in updated],
+                "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in result.errors],
+            },
+        )
+    return result
+
+
+def _save(
+    period: Period, parsed: list[tuple[Entry, str]], actor: Any, result: ImportResult
+) -> tuple[list[EvaluationInput], list[EvaluationInput]]:
+    existing = {(i.commune_id, i.key): i for i in EvaluationInput.objects.filter(period=period)}
+    now = timezone.now()
+    created, updated = [], []
+    for entry, value in parsed:
+        key = key_of(entry.post, entry.person, entry.kind, value, entry.day)
+        item = existing.get((entry.commune.pk, key))
+        wanted = (value, entry.day, entry.note, entry.evidence)
+        if item is not None and (item.value, item.day, item.note, item.evidence) == wanted:
+            result.unchanged += 1
+            continue
+        if item is None:
+            item = EvaluationInput(
+                period=period,
+                commune=entry.commune,
+                post=entry.post,
+                person=entry.person,
+                kind=entry.kind,
+                key=key,
+            )
+            created.append(item)
+        else:
+            updated.append(item)
+        item.value, item.day, item.note, item.evidence = wanted
+        item.entered_by, item.entered_at = actor, now
+    EvaluationInput.objects.bulk_create(created)
+    EvaluationInput.objects.bulk_update(updated, [*FIELDS, "entered_by", "entered_at"])
+    result.created, result.updated = len(created), len(updated)
+    return created, updated
+
+
+@dataclass
+class _ImportContext:
+    """The communes, leaders and tenures an import's rows name (a fixed number of queries)."""
+
+    period: Period
+    communes: dict[str, Commune]
+    people: dict[str, Person]
+    holders: set[tuple[int, str, int]]
+
+    @classmethod
+    def build(cls, period: Period, rows: Sequence[dict[str, Any]]) -> _ImportContext:
+        codes = {commune_code(r.get("unit_code")) for r in rows}
+        communes = {c.code: c for c in Commune.objects.filter(code__in=codes, province=period.province)}
+        person_codes = {nfc(r.get("person")) for r in rows} - {""}
+        people = {p.external_id: p for p in Person.objects.filter(external_id__in=person_codes)}
+        tenures = Tenure.objects.filter(
+            commune__in=list(communes.values()), person__in=list(people.values()), start__lte=period.end
+        ).filter(Q(end__isnull=True) | Q(end__gte=period.start))
+        holders = set(tenures.values_list("commune_id", "post", "person_id"))
+        return cls(period, communes, people, holders)
+
+    def parse(self, raw: dict[str, Any]) -> tuple[Entry, str]:
+        code = commune_code(raw.get("unit_code"))
+        commune = self.communes.get(code)
+        if commune is None:
+            message = _("Không có xã/phường mã “%(c)s” trong tỉnh %(p)s.")
+            raise InvalidInput("unit_code", message % {"c": code, "p": self.period.province.code})
+        post_text = nfc(raw.get("post")).casefold()
+        if post_text not in POSTS:
+            raise InvalidInput(
+                "post", _("Chức vụ phải là bi_thu, chu_tich hoặc để trống: “%(v)s”.") % {"v": post_text}
+            )
+        post = POSTS[post_text]
+        person_code = nfc(raw.get("person"))
+        person = self.people.get(person_code) if person_code else None
+        if person_code and person is None:
+            raise InvalidInput("person", _("Không có cán bộ mã “%(v)s”.") % {"v": person_code})
+        kind = nfc(raw.get("kind")).casefold()
+        try:
+            day = parse_day(raw.get("date"))
+        except ValueError:
+            raise InvalidInput("date", _("Ngày không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd).")) from None
+        value = clean_value(kind, raw.get("value"), day)
+        check_subject(kind, post, person)
+        if person is not None and (commune.pk, post, person.pk) not in self.holders:
+            raise InvalidInput("person", _("Cán bộ này không giữ chức vụ đó ở xã trong kỳ."))
+        entry = Entry(commune, post, person, kind, value, day, nfc(raw.get("note")), nfc(raw.get("evidence")))
+        return entry, value
+
+
+# --- the pure rules' inputs --------------------------------------------------------------------
+
+
+@dataclass
+class Facts:
+    """The inputs of one commune, and of each of its leaders, as the pure rules read them."""
+
+    commune: dict[str, list[EvaluationInput]]
+    leaders: dict[tuple[str, int], dict[str, list[EvaluationInput]]]
+
+
+def facts_for(period: Period, commune_ids: Iterable[int] | None = None) -> dict[int, Facts]:
+    """Every input of the period grouped by commune, then by (post, person) (1 query)."""
+    qs = EvaluationInput.objects.filter(period=period)
+    if commune_ids is not None:
+        qs = qs.filter(commune_id__in=list(commune_ids))
+    out: dict[int, Facts] = defaultdict(
+        lambda: Facts(defaultdict(list), defaultdict(lambda: defaultdict(list)))
+    )
+    for item in qs.order_by("day", "id"):
+        facts = out[item.commune_id]
+        if item.post and item.person_id:
+            facts.leaders[(item.post, item.person_id)][item.kind].append(item)
+        else:
+            facts.commune[item.kind].append(item)
+    return dict(out)
+
+
+def _one(items: Mapping[str, list[EvaluationInput]], kind: str) -> str | None:
+    found = items.get(kind)
+    return found[-1].value if found else None
+
+
+def tasks_of(items: Mapping[str, list[EvaluationInput]]) -> rules.Tasks | None:
+    """The tasks from the counts; None without tasks_assigned."""
+    assigned = _one(items, InputKind.TASKS_ASSIGNED)
+    if assigned is None:
+        return None
+
+    def count(kind: str) -> int:
+        return int(_one(items, kind) or 0)
+
+    return rules.Tasks(
+        int(assigned),
+        count(InputKind.TASKS_COMPLETED),
+        count(InputKind.TASKS_ON_TIME),
+        count(InputKind.TASKS_EXCEEDED),
+        count(InputKind.QUALITY_ERRORS),
+    )
+
+
+def leader_inputs(facts: Facts, post: str, person_id: int) -> rules.LeaderInputs:
+    """A leader's inputs: his or her own facts, the commune's tasks when none are his or hers, and
+    corruption in the commune (a unit under his or her direct charge)."""
+    mine = facts.leaders.get((post, person_id), {})
+
+    def number(kind: str) -> Decimal | None:
+        value = _one(mine, kind)
+        return None if value is None else Decimal(value)
+
+    not_completed = _one(mine, InputKind.SUBORDINATES_NOT_COMPLETED)
+    disciplined = _one(mine, InputKind.SUBORDINATES_DISCIPLINED) or _one(
+        facts.commune, InputKind.SUBORDINATES_DISCIPLINED
+    )
+    corruption = _one(mine, InputKind.CORRUPTION_IN_UNIT) or _one(facts.commune, InputKind.CORRUPTION_IN_UNIT)
+    return rules.LeaderInputs(
+        general=number(InputKind.GENERAL_POINTS),
+        tasks=tasks_of(mine) or tasks_of(facts.commune),
+        subordinates_not_completed=None if not_completed is None else int(not_completed),
+        organising=number(InputKind.ORGANISING),
+        uniting=number(InputKind.UNITING),
+        disciplines=tuple(
+            rules.Discipline(i.value, i.day) for i in mine.get(InputKind.DISCIPLINE, []) if i.day is not None
+        ),
+        degradation=_one(mine, InputKind.DEGRADATION) == "1",
+        corruption_in_unit=corruption == "1",
+        subordinates_disciplined=int(disciplined or 0),
+    )
+
+
+def post_code(post: str) -> str:
+    """The import's post code (bi_thu, chu_tich) of a PostKind value."""
+    return POST_CODES.get(post, post)
