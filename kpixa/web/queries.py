@@ -9,24 +9,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Max, OuterRef, QuerySet, Subquery
 
-from kpixa.dossiers.models import Dossier
 from kpixa.evaluations import lifecycle
 from kpixa.evaluations.lifecycle import RankChange
 from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation, PeriodState, Snapshot
 from kpixa.evaluations.models import Period as EvaluationPeriod
 from kpixa.evaluations.queries import PublishedUnit, published_units
 from kpixa.frameworks.models import FrameworkVersion
-from kpixa.scoring.engine.model import Framework, Indicator
+from kpixa.scoring.engine.model import Framework
 from kpixa.scoring.engine.periods import Period
-from kpixa.scoring.models import IndicatorScore, UnitScore
+from kpixa.scoring.models import UnitScore
 from kpixa.scoring.versions import ScoringError, framework_of, period_of
 from kpixa.units.models import Commune, Province
 from kpixa.web.pages.common import (
@@ -34,16 +32,12 @@ from kpixa.web.pages.common import (
     digest,
     fold,
     period_order,
-    previous_periods,
     round2,
     sort_periods,
 )
-from kpixa.web.pages.runs import Runs
 
 # Evaluation states whose results are public; the public pages read their latest snapshot (issue 6).
 PUBLIC_STATES = (PeriodState.PUBLISHED, PeriodState.APPEAL, PeriodState.FINAL)
-TREND_PERIODS = 6
-PAGE_SIZE = 25
 
 
 # --- periods ----------------------------------------------------------------------------------
@@ -56,207 +50,6 @@ def public_periods(province_id: int | None = None) -> list[Period]:
     if province_id is not None:
         rows = rows.filter(province_id=province_id)
     return sort_periods(rows.order_by().values_list("code", flat=True).distinct())
-
-
-# --- commune scorecard --------------------------------------------------------------------------
-
-# Measures whose dossiers can be listed: the outcome name used in the drill-down URL.
-DRILLABLE = {
-    "dossiers.total": "total",
-    "dossiers.on_time": "on_time",
-    "dossiers.late": "late",
-    "dossiers.online": "online",
-    "dossiers.e2e_eligible": "e2e_eligible",
-    "dossiers.e2e_online": "e2e_online",
-    "dossiers.fee_bearing": "fee_bearing",
-    "dossiers.paid_online": "paid_online",
-    "dossiers.digitised": "digitised",
-    "dossiers.synced_on_time": "synced_on_time",
-}
-
-
-@dataclass
-class IndicatorLine:
-    """One indicator of the scorecard: its stored result, its trend and the outcomes to drill into."""
-
-    indicator: Indicator
-    group_name: str
-    score: IndicatorScore | None
-    trend: list[tuple[str, Decimal | None]]  # (period code, rate or points), oldest first
-    numerator_outcome: str = ""
-    denominator_outcome: str = ""
-    late_outcome: str = ""
-
-    @property
-    def shortfall(self) -> Decimal | None:
-        """Denominator minus numerator (e.g. the late dossiers of 2.1), when both are known."""
-        if self.score is None or self.score.numerator is None or self.score.denominator is None:
-            return None
-        return self.score.denominator - self.score.numerator
-
-
-@dataclass
-class Scorecard:
-    """A commune's scorecard for one framework and period.
-
-    ``unit`` and ``lines`` are read on first use (one query each): the page caches its rendered
-    body under ``key``, so a repeated request reads neither.
-    """
-
-    commune: Commune
-    framework: Framework
-    period: Period
-    version: Any
-    trend_periods: list[Period]
-    key: str  # changes whenever a run stores results of the card's periods in the province
-
-    @cached_property
-    def unit(self) -> UnitScore | None:
-        return UnitScore.objects.filter(
-            framework_version_id=self.version.pk, period_code=self.period.code, commune=self.commune
-        ).first()
-
-    @property
-    def as_of(self) -> datetime | None:
-        return self.unit.as_of if self.unit else None
-
-    @cached_property
-    def no_due(self) -> int:
-        """Dossiers of the period whose due time cannot be determined (no NgayHenTra, no time
-        limit): counted as not on time (docs/rules.md), a data problem of the sending system."""
-        where = outcome_filter("no_due", self.period.start, self.period.end)
-        return Dossier.objects.filter(where, commune=self.commune).count()
-
-    @cached_property
-    def lines(self) -> list[IndicatorLine]:
-        rows = IndicatorScore.objects.filter(
-            framework_version__code=self.version.code,
-            commune=self.commune,
-            period_code__in=[p.code for p in self.trend_periods],
-        ).defer("rate", "portal_points", "as_of")
-        by_key = {(r.period_code, r.indicator_code): r for r in rows}
-        return [
-            _line(self.framework, ind, by_key, self.period, self.trend_periods)
-            for ind in self.framework.indicators()
-        ]
-
-
-def _outcome(expression: Any) -> str:
-    if expression is None or not expression.is_single_name:
-        return ""
-    return DRILLABLE.get(next(iter(expression.names)), "")
-
-
-def scorecard(commune: Commune, framework_code: str, period: Period, runs: Runs) -> Scorecard:
-    """The commune's scorecard: no query (``runs`` carries the versions), and 2 when the page reads
-    the results.
-
-    ``runs`` are the province's score runs: the ranks of a commune change when a sibling is
-    rescored, so the key follows every run of the province for the card's periods.
-    """
-    version = runs.version_for(period)
-    trend_periods = [*reversed(previous_periods(period, TREND_PERIODS - 1)), period]
-    stamp = runs.stamp(trend_periods)
-    key = digest(f"{commune.pk}:{commune.data_version}:{version.pk}:{version.sha256}:{period.code}:{stamp}")
-    return Scorecard(commune, framework_of(version), period, version, trend_periods, key)
-
-
-def _line(
-    framework: Framework,
-    ind: Indicator,
-    by_key: dict[tuple[str, str], IndicatorScore],
-    period: Period,
-    trend_periods: list[Period],
-) -> IndicatorLine:
-    group = next(g.name.vi for g in framework.groups if g.code == ind.group)
-    trend = [(p.code, _trend_value(by_key.get((p.code, ind.code)))) for p in trend_periods]
-    numerator, denominator = _outcome(ind.numerator), _outcome(ind.denominator)
-    late = "late" if (numerator, denominator) == ("on_time", "total") else ""
-    return IndicatorLine(ind, group, by_key.get((period.code, ind.code)), trend, numerator, denominator, late)
-
-
-def _trend_value(row: IndicatorScore | None) -> Decimal | None:
-    if row is None:
-        return None
-    return row.rate_display if row.rate_display is not None else row.points
-
-
-# --- the dossiers behind a count ------------------------------------------------------------------
-
-
-def _open_at(end: date) -> Q:
-    return Q(end_day__isnull=True) | Q(end_day__gt=end)
-
-
-def outcome_filter(outcome: str, start: date, end: date) -> Q | None:
-    """The dossiers counted in a measure over [start, end], as the rollups count them; None if unknown.
-
-    total: received by the end and not finished before the start; late: finished late within
-    the period or open and overdue at its end; on_time: finished on time within it or open and
-    not yet overdue at its end; no_due: those of total without a due time (counted late,
-    kpixa.rules.outcome.NO_DUE_POLICY); the others: received within the period with the flag set.
-    Reads only the facts stored at ingest; the shared table of outcome cases checks it against
-    the rollups.
-    """
-    received = Q(received_day__gte=start, received_day__lte=end)
-    within = Q(end_day__gte=start, end_day__lte=end)
-    overdue = Q(overdue_day__isnull=False, overdue_day__lte=end)
-    flags = {
-        "online": Q(online=True),
-        "e2e_eligible": Q(e2e_eligible=True),
-        "e2e_online": Q(e2e_eligible=True, online=True),
-        "fee_bearing": Q(fee_bearing=True),
-        "paid_online": Q(fee_bearing=True, paid_online=True),
-        "digitised": Q(digitised=True),
-        "synced_on_time": Q(synced_on_time=True),
-    }
-    total = Q(received_day__lte=end) & (Q(end_day__isnull=True) | Q(end_day__gte=start))
-    if outcome == "total":
-        return total
-    if outcome == "no_due":
-        return total & Q(effective_due_at__isnull=True)
-    if outcome == "late":
-        return (within & Q(on_time=False)) | (Q(received_day__lte=end) & _open_at(end) & overdue)
-    if outcome == "on_time":
-        return (within & Q(on_time=True)) | (Q(received_day__lte=end) & _open_at(end) & ~overdue)
-    if outcome in flags:
-        return received & flags[outcome]
-    return None
-
-
-@dataclass(frozen=True)
-class DossierFilters:
-    """Narrowing of a dossier list: outcome, procedure code, text in the dossier code."""
-
-    outcome: str = "total"
-    procedure: str = ""
-    q: str = ""
-
-
-def dossiers_behind(commune: Commune, period: Period, filters: DossierFilters) -> QuerySet[Dossier]:
-    """The commune's dossiers counted in ``filters.outcome`` for the period, oldest receipt first.
-
-    Unknown outcomes give an empty list. Paginate the result: it is not bounded.
-    """
-    where = outcome_filter(filters.outcome, period.start, period.end)
-    if where is None:
-        return Dossier.objects.none()
-    found = Dossier.objects.filter(where, commune=commune).select_related("procedure")
-    if filters.procedure:
-        found = found.filter(procedure_code=filters.procedure)
-    if filters.q:
-        found = found.filter(ma_ho_so__icontains=filters.q)
-    return found.order_by("received_at", "pk")
-
-
-def days_late(dossier: Dossier, period_end: date) -> int | None:
-    """Calendar days past the effective due date at its end (or at the period's end if still open)."""
-    due = dossier.effective_due_at or dossier.due_at
-    if due is None:
-        return None
-    finished = dossier.end_at.date() if dossier.end_at else period_end
-    late = (finished - due.date()).days
-    return late if late > 0 else None
 
 
 # --- leaders ---------------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ from kpixa.scoring.versions import ScoringError, period_of
 from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, CommuneKind, Province
 from kpixa.web import queries
-from kpixa.web.pages import dashboard
+from kpixa.web.pages import dashboard, dossiers
+from kpixa.web.pages import scorecard as scorecard_page
 from kpixa.web.pages.common import DEFAULT_FRAMEWORK, pick_period
 from kpixa.web.pages.runs import scored_periods, scored_runs
 
@@ -43,7 +44,7 @@ OUTCOMES = (
     "on_time",
     "late",
     "no_due",
-    *sorted(set(queries.DRILLABLE.values()) - {"total", "on_time", "late"}),
+    *sorted(set(scorecard_page.DRILLABLE.values()) - {"total", "on_time", "late"}),
 )
 
 
@@ -147,14 +148,14 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     framework = _framework(request)
     runs = scored_runs(framework, commune.province_id)
     period = _period(request, runs.periods)
-    card = _or_none(lambda p: queries.scorecard(commune, framework, p, runs), period)
+    card = _or_none(lambda p: scorecard_page.scorecard(commune, framework, p, runs), period)
     context = _base(request, runs.periods, period, commune=commune, card=card, public=False)
     return render(request, "web/scorecard.html", context)
 
 
-def _dossier_filters(request: HttpRequest) -> queries.DossierFilters:
+def _dossier_filters(request: HttpRequest) -> dossiers.DossierFilters:
     outcome = request.GET.get("outcome", "total")
-    return queries.DossierFilters(
+    return dossiers.DossierFilters(
         outcome=outcome if outcome in OUTCOMES else "total",
         procedure=request.GET.get("procedure", "").strip()[:40],
         q=request.GET.get("q", "").strip()[:100],
@@ -180,10 +181,10 @@ def commune_dossiers(request: HttpRequest, code: str) -> HttpResponse:
     commune = checked_commune(request, code)
     periods, period = _dossier_period(request, commune)
     filters = _dossier_filters(request)
-    page = Paginator(queries.dossiers_behind(commune, period, filters), queries.PAGE_SIZE).get_page(
+    page = Paginator(dossiers.dossiers_behind(commune, period, filters), dossiers.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [(d, queries.days_late(d, period.end)) for d in page.object_list]
+    rows = [(d, dossiers.days_late(d, period.end)) for d in page.object_list]
     context = _base(request, periods, period, commune=commune, page=page, rows=rows, filters=filters)
     context.update(outcomes=OUTCOMES, indicator=request.GET.get("indicator", "")[:40], query=_query(request))
     return render(request, "web/dossiers.html", context)
@@ -205,7 +206,7 @@ def _local(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
-def _csv_lines(commune: Commune, period: Period, filters: queries.DossierFilters) -> Iterator[str]:
+def _csv_lines(commune: Commune, period: Period, filters: dossiers.DossierFilters) -> Iterator[str]:
     writer = csv_writer(_Echo())
     yield "\ufeff" + writer.writerow(
         [
@@ -219,7 +220,7 @@ def _csv_lines(commune: Commune, period: Period, filters: queries.DossierFilters
             _("Số lần bổ sung"),
         ]
     )
-    for d in queries.dossiers_behind(commune, period, filters).iterator(chunk_size=2000):
+    for d in dossiers.dossiers_behind(commune, period, filters).iterator(chunk_size=2000):
         due = d.effective_due_at or d.due_at
         yield writer.writerow(
             [
@@ -229,7 +230,7 @@ def _csv_lines(commune: Commune, period: Period, filters: queries.DossierFilters
                 _local(d.received_at),
                 _local(due),
                 _local(d.end_at),
-                queries.days_late(d, period.end) or "",
+                dossiers.days_late(d, period.end) or "",
                 d.supplement_count,
             ]
         )

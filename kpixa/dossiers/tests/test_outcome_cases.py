@@ -25,7 +25,7 @@ from kpixa.dossiers.parsing import source_from_document
 from kpixa.dossiers.queries import period_measures
 from kpixa.dossiers.records import validate_dossier
 from kpixa.rules import outcome as rule
-from kpixa.web.queries import outcome_filter
+from kpixa.web.pages.dossiers import outcome_filter
 from kpixa.workdays.calendar import WorkCalendar, invalidate_calendar
 
 CASES_FILE = Path(kpixa.rules.__file__).parent / "cases" / "outcome_cases.yaml"

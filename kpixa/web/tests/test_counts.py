@@ -11,7 +11,7 @@ from django.test import Client
 from kpixa.dossiers.rollups import rebuild
 from kpixa.scoring.services import compute_scores
 from kpixa.scoring.versions import period_of
-from kpixa.web import queries
+from kpixa.web.pages import dossiers, scorecard
 from kpixa.web.pages.runs import scored_runs
 from kpixa.web.tests.scored import LATE_DOSSIERS, scored_fixture  # noqa: F401
 
@@ -31,7 +31,7 @@ def fresh(scored: Any) -> Any:
 def drillable_counts(commune: Any) -> list[tuple[str, str, Any]]:
     """(indicator, outcome, stored count) for every count of the scorecard that opens a list."""
     runs = scored_runs("dvc766", commune.province_id)
-    card = queries.scorecard(commune, "dvc766", period_of(PERIOD), runs)
+    card = scorecard.scorecard(commune, "dvc766", period_of(PERIOD), runs)
     found = []
     for line in card.lines:
         if line.score is None:
@@ -50,8 +50,8 @@ def test_it_lists_exactly_the_dossiers_counted_when_the_stored_result_is_fresh(f
     counts = drillable_counts(fresh.commune)
     assert ("2.1", "late", LATE_DOSSIERS) in counts
     for code, outcome, stored in counts:
-        listed = queries.dossiers_behind(
-            fresh.commune, period_of(PERIOD), queries.DossierFilters(outcome=outcome)
+        listed = dossiers.dossiers_behind(
+            fresh.commune, period_of(PERIOD), dossiers.DossierFilters(outcome=outcome)
         ).count()
         assert listed == stored, (code, outcome, listed, stored)
 
