@@ -33,6 +33,7 @@ from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, CommuneKind, Province
 from kpixa.web import queries
 from kpixa.web.pages import dashboard, dossiers
+from kpixa.web.pages import leaders as leaders_page
 from kpixa.web.pages import scorecard as scorecard_page
 from kpixa.web.pages.common import DEFAULT_FRAMEWORK, pick_period
 from kpixa.web.pages.runs import scored_periods, scored_runs
@@ -257,9 +258,9 @@ def commune_dossiers_csv(request: HttpRequest, code: str) -> HttpResponse:
 def leaders(request: HttpRequest, code: str) -> HttpResponse:
     """The commune's two accountable leaders: each rating's chain and the proposed consequences."""
     commune = checked_commune(request, code)
-    periods = queries.leader_periods(commune)
+    periods = leaders_page.leader_periods(commune)
     period = _period(request, periods)
-    data = queries.leader_page(commune, period) if period else None
+    data = leaders_page.leader_page(commune, period) if period else None
     context = _base(request, periods, period, commune=commune, data=data)
     return render(request, "web/leaders.html", context)
 
