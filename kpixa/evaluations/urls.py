@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kpixa.evaluations import public, views
+from kpixa.evaluations import input_views, public, views
 
 app_name = "evaluations"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("tinh/<str:province_code>/", views.periods, name="periods"),
     path("tinh/<str:province_code>/khieu-nai/", views.appeals, name="appeals"),
     path("tinh/<str:province_code>/<str:period>/", views.period_page, name="period"),
+    path("tinh/<str:province_code>/<str:period>/du-lieu/", input_views.inputs_page, name="inputs"),
+    path(
+        "tinh/<str:province_code>/<str:period>/du-lieu/<int:pk>/xoa/",
+        input_views.delete_input,
+        name="delete_input",
+    ),
     path("tinh/<str:province_code>/<str:period>/khoa/", views.close, name="close"),
     path("tinh/<str:province_code>/<str:period>/cong-bo/", views.publish, name="publish"),
     path("tinh/<str:province_code>/<str:period>/chinh-thuc/", views.finalize, name="finalize"),

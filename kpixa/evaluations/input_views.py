@@ -1,0 +1,112 @@
+"""The province admin's page of evaluation inputs for one period: the inputs entered or imported,
+a form to add one (with its date, note and evidence) and a button to remove one. Thin: check
+access, validate, call ``kpixa.evaluations.inputs``, redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kpixa.accounts.access import ADMIN, access, can_manage_province, visible_provinces
+from kpixa.evaluations import inputs
+from kpixa.evaluations.models import EvaluationInput, InputKind, Period
+from kpixa.units.models import Commune, Person, PostKind, Province
+
+POST_CHOICES = [
+    ("", gettext_lazy("Xã (không theo chức vụ)")),
+    (PostKind.SECRETARY.value, PostKind.SECRETARY.label),
+    (PostKind.CHAIRMAN.value, PostKind.CHAIRMAN.label),
+]
+
+
+class InputForm(forms.Form):
+    """One evaluation input as the province admin enters it."""
+
+    commune = forms.ModelChoiceField(queryset=Commune.objects.none(), label=gettext_lazy("Xã/phường"))
+    post = forms.ChoiceField(choices=POST_CHOICES, required=False, label=gettext_lazy("Chức vụ"))
+    person = forms.CharField(max_length=60, required=False, label=gettext_lazy("Mã cán bộ"))
+    kind = forms.ChoiceField(choices=InputKind.choices, label=gettext_lazy("Loại dữ liệu"))
+    value = forms.CharField(max_length=40, label=gettext_lazy("Giá trị"))
+    day = forms.DateField(required=False, label=gettext_lazy("Ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Ghi chú")
+    )
+    evidence = forms.CharField(
+        max_length=300, required=False, label=gettext_lazy("Căn cứ (văn bản, quyết định)")
+    )
+
+    def __init__(self, province: Province, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.filter(province=province).order_by("name")  # type: ignore[attr-defined]
+
+    def entry(self) -> inputs.Entry:
+        """The validated input; raises InvalidInput for an unknown person code."""
+        data = self.cleaned_data
+        code = data["person"].strip()
+        person = Person.objects.filter(external_id=code).first() if code else None
+        if code and person is None:
+            raise inputs.InvalidInput("person", _("Không có cán bộ mã “%(v)s”.") % {"v": code})
+        return inputs.Entry(
+            data["commune"],
+            data["post"],
+            person,
+            data["kind"],
+            data["value"],
+            data["day"],
+            data["note"].strip(),
+            data["evidence"].strip(),
+        )
+
+
+def _period_or_404(user: Any, province_code: str, period: str) -> Period:
+    province = visible_provinces(user).filter(code=province_code).first()
+    if province is None or not can_manage_province(user, province):
+        raise Http404(_("Không tìm thấy tỉnh."))
+    row = Period.objects.filter(province=province, code=period).select_related("province").first()
+    if row is None:
+        raise Http404(_("Không tìm thấy kỳ đánh giá."))
+    return row
+
+
+@access(ADMIN)
+def inputs_page(request: HttpRequest, province_code: str, period: str) -> HttpResponse:
+    """The period's inputs and the form to add one (POST adds it)."""
+    row = _period_or_404(request.user, province_code, period)
+    form = InputForm(row.province, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inputs.set_input(row, form.entry(), actor=request.user)
+        except inputs.InvalidInput as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã lưu dữ liệu đánh giá."))
+            return redirect("evaluations:inputs", row.province.code, row.code)
+    items = EvaluationInput.objects.filter(period=row).select_related("commune", "person", "entered_by")
+    context = {
+        "province": row.province,
+        "nav_province": row.province,
+        "row": row,
+        "form": form,
+        "items": items,
+    }
+    return render(request, "evaluations/inputs.html", context)
+
+
+@require_POST
+@access(ADMIN)
+def delete_input(request: HttpRequest, province_code: str, period: str, pk: int) -> HttpResponse:
+    """Remove one input of the period."""
+    row = _period_or_404(request.user, province_code, period)
+    item = EvaluationInput.objects.filter(period=row, pk=pk).select_related("period__province").first()
+    if item is None:
+        raise Http404(_("Không tìm thấy dữ liệu."))
+    inputs.delete_input(item, actor=request.user)
+    messages.success(request, _("Đã xóa dữ liệu đánh giá."))
+    return redirect("evaluations:inputs", row.province.code, row.code)
