@@ -1,6 +1,7 @@
 """Pages. Views stay thin: check access, read the query string, call one named query, render.
 
-Every view declares its access policy (docs/security.md); the reads live in kpixa/web/queries.py.
+Every view declares its access policy (docs/security.md); each page's reads and view data live in
+its module of kpixa/web/pages/, the markup built in Python in kpixa/web/rendering.py.
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ from kpixa.scoring.engine.periods import Period, quarter
 from kpixa.scoring.versions import ScoringError, period_of
 from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, CommuneKind, Province
-from kpixa.web import queries
-from kpixa.web.pages import dashboard, dossiers
+from kpixa.web.pages import dashboard, dossiers, public
+from kpixa.web.pages import home as home_page
 from kpixa.web.pages import leaders as leaders_page
+from kpixa.web.pages import national as national_page
 from kpixa.web.pages import scorecard as scorecard_page
 from kpixa.web.pages.common import DEFAULT_FRAMEWORK, pick_period
 from kpixa.web.pages.runs import scored_periods, scored_runs
+from kpixa.web.pages.snapshots import public_periods
 
 EXPORTS_INSTALLED = find_spec("kpixa.web.export_urls") is not None
 FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
@@ -77,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
     own = _own_page(request.user)
     if own is not None:
         return redirect(own)
-    context = {"provinces": queries.published_provinces()}
+    context = {"provinces": home_page.published_provinces()}
     return render(request, "web/home.html", context)
 
 
@@ -274,9 +277,9 @@ def national(request: HttpRequest) -> HttpResponse:
     published snapshot (operators, who see everything, also see unpublished provinces' stored results)."""
     operator = getattr(request.user, "is_superuser", False)
     framework = _framework(request)
-    periods = scored_periods(framework) if operator else queries.public_periods()
+    periods = scored_periods(framework) if operator else public_periods()
     period = _period(request, periods)
-    data = queries.national(framework, period, unpublished=operator) if period else None
+    data = national_page.national(framework, period, unpublished=operator) if period else None
     context = _base(request, periods, period, national=data, public_only=not operator)
     return render(request, "web/national.html", context)
 
@@ -286,9 +289,9 @@ def public_province(request: HttpRequest, province_code: str) -> HttpResponse:
     """The published ranking of a province's communes (no login; published periods only)."""
     province = get_object_or_404(Province, code=province_code)
     framework = _framework(request)
-    periods = queries.public_periods(province.pk)
+    periods = public_periods(province.pk)
     period = _period(request, periods)
-    published = queries.published_ranking(province, framework, period) if period else None
+    published = public.published_ranking(province, framework, period) if period else None
     context = _base(request, periods, period, province=province, published=published)
     return render(request, "web/public_province.html", context)
 
@@ -299,9 +302,9 @@ def public_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     changed its rank (no login; no dossier lists, no personal data)."""
     commune = get_object_or_404(Commune.objects.select_related("province"), code=code)
     framework = _framework(request)
-    periods = queries.public_periods(commune.province_id)
+    periods = public_periods(commune.province_id)
     period = _period(request, periods)
-    published = queries.published_card(commune, framework, period) if period else None
+    published = public.published_card(commune, framework, period) if period else None
     context = _base(request, periods, period, commune=commune, published=published)
     context["province_url"] = reverse("web:public_province", args=[commune.province.code])
     return render(request, "web/public_scorecard.html", context)

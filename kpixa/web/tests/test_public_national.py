@@ -184,21 +184,22 @@ def test_the_public_result_is_computed_once_for_the_same_snapshots(
     django_assert_num_queries: Any,
     monkeypatch: Any,
 ) -> None:
-    from kpixa.web import queries
+    from kpixa.web.pages import national
     from kpixa.web.pages.common import pick_period
+    from kpixa.web.pages.snapshots import public_periods
 
-    period = pick_period(Q3, queries.public_periods())
+    period = pick_period(Q3, public_periods())
     assert period is not None
-    first = queries.national("test_kpi", period)
+    first = national.national("test_kpi", period)
 
     def computed_again(*args: Any) -> None:
         raise AssertionError("the national result was computed again for the same snapshots")
 
-    monkeypatch.setattr(queries, "_national", computed_again)
+    monkeypatch.setattr(national, "_national", computed_again)
     with django_assert_num_queries(1):  # the latest revisions; the rest is the cached result
-        again = queries.national("test_kpi", period)
+        again = national.national("test_kpi", period)
     assert again == first and again.summary[0].sha256 == published_q3.sha256
     revision = appeal(world)  # a new revision: a new key, so it is computed (and here refused)
     with pytest.raises(AssertionError, match="computed again"):
-        queries.national("test_kpi", period)
+        national.national("test_kpi", period)
     assert revision.sha256 != published_q3.sha256
