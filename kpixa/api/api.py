@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 
+from kpixa.dossiers.api import BodyParser
 from kpixa.dossiers.api import router as dossiers_router
 
 api = NinjaAPI(
@@ -16,6 +17,7 @@ api = NinjaAPI(
     version="1",
     description="Ingest dossiers, petitions and ratings; read published results.",
     urls_namespace="api",
+    parser=BodyParser(),
 )
 
 

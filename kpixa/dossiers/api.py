@@ -11,16 +11,26 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop
 from ninja import Body, Router, Schema, Status
+from ninja.parser import Parser
 from pydantic import WithJsonSchema
 
 from kpixa.accounts.access import api_access
 from kpixa.accounts.tokens import ApiTokenAuth
 from kpixa.dossiers import services
-from kpixa.dossiers.parsing import LIST_KEYS, nfc
+from kpixa.dossiers.parsing import LIST_KEYS, list_keys, loads
 
 MAX_RECORDS = 5000
 
 router = Router(tags=["ingest"])
+
+
+class BodyParser(Parser):
+    """The API's JSON reader (``parsing.loads``): NaN, Infinity and huge numbers are kept as
+    text and a body nested too deep for the decoder is pruned, so that such a value costs its
+    record a rejection (docs/api.md, "Limits") instead of the call a 500."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return loads(request.body)
 
 
 class RecordResultOut(Schema):
@@ -30,6 +40,7 @@ class RecordResultOut(Schema):
     key: str
     status: Literal["created", "updated", "unchanged", "ignored", "rejected"]
     reasons: list[str]
+    notes: list[str]  # how an accepted record was read (a default date taken as absent, ...)
 
 
 class CountsOut(Schema):
@@ -93,7 +104,7 @@ RecordOrWrapper = Annotated[
 Payload = RecordList | RecordOrWrapper
 RESPONSES: dict[int, Any] = {
     200: BatchOut,
-    400: ErrorOut,  # malformed JSON, an empty batch, a wrapped record that is not an object
+    400: ErrorOut,  # malformed JSON, an empty batch, a wrapped record that is not an object, two lists
     401: ErrorOut,  # no key, or an unknown or revoked one
     413: ErrorOut,  # more than MAX_RECORDS records, or a body over DATA_UPLOAD_MAX_MEMORY_SIZE
     422: ValidationErrorOut,  # neither a list of objects nor an object
@@ -113,8 +124,13 @@ def _items(records: list[Any] | dict[str, Any]) -> list[Any]:
     return next(records[k] for k in LIST_KEYS if isinstance(records.get(k), list))
 
 
-def _refusal(items: list[Any]) -> Status[Any] | None:
+def _refusal(payload: Payload, items: list[Any]) -> Status[Any] | None:
     """The 413 or 400 answer a batch gets before any record is read, or None when it may be read."""
+    if isinstance(payload, dict) and len(keys := list_keys(payload)) > 1:
+        message = gettext_noop(
+            "Lô dữ liệu có nhiều danh sách bản ghi cùng lúc (%(keys)s): chỉ gửi một danh sách."
+        )
+        return Status(400, {"detail": message % {"keys": ", ".join(keys)}})
     if len(items) > MAX_RECORDS:
         message = gettext_noop("Một lô tối đa %(max)d bản ghi; lô này có %(size)d.")
         return Status(413, {"detail": message % {"max": MAX_RECORDS, "size": len(items)}})
@@ -129,17 +145,24 @@ def _refusal(items: list[Any]) -> Status[Any] | None:
 
 def _ingest(request: HttpRequest, kind: str, payload: Payload) -> Status[Any]:
     records = _records(payload)
-    refusal = _refusal(_items(records))
+    refusal = _refusal(payload, _items(records))
     if refusal is not None:
         return refusal
-    batch, results = services.submit_api(request.auth, kind, nfc(records))  # type: ignore[attr-defined]
+    # Each record is normalised (and checked for depth) on its own by source_from_document.
+    batch, results = services.submit_api(request.auth, kind, records)  # type: ignore[attr-defined]
     return Status(
         200,
         {
             "batch_id": batch.pk,
             "counts": batch.counts(),
             "results": [
-                {"index": r.index - 1, "key": r.key, "status": r.status, "reasons": r.reasons}
+                {
+                    "index": r.index - 1,
+                    "key": r.key,
+                    "status": r.status,
+                    "reasons": r.reasons,
+                    "notes": r.notes,
+                }
                 for r in results
             ],
         },

@@ -59,9 +59,13 @@ from kpixa.dossiers.facts import (
 )
 from kpixa.dossiers.ingest import Context
 from kpixa.dossiers.models import Dossier
-from kpixa.dossiers.parsing import LIST_COLUMNS, _json_list, flat_record, nfc
+from kpixa.dossiers.parsing import LIST_COLUMNS, _json_list, flat_record, nfc, parse_dt
 from kpixa.dossiers.records import (
+    FUTURE_MARGIN,
+    LIMIT_UNITS,
+    MAX_LIMITS,
     STATUS_NAMES,
+    TEXT_LIMITS,
     TRUE_VALUES,
     Reject,
     _any_item,
@@ -70,6 +74,7 @@ from kpixa.dossiers.records import (
     parse_steps,
     parse_supplements,
     record_hash,
+    reused_from_dmqg,
 )
 from kpixa.rules import outcome as rule
 from kpixa.rules.codes import FINISHED_STATUSES, Channel, DossierStatus
@@ -84,15 +89,19 @@ SECOND = timedelta(seconds=1)
 FIRST_S = int(np.datetime64("2000-01-01T00:00:00", "s").astype(np.int64))
 LAST_S = int(np.datetime64("2100-12-31T23:59:59", "s").astype(np.int64))
 DATE_COLUMNS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
-# Stored lengths (validate_dossier truncates; a longer value is left to the per-record path).
+# Stored lengths (validate_dossier rejects a longer key and cuts and flags longer text; such a
+# value is left to the per-record path).
 MAX_LENGTHS = {
     "MaHoSo": 100,
     "MaTTHC": 40,
     "DonViXuLy": 80,
-    "ChuHoSo": 200,
-    "SoDienThoai": 30,
     "SoGiayToChuHoSo": 30,
+    **TEXT_LIMITS,
 }
+# Codes with anything but printable ASCII are left to the per-record path (records.key_text
+# rejects invisible characters; the rest is accepted there as well).
+KEY_COLUMNS = ("MaHoSo", "MaTTHC", "DonViXuLy")
+EVENT_COLUMNS = ("NgayNopHoSo", "NgayTiepNhan", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
 Progress = Callable[[], None]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -406,15 +415,45 @@ def _prepare(ctx: Context, names: list[str], block: Any, first_row: int) -> Prep
     unclean |= ~received.present
     finished = dates["NgayKetThucXuLy"]
     unclean |= finished.present & (finished.secs < received.secs)
+    unclean |= _implausible(ctx, cols, dates, n)
     return Prepared(
         block, first_row, unclean, blank, np.flatnonzero(~unclean & ~blank), commune, status, channel, dates,
         proc_index, [procedures[code] for code in proc_codes],
     )  # fmt: skip
 
 
+def _implausible(ctx: Context, cols: dict[str, Any], dates: dict[str, Dates], n: int) -> BoolArray:
+    """Rows the per-record path rejects or notes for what their plain columns say
+    (``records._dates``, ``key_text``, ``limit_problem``): left to it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.zeros(n, dtype=bool)
+    for name in KEY_COLUMNS:
+        if name in cols:
+            out |= _np(pc.match_substring_regex(cols[name], r"[^\x20-\x7e]"))
+    received, due, submitted = dates["NgayTiepNhan"], dates["NgayHenTra"], dates["NgayNopHoSo"]
+    out |= due.present & (due.secs // DAY < received.secs // DAY)
+    out |= submitted.present & (submitted.secs > received.secs)
+    latest = (np.datetime64(ctx.now + FUTURE_MARGIN, "s") - np.datetime64(EPOCH, "s")).astype(np.int64)
+    for name in EVENT_COLUMNS:
+        out |= dates[name].present & (dates[name].secs > latest)
+    if "ThoiGianGiaiQuyet" in cols:
+        limit = cols["ThoiGianGiaiQuyet"]
+        plain = _np(pc.match_substring_regex(limit, r"^[0-9]{1,6}([.,][0-9]{1,6})?$"))
+        value = _np(pc.cast(pc.replace_substring(pc.if_else(plain, limit, "0"), ",", "."), pa.float64()))
+        empty = _np(pc.equal(limit, ""))
+        units = list(LIMIT_UNITS)
+        unit = cols.get("DonViTinh", pa.array([""] * n, pa.string()))
+        index = _np(pc.fill_null(pc.index_in(pc.utf8_lower(unit), value_set=pa.array(units)), -1))
+        maxima = np.array([MAX_LIMITS[LIMIT_UNITS[u]] for u in units] + [MAX_LIMITS["ngay_lam_viec"]])
+        out |= ~empty & (~plain | (value > maxima[index]))
+    return out
+
+
 def _read_rows(ctx: Context, names: list[str], p: Prepared, rows: IntArray, calendar: Any) -> Read:
     """Read the list columns of ``rows``, compute their facts and their COPY table."""
-    lists = _list_columns(names, p.block, rows)
+    lists = _list_columns(names, p.block, rows, ctx.now + FUTURE_MARGIN)
     keep = rows[lists.ok]
     facts = _facts(ctx, keep, lists, p.status, p.channel, p.dates, p.proc_index, p.procedures, calendar)
     clean = keep[facts.clean]
@@ -526,8 +565,12 @@ class Lists:
 TIMES = ("step_end", "step_last", "sup_first_due_before", "sup_single_open", "sup_second", "sup_last")
 
 
-def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray) -> Lists:
-    """Read the list columns of ``rows`` with the per-record path's functions, one row at a time."""
+def _list_columns(
+    names: list[str], block: Any, rows: Sequence[int] | np.ndarray, latest: datetime | None = None
+) -> Lists:
+    """Read the list columns of ``rows`` with the per-record path's functions, one row at a time;
+    a row they reject or note something about (records.Note) is not ``ok`` (left to the
+    fallback, which says so). ``latest``: no event may be later (records.FUTURE_MARGIN)."""
     import pyarrow as pa
 
     taken = block.take(pa.array(rows, pa.int64())) if len(rows) else block.slice(0, 0)
@@ -549,11 +592,24 @@ def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray
         if "_error" in record:
             ok[j] = False
             continue
+        notes: list[Any] = []
         try:
-            steps = parse_steps(record.get("tienTrinhDongBo") or [])
-            sups = parse_supplements(record) if record.get("DanhSachHoSoBoSung") else []
+            steps = parse_steps(record.get("tienTrinhDongBo") or [], latest=latest, notes=notes)
+            received = parse_dt(record["NgayTiepNhan"])
+            sups = (
+                parse_supplements(record, received=received, latest=latest, notes=notes)
+                if record.get("DanhSachHoSoBoSung")
+                else []
+            )
             fees = parse_fees(record)
+            flags[0, j] = _any_item(record, "TaiLieuNop", "DuocSoHoa")
+            from_dmqg = reused_from_dmqg(record, notes)
+            flags[1, j] = _any_item(record, "TaiLieuNop", "DuocTaiSuDung") or from_dmqg
+            flags[2, j] = _any_item(record, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False)
         except Reject:
+            ok[j] = False
+            continue
+        if notes:
             ok[j] = False
             continue
         times["step_end"][j], texts["step_end_source"][j] = step_end(steps)
@@ -570,11 +626,6 @@ def _list_columns(names: list[str], block: Any, rows: Sequence[int] | np.ndarray
             times["sup_last"][j] = max(
                 t for s in sups for t in (s.requested_at, s.answered_at) if t is not None
             )
-        flags[0, j] = _any_item(record, "TaiLieuNop", "DuocSoHoa")
-        flags[1, j] = _any_item(record, "TaiLieuNop", "DuocTaiSuDung") or _any_item(
-            record, "TaiLieuNop", "DuocLayTuKhoDMQG"
-        )
-        flags[2, j] = _any_item(record, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False)
         flags[3, j] = fees is not None and any(amount > 0 for amount in fees)
         texts["steps"][j] = json.dumps([ingest._step_json(s) for s in steps], ensure_ascii=False)
         texts["supplements"][j] = (

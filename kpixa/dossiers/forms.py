@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpixa.dossiers.models import RecordKind, SourceSystem
-from kpixa.dossiers.parsing import FormatError, guess_format
+from kpixa.dossiers.parsing import MAX_DEPTH, FormatError, TooDeep, guess_format, loads, nfc
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -51,10 +51,17 @@ class FixForm(forms.Form):
     raw = forms.CharField(label=_("Bản ghi (JSON)"), widget=forms.Textarea(attrs={"rows": 20, "cols": 100}))
 
     def clean_raw(self) -> Any:
+        """The record, read as the importers read JSON (``parsing.loads``, ``nfc``): NaN or a
+        huge number stays text (then the record's own check rejects it), too deep is refused."""
         try:
-            value = json.loads(self.cleaned_data["raw"])
+            value = loads(self.cleaned_data["raw"])
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(_("JSON không hợp lệ: %(msg)s") % {"msg": exc.msg}) from exc
         if not isinstance(value, dict):
             raise forms.ValidationError(_("Bản ghi phải là một đối tượng JSON."))
-        return value
+        try:
+            return nfc(value)
+        except TooDeep as exc:
+            raise forms.ValidationError(
+                _("Bản ghi lồng nhau quá %(max)s cấp (giới hạn độ sâu).") % {"max": MAX_DEPTH}
+            ) from exc

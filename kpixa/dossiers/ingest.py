@@ -37,6 +37,7 @@ from kpixa.dossiers.parsing import aware, local
 from kpixa.dossiers.records import (
     DossierRecord,
     Reject,
+    ascii_int,
     date_field,
     record_hash,
     resolve_commune,
@@ -56,6 +57,7 @@ class RecordResult:
     key: str
     status: str
     reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how an accepted record was read (records.Note)
 
 
 @dataclass
@@ -73,10 +75,17 @@ class Context:
     fast_rows: int = 0  # rows written by the column-wise CSV path (fastpath.py)
     authority: Authority | None = None  # what the batch may write (None: unchecked)
 
-    def result(self, index: int, key: str, status: str, reasons: list[str] | None = None) -> None:
+    def result(
+        self,
+        index: int,
+        key: str,
+        status: str,
+        reasons: list[str] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
         self.counts[status] += 1
         if self.results is not None:
-            self.results.append(RecordResult(index, key, status, reasons or []))
+            self.results.append(RecordResult(index, key, status, reasons or [], notes or []))
 
     def reject(self, row: int, raw: Any, error: Reject, key: str = "") -> None:
         key = key or _record_key(raw)
@@ -99,7 +108,10 @@ class Context:
 
 
 def _jsonable(raw: Any) -> Any:
-    return raw if isinstance(raw, dict | list | str | int | float | bool) or raw is None else str(raw)
+    # A record that was JSON null is kept as the text "null" (the column's SQL NULL is refused).
+    if raw is None:
+        return "null"
+    return raw if isinstance(raw, dict | list | str | int | float | bool) else str(raw)
 
 
 def _record_key(raw: Any) -> str:
@@ -235,7 +247,7 @@ def validate_chunk(
     valid = []
     for row, raw in chunk:
         try:
-            valid.append((row, raw, validate_dossier(raw, ctx.units, ctx.allowed, digests.get(row))))
+            valid.append((row, raw, validate_dossier(raw, ctx.units, ctx.allowed, digests.get(row), ctx.now)))
         except Reject as error:
             ctx.reject(row, raw, error)
     return valid
@@ -295,7 +307,7 @@ def ingest_dossiers(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
         if key in refused and status in ("created", "updated"):  # authority.py: quarantined, not written
             ctx.reject(row, raw, refused[key], key)
         else:
-            ctx.result(row, key, status)
+            ctx.result(row, key, status, notes=_notes(_k[0]))
     ctx.flush_rejections()
     write = [kept[i] for key, i in winners.items() if key not in refused]
     common = {
@@ -451,8 +463,13 @@ def _dossier_rollups(stored: dict[str, Stored | None], values: list[dict[str, An
     rollups.apply_procedure_deltas(per_procedure)
 
 
+def _notes(rec: DossierRecord) -> list[str]:
+    """The Vietnamese texts of how a record was read (records.Note), for its API result."""
+    return [flag_params(template, key=rec.ma_ho_so, **values)[0] for _code, template, values in rec.flags]
+
+
 def _dossier_flags(ctx: Context, written: list[tuple[int, Any, DossierRecord, Any, Facts]]) -> None:
-    found = {rec.ma_ho_so: list(iter_flags(rec, f)) for _row, _raw, rec, _p, f in written}
+    found = {rec.ma_ho_so: [*rec.flags, *iter_flags(rec, f)] for _row, _raw, rec, _p, f in written}
     found = {k: v for k, v in found.items() if v}
     if not found:
         return
@@ -490,7 +507,7 @@ def _petition(ctx: Context, raw: Any) -> Petition:
         raise Reject("NgayXuLy", rec.get("NgayXuLy"), gettext_noop("Ngày xử lý xong trước ngày tiếp nhận."))
     due = date_field(rec, "HanXuLy") or _petition_due(received)
     status = text(rec, "TrangThai") or "1"
-    if not status.isdigit():
+    if ascii_int(status) is None:
         raise Reject(
             "TrangThai",
             status,

@@ -349,6 +349,21 @@ FLAG_TEMPLATES: dict[str, str] = {
     "declared_parts": gettext_noop(
         "Số liệu khai báo không khớp: %(detail)s = %(total)s ≠ %(whole)s %(value)s."
     ),
+    # How a record was read (kpixa.dossiers.records.Note), also in the API's per-record notes.
+    "default_date": gettext_noop(
+        "%(key)s: Trường %(field)s mang ngày mặc định '%(raw)s' của hệ thống gửi (chưa đặt): "
+        "coi như không có."
+    ),
+    "dmqg_default": gettext_noop(
+        "%(key)s: Cả %(count)s tài liệu nộp đều ghi DuocLayTuKhoDMQG = 1, nhiều khả năng là giá trị mặc định "
+        "của hệ thống gửi: không tính là dữ liệu lấy từ kho dữ liệu quốc gia."
+    ),
+    "unit_zero_padded": gettext_noop(
+        "%(key)s: Mã đơn vị '%(raw)s' được đọc là '%(code)s' (thiếu các số 0 ở đầu, ví dụ do Excel bỏ đi)."
+    ),
+    "truncated": gettext_noop(
+        "%(key)s: Trường %(field)s dài %(length)s ký tự, quá giới hạn %(limit)s: chỉ lưu %(limit)s ký tự đầu."
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -37,10 +38,24 @@ LIST_COLUMNS = (
 # Keys under which a JSON object may wrap its list of records, with declared totals beside it.
 LIST_KEYS = ("danhSach", "DanhSach", "data", "records", "danhSachHoSo")
 TOTALS_KEY = "TongHop"
+# How deep a record may nest (a portal record is about 4 levels: hoSo → a list → an item → a
+# value). A deeper record is rejected on its own (docs/dossier-format.md, "Limits").
+MAX_DEPTH = 20
+# A document nested deeper than the JSON decoder can follow (it raises RecursionError, at a
+# few thousand levels) is read again with every container opened below this depth replaced
+# by an empty list: its records are then deeper than MAX_DEPTH and rejected one by one.
+PRUNE_DEPTH = 200
 
 
 class FormatError(ValueError):
     """The input as a whole cannot be read (not JSON, not a list, bad header, ...)."""
+
+
+class TooDeep(ValueError):  # noqa: N818 — a rejection reason, not a programming error
+    """A value nested deeper than MAX_DEPTH: its record is rejected, the others are read."""
+
+
+TOO_DEEP = gettext_noop("Bản ghi lồng nhau quá %(max)s cấp (giới hạn độ sâu): không đọc được.")
 
 
 @dataclass
@@ -64,16 +79,91 @@ def storable_text(text: str) -> str:
     return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
 
 
-def nfc(value: Any) -> Any:
-    """Return ``value`` with every string in it storable and NFC-normalised (dicts and lists recursively)."""
+def nfc(value: Any, depth: int = 0) -> Any:
+    """Return ``value`` with every string in it storable and NFC-normalised (dicts and lists
+    recursively); TooDeep when containers nest more than MAX_DEPTH levels below ``value``."""
     if isinstance(value, str):
         value = storable_text(value)
         return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if isinstance(value, dict | list) and depth >= MAX_DEPTH:
+        raise TooDeep(TOO_DEEP % {"max": MAX_DEPTH})
     if isinstance(value, dict):
-        return {nfc(k): nfc(v) for k, v in value.items()}
+        return {nfc(k): nfc(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [nfc(v) for v in value]
+        return [nfc(v, depth + 1) for v in value]
     return value
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` that never raises anything but JSONDecodeError: ``NaN``, ``Infinity`` and
+    numbers too large for a float or too long for an int are kept as their text (a field
+    holding one is then rejected by its own check, and the record stays storable as JSON),
+    and a document nested deeper than the decoder can follow is pruned (see PRUNE_DEPTH)."""
+    try:
+        return _loads(text)
+    except RecursionError:
+        return _loads(_pruned(text if isinstance(text, str) else text.decode("utf-8-sig", "replace")))
+
+
+def _loads(text: str | bytes) -> Any:
+    try:
+        return json.loads(text, parse_constant=str, parse_float=_float, parse_int=_int)
+    except UnicodeDecodeError as exc:
+        raise json.JSONDecodeError(f"not UTF-8 ({exc.reason})", "", exc.start) from exc
+
+
+def _float(text: str) -> float | str:
+    value = float(text)
+    return value if math.isfinite(value) else text
+
+
+def _int(text: str) -> int | str:
+    return int(text) if len(text) <= 300 else text
+
+
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _pruned(text: str) -> str:
+    """``text`` with every container opened at depth PRUNE_DEPTH replaced by ``[]``."""
+    out, depth, start, kept = [], 0, -1, 0
+    for match in _TOKENS.finditer(text):
+        bracket = match.group()
+        if bracket[0] == '"':  # a string: skipped whole
+            continue
+        if bracket in "[{":
+            depth += 1
+            if depth == PRUNE_DEPTH:
+                start = match.start()
+        else:
+            if depth == PRUNE_DEPTH and start >= 0:
+                out += [text[kept:start], "[]"]
+                kept, start = match.end(), -1
+            depth -= 1
+    out.append(text[kept:] if start < 0 else text[kept:start] + "[]")
+    return "".join(out)
+
+
+def depth_error(value: Any) -> str:
+    """TOO_DEEP's text when ``value`` nests more than MAX_DEPTH levels, else ''."""
+    try:
+        nfc(value)
+    except TooDeep as exc:
+        return str(exc)
+    return ""
+
+
+def read_record(row: int, value: Any) -> Any:
+    """One decoded record, normalised (``nfc``); a record nested too deep becomes an ``_error``
+    record (quarantined with its key) instead of stopping the whole input."""
+    try:
+        return nfc(value)
+    except TooDeep as exc:
+        key = value.get("MaHoSo") if isinstance(value, dict) else None
+        error: dict[str, Any] = {"_error": str(exc), "_error_field": "", "_line": f"#{row}"}
+        if isinstance(key, str | int) and not isinstance(key, bool):
+            error["MaHoSo"] = nfc(str(key))[:100]
+        return error
 
 
 def guess_format(name: str) -> str:
@@ -138,7 +228,7 @@ def read_bytes(data: bytes, fmt: str) -> Source:
 def read_json(text: str) -> Source:
     """A JSON document: one record, a list of records, or an object wrapping a list and totals."""
     try:
-        doc = json.loads(text)
+        doc = loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(
             gettext_noop("JSON không hợp lệ (dòng %(line)s, cột %(col)s): %(msg)s.")
@@ -151,7 +241,13 @@ def source_from_document(doc: Any) -> Source:
     """Turn a decoded JSON document into a Source (shared by files and the API)."""
     declared = None
     if isinstance(doc, dict):
-        key = next((k for k in LIST_KEYS if isinstance(doc.get(k), list)), None)
+        keys = list_keys(doc)
+        if len(keys) > 1:
+            raise FormatError(
+                gettext_noop("Dữ liệu có nhiều danh sách bản ghi cùng lúc (%(keys)s): chỉ gửi một danh sách.")
+                % {"keys": ", ".join(keys)}
+            )
+        key = keys[0] if keys else None
         if key is not None:
             declared = doc.get(TOTALS_KEY) if isinstance(doc.get(TOTALS_KEY), dict) else None
             doc = doc[key]
@@ -161,7 +257,14 @@ def source_from_document(doc: Any) -> Source:
         raise FormatError(
             gettext_noop("Dữ liệu phải là một bản ghi (đối tượng JSON) hoặc một danh sách bản ghi.")
         )
-    return Source(((i, nfc(rec)) for i, rec in enumerate(doc, 1)), declared=declared, total=len(doc))
+    return Source(
+        ((i, read_record(i, rec)) for i, rec in enumerate(doc, 1)), declared=declared, total=len(doc)
+    )
+
+
+def list_keys(doc: dict[str, Any]) -> list[str]:
+    """The LIST_KEYS under which ``doc`` holds a list (more than one is refused: which to read?)."""
+    return [k for k in LIST_KEYS if isinstance(doc.get(k), list)]
 
 
 def read_jsonl(text: str | Iterable[str]) -> Iterator[tuple[int, Any]]:
@@ -173,7 +276,7 @@ def read_jsonl(text: str | Iterable[str]) -> Iterator[tuple[int, Any]]:
             continue
         row += 1
         try:
-            yield row, nfc(json.loads(line))
+            yield row, read_record(row, loads(line))
         except json.JSONDecodeError as exc:
             yield (
                 row,
@@ -255,12 +358,16 @@ def _json_list(name: str, value: str, record: dict[str, Any]) -> list[Any]:
     if not value or value == "[]":
         return []
     try:
-        parsed = json.loads(value)
-        if "\\u" in value:  # an escape may spell a decomposed character
-            parsed = nfc(parsed)
+        parsed = loads(value)
+        # An escape may spell a decomposed character; many brackets may nest too deep.
+        if "\\u" in value or value.count("[") + value.count("{") > MAX_DEPTH:
+            parsed = nfc(parsed, 1)
     except json.JSONDecodeError:
         record["_error"] = gettext_noop("Cột %(name)s phải chứa một danh sách JSON.") % {"name": name}
         record["_error_field"] = name
+        return []
+    except TooDeep as exc:
+        record["_error"], record["_error_field"] = str(exc), name
         return []
     return parsed if isinstance(parsed, list) else [parsed]
 

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_noop
 
 from kpixa.dossiers.parsing import parse_dt
+
+logger = logging.getLogger(__name__)
 
 # Marked for translation; shown translated (explain.status_name), kept Vietnamese as data.
 STATUS_NAMES = {
@@ -36,6 +41,24 @@ STATUS_NAMES = {
     10: gettext_noop("Đã trả kết quả"),
 }
 TRUE_VALUES = {"1", "true", "True", "TRUE", "co", "có"}
+# A record's events (receipt, submission, end, return, refusal, supplements, steps) may lie at
+# most this far after the time the batch is read (clocks and time zones drift; 2099 does not).
+FUTURE_MARGIN = timedelta(days=1)
+# Dates that mean "not set" in the senders' platforms: .NET's DateTime.MinValue
+# (0001-01-01T00:00:00, the C# sync client's unset NgayHenTraTruoc), SQL Server's and Excel's
+# 1900-01-01 and the Unix epoch (UTC, or 07:00 in Vietnam time). In an optional date they
+# mean "absent" (the record is flagged); in a required one, "missing".
+SENTINEL_DATES = frozenset({datetime(1900, 1, 1), datetime(1970, 1, 1), datetime(1970, 1, 1, 7)})
+# Stored lengths of free text: longer values are cut to them and the record is flagged.
+TEXT_LIMITS = {"ChuHoSo": 200, "SoDienThoai": 30, "TenTTHC": 500, "TenLinhVuc": 200, "MaLinhVuc": 40}
+# Largest plausible time limit per unit (ThoiGianGiaiQuyet): two years.
+LIMIT_UNITS = {"giờ": "gio", "gio": "gio", "ngày": "ngay", "ngay": "ngay", "tháng": "thang", "thang": "thang"}
+MAX_LIMITS = {"gio": 24 * 730, "ngay": 730, "ngay_lam_viec": 730, "thang": 24}
+UNIT_NAMES = {"gio": "giờ", "ngay": "ngày", "ngay_lam_viec": "ngày làm việc", "thang": "tháng"}
+PLAIN_NUMBER = re.compile(r"[0-9]{1,6}(?:[.,][0-9]{1,6})?")
+COMMUNE_CODE_WIDTH = 5  # official width of a commune code (zero-padded)
+# A note about how a record was read: (flag code, template id in models.FLAG_TEMPLATES, values).
+Note = tuple[str, str, dict[str, object]]
 
 
 class Reject(Exception):  # noqa: N818 — a rejection, not a programming error
@@ -105,15 +128,70 @@ class DossierRecord:
     owner_id_masked: str
     version_at: datetime
     version_hash: str
-    flags: list[tuple[str, str]] = field(default_factory=list)
+    # How the record was read, accepted but worth saying: flags of its own (see Note).
+    flags: list[Note] = field(default_factory=list)
 
 
 def text(rec: Mapping[str, Any], name: str) -> str:
-    """A field as stripped text ('' when missing)."""
+    """A field as stripped text ('' when missing); a list or an object is rejected."""
     value = rec.get(name)
     if type(value) is str:
         return value.strip()
-    return "" if value is None else str(value).strip()
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        raise Reject(
+            name,
+            json.dumps(value, ensure_ascii=False, default=str)[:100],
+            gettext_noop("Trường %(name)s phải là chuỗi hoặc số, không phải danh sách hay đối tượng.")
+            % {"name": name},
+        )
+    return str(value).strip()
+
+
+def key_text(rec: Mapping[str, Any], name: str, max_length: int) -> str:
+    """An identifying code (MaHoSo, MaTTHC, DonViXuLy): text or an integer, at most
+    ``max_length`` characters, without invisible characters (controls, zero-width or bidi
+    marks, non-breaking spaces: look-alike keys); '' when missing."""
+    value = rec.get(name)
+    if isinstance(value, bool) or not isinstance(value, str | int | None):
+        raise Reject(
+            name,
+            json.dumps(value, ensure_ascii=False, default=str)[:100],
+            gettext_noop("Trường %(name)s phải là chuỗi ký tự hoặc số nguyên.") % {"name": name},
+        )
+    code = text(rec, name)
+    if not code.isprintable():
+        raise Reject(
+            name,
+            code.encode("unicode_escape").decode("ascii"),
+            gettext_noop(
+                "Trường %(name)s chứa ký tự ẩn hoặc ký tự điều khiển (ví dụ ký tự độ rộng 0, "
+                "ký tự đảo chiều văn bản): mã dễ bị nhầm với mã khác."
+            )
+            % {"name": name},
+        )
+    if len(code) > max_length:
+        raise Reject(
+            name,
+            code,
+            gettext_noop("Trường %(name)s dài quá %(max)s ký tự.") % {"name": name, "max": max_length},
+        )
+    return code
+
+
+def ascii_int(raw: str) -> int | None:
+    """``raw`` as an integer when it is ASCII digits only ('４', '٤' and '²' are not), else None."""
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def limited_text(rec: Mapping[str, Any], name: str, notes: list[Note]) -> str:
+    """A free-text field cut to its stored length (TEXT_LIMITS); a cut is noted, never silent."""
+    value, limit = text(rec, name), TEXT_LIMITS[name]
+    if len(value) > limit:
+        notes.append(("truong_bi_cat", "truncated", {"field": name, "length": len(value), "limit": limit}))
+        return value[:limit]
+    return value
 
 
 def flag(rec: Mapping[str, Any], name: str) -> bool:
@@ -122,19 +200,48 @@ def flag(rec: Mapping[str, Any], name: str) -> bool:
     return value is True or (isinstance(value, str | int) and str(value).strip() in TRUE_VALUES)
 
 
-def date_field(rec: Mapping[str, Any], name: str, *, required: bool = False) -> datetime | None:
-    """Parse a date field, rejecting impossible dates and (when required) a missing one."""
+def date_field(
+    rec: Mapping[str, Any],
+    name: str,
+    *,
+    required: bool = False,
+    notes: list[Note] | None = None,
+    latest: datetime | None = None,
+) -> datetime | None:
+    """Parse a date field, rejecting impossible dates and (when required) a missing one.
+
+    A sentinel (SENTINEL_DATES, year 1) is absent: noted in ``notes`` when given. ``latest``:
+    the date may not be later (an event in the future).
+    """
     raw = rec.get(name)
+    if isinstance(raw, dict | list | bool):
+        raw = json.dumps(raw, ensure_ascii=False, default=str)[:100]
+        raise Reject(
+            name,
+            raw,
+            gettext_noop("Ngày giờ không hợp lệ ở trường %(name)s: '%(raw)s'.") % {"name": name, "raw": raw},
+        )
     try:
         value = parse_dt(raw)
-    except (ValueError, TypeError, IndexError) as exc:
+    except (ValueError, TypeError, IndexError, OverflowError) as exc:
         raise Reject(
             name,
             raw,
             gettext_noop("Ngày giờ không hợp lệ ở trường %(name)s: '%(raw)s'.") % {"name": name, "raw": raw},
         ) from exc
+    sentinel = value is not None and value.year < 2000 and (value.year == 1 or value in SENTINEL_DATES)
+    if notes is not None and sentinel:
+        if not required:
+            notes.append(("ngay_mac_dinh", "default_date", {"field": name, "raw": str(raw)[:40]}))
+        value = None
     if value is None and required:
         raise Reject(name, raw, gettext_noop("Thiếu trường bắt buộc %(name)s.") % {"name": name})
+    if value is not None and latest is not None and value > latest:
+        raise Reject(
+            name,
+            raw,
+            gettext_noop("Ngày ở trường %(name)s nằm ở tương lai: '%(raw)s'.") % {"name": name, "raw": raw},
+        )
     if value is not None and not 2000 <= value.year <= 2100:
         raise Reject(
             name,
@@ -181,13 +288,14 @@ def status_code(rec: Mapping[str, Any], name: str = "TrangThaiHoSo") -> int:
     raw = text(rec, name)
     if not raw:
         raise Reject(name, raw, gettext_noop("Thiếu trường bắt buộc %(name)s.") % {"name": name})
-    if not raw.isdigit() or int(raw) not in STATUS_NAMES:
+    code = ascii_int(raw)
+    if code is None or code not in STATUS_NAMES:
         raise Reject(
             name,
             raw,
             gettext_noop("Mã trạng thái hồ sơ không hợp lệ: '%(raw)s' (chỉ nhận 1–10).") % {"raw": raw},
         )
-    return int(raw)
+    return code
 
 
 def channel_code(rec: Mapping[str, Any]) -> int:
@@ -202,12 +310,26 @@ def channel_code(rec: Mapping[str, Any]) -> int:
     )
 
 
-def resolve_commune(rec: Mapping[str, Any], units: Mapping[str, int], allowed: set[int] | None) -> int:
-    """Map DonViXuLy to a commune id; reject unknown units and units outside the sender's scope."""
-    code = text(rec, "DonViXuLy")
+def resolve_commune(
+    rec: Mapping[str, Any],
+    units: Mapping[str, int],
+    allowed: set[int] | None,
+    notes: list[Note] | None = None,
+) -> int:
+    """Map DonViXuLy to a commune id; reject unknown units and units outside the sender's scope.
+
+    With ``notes``, a numeric code that lost its leading zeros (Excel: 7900 for 07900) is read
+    zero-padded when that is unambiguous (``padded_code``), and noted.
+    """
+    code = key_text(rec, "DonViXuLy", 80)
     if not code:
         raise Reject("DonViXuLy", code, gettext_noop("Thiếu trường bắt buộc DonViXuLy (đơn vị xử lý)."))
     commune_id = units.get(code)
+    if commune_id is None and notes is not None:
+        padded = padded_code(code, units)
+        if padded is not None:
+            commune_id = units[padded]
+            notes.append(("ma_don_vi_thieu_so_0", "unit_zero_padded", {"raw": code, "code": padded}))
     if commune_id is None:
         raise Reject(
             "DonViXuLy",
@@ -227,23 +349,50 @@ def resolve_commune(rec: Mapping[str, Any], units: Mapping[str, int], allowed: s
     return commune_id
 
 
-def parse_supplements(rec: Mapping[str, Any]) -> list[Supplement]:
-    """DanhSachHoSoBoSung, sorted by request time; an answer before its request is rejected."""
+def padded_code(code: str, units: Mapping[str, int]) -> str | None:
+    """The commune code a numeric DonViXuLy names once zero-padded to COMMUNE_CODE_WIDTH, when
+    that is unambiguous: no other zero-padding of it (up to 12 digits) names another commune."""
+    if not (code.isascii() and code.isdigit()) or len(code) >= COMMUNE_CODE_WIDTH:
+        return None
+    padded = code.zfill(COMMUNE_CODE_WIDTH)
+    if padded not in units:
+        return None
+    others = {units[c] for width in range(COMMUNE_CODE_WIDTH + 1, 13) if (c := code.zfill(width)) in units}
+    return padded if others <= {units[padded]} else None
+
+
+def parse_supplements(
+    rec: Mapping[str, Any],
+    *,
+    received: datetime | None = None,
+    latest: datetime | None = None,
+    notes: list[Note] | None = None,
+) -> list[Supplement]:
+    """DanhSachHoSoBoSung, sorted by request time; an answer before its request, a request
+    before ``received`` and an event after ``latest`` are rejected; null items are skipped."""
     raw = rec.get("DanhSachHoSoBoSung") or []
     if not isinstance(raw, list):
         raise Reject("DanhSachHoSoBoSung", "", gettext_noop("DanhSachHoSoBoSung phải là một danh sách."))
-    out = [_supplement(item) for item in raw]
+    out = [_supplement(item, received, latest, notes) for item in raw if item is not None]
     return sorted(out, key=lambda s: s.requested_at)
 
 
-def _supplement(item: Any) -> Supplement:
+def _supplement(
+    item: Any, received: datetime | None, latest: datetime | None, notes: list[Note] | None
+) -> Supplement:
     if not isinstance(item, dict):
         raise Reject(
             "DanhSachHoSoBoSung", str(item)[:100], gettext_noop("Mỗi yêu cầu bổ sung phải là một đối tượng.")
         )
-    requested = date_field(item, "NgayBoSung", required=True)
-    answered = date_field(item, "NgayTiepNhanBoSung")
+    requested = date_field(item, "NgayBoSung", required=True, notes=notes, latest=latest)
+    answered = date_field(item, "NgayTiepNhanBoSung", notes=notes, latest=latest)
     assert requested is not None
+    if received is not None and requested < received:
+        raise Reject(
+            "NgayBoSung",
+            item.get("NgayBoSung"),
+            gettext_noop("Ngày yêu cầu bổ sung trước ngày tiếp nhận hồ sơ."),
+        )
     if answered is not None and answered < requested:
         raise Reject(
             "NgayTiepNhanBoSung",
@@ -251,35 +400,42 @@ def _supplement(item: Any) -> Supplement:
             gettext_noop("Ngày tiếp nhận bổ sung trước ngày yêu cầu bổ sung."),
         )
     return Supplement(
-        requested, answered, date_field(item, "NgayHenTraTruoc"), date_field(item, "NgayHenTraMoi")
+        requested,
+        answered,
+        date_field(item, "NgayHenTraTruoc", notes=notes),
+        date_field(item, "NgayHenTraMoi", notes=notes),
     )
 
 
-def parse_steps(steps: list[Any]) -> list[Step]:
-    """tienTrinhDongBo, sorted by time (steps without a time last)."""
+def parse_steps(
+    steps: list[Any], *, latest: datetime | None = None, notes: list[Note] | None = None
+) -> list[Step]:
+    """tienTrinhDongBo, sorted by time (steps without a time last); null items are skipped."""
     out = []
     for item in steps:
+        if item is None:
+            continue
         if not isinstance(item, dict):
             raise Reject(
                 "tienTrinhDongBo", str(item)[:100], gettext_noop("Mỗi bước xử lý phải là một đối tượng.")
             )
-        status = text(item, "TrangThai")
         out.append(
             Step(
-                at=date_field(item, "ThoiDiemXuLy"),
-                status=int(status) if status.isdigit() else None,
+                at=date_field(item, "ThoiDiemXuLy", notes=notes, latest=latest),
+                status=ascii_int(text(item, "TrangThai")),
                 content=text(item, "NoiDungXuLy"),
                 handler=text(item, "NguoiXuLy"),
                 title=text(item, "ChucDanh"),
                 department=text(item, "PhongBanXuLy"),
-                step_due=date_field(item, "NgayKetThucTheoQuyDinh"),
+                step_due=date_field(item, "NgayKetThucTheoQuyDinh", notes=notes),
             )
         )
     return sorted(out, key=lambda s: (s.at is None, s.at or datetime.min))
 
 
 def parse_fees(rec: Mapping[str, Any]) -> list[float] | None:
-    """The fee amounts of DanhSachLePhi, or None when the record carries no fee list."""
+    """The fee amounts of DanhSachLePhi (finite, not negative), or None when the record carries
+    no fee list; null items are skipped."""
     raw = rec.get("DanhSachLePhi")
     if not raw:
         return None
@@ -289,13 +445,21 @@ def parse_fees(rec: Mapping[str, Any]) -> list[float] | None:
     for item in raw:
         price = text(item, "Gia") if isinstance(item, dict) else ""
         try:
-            amounts.append(float(price.replace(",", "") or 0))
+            amount = float(price.replace(",", "") or 0)
         except ValueError as exc:
             raise Reject(
                 "Gia",
                 price,
                 gettext_noop("Mức phí, lệ phí không phải là số: '%(price)s'.") % {"price": price},
             ) from exc
+        if not math.isfinite(amount) or amount < 0:
+            raise Reject(
+                "Gia",
+                price,
+                gettext_noop("Mức phí, lệ phí phải là một số hữu hạn, không âm: '%(price)s'.")
+                % {"price": price},
+            )
+        amounts.append(amount)
     return amounts
 
 
@@ -311,48 +475,122 @@ def _any_item(rec: Mapping[str, Any], list_name: str, field_name: str, *, truthy
     return False
 
 
+def reused_from_dmqg(rec: Mapping[str, Any], notes: list[Note] | None = None) -> bool:
+    """Some TaiLieuNop item says DuocLayTuKhoDMQG = 1 (taken from the national repository).
+
+    When two or more items all say so, it is read as the sender's default (the C# sync client
+    sets "1" on every attachment unless told otherwise), not counted, and noted.
+    """
+    items = rec.get("TaiLieuNop") or []
+    if not isinstance(items, list):
+        return False
+    marked = [flag(item, "DuocLayTuKhoDMQG") for item in items if isinstance(item, dict)]
+    if len(marked) >= 2 and all(marked):
+        if notes is not None:
+            notes.append(("kho_dmqg_mac_dinh", "dmqg_default", {"count": len(marked)}))
+        return False
+    return any(marked)
+
+
 def parse_limit(rec: Mapping[str, Any]) -> tuple[float | None, str]:
-    """ThoiGianGiaiQuyet and DonViTinh as carried by the record (for unverified procedures)."""
-    raw = text(rec, "ThoiGianGiaiQuyet").replace(",", ".")
+    """ThoiGianGiaiQuyet and DonViTinh as carried by the record (for unverified procedures);
+    (None, unit) when the record carries none or one ``limit_problem`` rejects."""
+    unit = LIMIT_UNITS.get(_plain(rec, "DonViTinh").lower(), "ngay_lam_viec")
+    raw = _plain(rec, "ThoiGianGiaiQuyet")
+    if not PLAIN_NUMBER.fullmatch(raw):
+        return None, unit
+    value = float(raw.replace(",", "."))
+    return (value if value <= MAX_LIMITS[unit] else None), unit
+
+
+def _plain(rec: Mapping[str, Any], name: str) -> str:
+    value = rec.get(name)
+    return (
+        value.strip() if isinstance(value, str) else "" if isinstance(value, dict | list) else text(rec, name)
+    )
+
+
+def limit_problem(rec: Mapping[str, Any]) -> Reject | None:
+    """Why the record's own ThoiGianGiaiQuyet cannot be read (a non-negative number, at most
+    MAX_LIMITS of its DonViTinh), or None when it is fine or absent."""
+    raw = text(rec, "ThoiGianGiaiQuyet")
+    if not raw:
+        return None
+    value, unit = parse_limit(rec)
+    if value is not None:
+        return None
     try:
-        value = float(raw) if raw else None
+        float(raw.replace(",", "."))
     except ValueError:
-        value = None
-    unit = text(rec, "DonViTinh").lower()
-    units = {"giờ": "gio", "gio": "gio", "ngày": "ngay", "ngay": "ngay", "tháng": "thang", "thang": "thang"}
-    return value, units.get(unit, "ngay_lam_viec")
+        return None  # not a number at all: ignored, as the record's name of its limit
+    return Reject(
+        "ThoiGianGiaiQuyet",
+        raw,
+        gettext_noop(
+            "Thời gian giải quyết không hợp lệ: '%(raw)s' (cần một số không âm, tối đa %(max)s %(unit)s)."
+        )
+        % {"raw": raw, "max": MAX_LIMITS[unit], "unit": UNIT_NAMES[unit]},
+    )
 
 
 def validate_dossier(
-    raw: Any, units: Mapping[str, int], allowed: set[int] | None = None, digest: str | None = None
+    raw: Any,
+    units: Mapping[str, int],
+    allowed: set[int] | None = None,
+    digest: str | None = None,
+    now: datetime | None = None,
 ) -> DossierRecord:
-    """Validate one portal record; raise Reject with the first problem found.
+    """Validate one portal record; raise Reject with the first problem found, never anything else.
 
-    ``digest``: the record's ``record_hash`` when the caller has computed it already.
+    ``digest``: the record's ``record_hash`` when the caller has computed it already. ``now``:
+    naive Vietnam-local time the batch is read at (events after it + FUTURE_MARGIN are rejected;
+    every import passes it, ``ingest.Context.now``).
     """
+    try:
+        return _validate(raw, units, allowed, digest, now)
+    except Reject:
+        raise
+    except Exception as exc:  # a bug must cost one record, not the batch: logged, rejected
+        logger.exception("unexpected error validating a dossier record")
+        raise Reject(
+            "",
+            "",
+            gettext_noop("Không đọc được bản ghi (lỗi %(error)s); đã ghi nhật ký để kiểm tra.")
+            % {"error": type(exc).__name__},
+        ) from exc
+
+
+def _validate(
+    raw: Any, units: Mapping[str, int], allowed: set[int] | None, digest: str | None, now: datetime | None
+) -> DossierRecord:
     hoso, raw_steps = split_payload(raw)
-    ma = text(hoso, "MaHoSo")
+    notes: list[Note] = []
+    latest = now + FUTURE_MARGIN if now is not None else None
+    ma = key_text(hoso, "MaHoSo", 100)
     if not ma:
         raise Reject("MaHoSo", "", gettext_noop("Thiếu mã hồ sơ (MaHoSo)."))
-    if len(ma) > 100:
-        raise Reject("MaHoSo", ma, gettext_noop("Mã hồ sơ dài quá 100 ký tự."))
-    procedure_code = text(hoso, "MaTTHC")
+    procedure_code = key_text(hoso, "MaTTHC", 40)
     if not procedure_code:
         raise Reject("MaTTHC", "", gettext_noop("Thiếu mã thủ tục hành chính (MaTTHC)."))
-    commune_id = resolve_commune(hoso, units, allowed)
+    commune_id = resolve_commune(hoso, units, allowed, notes)
     status = status_code(hoso)
-    dates = _dates(hoso)
-    supplements = parse_supplements(hoso)
-    steps = parse_steps(raw_steps)
+    dates = _dates(hoso, notes, latest)
+    received = dates["received_at"]
+    supplements = parse_supplements(hoso, received=received, latest=latest, notes=notes)
+    steps = parse_steps(raw_steps, latest=latest, notes=notes)
     limit, limit_unit = parse_limit(hoso)
+    if limit is None and (problem := limit_problem(hoso)) is not None:
+        raise problem
+    from_dmqg = reused_from_dmqg(hoso, notes)  # always read: it may note the sender's default
+    reused = flag(hoso, "HoSoCoThanhPhanSoHoa") or _any_item(hoso, "TaiLieuNop", "DuocTaiSuDung") or from_dmqg
     return DossierRecord(
         ma_ho_so=ma,
         commune_id=commune_id,
-        unit_code=text(hoso, "DonViXuLy"),
-        procedure_code=procedure_code[:40],
-        procedure_name=text(hoso, "TenTTHC")[:500],
-        field_code=text(hoso, "MaLinhVuc")[:40],
-        field_name=text(hoso, "TenLinhVuc")[:200],
+        unit_code=text(hoso, "DonViXuLy"),  # as sent (resolve_commune checked it)
+        procedure_code=procedure_code,
+        procedure_name=limited_text(hoso, "TenTTHC", notes),
+        field_code=limited_text(hoso, "MaLinhVuc", notes),
+        field_name=limited_text(hoso, "TenLinhVuc", notes),
         record_limit=limit,
         record_limit_unit=limit_unit,
         channel=channel_code(hoso),
@@ -362,30 +600,31 @@ def validate_dossier(
         fees=parse_fees(hoso),
         paid_online=text(hoso, "DuocThanhToanTrucTuyen") in ("1", "2"),
         digitised=_any_item(hoso, "TaiLieuNop", "DuocSoHoa"),
-        reused=flag(hoso, "HoSoCoThanhPhanSoHoa")
-        or _any_item(hoso, "TaiLieuNop", "DuocTaiSuDung")
-        or _any_item(hoso, "TaiLieuNop", "DuocLayTuKhoDMQG"),
+        reused=reused,
         e_result=_any_item(hoso, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False),
         vneid=flag(hoso, "TaiKhoanDuocXacThucVoiVNeID"),
-        owner_name=text(hoso, "ChuHoSo")[:200],
-        owner_phone=text(hoso, "SoDienThoai")[:30],
+        owner_name=limited_text(hoso, "ChuHoSo", notes),
+        owner_phone=limited_text(hoso, "SoDienThoai", notes),
         owner_id_masked=mask_id(text(hoso, "SoGiayToChuHoSo"))[:30],
         version_at=_latest(dates, supplements, steps),
         version_hash=digest or record_hash(raw),
+        flags=notes,
         **dates,
     )
 
 
-def _dates(hoso: Mapping[str, Any]) -> dict[str, Any]:
-    received = date_field(hoso, "NgayTiepNhan", required=True)
+def _dates(hoso: Mapping[str, Any], notes: list[Note], latest: datetime | None) -> dict[str, Any]:
+    """The record's own dates; events after ``latest`` are rejected, and so are a due date on
+    an earlier day than receipt and a submission after receipt."""
+    received = date_field(hoso, "NgayTiepNhan", required=True, notes=notes, latest=latest)
     assert received is not None
     dates = {
-        "submitted_at": date_field(hoso, "NgayNopHoSo"),
+        "submitted_at": date_field(hoso, "NgayNopHoSo", notes=notes, latest=latest),
         "received_at": received,
-        "due_at": date_field(hoso, "NgayHenTra"),
-        "finished_at": date_field(hoso, "NgayKetThucXuLy"),
-        "returned_at": date_field(hoso, "NgayTra"),
-        "refused_at": date_field(hoso, "NgayTuChoi"),
+        "due_at": date_field(hoso, "NgayHenTra", notes=notes),
+        "finished_at": date_field(hoso, "NgayKetThucXuLy", notes=notes, latest=latest),
+        "returned_at": date_field(hoso, "NgayTra", notes=notes, latest=latest),
+        "refused_at": date_field(hoso, "NgayTuChoi", notes=notes, latest=latest),
     }
     finished = dates["finished_at"]
     if finished is not None and finished < received:
@@ -393,6 +632,16 @@ def _dates(hoso: Mapping[str, Any]) -> dict[str, Any]:
             "NgayKetThucXuLy",
             hoso.get("NgayKetThucXuLy"),
             gettext_noop("Ngày kết thúc xử lý trước ngày tiếp nhận hồ sơ."),
+        )
+    due = dates["due_at"]
+    if due is not None and due.date() < received.date():
+        raise Reject(
+            "NgayHenTra", hoso.get("NgayHenTra"), gettext_noop("Ngày hẹn trả trước ngày tiếp nhận hồ sơ.")
+        )
+    submitted = dates["submitted_at"]
+    if submitted is not None and submitted > received:
+        raise Reject(
+            "NgayNopHoSo", hoso.get("NgayNopHoSo"), gettext_noop("Ngày nộp hồ sơ sau ngày tiếp nhận hồ sơ.")
         )
     return dates
 

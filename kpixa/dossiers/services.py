@@ -140,8 +140,22 @@ def _mark_running(batch: ImportBatch, total: int | None) -> None:
 def _mark_failed(batch: ImportBatch, exc: BaseException) -> None:
     batch.refresh_from_db()
     batch.status, batch.finished_at = JobStatus.FAILED, timezone.now()
-    batch.error = str(exc)[:2000] or exc.__class__.__name__
+    batch.error = batch_error(exc)
     batch.save(update_fields=["status", "finished_at", "error"])
+
+
+def batch_error(exc: BaseException) -> str:
+    """What a failed batch says on its job page: our own errors' messages (Vietnamese, meant
+    for the sender); for Python's or the database's own exceptions, whose text is internal
+    (and may quote data or code), a fixed sentence naming the kind of error, and a log entry."""
+    from django.db import DatabaseError
+    from django.utils.translation import gettext_noop
+
+    if type(exc).__module__ == "builtins" or isinstance(exc, DatabaseError):
+        logger.error("import batch failed with %s", type(exc).__name__, exc_info=exc)
+        message = gettext_noop("Lỗi nội bộ khi nhập lô (%(kind)s); chi tiết đã được ghi vào nhật ký máy chủ.")
+        return message % {"kind": type(exc).__name__}
+    return str(exc)[:2000] or exc.__class__.__name__
 
 
 def _copy_counts(batch: ImportBatch, ctx: ingest.Context) -> None:

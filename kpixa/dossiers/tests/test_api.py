@@ -46,7 +46,7 @@ def test_it_imports_the_sample_payload_with_a_result_per_record(client, key):  #
 
 def test_it_accepts_one_bare_record(client, key):  # type: ignore[no-untyped-def]
     body = post(client, base_record("ONE"), key).json()
-    assert body["results"] == [{"index": 0, "key": "ONE", "status": "created", "reasons": []}]
+    assert body["results"] == [{"index": 0, "key": "ONE", "status": "created", "reasons": [], "notes": []}]
 
 
 def test_it_rejects_records_of_units_outside_the_tokens_province(client, key):  # type: ignore[no-untyped-def]

@@ -364,3 +364,86 @@ def test_text_that_reading_would_change_is_never_taken_as_clean():  # type: igno
     flagged = pc.match_substring_regex(pa.array(texts), fastpath.suspect_text()).to_pylist()
     assert all(nfc(t).strip() == t for t, f in zip(texts, flagged, strict=True) if not f)
     assert 0 < sum(flagged) < len(texts)
+
+
+FEES = ["NaN", "Infinity", "-5"]
+
+
+def hostile_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Malformed values, impossible timelines and provincial clients' shapes: each row is
+    rejected, flagged or accepted by the fast path exactly as by the per-record path."""
+    base = dict(rows[0])
+    received = base["NgayTiepNhan"]
+    next_day = f"{int(received[:8]) + 1}{received[8:]}"  # still a valid date in July 2025
+
+    def edit(key: str, **fields: str) -> dict[str, str]:
+        return {**base, "MaHoSo": key, **fields}
+
+    def supplement(**fields: Any) -> str:
+        return json.dumps([{"NgayBoSung": next_day, **fields}])
+
+    return [
+        *(edit(f"H-STATUS-{i}", TrangThaiHoSo=s) for i, s in enumerate(["NaN", "²", "４", "٤", "04"])),
+        *(
+            edit(f"H-LIMIT-{i}", ThoiGianGiaiQuyet=v, DonViTinh=u)
+            for i, (v, u) in enumerate(
+                [
+                    ("-5", ""),
+                    ("99999999999", ""),
+                    ("1e308", ""),
+                    ("NaN", ""),
+                    ("800", "ngày"),
+                    ("800", "Giờ"),
+                    ("25", "tháng"),
+                    ("5,5", "Ngày"),
+                    ("abc", ""),
+                    ("24", "tháng"),
+                ]
+            )
+        ),  # fmt: skip
+        edit("H-LIMIT-UNKNOWN", MaTTHC="9.777777", ThoiGianGiaiQuyet="-5", NgayHenTra=""),
+        edit("H-DUE-BEFORE", NgayHenTra="20250101170000"),
+        edit("H-SUBMITTED-AFTER", NgayNopHoSo=next_day),
+        edit("H-FUTURE", NgayTiepNhan="20990101090000", NgayNopHoSo="", NgayHenTra=""),
+        edit("H-FUTURE-END", NgayKetThucXuLy="20990101090000"),
+        edit("H-FUTURE-STEP", tienTrinhDongBo=json.dumps([{"ThoiDiemXuLy": "20990101090000"}])),
+        edit("H-SUP-BEFORE", DanhSachHoSoBoSung=json.dumps([{"NgayBoSung": "20250101080000"}])),
+        edit("H-SUP-FUTURE", DanhSachHoSoBoSung=supplement(NgayTiepNhanBoSung="20990101080000")),
+        edit("H-SUP-SENTINEL", DanhSachHoSoBoSung=supplement(NgayHenTraTruoc="0001-01-01T00:00:00")),
+        edit("H-SUP-NULL", DanhSachHoSoBoSung=json.dumps([None, {"NgayBoSung": next_day}])),
+        edit("H-SENTINEL", NgayTra="0001-01-01T00:00:00"),
+        *(edit(f"H-FEE-{i}", DanhSachLePhi=json.dumps([{"Gia": g}])) for i, g in enumerate(FEES)),
+        edit("H-FEE-NULL", DanhSachLePhi=json.dumps([None, {"Gia": "1000"}])),
+        edit("H-DMQG", TaiLieuNop=json.dumps([{"DuocLayTuKhoDMQG": "1"}, {"DuocLayTuKhoDMQG": "1"}])),
+        edit("H-DMQG-ONE", TaiLieuNop=json.dumps([{"DuocLayTuKhoDMQG": "1"}, {"DuocLayTuKhoDMQG": "0"}])),
+        edit("H-RESULT-OBJECT", DanhSachGiayToKetQua=json.dumps([{"DuongDanTepTinKetQua": {"a": 1}}])),
+        edit("H-ZW\u200b", ChuHoSo="khóa có ký tự độ rộng 0"),
+        edit("H-BIDI", MaTTHC="1.00\u202e4227"),
+        edit("H-UNIT-ZW", DonViXuLy="2387\u200d2"),
+        edit("H-UNIT-PADDED", DonViXuLy="7900"),
+        edit("H-LONG-OWNER", ChuHoSo="Â" * 5000),
+        edit("H-LONG-NAME", TenTTHC="T" * 501),
+        edit("H-LONG-PROC", MaTTHC="1." + "0" * 60),
+        edit("H-DEEP", tienTrinhDongBo="[" * 30 + "]" * 30),
+        edit("H-VERY-DEEP", tienTrinhDongBo="[" * 5000 + "]" * 5000),
+        edit("H-NAN-IN-LIST", DanhSachLePhi='[{"Gia": NaN}]'),
+    ]
+
+
+@pytest.mark.parametrize("due_base", ["truoc", "hentra"])
+def test_hostile_rows_are_imported_identically(units, settings, monkeypatch, tmp_path, due_base):  # type: ignore[no-untyped-def]
+    from kpixa.units.models import Commune, CommuneKind
+
+    Commune.objects.create(code="07900", name="Xã Số Không", kind=CommuneKind.XA, province=units.province)
+    settings.KPIXA_SUPPLEMENT_DUE_BASE = due_base
+    header, rows = rows_of(generated(tmp_path, 13, days=2))
+    hostile = hostile_rows(rows)
+    path = write_rows(tmp_path / "hostile.csv", header, rows[:30] + hostile + rows[30:])
+    fast, slow = run_both(settings, monkeypatch, path)
+    assert_same(fast, slow)
+    counts = slow[0][0]
+    assert counts["rejected"] >= 25 and counts["flagged"] >= 5
+    keys = {r[1] for r in slow[1]["rejections"]}
+    assert {"H-STATUS-0", "H-LIMIT-1", "H-DUE-BEFORE", "H-FUTURE", "H-FEE-0", "H-ZW\u200b"} <= keys
+    assert not keys & {"H-STATUS-4", "H-LIMIT-7", "H-LIMIT-8", "H-SENTINEL", "H-UNIT-PADDED", "H-FEE-NULL"}
+    assert fast[2][0] >= 20  # the good rows still went the fast way
