@@ -16,11 +16,12 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kpixa.scoring.engine.model import Framework, Group, Indicator
+from kpixa.scoring.engine.model import Framework, Group
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
 from kpixa.units.models import Commune, Province
+from kpixa.web.pages.scorecard import IndicatorLine, Scorecard, period_card
 
 PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ", "TP. ", "TP ")
 
@@ -161,57 +162,68 @@ def latest_period(framework_code: str, province: Province) -> str | None:
 
 
 @dataclass(frozen=True)
-class IndicatorLine:
-    """One table row of the scorecard: the indicator's definition and its stored result."""
-
-    number: int
-    indicator: Indicator
-    score: IndicatorScore
-    status_label: str
-
-
-@dataclass(frozen=True)
 class GroupBlock:
-    """A group of the scorecard: its name, stored points of max, and its indicator lines."""
+    """A group of the scorecard: its name, stored points of max, and its indicators with a stored
+    result (the page's lines, kpixa/web/pages/scorecard.py), numbered from ``first_number``."""
 
     group: Group
     points: Decimal | None
     max_points: Decimal
     lines: list[IndicatorLine]
+    first_number: int = 1
+
+    def numbered(self) -> list[tuple[int, IndicatorLine, IndicatorScore]]:
+        """(table number, line, stored result) of each line."""
+        return [
+            (number, line, line.score)
+            for number, line in enumerate(self.lines, start=self.first_number)
+            if line.score is not None
+        ]
 
 
 @dataclass(frozen=True)
-class Scorecard:
-    """A commune's stored scorecard for one framework version and period."""
+class ScorecardReport:
+    """A commune's stored scorecard as an official report: the page's scorecard of the period
+    (``card``, kpixa/web/pages/scorecard.py) in the report's frame, grouped, with its ranks."""
 
     header: Header
-    commune: Commune
-    period: PeriodSpan
-    framework: Framework
+    card: Scorecard
     unit: UnitScore
     groups: list[GroupBlock]
     ranked_in_province: int
     ranked_same_kind: int
+
+    @property
+    def commune(self) -> Commune:
+        return self.card.commune
+
+    @property
+    def period(self) -> PeriodSpan:
+        return self.card.period
+
+    @property
+    def framework(self) -> Framework:
+        return self.card.framework
 
 
 def _decimal(value: Any) -> Decimal | None:
     return None if value in (None, "", "None") else Decimal(str(value))
 
 
-def _groups(framework: Framework, unit: UnitScore, rows: list[IndicatorScore]) -> list[GroupBlock]:
-    by_code = {row.indicator_code: row for row in rows}
-    labels = status_labels()
-    blocks, number = [], 0
-    for group in framework.groups:
-        lines = []
-        for indicator in group.indicators:
-            row = by_code.get(indicator.code)
-            if row is not None:
-                number += 1
-                lines.append(IndicatorLine(number, indicator, row, labels.get(row.status, row.status)))
+def status_label(score: IndicatorScore) -> str:
+    """The words for a stored result's status."""
+    return status_labels().get(score.status, score.status)
+
+
+def _groups(card: Scorecard, unit: UnitScore) -> list[GroupBlock]:
+    by_code = {line.indicator.code: line for line in card.lines if line.score is not None}
+    blocks, number = [], 1
+    for group in card.framework.groups:
+        lines = [by_code[indicator.code] for indicator in group.indicators if indicator.code in by_code]
         stored = unit.group_totals.get(group.code, {})
         max_points = _decimal(stored.get("max_points")) or group.max_points
-        blocks.append(GroupBlock(group, _decimal(stored.get("points")), max_points, lines))
+        blocks.append(GroupBlock(group, _decimal(stored.get("points")), max_points, lines, number))
+        number += len(lines)
     return blocks
 
 
@@ -225,40 +237,27 @@ def _rank_counts(unit: UnitScore, commune: Commune) -> dict[str, int]:
     return ranked.aggregate(province=Count("pk"), kind=Count("pk", filter=Q(commune__kind=commune.kind)))
 
 
-def load_scorecard(commune: Commune, framework_code: str, period_code: str) -> Scorecard:
+def load_scorecard(commune: Commune, framework_code: str, period_code: str) -> ScorecardReport:
     """Return the commune's stored scorecard (4 queries; ``commune.province`` must be loaded).
 
     Raises ExportError for an unknown period or framework, NoResults when nothing is stored.
     """
     period, version, framework = resolve(framework_code, period_code)
-    unit = UnitScore.objects.filter(
-        framework_version=version, commune=commune, period_code=period.code
-    ).first()
+    card = period_card(commune, version, framework, period)
+    unit = card.unit
     if unit is None:
         raise NoResults(
             _("Chưa có kết quả của %(unit)s cho kỳ %(period)s.")
             % {"unit": commune.name, "period": period.code}
         )
-    rows = list(
-        IndicatorScore.objects.filter(framework_version=version, commune=commune, period_code=period.code)
-    )
     counts = _rank_counts(unit, commune)
     title = _("BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CỦA %(unit)s") % {"unit": commune.name.upper()}
     subject = f"{commune.name} — {commune.province.name}"
     header = _header(commune.province, framework, period, title, subject, unit.as_of)
-    return Scorecard(
-        header,
-        commune,
-        period,
-        framework,
-        unit,
-        _groups(framework, unit, rows),
-        counts["province"],
-        counts["kind"],
-    )
+    return ScorecardReport(header, card, unit, _groups(card, unit), counts["province"], counts["kind"])
 
 
-def scorecard_summary(card: Scorecard) -> list[str]:
+def scorecard_summary(card: ScorecardReport) -> list[str]:
     """The lines printed under the scorecard table: classification and ranks."""
     unit = card.unit
     lines = [_("Xếp loại: %(label)s") % {"label": unit.classification_label or _("Chưa xếp loại")}]

@@ -7,13 +7,14 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from kpixa.scoring.models import IndicatorScore
 from kpixa.web.exports.data import (
     GroupBlock,
-    IndicatorLine,
     Ranking,
     RankingLine,
-    Scorecard,
+    ScorecardReport,
     scorecard_summary,
+    status_label,
 )
 from kpixa.web.exports.text import (
     MOTTO,
@@ -24,6 +25,7 @@ from kpixa.web.exports.text import (
     scorecard_headers,
     signature_titles,
 )
+from kpixa.web.pages.scorecard import IndicatorLine
 
 
 def _frame(header: Any, landscape: bool) -> dict[str, Any]:
@@ -55,10 +57,9 @@ def _group_row(index: int, block: GroupBlock) -> dict[str, Any]:
     return {"kind": "group", "cells": [*cells, _cell(""), _cell("")]}
 
 
-def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
-    score = line.score
+def _indicator_row(number: int, line: IndicatorLine, score: IndicatorScore) -> dict[str, Any]:
     cells = [
-        _cell(line.number, "center"),
+        _cell(number, "center"),
         _cell(line.indicator.code, "center"),
         _cell(line.indicator.name.vi),
         _num(score.numerator),
@@ -67,18 +68,18 @@ def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
         _num(score.target),
         _num(score.points),
         _num(score.max_points),
-        _cell(line.status_label, "center"),
+        _cell(status_label(score), "center"),
         _cell(score.explanation_vi, "explain"),
     ]
     return {"kind": "indicator", "cells": cells}
 
 
-def scorecard_rows(card: Scorecard) -> list[dict[str, Any]]:
+def scorecard_rows(card: ScorecardReport) -> list[dict[str, Any]]:
     """The scorecard table as rows of display cells: groups, their indicators, then the total."""
     rows = []
     for index, block in enumerate(card.groups, start=1):
         rows.append(_group_row(index, block))
-        rows += [_indicator_row(line) for line in block.lines]
+        rows += [_indicator_row(*numbered) for numbered in block.numbered()]
     total = [
         _cell(_("TỔNG CỘNG"), span=6),
         _num(card.unit.total),
@@ -104,7 +105,7 @@ def _ranking_row(line: RankingLine) -> dict[str, Any]:
     return {"cells": cells}
 
 
-def scorecard_html(card: Scorecard) -> str:
+def scorecard_html(card: ScorecardReport) -> str:
     """Return the HTML of the commune scorecard report (A4 portrait)."""
     context = _frame(card.header, landscape=False) | {
         "rows": scorecard_rows(card),

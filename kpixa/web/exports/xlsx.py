@@ -13,7 +13,14 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from kpixa.spreadsheet_safety import as_text
-from kpixa.web.exports.data import GroupBlock, Header, Ranking, Scorecard, scorecard_summary
+from kpixa.web.exports.data import (
+    GroupBlock,
+    Header,
+    Ranking,
+    ScorecardReport,
+    scorecard_summary,
+    status_label,
+)
 from kpixa.web.exports.text import (
     MOTTO,
     MOTTO_SUBTITLE,
@@ -147,23 +154,23 @@ def _group_row(index: int, block: GroupBlock) -> list[Any]:
 def _indicator_rows(block: GroupBlock) -> list[list[Any]]:
     return [
         [
-            line.number,
+            number,
             line.indicator.code,
             line.indicator.name.vi,
-            line.score.numerator,
-            line.score.denominator,
-            line.score.rate_display,
-            line.score.target,
-            line.score.points,
-            line.score.max_points,
-            line.status_label,
-            line.score.explanation_vi,
+            score.numerator,
+            score.denominator,
+            score.rate_display,
+            score.target,
+            score.points,
+            score.max_points,
+            status_label(score),
+            score.explanation_vi,
         ]
-        for line in block.lines
+        for number, line, score in block.numbered()
     ]
 
 
-def scorecard_workbook(card: Scorecard) -> bytes:
+def scorecard_workbook(card: ScorecardReport) -> bytes:
     """Return the commune scorecard as an XLSX file."""
     book = Workbook()
     ws: Any = book.active

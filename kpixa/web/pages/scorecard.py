@@ -12,6 +12,8 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.db.models import Q
+
 from kpixa.dossiers.models import Dossier
 from kpixa.scoring.engine.model import Framework, Indicator
 from kpixa.scoring.engine.periods import Period
@@ -94,10 +96,13 @@ class Scorecard:
 
     @cached_property
     def lines(self) -> list[IndicatorLine]:
+        """Every indicator of the framework, in its order: the card's period read from the card's
+        version (as ``unit``), the trend's earlier periods from any version of the framework."""
+        earlier = [p.code for p in self.trend_periods if p.code != self.period.code]
         rows = IndicatorScore.objects.filter(
-            framework_version__code=self.version.code,
+            Q(framework_version_id=self.version.pk, period_code=self.period.code)
+            | Q(framework_version__code=self.version.code, period_code__in=earlier),
             commune=self.commune,
-            period_code__in=[p.code for p in self.trend_periods],
         ).defer("rate", "portal_points", "as_of")
         by_key = {(r.period_code, r.indicator_code): r for r in rows}
         return [
@@ -124,6 +129,12 @@ def scorecard(commune: Commune, framework_code: str, period: Period, runs: Runs)
     stamp = runs.stamp(trend_periods)
     key = digest(f"{commune.pk}:{commune.data_version}:{version.pk}:{version.sha256}:{period.code}:{stamp}")
     return Scorecard(commune, framework_of(version), period, version, trend_periods, key)
+
+
+def period_card(commune: Commune, version: Any, framework: Framework, period: Period) -> Scorecard:
+    """The commune's scorecard of one period without trend or cache key (the official-report exports);
+    no query until ``unit`` and ``lines`` are read."""
+    return Scorecard(commune, framework, period, version, [period], key="")
 
 
 def _line(
