@@ -3,20 +3,23 @@
 
 Written set-based by the ingest: per chunk, one query reads the stored rows the chunk's winning
 records will replace (none at all for a chunk of new records, so a first import pays nothing)
-and one ``bulk_create`` writes a ``DossierVersion`` per replaced row with the previous values
-and the field-level diff. The column-wise CSV path writes only new rows; a stored key always
-goes through the per-record path, so no replacement escapes the history. A purpose-built table
-rather than django-simple-history (per-save signals, which bulk upserts and COPY never send)
-or django-pghistory (PostgreSQL triggers; the project runs on SQLite too): see
+and one ``bulk_create`` writes a ``DossierVersion`` per replaced row with the field-level diff
+(``{field: [before, after]}``); the previous values follow from it (``as_before``). The
+column-wise CSV path writes only new rows; a stored key always goes through the per-record
+path, so no replacement escapes the history. A purpose-built table rather than
+django-simple-history (per-save signals, which bulk upserts and COPY never send) or
+django-pghistory (PostgreSQL triggers; the project runs on SQLite too): see
 docs/dossier-format.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from kpixa.dossiers import copyload
@@ -31,27 +34,34 @@ FIELDS: tuple[str, ...] = tuple(
 )
 
 
+VN = dt_timezone(timedelta(hours=7))  # Vietnam keeps no daylight saving time: one fixed offset
+# The stored values the ingest's checks read (kpixa/dossiers/authority.py).
+CHECKED = ("commune_id", "on_time", "end_day", "overdue_day", "received_day")
+
+
 def previous_rows(system: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The stored rows of ``keys`` in ``system`` (with their id and batch), by key (one query)."""
+    """The stored rows of ``keys`` in ``system``, by key (one query): every FIELD where the diff
+    is computed here (SQLite), the checked ones where the database computes it (PostgreSQL)."""
     if not keys:
         return {}
+    fields = CHECKED if copyload.available() else FIELDS
     rows = Dossier.objects.filter(source_system=system, ma_ho_so__in=copyload.key_set(list(keys))).values(
-        "id", "ma_ho_so", "batch_id", *FIELDS
+        "ma_ho_so", "id", "batch_id", *fields
     )
     return {row["ma_ho_so"]: row for row in rows}
 
 
 def jsonable(value: Any) -> Any:
-    """A stored value as JSON: times in the local time zone (Vietnam), ISO 8601 with the offset."""
+    """A stored value as JSON: times in Vietnam time, ISO 8601 with the offset."""
     if isinstance(value, datetime):
-        return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
+        return (value.astimezone(VN) if value.tzinfo is not None else value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [before, after]} of the fields whose value changed."""
+    """{field: [before, after]} of the FIELDS whose value changed."""
     return {name: [jsonable(old[name]), jsonable(new[name])] for name in FIELDS if old[name] != new[name]}
 
 
@@ -65,10 +75,13 @@ def actor_label(batch: ImportBatch) -> str:
 
 
 def record(batch: ImportBatch, previous: dict[str, dict[str, Any]], values: Iterable[dict[str, Any]]) -> int:
-    """Keep the version each written row replaced; return how many were kept."""
-    if not previous:
+    """Keep the version each written row replaced (its diff); return how many were kept.
+
+    The SQLite path: on PostgreSQL ``staged_versions`` does it in the database, before the upsert.
+    """
+    if not previous or copyload.available():
         return 0
-    now, label = timezone.now(), actor_label(batch)
+    now, label = timezone.now(), actor_label(batch)[:200]
     versions = [
         DossierVersion(
             dossier_id=old["id"],
@@ -76,8 +89,7 @@ def record(batch: ImportBatch, previous: dict[str, dict[str, Any]], values: Iter
             previous_batch_id=old["batch_id"],
             changed_at=now,
             actor_id=batch.created_by_id,
-            actor_label=label[:200],
-            previous={name: jsonable(old[name]) for name in FIELDS},
+            actor_label=label,
             changes=diff(old, new),
         )
         for new in values
@@ -87,6 +99,45 @@ def record(batch: ImportBatch, previous: dict[str, dict[str, Any]], values: Iter
     return len(versions)
 
 
+def staged_versions(batch: ImportBatch) -> Callable[[Any], None]:
+    """PostgreSQL: the statement that keeps, for every staged row (``copyload.STAGE``) that
+    replaces a stored one, the version it replaces, its diff computed by the database column by
+    column (run by ``copyload.upsert`` before it writes)."""
+    table, version_table = Dossier._meta.db_table, DossierVersion._meta.db_table
+    changed = " || ".join(
+        f"CASE WHEN d.{name} IS DISTINCT FROM s.{name} "
+        f"THEN jsonb_build_object('{name}', jsonb_build_array(d.{name}, s.{name})) ELSE '{{}}'::jsonb END"
+        for name in FIELDS
+    )
+    sql = (
+        f"INSERT INTO {version_table} "  # noqa: S608 — names from code, values as parameters
+        "(dossier_id, batch_id, previous_batch_id, changed_at, actor_id, actor_label, changes) "
+        f"SELECT d.id, %s, d.batch_id, %s, %s, %s, {changed} "
+        f"FROM {table} d JOIN {copyload.STAGE} s "
+        "ON d.source_system = s.source_system AND d.ma_ho_so = s.ma_ho_so"
+    )
+    params = [batch.pk, timezone.now(), batch.created_by_id, actor_label(batch)[:200]]
+
+    def run(cursor: Any) -> None:
+        # Times as JSON in Vietnam time, like the SQLite path; the session's zone is restored.
+        cursor.execute("SELECT set_config('TimeZone', 'Asia/Ho_Chi_Minh', true)")
+        cursor.execute(sql, params)
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [connection.timezone_name])
+
+    return run
+
+
 def versions_of(dossier: Dossier) -> list[DossierVersion]:
     """A dossier's kept versions, newest first, with their batches (one query)."""
     return list(dossier.versions.select_related("batch").order_by("-id"))
+
+
+def as_before(dossier: Dossier, versions: Sequence[DossierVersion]) -> list[dict[str, Any]]:
+    """Every previous version of ``dossier`` in full, newest first: the current values with each
+    version's "before" values applied in turn (``versions`` newest first, as ``versions_of``)."""
+    current = {name: jsonable(getattr(dossier, name)) for name in FIELDS}
+    found = []
+    for version in versions:
+        current = {**current, **{name: pair[0] for name, pair in version.changes.items()}}
+        found.append(current)
+    return found

@@ -10,7 +10,7 @@ Records of a chunk are classified in row order, as if sent one by one.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -316,8 +316,8 @@ def ingest_dossiers(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
         "ingested_at": timezone.now(),
     }
     values = [_dossier_values(common, rec, proc, f) for _row, _raw, rec, proc, f in write]
-    replaced = _upsert_dossiers(values)
-    history.record(ctx.batch, previous, values)
+    replaced = _upsert_dossiers(values, history.staged_versions(ctx.batch) if previous else None)
+    history.record(ctx.batch, previous, values)  # SQLite; on PostgreSQL done in the upsert
     _dossier_rollups(stored, values, replaced)
     _dossier_flags(ctx, write)
 
@@ -354,11 +354,12 @@ DOSSIER_UPDATE_FIELDS = [
 ]
 
 
-def _upsert_dossiers(values: list[dict[str, Any]]) -> int:
+def _upsert_dossiers(values: list[dict[str, Any]], keep_versions: Callable[[Any], None] | None = None) -> int:
     """Insert or update the chunk's winning rows (COPY on PostgreSQL, bulk_create elsewhere);
-    return how many stored rows they replaced (-1 when not counted)."""
+    return how many stored rows they replaced (-1 when not counted). ``keep_versions``: run on
+    PostgreSQL between staging and writing (history.staged_versions)."""
     if copyload.available():
-        return copyload.upsert(values)
+        return copyload.upsert(values, keep_versions)
     Dossier.objects.bulk_create(
         [Dossier(**v) for v in values],
         update_conflicts=True,

@@ -230,9 +230,9 @@ class Dossier(models.Model):
 
 
 class DossierVersion(models.Model):
-    """The version of a dossier that a batch replaced: who, when, which batch, the previous
-    values and the field-level diff (docs/dossier-format.md, "History"). Written set-based by
-    the ingest (kpixa/dossiers/history.py), one row per replaced dossier."""
+    """The version of a dossier that a batch replaced: who, when, which batch and the field-level
+    diff, from which the previous values follow (docs/dossier-format.md, "History"). Written
+    set-based by the ingest (kpixa/dossiers/history.py), one row per replaced dossier."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="versions")
     batch = models.ForeignKey(
@@ -244,8 +244,9 @@ class DossierVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(_("người thay đổi"), max_length=200)
-    previous = models.JSONField(_("bản trước"))
-    changes = models.JSONField(_("trường thay đổi"))  # {field: [before, after]}
+    # {field: [before, after]} of the fields the batch changed; the previous version is the next
+    # version's values (or the dossier's) with these "before" values (history.as_before).
+    changes = models.JSONField(_("trường thay đổi"))
 
     class Meta:
         ordering = ["dossier_id", "id"]

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kpixa.dossiers import fastpath, services
+from kpixa.dossiers import fastpath, history, services
 from kpixa.dossiers.models import Dossier, DossierVersion, ImportBatch
 from kpixa.dossiers.parsing import source_from_document
 from tests.security.authority_support import OFFICIAL, add_procedure, late_record, moved_due, post
@@ -45,7 +45,10 @@ def test_it_keeps_the_replaced_version_with_who_when_which_batch_and_what(sent) 
     assert version.actor_label == second.file_name and version.changed_at is not None
     assert version.changes["due_at"] == ["2026-03-06T17:00:00+07:00", "2026-03-12T17:00:00+07:00"]
     assert version.changes["on_time"] == [False, True]
-    assert version.previous["on_time"] is False and version.previous["due_at"] == "2026-03-06T17:00:00+07:00"
+    before = history.as_before(dossier, history.versions_of(dossier))  # the previous version in full
+    assert len(before) == 1 and before[0]["on_time"] is False and dossier.on_time is True
+    assert before[0]["due_at"] == "2026-03-06T17:00:00+07:00"
+    assert before[0]["commune_id"] == dossier.commune_id
     assert "commune_id" not in version.changes  # only what changed
 
 
