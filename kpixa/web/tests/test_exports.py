@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import include, path
 from openpyxl import load_workbook
 
+from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
 from kpixa.frameworks.services import install_framework, shipped_files
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.services import compute_scores
@@ -21,6 +22,7 @@ from kpixa.scoring.tests.conftest import FedInputs, progress
 from kpixa.web import export_views, exports
 from kpixa.web.exports import data, pdf
 from kpixa.web.exports.text import MOTTO, MOTTO_SUBTITLE, number
+from kpixa.web.pages import scorecard as scorecard_page
 
 # The exports' own URLs (the web app includes them into the site's URLs), plus the login page.
 urlpatterns = [
@@ -133,6 +135,37 @@ def test_it_writes_the_stored_indicator_results_into_the_xlsx(scored: Any) -> No
         assert row[10] == score.explanation_vi
     progress_row = _row_of(sheet, 1, "2.1")
     assert (progress_row[3], progress_row[4], progress_row[5]) == (854, 1270, 67.24)
+
+
+def test_it_reads_the_indicators_of_the_version_that_gave_the_total(scored: Any) -> None:
+    """Results of another version of the framework for the same period (kept when a version is
+    replaced) never mix into the scorecard: its lines come from the version of its total."""
+    in_force = UnitScore.objects.get(commune=scored.commune, period_code=PERIOD).framework_version
+    other = FrameworkVersion.objects.create(
+        code="dvc766",
+        version="0-replaced",  # ordered after the version in force: its rows would be read last
+        name=in_force.name,
+        valid_from=in_force.valid_from,
+        source_text=in_force.source_text,
+        sha256="0" * 64,
+        status=FrameworkStatus.RETIRED,
+    )
+    stale = list(IndicatorScore.objects.filter(commune=scored.commune, period_code=PERIOD))
+    for score in stale:
+        score.pk, score.framework_version, score.explanation_vi = None, other, "kết quả của phiên bản cũ"
+    IndicatorScore.objects.bulk_create(stale)
+    report = data.load_scorecard(scored.commune, "dvc766", PERIOD)
+    read = [line.score for line in report.card.lines if line.score is not None]
+    assert read and {score.framework_version_id for score in read} == {in_force.pk}
+    assert "phiên bản cũ" not in pdf.scorecard_html(report)
+
+
+def test_it_exports_the_page_scorecard_itself(scored: Any) -> None:
+    report = data.load_scorecard(scored.commune, "dvc766", PERIOD)
+    assert isinstance(report.card, scorecard_page.Scorecard)
+    assert all(isinstance(line, scorecard_page.IndicatorLine) for b in report.groups for line in b.lines)
+    numbers = [number for block in report.groups for number, _line, _score in block.numbered()]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 10
 
 
 def test_it_writes_the_stored_total_and_rank_into_the_xlsx(scored: Any) -> None:
