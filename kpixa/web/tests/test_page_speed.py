@@ -24,8 +24,8 @@ from kpixa.web import cache as web_cache
 from kpixa.web.cache import once
 from kpixa.web.pages.runs import scored_runs
 from kpixa.web.templatetags.kpixa_web import num
+from kpixa.web.tests.helpers import rescore_august_from_the_dossiers
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
-from kpixa.web.tests.test_pages import rescore_august_from_the_dossiers
 
 pytestmark = pytest.mark.django_db
 

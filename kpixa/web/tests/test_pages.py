@@ -5,16 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from kpixa.dossiers.rollups import rebuild
-from kpixa.evaluations.models import CommuneEvaluation
-from kpixa.scoring.models import UnitScore
-from kpixa.scoring.services import compute_scores
 from kpixa.web import charts
-from kpixa.web.pages.common import fold
-from kpixa.web.templatetags.kpixa_web import num
-from kpixa.web.tests.helpers import assert_csp_clean, client_for, page, rescore_august_from_the_dossiers
+from kpixa.web.tests.helpers import client_for, page
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -46,4 +39,3 @@ def test_it_shows_the_period_the_as_of_time_and_how_each_number_is_computed(
     assert "Kỳ: Quý" in html and "Số liệu tính đến" in html
     assert 'href="#cach-tinh"' in html and 'id="cach-tinh"' in html
     assert "Cách tính các số trên trang này" in html
-

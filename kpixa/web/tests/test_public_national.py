@@ -17,6 +17,7 @@ from kpixa.evaluations.models import Period, PeriodState
 from kpixa.evaluations.tests.conftest import published_q3, reported, score, test_kpi  # noqa: F401
 from kpixa.scoring.models import UnitScore
 from kpixa.scoring.services import compute_scores
+from kpixa.web.tests.helpers import assert_csp_clean, client_for, page
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
 
 Q3 = "2025-Q3"
@@ -203,3 +204,30 @@ def test_the_public_result_is_computed_once_for_the_same_snapshots(
     with pytest.raises(AssertionError, match="computed again"):
         national.national("test_kpi", period)
     assert revision.sha256 != published_q3.sha256
+
+
+# --- the public and national pages of the scored world ---------------------------------------------
+
+
+def test_it_shows_only_published_results_without_login(scored: Any) -> None:
+    anonymous = client_for(scored, None)
+    ranking = page(anonymous, "/cong-khai/tinh/52/")
+    assert "Quý II/2025 (2025-Q2)" in ranking and "2025-Q3" not in ranking
+    assert "Xã Ia Dom" in ranking
+    card = page(anonymous, "/cong-khai/xa/23872/?period=2025-Q3")  # unpublished: falls back to Q2
+    assert "Quý II/2025 (2025-Q2)" in card
+    assert "/ho-so/" not in card and "/lanh-dao/" not in card
+    assert "Nguyễn Văn An" not in card
+    assert "Chưa có kết quả đã công bố" in page(anonymous, "/cong-khai/tinh/66/")
+    assert_csp_clean(card)
+
+
+def test_it_summarises_the_country_from_published_results(
+    scored: Any, django_assert_num_queries: Any
+) -> None:
+    anonymous = client_for(scored, None)
+    html = page(anonymous, "/quoc-gia/")
+    assert "Tỉnh Gia Lai" in html and "Quý II/2025 (2025-Q2)" in html
+    assert "2025-Q3" not in html
+    with django_assert_num_queries(2):  # periods, latest snapshots (their units are cached by SHA-256)
+        anonymous.get("/quoc-gia/")
