@@ -226,6 +226,18 @@ class ProvincePolicy(models.Model):
     leader_framework_code = models.CharField(
         _("bộ chỉ số chấm điểm lãnh đạo"), max_length=40, default="leader_nd335", blank=True
     )
+    # The joint-accountability policy ("cùng lên đường") as the province states it: its own text,
+    # its period (the year by default) and its threshold, which no source gives: without one the
+    # rule proposes nothing (docs/rules.md, "Evaluation of communes and leaders").
+    joint_departure_citation = models.CharField(
+        _("văn bản của tỉnh về cùng lên đường"), max_length=300, blank=True
+    )
+    joint_departure_period = models.CharField(
+        _("kỳ xét cùng lên đường"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR
+    )
+    joint_departure_below_total = models.DecimalField(
+        _("ngưỡng điểm cùng lên đường (dưới ngưỡng)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("chính sách đánh giá của tỉnh")
@@ -397,3 +409,50 @@ class EvaluationInput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune} {self.post or '-'} {self.kind}={self.value}"
+
+
+class QuotaException(models.Model):
+    """A recorded decision excepting a quota group of a period from the 20% excellent quota
+    (an outstanding organisation; Decree 335/2025/NĐ-CP, clause on the quota, point b)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="quota_exceptions")
+    group = models.CharField(_("nhóm"), max_length=80)
+    decision = models.CharField(_("quyết định"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("ghi lúc"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "group"], name="evaluations_quota_exception_unique")
+        ]
+        verbose_name = _("ngoại lệ tỷ lệ xuất sắc")
+        verbose_name_plural = _("ngoại lệ tỷ lệ xuất sắc")
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.group}: {self.decision}"
+
+
+class RegimeEvaluation(models.Model):
+    """The communes and leaders of a period evaluated under the texts (Decree 335, Regulation 366,
+    Regulation 377, the province's policy) from one commune framework's totals and the entered
+    inputs: the exported content (``kpixa.evaluations.legal``)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="regime_evaluations")
+    framework_code = models.CharField(_("bộ chỉ số"), max_length=40)
+    content = models.JSONField(_("nội dung"))
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    evaluated_at = models.DateTimeField(_("đánh giá lúc"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "framework_code"], name="evaluations_regime_unique")
+        ]
+        verbose_name = _("đánh giá theo văn bản")
+        verbose_name_plural = _("đánh giá theo văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.framework_code}"

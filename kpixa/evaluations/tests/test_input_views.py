@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from kpixa.accounts.models import AuditEntry, Role
 from kpixa.evaluations.models import EvaluationInput, Period
@@ -102,4 +103,5 @@ def test_it_speaks_english_when_asked(world, quarter, settings):
     page = client.get(PAGE).content.decode()
     assert "Evaluation inputs of period 2026-Q1" in page and "Add an input" in page
     refused = client.post(PAGE, {"commune": world.commune.pk, "kind": "general_points", "value": "20"})
+    translation.activate(settings.LANGUAGE_CODE)  # the middleware leaves English active in this thread
     assert "This kind is about a leader" in refused.content.decode()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from kpixa.accounts.models import AuditEntry
 from kpixa.evaluations import inputs
@@ -18,6 +19,12 @@ from kpixa.evaluations.models import EvaluationInput, Period
 from kpixa.units.models import Person, PostKind, Tenure
 
 HEADER = "unit_code,post,person,kind,value,date,note,evidence\n"
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture

@@ -1,0 +1,359 @@
+"""Communes and leaders evaluated as the texts state (docs/rules.md, "Evaluation of communes and
+leaders"): the commune framework's totals and the entered inputs go through the pure rules
+(``kpixa.rules.leaders``, ``quota335``, ``consequences``, ``tenure``), each post under the
+regime its file names (``kpixa.rules.regime_files``). The result is stored once per period and
+framework (``RegimeEvaluation``) in the shape ``export_evaluations`` writes.
+
+Set-based: the whole province in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpixa.accounts import audit
+from kpixa.evaluations import chain, inputs
+from kpixa.evaluations.models import (
+    InputKind,
+    Period,
+    PeriodKind,
+    ProvincePolicy,
+    QuotaException,
+    RegimeEvaluation,
+)
+from kpixa.evaluations.services import EvaluationError, period_row
+from kpixa.rules import citations as cite
+from kpixa.rules import consequences as cons
+from kpixa.rules import leaders as rules
+from kpixa.rules import quota335
+from kpixa.rules import tenure as tenure_rule
+from kpixa.rules.citations import Reason
+from kpixa.rules.quota import QuotaCandidate
+from kpixa.rules.regime_files import regime_for
+from kpixa.scoring.engine.periods import PeriodSpan
+from kpixa.scoring.models import UnitScore
+from kpixa.scoring.services import compute_scores
+from kpixa.scoring.versions import period_of, version_for
+from kpixa.units.models import Commune, Province, Tenure
+from kpixa.units.queries import accountable_leaders_over
+
+KIND_TO_RULES: dict[str, str] = {"year": cons.YEAR, "quarter": cons.QUARTER, "month": cons.MONTH}
+
+
+@dataclass
+class LeaderResult:
+    """One judged (or not judged) leader of a commune."""
+
+    tenure: Tenure
+    regime: str
+    rating: rules.Rating
+    judged: bool
+    quota_reason: Reason | None = None
+    consequences: list[cons.Consequence] = field(default_factory=list)
+
+    @property
+    def person_code(self) -> str:
+        return self.tenure.person.external_id or f"id:{self.tenure.person_id}"
+
+
+@dataclass
+class CommuneResult:
+    """One commune's rating, its leaders and the proposals about the commune itself."""
+
+    commune: Commune
+    rating: rules.Rating
+    leaders: list[LeaderResult]
+    consequences: list[cons.Consequence] = field(default_factory=list)
+
+
+def joint_policy(policy: ProvincePolicy) -> cons.JointPolicy:
+    """The province's joint-accountability policy as the pure rule reads it."""
+    return cons.JointPolicy(
+        enabled=policy.joint_departure is True,
+        citation=policy.joint_departure_citation,
+        period_kind=KIND_TO_RULES.get(policy.joint_departure_period, policy.joint_departure_period),
+        below_total=policy.joint_departure_below_total,
+    )
+
+
+def evaluate(
+    framework_code: str, period_code: str, province_code: str, actor: Any = None
+) -> RegimeEvaluation:
+    """Evaluate the province's communes and leaders for the period from the framework's totals and
+    the entered inputs; store and audit the result (re-running replaces it; a closed period is
+    refused)."""
+    province = Province.objects.filter(code=province_code).first()
+    if province is None:
+        raise EvaluationError(_("Không có tỉnh mã “%(code)s”.") % {"code": province_code})
+    period = period_of(period_code)
+    version = version_for(framework_code, period)
+    if not UnitScore.objects.filter(framework_version=version, period_code=period.code).exists():
+        compute_scores(framework_code, period.code, province_code, actor, triggered_by="evaluation")
+    with transaction.atomic():
+        row = period_row(province, period)
+        if row.is_closed:
+            raise EvaluationError(_("Kỳ %(period)s đã khóa: không đánh giá lại.") % {"period": row.code})
+        results = evaluate_rows(row, period, version, province)
+        content = {"framework": framework_code, "period": row.code, "communes": [as_json(r) for r in results]}
+        stored, _created = RegimeEvaluation.objects.update_or_create(
+            period=row,
+            framework_code=framework_code,
+            defaults={"content": content, "evaluated_by": actor, "evaluated_at": timezone.now()},
+        )
+        audit.record(
+            "evaluations.evaluate_regimes",
+            actor=actor,
+            object_type="evaluations.RegimeEvaluation",
+            object_id=stored.pk,
+            province_code=province.code,
+            after={"framework": framework_code, "period": row.code, "communes": len(results)},
+        )
+    return stored
+
+
+def evaluate_rows(row: Period, period: PeriodSpan, version: Any, province: Province) -> list[CommuneResult]:
+    """The results of every scored commune of the province (no writes)."""
+    units = list(
+        UnitScore.objects.filter(
+            framework_version=version, period_code=period.code, commune__province=province
+        )
+        .select_related("commune")
+        .order_by("commune__code")
+    )
+    facts = inputs.facts_for(row, [u.commune_id for u in units])
+    tenures = accountable_leaders_over([u.commune_id for u in units], period.start, period.end)
+    results = []
+    for unit in units:
+        commune_facts = facts.get(unit.commune_id) or inputs.Facts({}, {})
+        results.append(_commune(row, period, unit, commune_facts, tenures.get(unit.commune_id, [])))
+    policy = chain.policy_of(province.pk)
+    _apply_quota(row, period, results, policy)
+    _propose(row, results, facts, joint_policy(policy))
+    return results
+
+
+def _commune(
+    row: Period, period: PeriodSpan, unit: UnitScore, facts: inputs.Facts, tenures: list[Tenure]
+) -> CommuneResult:
+    disciplined = int(inputs._one(facts.commune, InputKind.SUBORDINATES_DISCIPLINED) or 0)
+    rating = rules.rate_commune(unit.total, inputs.tasks_of(facts.commune), disciplined)
+    leaders = [_leader(row, period, t, facts) for t in tenures]
+    return CommuneResult(unit.commune, rating, leaders)
+
+
+def _leader(row: Period, period: PeriodSpan, tenure: Tenure, facts: inputs.Facts) -> LeaderResult:
+    days = tenure_rule.days_served(tenure.start, tenure.end, period.start, period.end)
+    judged = tenure_rule.is_judged(tenure_rule.served_share(days, period.days))
+    regime_file = regime_for(tenure.post, row.end)
+    if regime_file is None:
+        reason = Reason("no_regime", cite.KPIXA, "không có văn bản đánh giá chức vụ này có hiệu lực trong kỳ")
+        return LeaderResult(tenure, "", rules.Rating("", None, "", "", (), (reason,)), judged)
+    if not judged:
+        reason = Reason(
+            "not_judged",
+            "docs/rules.md (Leaders who changed during the period)",
+            f"giữ chức {days}/{period.days} ngày, dưới một nửa kỳ: không đánh giá trong kỳ này",
+        )
+        return LeaderResult(
+            tenure, regime_file.regime, rules.Rating(regime_file.regime, None, "", "", (), (reason,)), False
+        )
+    leader_inputs = inputs.leader_inputs(facts, tenure.post, tenure.person_id)
+    rating = rules.rate_leader(regime_file.regime, leader_inputs, row.end)
+    return LeaderResult(tenure, regime_file.regime, rating, True)
+
+
+def _apply_quota(
+    row: Period, period: PeriodSpan, results: list[CommuneResult], policy: ProvincePolicy
+) -> None:
+    """The 20% quota per post and quota group (the province's peer groups, else the commune's kind)."""
+    groups = {
+        r.commune.pk: chain.CommuneFacts(r.commune.pk, r.commune.code, r.commune.kind, r.rating.total, "", {})
+        for r in results
+    }
+    chain._add_quota_groups(groups, policy.quota_peer_groups)
+    chain._add_progress(groups, period)
+    exceptions = dict(QuotaException.objects.filter(period=row).values_list("group", "decision"))
+    by_key: dict[str, LeaderResult] = {}
+    candidates = []
+    for result in results:
+        fact = groups[result.commune.pk]
+        for leader in result.leaders:
+            if leader.rating.total is None or not leader.judged:
+                continue
+            key = f"{result.commune.code}:{leader.tenure.post}:{leader.tenure.pk}"
+            by_key[key] = leader
+            group = f"{leader.tenure.post}:{fact.quota_group}"
+            candidates.append(
+                QuotaCandidate(
+                    key,
+                    group,
+                    leader.rating.total,
+                    leader.rating.classification,
+                    fact.on_time_rate,
+                    fact.late_count,
+                )
+            )
+    group_exceptions = {
+        c.peer_group: exceptions[c.peer_group.split(":", 1)[1]]
+        for c in candidates
+        if c.peer_group.split(":", 1)[1] in exceptions
+    }
+    for outcome in quota335.apply_quota(candidates, exceptions=group_exceptions):
+        leader = by_key[outcome.code]
+        leader.quota_reason = outcome.reason
+        if outcome.lowered:
+            leader.rating = _with_class(leader.rating, outcome.class_code)
+
+
+def _with_class(rating: rules.Rating, class_code: str) -> rules.Rating:
+    return rules.Rating(
+        rating.regime, rating.total, rating.points_class, class_code, rating.criteria, rating.reasons
+    )
+
+
+def _propose(
+    row: Period, results: list[CommuneResult], facts: Mapping[int, inputs.Facts], policy: cons.JointPolicy
+) -> None:
+    yearly = _yearly_classes(row, [leader for r in results for leader in r.leaders])
+    kind = KIND_TO_RULES.get(row.kind, row.kind)
+    for result in results:
+        commune = facts.get(result.commune.pk) or inputs.Facts({}, {})
+        leaders = [
+            cons.LeaderFacts(
+                post=inputs.post_code(leader.tenure.post),
+                classification=leader.rating.classification,
+                yearly_classes=_with_current(yearly.get(leader.person_code, {}), row, leader),
+                in_post_since=leader.tenure.start,
+                low_confidence_share=_number(
+                    commune.leaders.get((leader.tenure.post, leader.tenure.person_id), {}),
+                    InputKind.LOW_CONFIDENCE_SHARE,
+                ),
+            )
+            for leader in result.leaders
+            if leader.judged
+        ]
+        proposal_facts = cons.CommuneFacts(
+            period_kind=kind,
+            period_end=row.end,
+            total=result.rating.total,
+            classification=result.rating.classification,
+            leaders=tuple(leaders),
+            targets_percent=_number(commune.commune, InputKind.TARGETS_PERCENT),
+            basic_targets_missed=tuple(
+                i.value for i in commune.commune.get(InputKind.BASIC_TARGET_MISSED, [])
+            ),
+            slow_petitions=inputs._one(commune.commune, InputKind.SLOW_PETITIONS) == "1",
+            security_hot_spot=inputs._one(commune.commune, InputKind.SECURITY_HOT_SPOT) == "1",
+            force_majeure=inputs._one(commune.commune, InputKind.FORCE_MAJEURE) == "1",
+        )
+        by_post: dict[str, list[cons.Consequence]] = defaultdict(list)
+        for consequence in cons.propose(proposal_facts, policy):
+            by_post[consequence.post].append(consequence)
+        result.consequences = by_post.get("", [])
+        for leader in result.leaders:
+            leader.consequences = (
+                by_post.get(inputs.post_code(leader.tenure.post), []) if leader.judged else []
+            )
+
+
+def _number(items: Mapping[str, list[Any]], kind: str) -> Decimal | None:
+    value = inputs._one(items, kind)
+    return None if value is None else Decimal(value)
+
+
+def _with_current(classes: dict[int, str], row: Period, leader: LeaderResult) -> dict[int, str]:
+    if row.kind != PeriodKind.YEAR:
+        return classes
+    return {**classes, row.end.year: leader.rating.classification}
+
+
+def _yearly_classes(row: Period, leaders: list[LeaderResult]) -> dict[str, dict[int, str]]:
+    """Each person's stored classes in the province's earlier year periods: {person: {year: class}}."""
+    wanted = {leader.person_code for leader in leaders}
+    stored = RegimeEvaluation.objects.filter(
+        period__province_id=row.province_id, period__kind=PeriodKind.YEAR, period__end__lt=row.start
+    ).select_related("period")
+    out: dict[str, dict[int, str]] = defaultdict(dict)
+    for evaluation in stored:
+        for commune in evaluation.content.get("communes", []):
+            for leader in commune.get("leaders", []):
+                if leader.get("person") in wanted and leader.get("classification"):
+                    out[leader["person"]][evaluation.period.end.year] = leader["classification"]
+    return out
+
+
+# --- the exported shape -------------------------------------------------------------------------
+
+
+def as_json(result: CommuneResult) -> dict[str, Any]:
+    """``{unit_code, unit_name, total, classification, reasons, consequences, leaders: [...]}``."""
+    return {
+        "unit_code": result.commune.code,
+        "unit_name": result.commune.name,
+        "total": _text(result.rating.total),
+        "classification": result.rating.classification,
+        "reasons": [str(r) for r in result.rating.reasons],
+        "consequences": [c.as_dict() for c in result.consequences],
+        "leaders": [_leader_json(leader) for leader in result.leaders],
+    }
+
+
+def _leader_json(leader: LeaderResult) -> dict[str, Any]:
+    reasons = [*leader.rating.reasons, *([leader.quota_reason] if leader.quota_reason else [])]
+    return {
+        "post": inputs.post_code(leader.tenure.post),
+        "person": leader.person_code,
+        "person_name": leader.tenure.person.full_name,
+        "regime": leader.regime,
+        "judged": leader.judged,
+        "total": _text(leader.rating.total),
+        "classification": leader.rating.classification,
+        "criteria": [c.as_dict() for c in leader.rating.criteria],
+        "reasons": [str(r) for r in reasons],
+        "consequences": [c.as_dict() for c in leader.consequences],
+    }
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def stored(framework_code: str, period_code: str, province_code: str) -> RegimeEvaluation | None:
+    """The stored evaluation of the province's period by the framework, or None (1 query)."""
+    return (
+        RegimeEvaluation.objects.filter(
+            period__province__code=province_code, period__code=period_code, framework_code=framework_code
+        )
+        .select_related("period")
+        .first()
+    )
+
+
+def record_quota_exception(row: Period, group: str, decision: str, *, actor: Any = None) -> QuotaException:
+    """Record the decision excepting ``group`` (a peer group code or ``loai:<kind>``) of the period
+    from the quota, audited."""
+    if not decision.strip():
+        raise EvaluationError(_("Cần số, ngày của quyết định."))
+    with transaction.atomic():
+        item, _created = QuotaException.objects.update_or_create(
+            period=row,
+            group=group,
+            defaults={"decision": decision.strip(), "recorded_by": actor, "recorded_at": timezone.now()},
+        )
+        audit.record(
+            "evaluations.quota_exception",
+            actor=actor,
+            object_type="evaluations.QuotaException",
+            object_id=item.pk,
+            province_code=row.province.code,
+            after={"period": row.code, "group": group, "decision": item.decision},
+        )
+    return item
