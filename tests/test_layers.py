@@ -52,8 +52,6 @@ NOT_YET_FIXED: frozenset[tuple[str, str]] = frozenset(
         ("kpixa.dossiers.services", "kpixa.scoring.services"),
         ("kpixa.reporting.demo", "kpixa.evaluations.demo"),
         ("kpixa.reporting.queries", "kpixa.scoring.versions"),
-        ("kpixa.reporting.services", "kpixa.evaluations.models"),
-        ("kpixa.scoring.services", "kpixa.evaluations.models"),
         ("kpixa.units.admin", "kpixa.accounts.access"),
         ("kpixa.units.admin", "kpixa.accounts.admin_audit"),
         ("kpixa.units.demo", "kpixa.accounts.audit"),

@@ -10,5 +10,8 @@ class EvaluationsConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from kpixa.evaluations.guard import register_sqlite_function
+        from kpixa.evaluations.receivers import answer_frozen_periods
+        from kpixa.units.signals import frozen_periods_asked
 
         connection_created.connect(register_sqlite_function, dispatch_uid="kpixa_guard_sqlite")
+        frozen_periods_asked.connect(answer_frozen_periods, dispatch_uid="kpixa_evaluations_frozen_periods")

@@ -23,6 +23,7 @@ from kpixa.reporting import queries
 from kpixa.reporting.models import Evidence, ReportedValue, ReportingError, SubmissionDeadline, ValueStatus
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.units.models import Commune, Province
+from kpixa.units.signals import frozen_periods
 
 __all__ = [
     "ReportingError",
@@ -49,11 +50,7 @@ def _summary(value: ReportedValue) -> dict[str, Any]:
 
 def period_is_closed(province_id: int, period_code: str) -> bool:
     """True when the province's evaluation period has left the "open" state."""
-    from kpixa.evaluations.models import FROZEN_STATES, Period
-
-    return Period.objects.filter(
-        province_id=province_id, code=period_code, state__in=list(FROZEN_STATES)
-    ).exists()
+    return bool(frozen_periods([province_id], period_code))
 
 
 def sheet_link(commune: Commune, period_code: str) -> str:

@@ -24,6 +24,7 @@ from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, RunKind, RunStatus, ScoreRun, Target, TargetScope
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
 from kpixa.units.models import Province
+from kpixa.units.signals import frozen_periods
 
 __all__ = ["ScoringError", "compute_scores", "generate_baselines", "refresh_after_batch", "score_communes"]
 
@@ -41,13 +42,7 @@ DEFAULT_PROVIDERS = Providers()
 
 def frozen_provinces(period_code: str, province_ids: Collection[int]) -> set[int]:
     """Return the provinces whose evaluation period ``period_code`` is no longer open."""
-    from kpixa.evaluations.models import FROZEN_STATES, Period
-
-    return set(
-        Period.objects.filter(
-            code=period_code, province_id__in=list(province_ids), state__in=list(FROZEN_STATES)
-        ).values_list("province_id", flat=True)
-    )
+    return {period.province_id for period in frozen_periods(province_ids, period_code)}
 
 
 def score_communes(

@@ -1,0 +1,18 @@
+"""Answers to the questions lower layers ask through their signals (connected in apps.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kpixa.evaluations.models import FROZEN_STATES, Period
+from kpixa.units.signals import FrozenPeriod
+
+
+def answer_frozen_periods(
+    sender: Any, *, province_ids: list[int], code: str | None, **kwargs: Any
+) -> list[FrozenPeriod]:
+    """The periods of ``province_ids`` (of ``code`` when given) that left the "open" state."""
+    periods = Period.objects.filter(province_id__in=province_ids, state__in=list(FROZEN_STATES))
+    if code is not None:
+        periods = periods.filter(code=code)
+    return [FrozenPeriod(*row) for row in periods.values_list("province_id", "code", "start", "end")]
