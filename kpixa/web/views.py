@@ -28,7 +28,7 @@ from kpixa.accounts.access import (
     visible_provinces,
 )
 from kpixa.accounts.models import COMMUNE_ROLES, PROVINCE_ROLES
-from kpixa.scoring.engine.periods import Period, quarter
+from kpixa.scoring.engine.periods import PeriodSpan, quarter
 from kpixa.scoring.versions import ScoringError, period_of
 from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, CommuneKind, Province
@@ -57,11 +57,13 @@ def _framework(request: HttpRequest) -> str:
     return code if FRAMEWORK_CODE.match(code) else DEFAULT_FRAMEWORK
 
 
-def _period(request: HttpRequest, periods: list[Period]) -> Period | None:
+def _period(request: HttpRequest, periods: list[PeriodSpan]) -> PeriodSpan | None:
     return pick_period(request.GET.get("period"), periods)
 
 
-def _base(request: HttpRequest, periods: list[Period], period: Period | None, **more: Any) -> dict[str, Any]:
+def _base(
+    request: HttpRequest, periods: list[PeriodSpan], period: PeriodSpan | None, **more: Any
+) -> dict[str, Any]:
     return {
         "periods": periods,
         "period": period,
@@ -132,7 +134,7 @@ def province_dashboard(request: HttpRequest, province_code: str) -> HttpResponse
     return render(request, "web/province.html", context)
 
 
-def _or_none(read: Callable[[Period], Any], period: Period | None) -> Any:
+def _or_none(read: Callable[[PeriodSpan], Any], period: PeriodSpan | None) -> Any:
     """``read(period)``; None when there is no period or no framework version covers it."""
     if period is None:
         return None
@@ -166,7 +168,7 @@ def _dossier_filters(request: HttpRequest) -> dossiers.DossierFilters:
     )
 
 
-def _dossier_period(request: HttpRequest, commune: Commune) -> tuple[list[Period], Period]:
+def _dossier_period(request: HttpRequest, commune: Commune) -> tuple[list[PeriodSpan], PeriodSpan]:
     """The scored period asked for; else any valid period code asked for; else the current quarter."""
     periods = scored_periods(_framework(request), commune.province_id)
     period = _period(request, periods)
@@ -210,7 +212,7 @@ def _local(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
-def _csv_lines(commune: Commune, period: Period, filters: dossiers.DossierFilters) -> Iterator[str]:
+def _csv_lines(commune: Commune, period: PeriodSpan, filters: dossiers.DossierFilters) -> Iterator[str]:
     writer = csv_writer(_Echo())
     yield "\ufeff" + writer.writerow(
         [

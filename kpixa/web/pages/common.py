@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpixa.scoring.engine.periods import MONTH, QUARTER, Period, month, previous
+from kpixa.scoring.engine.periods import MONTH, QUARTER, PeriodSpan, month, previous
 from kpixa.scoring.versions import ScoringError, period_of
 
 DEFAULT_FRAMEWORK = "dvc766"
@@ -29,12 +29,12 @@ def fold(text: str) -> str:
 # --- periods ----------------------------------------------------------------------------------
 
 
-def period_order(period: Period) -> tuple[date, int]:
+def period_order(period: PeriodSpan) -> tuple[date, int]:
     """Sort key of periods: by end, then a quarter after a month ending the same day."""
     return period.end, KIND_ORDER.get(period.kind, 0)
 
 
-def sort_periods(codes: Iterable[str]) -> list[Period]:
+def sort_periods(codes: Iterable[str]) -> list[PeriodSpan]:
     """The valid period codes among ``codes`` as periods, latest first (unknown codes dropped)."""
     periods = []
     for code in set(codes):
@@ -45,7 +45,7 @@ def sort_periods(codes: Iterable[str]) -> list[Period]:
     return sorted(periods, key=period_order, reverse=True)
 
 
-def pick_period(requested: str | None, periods: list[Period]) -> Period | None:
+def pick_period(requested: str | None, periods: list[PeriodSpan]) -> PeriodSpan | None:
     """The requested period when it is one of ``periods``, else the latest; None when there are none."""
     for period in periods:
         if requested and period.code == requested.strip().upper():
@@ -53,7 +53,7 @@ def pick_period(requested: str | None, periods: list[Period]) -> Period | None:
     return periods[0] if periods else None
 
 
-def previous_periods(period: Period, count: int) -> list[Period]:
+def previous_periods(period: PeriodSpan, count: int) -> list[PeriodSpan]:
     """``count`` periods before ``period``, nearest first."""
     found = []
     current = period
@@ -63,7 +63,7 @@ def previous_periods(period: Period, count: int) -> list[Period]:
     return found
 
 
-def months_of(period: Period) -> list[Period]:
+def months_of(period: PeriodSpan) -> list[PeriodSpan]:
     """The months from January of the period's year to the period's last month."""
     return [month(period.end.year, m) for m in range(1, period.end.month + 1)]
 

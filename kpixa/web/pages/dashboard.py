@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 
 from kpixa.scoring.engine.core import CHUA_DAT
 from kpixa.scoring.engine.model import Framework
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Commune, Province
@@ -103,7 +103,7 @@ class Dashboard:
 
     province: Province
     framework: Framework
-    period: Period
+    period: PeriodSpan
     filters: Filters
     previous_code: str
     key: str  # changes whenever any stored result the board shows is recomputed
@@ -173,7 +173,7 @@ def _unit_scores(version: Any, codes: list[str], province_id: int) -> QuerySet[U
 
 
 def province_dashboard(
-    province: Province, framework_code: str, period: Period, filters: Filters, runs: Runs
+    province: Province, framework_code: str, period: PeriodSpan, filters: Filters, runs: Runs
 ) -> Dashboard:
     """The province dashboard, whatever the number of communes: no query (``runs`` carries the
     versions); 4 when the board is read and not cached under the as-of time of the runs that stored
@@ -195,7 +195,7 @@ def province_dashboard(
     return Dashboard(province, framework, period, filters, before[0].code, key, load)
 
 
-def _monthly(version: Any, period: Period, pid: int) -> list[tuple[str, Decimal | None]]:
+def _monthly(version: Any, period: PeriodSpan, pid: int) -> list[tuple[str, Decimal | None]]:
     """The province's average total per month of the year up to the period's end (one query)."""
     months = months_of(period)
     averages = dict(
@@ -212,8 +212,8 @@ def _board(
     province: Province,
     version: Any,
     framework: Framework,
-    period: Period,
-    before: list[Period],
+    period: PeriodSpan,
+    before: list[PeriodSpan],
     stamp: str,
 ) -> Board:
     """Compute the board from the stored results (4 queries)."""
@@ -249,7 +249,7 @@ CURRENT_COLUMNS = (
 
 
 def _ranked_rows(
-    version: Any, period: Period, before: list[Period], pid: int
+    version: Any, period: PeriodSpan, before: list[PeriodSpan], pid: int
 ) -> tuple[list[RankedCommune], datetime | None]:
     """The period's rows in ranking order, with the totals, ranks and classes before (one query)."""
     values = list(
@@ -271,7 +271,7 @@ def _ranked_rows(
     return rows, as_of
 
 
-def _add_history(row: RankedCommune, history: dict[tuple[int, str], Any], before: list[Period]) -> None:
+def _add_history(row: RankedCommune, history: dict[tuple[int, str], Any], before: list[PeriodSpan]) -> None:
     """The commune's previous total, rank and class, and its totals over the lag periods."""
     last = history.get((row.commune_id, before[0].code))
     if last is not None:
@@ -295,7 +295,7 @@ def _add_peer_groups(rows: list[RankedCommune], pid: int) -> list[tuple[str, str
     return sorted(names.items(), key=lambda item: item[1])
 
 
-def _add_failing(rows: list[RankedCommune], version: Any, periods: list[Period], pid: int) -> None:
+def _add_failing(rows: list[RankedCommune], version: Any, periods: list[PeriodSpan], pid: int) -> None:
     """Indicators each commune failed in every one of ``periods`` (one aggregate query)."""
     failed = (
         IndicatorScore.objects.filter(

@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from kpixa.dossiers.models import Dossier
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.units.models import Commune
 
 PAGE_SIZE = 25
@@ -68,7 +68,7 @@ class DossierFilters:
     q: str = ""
 
 
-def dossiers_behind(commune: Commune, period: Period, filters: DossierFilters) -> QuerySet[Dossier]:
+def dossiers_behind(commune: Commune, period: PeriodSpan, filters: DossierFilters) -> QuerySet[Dossier]:
     """The commune's dossiers counted in ``filters.outcome`` for the period, oldest receipt first.
 
     Unknown outcomes give an empty list. Paginate the result: it is not bounded.

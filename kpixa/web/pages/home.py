@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.versions import ScoringError, period_of
 from kpixa.web.pages.common import fold, period_order
 from kpixa.web.pages.snapshots import latest_snapshots
@@ -17,7 +17,7 @@ class PublishedProvince:
 
     code: str
     name: str
-    period: Period
+    period: PeriodSpan
     revision: int
     sha256: str
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation
 from kpixa.evaluations.models import Period as EvaluationPeriod
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Commune
 from kpixa.web.pages.common import sort_periods
@@ -33,13 +33,13 @@ class LeaderPage:
         return next((b.label.vi for b in bands if b.code == code), code)
 
 
-def leader_periods(commune: Commune) -> list[Period]:
+def leader_periods(commune: Commune) -> list[PeriodSpan]:
     """Periods with leader evaluations of the commune's province, latest first (one query)."""
     codes = EvaluationPeriod.objects.filter(province_id=commune.province_id, leader_evaluations__isnull=False)
     return sort_periods(codes.order_by().values_list("code", flat=True).distinct())
 
 
-def leader_page(commune: Commune, period: Period) -> LeaderPage:
+def leader_page(commune: Commune, period: PeriodSpan) -> LeaderPage:
     """The leaders' ratings with their chain and the proposals of the period (4 queries)."""
     row = EvaluationPeriod.objects.filter(province_id=commune.province_id, code=period.code).first()
     if row is None:

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Max, QuerySet
 
 from kpixa.evaluations.models import Snapshot
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import UnitScore
 from kpixa.web.pages.common import digest, round2
 from kpixa.web.pages.snapshots import latest_snapshots, snapshot_units
@@ -85,7 +85,7 @@ class _Classes:
         return [(code, self.labels[code]) for code in codes]
 
 
-def national(framework_code: str, period: Period, unpublished: bool = False, size: int = 20) -> National:
+def national(framework_code: str, period: PeriodSpan, unpublished: bool = False, size: int = 20) -> National:
     """Every province's summary and the country's ``size`` best and worst communes of the period, from
     each province's latest published snapshot: 1 query when the result for these snapshots is cached
     (by their SHA-256), 2 when a snapshot's units are not cached yet.
@@ -112,7 +112,7 @@ NATIONAL_SECONDS = 3600
 
 
 def _national(
-    framework_code: str, period: Period, snapshots: list[Snapshot], unpublished: bool, size: int
+    framework_code: str, period: PeriodSpan, snapshots: list[Snapshot], unpublished: bool, size: int
 ) -> National:
     units_of = snapshot_units(snapshots, framework_code)
     summary, ranked, met = [], [], _Classes()

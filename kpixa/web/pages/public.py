@@ -16,7 +16,7 @@ from kpixa.evaluations.models import Snapshot
 from kpixa.evaluations.queries import PublishedUnit, published_units
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring.engine.model import Framework
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Commune, Province
 from kpixa.web.pages.common import decimal_or_none
@@ -72,7 +72,7 @@ def _public_rows(snapshot: Snapshot, framework_code: str) -> list[PublicRow]:
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
 
 
-def published_ranking(province: Province, framework_code: str, period: Period) -> Published | None:
+def published_ranking(province: Province, framework_code: str, period: PeriodSpan) -> Published | None:
     """The province's published ranking of the period from its latest snapshot, None when the period
     has none (1 query, 2 when it has later revisions). Stored scores are never read here."""
     snapshot = lifecycle.latest_snapshot(province, period.code)
@@ -103,7 +103,7 @@ class PublishedCard:
         return [(r["code"], names.get(r["code"], ""), r) for r in rows]
 
 
-def published_card(commune: Commune, framework_code: str, period: Period) -> PublishedCard | None:
+def published_card(commune: Commune, framework_code: str, period: PeriodSpan) -> PublishedCard | None:
     """The commune's result in the latest snapshot of the period, with the revisions that changed its
     published rank; None when the period has no snapshot (3 queries: snapshot, framework, changes)."""
     snapshot = lifecycle.latest_snapshot(commune.province, period.code)
@@ -132,7 +132,7 @@ class RevisionNote:
 
 
 def _notes(
-    province: Province, period: Period, framework_code: str, rows: list[PublicRow]
+    province: Province, period: PeriodSpan, framework_code: str, rows: list[PublicRow]
 ) -> list[RevisionNote]:
     """The period's revisions after the first, oldest first (1 query)."""
     names = {r.code: r.name for r in rows}

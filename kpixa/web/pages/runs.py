@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import RunStatus, ScoreRun
 from kpixa.scoring.versions import VersionRef, in_force
 from kpixa.web.pages.common import digest, sort_periods
@@ -24,17 +24,17 @@ class Runs:
     """The finished score runs of a framework (for a province, or nationally), by period, and the
     framework's active versions (without their text): all a page needs before reading results."""
 
-    periods: list[Period]  # latest first
+    periods: list[PeriodSpan]  # latest first
     as_of: dict[str, tuple[datetime | None, int]]  # period code -> (latest inputs' as-of time, runs)
     framework_code: str = ""
     versions: tuple[VersionRef, ...] = ()  # the framework's active versions
 
-    def stamp(self, periods: Iterable[Period]) -> str:
+    def stamp(self, periods: Iterable[PeriodSpan]) -> str:
         """Changes whenever a run stores results of one of ``periods`` (each run reads new inputs)."""
         parts = (f"{p.code}:{self.as_of.get(p.code)}" for p in periods)
         return digest("|".join(sorted(parts)))
 
-    def version_for(self, period: Period) -> VersionRef:
+    def version_for(self, period: PeriodSpan) -> VersionRef:
         """The version in force for ``period`` (no query); ScoringError when none is."""
         return in_force(self.versions, self.framework_code, period)
 
@@ -105,6 +105,6 @@ def _moment(value: Any) -> Any:
     return value
 
 
-def scored_periods(framework_code: str, province_id: int | None = None) -> list[Period]:
+def scored_periods(framework_code: str, province_id: int | None = None) -> list[PeriodSpan]:
     """Periods with finished score runs of the framework (for the province, or nationally), latest first."""
     return scored_runs(framework_code, province_id).periods

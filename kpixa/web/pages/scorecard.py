@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from kpixa.dossiers.models import Dossier
 from kpixa.scoring.engine.model import Framework, Indicator
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Commune
@@ -72,9 +72,9 @@ class Scorecard:
 
     commune: Commune
     framework: Framework
-    period: Period
+    period: PeriodSpan
     version: Any
-    trend_periods: list[Period]
+    trend_periods: list[PeriodSpan]
     key: str  # changes whenever a run stores results of the card's periods in the province
 
     @cached_property
@@ -117,7 +117,7 @@ def _outcome(expression: Any) -> str:
     return DRILLABLE.get(next(iter(expression.names)), "")
 
 
-def scorecard(commune: Commune, framework_code: str, period: Period, runs: Runs) -> Scorecard:
+def scorecard(commune: Commune, framework_code: str, period: PeriodSpan, runs: Runs) -> Scorecard:
     """The commune's scorecard: no query (``runs`` carries the versions), and 2 when the page reads
     the results.
 
@@ -131,7 +131,7 @@ def scorecard(commune: Commune, framework_code: str, period: Period, runs: Runs)
     return Scorecard(commune, framework_of(version), period, version, trend_periods, key)
 
 
-def period_card(commune: Commune, version: Any, framework: Framework, period: Period) -> Scorecard:
+def period_card(commune: Commune, version: Any, framework: Framework, period: PeriodSpan) -> Scorecard:
     """The commune's scorecard of one period without trend or cache key (the official-report exports);
     no query until ``unit`` and ``lines`` are read."""
     return Scorecard(commune, framework, period, version, [period], key="")
@@ -141,8 +141,8 @@ def _line(
     framework: Framework,
     ind: Indicator,
     by_key: dict[tuple[str, str], IndicatorScore],
-    period: Period,
-    trend_periods: list[Period],
+    period: PeriodSpan,
+    trend_periods: list[PeriodSpan],
 ) -> IndicatorLine:
     group = next(g.name.vi for g in framework.groups if g.code == ind.group)
     trend = [(p.code, _trend_value(by_key.get((p.code, ind.code)))) for p in trend_periods]

@@ -18,14 +18,14 @@ from django.db.models import OuterRef, Subquery
 from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import Period as EvaluationPeriod
 from kpixa.evaluations.models import PeriodState, Snapshot
-from kpixa.scoring.engine.periods import Period
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.web.pages.common import decimal_or_none, sort_periods
 
 # Evaluation states whose results are public; the public pages read their latest snapshot.
 PUBLIC_STATES = (PeriodState.PUBLISHED, PeriodState.APPEAL, PeriodState.FINAL)
 
 
-def public_periods(province_id: int | None = None) -> list[Period]:
+def public_periods(province_id: int | None = None) -> list[PeriodSpan]:
     """Periods whose results are public (published, under appeal or final, with a snapshot), latest
     first (one query)."""
     rows = EvaluationPeriod.objects.filter(state__in=PUBLIC_STATES, snapshots__isnull=False)
