@@ -47,7 +47,7 @@ class PeriodSpan:
         return isinstance(day, date) and self.start <= day <= self.end
 
 
-# The former name, still imported by kpixa/web/queries.py and web/views.py (being reworked); new code
+# The former name; nothing in kpixa imports it any more (the pages moved to PeriodSpan). New code
 # uses PeriodSpan ("Period" is the evaluation period model, kpixa.evaluations.models.Period).
 Period = PeriodSpan
 
