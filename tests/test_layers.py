@@ -50,8 +50,6 @@ NOT_YET_FIXED: frozenset[tuple[str, str]] = frozenset(
         ("kpixa.dossiers.authority", "kpixa.evaluations.models"),
         ("kpixa.dossiers.services", "kpixa.evaluations.models"),
         ("kpixa.dossiers.services", "kpixa.scoring.services"),
-        ("kpixa.reporting.demo", "kpixa.evaluations.demo"),
-        ("kpixa.reporting.queries", "kpixa.scoring.versions"),
         ("kpixa.units.admin", "kpixa.accounts.access"),
         ("kpixa.units.admin", "kpixa.accounts.admin_audit"),
         ("kpixa.units.demo", "kpixa.accounts.audit"),

@@ -7,7 +7,7 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
-from kpixa.accounts.models import Role, User
+from kpixa.accounts.demo import demo_admin as demo_admin
 from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import LeaderEvaluation, Period, PeriodState
 from kpixa.evaluations.services import enter_leader_assessment, evaluate_period
@@ -18,7 +18,6 @@ DEMO_FRAMEWORK = "kpi_xa_example"
 DEMO_PERIOD = "2025-H2"
 # Closed and published by the demo, so public pages have content; Q4, its months and H2 stay open.
 DEMO_PUBLISHED = ("2025-07", "2025-08", "2025-09", "2025-Q3")
-DEMO_ADMIN = "province_admin"  # the demo login of the same name (kpixa.web.demo)
 
 
 def _spread(key: str, low: int, high: int) -> Decimal:
@@ -49,18 +48,6 @@ def seed_evaluations_demo() -> None:
         )
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
     seed_published_demo()
-
-
-def demo_admin(province: Province) -> Any:
-    """The demo province admin who publishes (created here if the demo logins do not exist yet;
-    ``seed_demo_users`` later sets its name and password)."""
-    user, created = User.objects.get_or_create(
-        username=DEMO_ADMIN, defaults={"role": Role.PROVINCE_ADMIN, "province": province}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def publish_demo_periods(province_code: str, period_codes: tuple[str, ...], actor: Any) -> list[str]:

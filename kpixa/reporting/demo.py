@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from kpixa.accounts.demo import demo_admin
 from kpixa.accounts.models import Role, User
 from kpixa.accounts.services import create_user
 from kpixa.reporting import queries
@@ -64,8 +65,6 @@ class CommunePlan:
 def seed_reporting_demo() -> int:
     """Report and approve Gia Lai's 2025-H2 values; return how many values were created."""
     province = Province.objects.get(code=DEMO_PROVINCE)
-    from kpixa.evaluations.demo import demo_admin
-
     return seed_reported_values(province, parse_period(DEMO_PERIOD), demo_admin(province))
 
 

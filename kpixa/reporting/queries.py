@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpixa.accounts.access import visible_communes
+from kpixa.frameworks.parsed import framework_of
 from kpixa.reporting.models import Evidence, ReportedValue, SubmissionDeadline, ValueStatus
 from kpixa.scoring.engine.measures import REPORTED_PREFIX
 from kpixa.scoring.engine.periods import PeriodError, PeriodSpan, parse_period
@@ -73,8 +74,6 @@ def required_measures(period: PeriodSpan) -> list[RequiredMeasure]:
     One version per framework code (the latest valid); computed measures such as
     ``on_time_share`` are left out. Ordered by framework, indicator, measure.
     """
-    from kpixa.scoring.versions import framework_of
-
     found: dict[str, RequiredMeasure] = {}
     seen_codes: set[str] = set()
     for version in _versions_in_force(period.end):
