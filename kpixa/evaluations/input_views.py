@@ -17,6 +17,9 @@ from django.views.decorators.http import require_POST
 from kpixa.accounts.access import ADMIN, access, can_manage_province, visible_provinces
 from kpixa.evaluations import inputs
 from kpixa.evaluations.models import EvaluationInput, InputKind, Period
+from kpixa.evaluations.services import EvaluationError, period_row
+from kpixa.reporting.queries import period_or_none as parse_period_code
+from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.units.models import Commune, Person, PostKind, Province
 
 POST_CHOICES = [
@@ -65,37 +68,41 @@ class InputForm(forms.Form):
         )
 
 
-def _period_or_404(user: Any, province_code: str, period: str) -> Period:
+def _province_or_404(user: Any, province_code: str) -> Province:
     province = visible_provinces(user).filter(code=province_code).first()
     if province is None or not can_manage_province(user, province):
         raise Http404(_("Không tìm thấy tỉnh."))
-    row = Period.objects.filter(province=province, code=period).select_related("province").first()
-    if row is None:
-        raise Http404(_("Không tìm thấy kỳ đánh giá."))
-    return row
+    return province
+
+
+def _period_or_404(user: Any, province_code: str, period: str) -> tuple[Province, PeriodSpan, Period | None]:
+    """The province, the period named by the URL and its stored row (None until something happened)."""
+    province = _province_or_404(user, province_code)
+    span = parse_period_code(period)
+    if span is None:
+        raise Http404(_("Mã kỳ không hợp lệ."))
+    return province, span, Period.objects.filter(province=province, code=span.code).first()
 
 
 @access(ADMIN)
 def inputs_page(request: HttpRequest, province_code: str, period: str) -> HttpResponse:
-    """The period's inputs and the form to add one (POST adds it)."""
-    row = _period_or_404(request.user, province_code, period)
-    form = InputForm(row.province, request.POST or None)
+    """The period's inputs and the form to add one (POST adds it, opening the period's row)."""
+    province, span, row = _period_or_404(request.user, province_code, period)
+    form = InputForm(province, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            inputs.set_input(row, form.entry(), actor=request.user)
-        except inputs.InvalidInput as exc:
+            inputs.set_input(row or period_row(province, span), form.entry(), actor=request.user)
+        except (inputs.InvalidInput, EvaluationError) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Đã lưu dữ liệu đánh giá."))
-            return redirect("evaluations:inputs", row.province.code, row.code)
-    items = EvaluationInput.objects.filter(period=row).select_related("commune", "person", "entered_by")
-    context = {
-        "province": row.province,
-        "nav_province": row.province,
-        "row": row,
-        "form": form,
-        "items": items,
-    }
+            return redirect("evaluations:inputs", province.code, span.code)
+    items = (
+        EvaluationInput.objects.filter(period=row).select_related("commune", "person", "entered_by")
+        if row
+        else []
+    )
+    context = {"province": province, "nav_province": province, "period": span, "form": form, "items": items}
     return render(request, "evaluations/inputs.html", context)
 
 
@@ -103,10 +110,14 @@ def inputs_page(request: HttpRequest, province_code: str, period: str) -> HttpRe
 @access(ADMIN)
 def delete_input(request: HttpRequest, province_code: str, period: str, pk: int) -> HttpResponse:
     """Remove one input of the period."""
-    row = _period_or_404(request.user, province_code, period)
-    item = EvaluationInput.objects.filter(period=row, pk=pk).select_related("period__province").first()
+    province, span, row = _period_or_404(request.user, province_code, period)
+    item = (
+        EvaluationInput.objects.filter(period=row, pk=pk).select_related("period__province").first()
+        if row
+        else None
+    )
     if item is None:
         raise Http404(_("Không tìm thấy dữ liệu."))
     inputs.delete_input(item, actor=request.user)
     messages.success(request, _("Đã xóa dữ liệu đánh giá."))
-    return redirect("evaluations:inputs", row.province.code, row.code)
+    return redirect("evaluations:inputs", province.code, span.code)

@@ -21,8 +21,10 @@ from kpixa.evaluations.models import (
     ConsequenceStatus,
     LeaderEvaluation,
     Period,
+    PeriodKind,
     ProvincePolicy,
 )
+from kpixa.rules.consequences import JointPolicy
 from kpixa.scoring.engine.evaluation import LeaderFormulaError
 from kpixa.scoring.engine.model import EvaluationRules, Framework
 from kpixa.scoring.engine.periods import PeriodSpan
@@ -59,13 +61,68 @@ def period_row(province: Province, period: PeriodSpan) -> Period:
 
 
 def effective_rules(
-    framework: Framework, province: Province, policy: ProvincePolicy | None = None
+    framework: Framework, province: Province, policy: ProvincePolicy | None = None, period_kind: str = ""
 ) -> EvaluationRules:
-    """The framework's evaluation rules with the province's own choices applied on top."""
+    """The framework's evaluation rules with the province's own choices applied on top.
+
+    Joint departure ("cùng lên đường") is the province's own policy, not the framework's: it
+    applies only when the province turned it on and set its citation and threshold, and only on
+    periods of its kind (the year by default); the framework file's threshold is not used
+    (docs/rules.md, "Evaluation of communes and leaders")."""
     policy = policy or chain.policy_of(province.pk)
-    if policy.joint_departure is None:
-        return framework.evaluation
-    return replace(framework.evaluation, joint_departure_enabled=policy.joint_departure)
+    joint = JointPolicy(
+        enabled=policy.joint_departure is True,
+        citation=policy.joint_departure_citation,
+        below_total=policy.joint_departure_below_total,
+    )
+    applies = joint.enabled and not joint.problems() and period_kind in ("", policy.joint_departure_period)
+    rules = replace(framework.evaluation, joint_departure_enabled=applies)
+    if joint.below_total is not None:
+        rules = replace(rules, joint_departure_below_total=joint.below_total)
+    return rules
+
+
+def set_joint_policy(
+    province: Province,
+    *,
+    enabled: bool,
+    citation: str,
+    period_kind: str,
+    below_total: Decimal | None,
+    actor: Any = None,
+) -> ProvincePolicy:
+    """Set the province's joint-departure policy: on or off, the text that states it, its period
+    and its threshold (docs/rules.md, "Evaluation of communes and leaders"). Turning it on needs the
+    citation and the threshold; audited with before and after."""
+    citation = citation.strip()
+    if enabled and (not citation or below_total is None):
+        raise EvaluationError(_("Chính sách cùng lên đường cần văn bản của tỉnh và ngưỡng điểm."))
+    if below_total is not None and not Decimal(0) <= below_total <= Decimal(100):
+        raise EvaluationError(_("Ngưỡng điểm phải từ 0 đến 100."))
+    if period_kind not in PeriodKind.values:
+        raise EvaluationError(_("Loại kỳ không hợp lệ."))
+    fields = {
+        "joint_departure": enabled,
+        "joint_departure_citation": citation,
+        "joint_departure_period": period_kind,
+        "joint_departure_below_total": below_total,
+    }
+    with transaction.atomic():
+        policy, _created = ProvincePolicy.objects.get_or_create(province=province)
+        before = {f: str(getattr(policy, f)) for f in fields}
+        for name, value in fields.items():
+            setattr(policy, name, value)
+        policy.save(update_fields=list(fields))
+        audit.record(
+            "evaluations.province_policy",
+            actor=actor,
+            object_type="evaluations.ProvincePolicy",
+            object_id=policy.pk,
+            province_code=province.code,
+            before=before,
+            after={f: str(v) for f, v in fields.items()},
+        )
+    return policy
 
 
 def evaluate_period(
@@ -105,7 +162,7 @@ def evaluate_period(
 
 def _evaluate(row: Period, version: Any, period: PeriodSpan, province: Province) -> EvaluationSummary:
     policy = chain.policy_of(province.pk)
-    rules = effective_rules(framework_of(version), province, policy)
+    rules = effective_rules(framework_of(version), province, policy, period.kind)
     try:
         formula = chain.leader_formula_for(version, row, policy)
     except LeaderFormulaError as exc:

@@ -16,6 +16,7 @@ from kpixa.evaluations.services import (
     enter_leader_assessment,
     evaluate_period,
     set_joint_departure,
+    set_joint_policy,
 )
 from kpixa.evaluations.tests.conftest import score
 from kpixa.units.models import Person, PostKind, Tenure
@@ -128,7 +129,20 @@ def test_it_keeps_the_best_by_tie_break_within_the_quota(world: Any, test_kpi: A
     assert LeaderEvaluation.objects.filter(quota_outcome="demoted").count() == 4
 
 
+def joint_policy(world: Any, period_kind: str = "half") -> None:
+    """The province's joint-departure policy, with its citation and a threshold of 50."""
+    set_joint_policy(
+        world.province,
+        enabled=True,
+        citation="Kết luận 01-KL/TU",
+        period_kind=period_kind,
+        below_total=Decimal(50),
+        actor=world.users["province_admin"],
+    )
+
+
 def test_it_proposes_both_leaders_when_the_commune_fails(world: Any, test_kpi: Any, leaders: Any) -> None:
+    joint_policy(world)
     score(world, "2025-H2", {world.commune: 40, world.sibling: 75, world.third: 75})
     evaluate_period("test_kpi", "2025-H2", "52")
     proposals = Consequence.objects.filter(commune=world.commune)
@@ -136,6 +150,19 @@ def test_it_proposes_both_leaders_when_the_commune_fails(world: Any, test_kpi: A
     assert kinds == [("transfer_or_relief", "chairman"), ("transfer_or_relief", "secretary"), ("warning", "")]
     assert not Consequence.objects.exclude(commune=world.commune).exists()
     assert "cùng lên đường" in proposals.filter(kind="transfer_or_relief").first().reason_vi  # type: ignore[union-attr]
+
+
+def test_joint_departure_needs_the_provinces_threshold_and_acts_on_its_period(
+    world: Any, test_kpi: Any, leaders: Any
+) -> None:
+    score(world, "2025-H2", {world.commune: 40, world.sibling: 75, world.third: 75})
+    evaluate_period("test_kpi", "2025-H2", "52")  # the framework's 50 alone proposes nothing
+    assert list(Consequence.objects.values_list("kind", flat=True)) == ["warning"]
+    joint_policy(world, period_kind="year")
+    evaluate_period("test_kpi", "2025-H2", "52")  # a half-year is not the policy's year
+    assert list(Consequence.objects.values_list("kind", flat=True)) == ["warning"]
+    with pytest.raises(EvaluationError, match="ngưỡng"):
+        set_joint_policy(world.province, enabled=True, citation="", period_kind="year", below_total=None)
 
 
 def test_it_lets_a_province_turn_joint_departure_off(world: Any, test_kpi: Any, leaders: Any) -> None:
@@ -186,6 +213,7 @@ def test_it_judges_a_mid_period_change_by_tenure(world: Any, test_kpi: Any, lead
     old = leaders[(world.commune.code, PostKind.CHAIRMAN)]
     old.end = date(2025, 8, 31)
     old.save()
+    joint_policy(world)
     newcomer = Person.objects.create(full_name="Chủ tịch mới")
     Tenure.objects.create(
         commune=world.commune, post=PostKind.CHAIRMAN, person=newcomer, start=date(2025, 9, 1)

@@ -46,9 +46,9 @@ def test_it_is_linked_from_the_period_page(world, quarter):
 def test_only_the_provinces_admin_sees_it(world, quarter):
     assert client_for(world, Role.PROVINCE_ADMIN).get(PAGE).status_code == 200
     assert client_for(world, Role.COMMUNE_LEADER).get(PAGE).status_code == 403
-    assert (
-        client_for(world, Role.PROVINCE_ADMIN).get("/ky-danh-gia/tinh/52/2031-Q1/du-lieu/").status_code == 404
-    )
+    admin = client_for(world, Role.PROVINCE_ADMIN)
+    assert admin.get("/ky-danh-gia/tinh/52/khong-phai-ky/du-lieu/").status_code == 404
+    assert admin.get("/ky-danh-gia/tinh/66/2026-Q1/du-lieu/").status_code == 404
     assert Client().get(PAGE).status_code == 302
 
 
@@ -105,3 +105,11 @@ def test_it_speaks_english_when_asked(world, quarter, settings):
     refused = client.post(PAGE, {"commune": world.commune.pk, "kind": "general_points", "value": "20"})
     translation.activate(settings.LANGUAGE_CODE)  # the middleware leaves English active in this thread
     assert "This kind is about a leader" in refused.content.decode()
+
+
+def test_a_period_not_yet_opened_is_opened_by_its_first_input(world):
+    client = client_for(world, Role.PROVINCE_ADMIN)
+    assert client.get("/ky-danh-gia/tinh/52/2026-Q2/du-lieu/").status_code == 200
+    data = {"commune": world.commune.pk, "kind": "tasks_assigned", "value": "4"}
+    client.post("/ky-danh-gia/tinh/52/2026-Q2/du-lieu/", data)
+    assert EvaluationInput.objects.get().period.code == "2026-Q2"
