@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kpixa.units",
     "kpixa.workdays",
     "kpixa.dossiers",
+    "kpixa.accountability",
     "kpixa.frameworks",
     "kpixa.scoring",
     "kpixa.evaluations",

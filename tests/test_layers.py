@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kpixa.accounts",),
     ("kpixa.workdays",),
     ("kpixa.dossiers",),
+    ("kpixa.accountability",),
     ("kpixa.frameworks",),
     ("kpixa.reporting",),
     ("kpixa.scoring",),
@@ -40,25 +41,27 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kpixa.settings", "kpixa.urls", "kpixa.wsgi", "kpixa"),
 )
 
+# An app's ``admin.py`` is a user interface like the pages: Django's admin site loads it once
+# every app is ready, no code of the app imports it, and it may use any layer below the pages
+# (the audited and province-scoped admin classes of accounts, a dossiers read in units' admin).
+PRESENTATION = LAYERS.index(("kpixa.web", "kpixa.api"))
+
+
+def _is_admin(module: str) -> bool:
+    parts = module.split(".")
+    return len(parts) == 3 and parts[2] == "admin"
+
+
 # Upward imports not yet removed. The list may only shrink: an entry that no longer exists in
 # the code fails the test too, so it is deleted as soon as its import is.
 NOT_YET_FIXED: frozenset[tuple[str, str]] = frozenset(
     {
-        ("kpixa.accounts.access", "kpixa.dossiers.models"),
-        ("kpixa.accounts.management.commands.verify_audit", "kpixa.evaluations.lifecycle"),
-        ("kpixa.accounts.services", "kpixa.dossiers.authority"),
         ("kpixa.dossiers.authority", "kpixa.evaluations.models"),
         ("kpixa.dossiers.services", "kpixa.evaluations.models"),
         ("kpixa.dossiers.services", "kpixa.scoring.services"),
-        ("kpixa.units.admin", "kpixa.accounts.access"),
-        ("kpixa.units.admin", "kpixa.accounts.admin_audit"),
-        ("kpixa.units.demo", "kpixa.accounts.audit"),
-        ("kpixa.units.services", "kpixa.accounts.audit"),
-        ("kpixa.units.services", "kpixa.accounts.models"),
     }
 )
 CYCLES_NOT_YET_FIXED: tuple[list[str], ...] = (
-    ["kpixa.workdays.calendar", "kpixa.workdays.models"],
     ["kpixa.dossiers.authority", "kpixa.dossiers.ingest"],
 )
 
@@ -132,6 +135,8 @@ def import_graph() -> list[Edge]:
 
 
 def layer_of(module: str) -> int:
+    if _is_admin(module):
+        return PRESENTATION
     best, found = -1, len(LAYERS)
     for index, prefixes in enumerate(LAYERS):
         for prefix in prefixes:

@@ -1,0 +1,494 @@
+"""The set-based accountability pass and the province's review (docs/flags.md).
+
+``detect_dossiers`` reads the stored dossiers (and their versions) in a few queries, applies the
+pure rules of ``kpixa.rules.steps`` to each and brings the stored flags and delays in line:
+new findings are inserted, changed ones updated (their review kept), vanished open ones deleted.
+A re-run over the same data changes nothing. It runs after every committed dossier batch
+(``receivers.batch_saved``) and from the ``detect_flags`` command; ``detect_period`` adds the
+unit-level ``period_end_burst``.
+
+``review_flag`` is the only state change a person makes: confirm or dismiss with a note, audited.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpixa.accountability.models import AccountabilityFlag, DossierDelay, FlagStatus
+from kpixa.accounts import audit
+from kpixa.dossiers.models import Dossier, DossierVersion
+from kpixa.rules import steps as rules
+from kpixa.scoring.engine.periods import PeriodSpan, parse_period, previous
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000
+FIELDS = (
+    "id",
+    "commune_id",
+    "ma_ho_so",
+    "status",
+    "received_at",
+    "due_at",
+    "effective_due_at",
+    "end_at",
+    "steps",
+    "supplements",
+    "synced_on_time",
+    "late_receipt",
+    "end_day",
+    "received_day",
+    "on_time",
+    "overdue_day",
+)
+# How many earlier periods of the same kind make a commune's own pattern for period_end_burst.
+BURST_HISTORY_PERIODS = 3
+
+
+class ReviewError(ValueError):
+    """A review the service refuses (Vietnamese message)."""
+
+
+def thresholds_for(province_code: str) -> rules.Thresholds:
+    """The detectors' thresholds of a province: ``KPIXA_FLAG_THRESHOLDS[code]`` over
+    ``KPIXA_FLAG_THRESHOLDS["default"]`` over the documented defaults (rules.Thresholds)."""
+    table: dict[str, dict[str, Any]] = getattr(settings, "KPIXA_FLAG_THRESHOLDS", {}) or {}
+    values = {**table.get("default", {}), **table.get(province_code, {})}
+    return rules.Thresholds(**values)
+
+
+@dataclass
+class StepRow:
+    at: datetime | None
+    status: int | None
+    handler: str
+    title: str
+    department: str
+    step_due: datetime | None
+
+
+@dataclass
+class SupplementRow:
+    requested_at: datetime
+    answered_at: datetime | None
+    due_before: datetime | None
+
+
+@dataclass
+class Result:
+    """What one pass changed."""
+
+    dossiers: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Result) -> None:
+        self.dossiers += other.dossiers
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.kinds.update(other.kinds)
+
+
+def local(value: datetime | None) -> datetime | None:
+    """A stored (aware) instant as naive Vietnam-local time, as the rules read it."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        return value
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def _parse(value: Any) -> datetime | None:
+    if not value:
+        return None
+    return local(datetime.fromisoformat(str(value)))
+
+
+def step_rows(raw: Iterable[dict[str, Any]]) -> list[StepRow]:
+    return [
+        StepRow(
+            _parse(s.get("at")),
+            s.get("status"),
+            s.get("handler") or "",
+            s.get("title") or "",
+            s.get("department") or "",
+            _parse(s.get("step_due")),
+        )
+        for s in raw or []
+    ]
+
+
+def supplement_rows(raw: Iterable[dict[str, Any]]) -> list[SupplementRow]:
+    out = []
+    for s in raw or []:
+        requested = _parse(s.get("requested_at"))
+        if requested is not None:
+            out.append(SupplementRow(requested, _parse(s.get("answered_at")), _parse(s.get("due_before"))))
+    return out
+
+
+def _history(
+    versions: Sequence[dict[str, list[Any]]], name: str, current: datetime | None
+) -> list[datetime | None]:
+    """The values a field had, oldest first, the current one last (from the versions' diffs)."""
+    before = [_parse(changes[name][0]) for changes in versions if name in changes]
+    return [*before, current]
+
+
+# --- the per-dossier pass ---------------------------------------------------------------------
+
+
+@dataclass
+class Analysis:
+    """What the rules found in one dossier."""
+
+    findings: list[rules.Finding]
+    delay: dict[str, Any] | None
+
+
+def analyse(
+    row: dict[str, Any],
+    versions: Sequence[dict[str, list[Any]]],
+    calendar: Any,
+    t: rules.Thresholds,
+    as_of: datetime,
+) -> Analysis:
+    """Apply every dossier-level detector and the lateness attribution to one stored dossier."""
+    received = local(row["received_at"])
+    assert received is not None
+    due, effective, end = local(row["due_at"]), local(row["effective_due_at"]), local(row["end_at"])
+    steps, sups = step_rows(row["steps"]), supplement_rows(row["supplements"])
+    found: list[rules.Finding | None] = [rules.pass_around(steps, sups, t)]
+    found += rules.supplement_findings(calendar, sups, due, t)
+    found.append(rules.due_extended(_history(versions, "due_at", due), t))
+    found.append(rules.backdated_end(end, steps, _history(versions, "end_at", end)[:-1], t))
+    found.append(rules.refused_near_due(calendar, row["status"], end, effective, received, t))
+    if row["late_receipt"]:
+        found.append(rules.Finding(rules.LATE_RECEIPT, "over_8_working_hours", {}))
+    # A record that reached kpixa late matters only where the dossier is not on time (a bulk
+    # import of old records arrives "late" every time); an end changed after the fact always does.
+    not_on_time = row["on_time"] is False or (row["on_time"] is None and row["overdue_day"] is not None)
+    sync = rules.sync_late(row["synced_on_time"] or not not_on_time, _history(versions, "end_at", end))
+    found.append(sync)
+    findings = [f for f in found if f is not None]
+    lateness = rules.who_made_it_late(
+        calendar,
+        received_at=received,
+        effective_due_at=effective,
+        end_at=end,
+        steps=steps,
+        supplements=sups,
+        as_of=None if end else as_of,
+        sync_late=sync is not None,
+    )
+    return Analysis(findings, _delay(lateness))
+
+
+def _delay(lateness: rules.Lateness) -> dict[str, Any] | None:
+    late_steps = [s for s in lateness.spans if s.late]
+    if lateness.cause is None and not late_steps:
+        return None
+    departments: dict[str, dict[str, float]] = defaultdict(
+        lambda: {"late_steps": 0, "hours_over": 0.0, "overrun_hours": 0.0}
+    )
+    for s in lateness.spans:
+        if not (s.late or s.overrun_hours > 0):
+            continue
+        d = departments[s.department or s.handler]
+        d["late_steps"] += int(s.late)
+        d["hours_over"] = round(d["hours_over"] + s.hours_over, 2)
+        d["overrun_hours"] = round(d["overrun_hours"] + s.overrun_hours, 2)
+    return {
+        "cause": lateness.cause or "",
+        "overrun_hours": round(lateness.overrun_hours, 2),
+        "late_steps": len(late_steps),
+        "hours_over": round(sum(s.hours_over for s in late_steps), 2),
+        "departments": dict(departments),
+    }
+
+
+def pass_as_of() -> datetime:
+    """Open dossiers are judged at the start of the day of the pass (a re-run the same day
+    gives the same hours)."""
+    now = timezone.localtime().replace(tzinfo=None)
+    return datetime.combine(now.date(), datetime.min.time())
+
+
+def detect_dossiers(dossier_ids: Iterable[int], *, as_of: datetime | None = None) -> Result:
+    """Run the dossier-level detectors on the given stored dossiers and store what they find."""
+    from kpixa.workdays.calendar import get_calendar
+
+    ids = sorted(set(dossier_ids))
+    result = Result()
+    calendar, when = get_calendar(), as_of or pass_as_of()
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        result.add(_detect_chunk(part, calendar, when))
+    return result
+
+
+def _detect_chunk(ids: list[int], calendar: Any, as_of: datetime) -> Result:
+    rows = list(Dossier.objects.filter(id__in=ids).values(*FIELDS, "commune__province__code"))
+    versions: dict[int, list[dict[str, list[Any]]]] = defaultdict(list)
+    for dossier_id, changes in (
+        DossierVersion.objects.filter(dossier_id__in=ids).order_by("id").values_list("dossier_id", "changes")
+    ):
+        versions[dossier_id].append(changes)
+    by_province: dict[str, rules.Thresholds] = {}
+    flags: dict[tuple[int, str], AccountabilityFlag] = {}
+    delays: dict[int, DossierDelay] = {}
+    for row in rows:
+        code = row["commune__province__code"]
+        t = by_province.setdefault(code, thresholds_for(code))
+        found = analyse(row, versions.get(row["id"], []), calendar, t, as_of)
+        day = row["end_day"] or row["received_day"]
+        for f in found.findings:
+            flags[(row["id"], f.kind)] = AccountabilityFlag(
+                commune_id=row["commune_id"],
+                dossier_id=row["id"],
+                ma_ho_so=row["ma_ho_so"],
+                kind=f.kind,
+                reason=f.reason,
+                evidence=f.evidence,
+                day=day,
+            )
+        if found.delay is not None:
+            delays[row["id"]] = DossierDelay(
+                dossier_id=row["id"], commune_id=row["commune_id"], day=day, **found.delay
+            )
+    with transaction.atomic():
+        result = _store_flags(ids, flags)
+        _store_delays(ids, delays)
+    result.dossiers = len(rows)
+    return result
+
+
+def _store_flags(ids: list[int], new: dict[tuple[int, str], AccountabilityFlag]) -> Result:
+    result = Result(kinds=Counter(k for _, k in new))
+    existing = {
+        (f.dossier_id, f.kind): f
+        for f in AccountabilityFlag.objects.filter(dossier_id__in=ids).only(
+            "id", "dossier_id", "kind", "reason", "evidence", "day", "status", "commune_id", "ma_ho_so"
+        )
+    }
+    create = [f for key, f in new.items() if key not in existing]
+    update = []
+    for key, f in new.items():
+        old = existing.get(key)
+        if old is not None and (old.reason, old.evidence, old.day, old.commune_id) != (
+            f.reason,
+            f.evidence,
+            f.day,
+            f.commune_id,
+        ):
+            old.reason, old.evidence, old.day, old.commune_id = f.reason, f.evidence, f.day, f.commune_id
+            update.append(old)
+    gone = [f.id for key, f in existing.items() if key not in new and f.status == FlagStatus.OPEN]
+    AccountabilityFlag.objects.bulk_create(create, batch_size=1000)
+    AccountabilityFlag.objects.bulk_update(
+        update, ["reason", "evidence", "day", "commune_id"], batch_size=500
+    )
+    if gone:
+        AccountabilityFlag.objects.filter(id__in=gone).delete()
+    result.created, result.updated, result.deleted = len(create), len(update), len(gone)
+    return result
+
+
+DELAY_FIELDS = ("commune_id", "day", "cause", "overrun_hours", "late_steps", "hours_over", "departments")
+
+
+def _store_delays(ids: list[int], new: dict[int, DossierDelay]) -> None:
+    existing = {d.dossier_id: d for d in DossierDelay.objects.filter(dossier_id__in=ids)}
+    create = [d for key, d in new.items() if key not in existing]
+    update = []
+    for key, d in new.items():
+        old = existing.get(key)
+        if old is not None and any(getattr(old, f) != getattr(d, f) for f in DELAY_FIELDS):
+            for f in DELAY_FIELDS:
+                setattr(old, f, getattr(d, f))
+            update.append(old)
+    DossierDelay.objects.bulk_create(create, batch_size=1000)
+    DossierDelay.objects.bulk_update(update, list(DELAY_FIELDS), batch_size=500)
+    gone = [key for key in existing if key not in new]
+    if gone:
+        DossierDelay.objects.filter(dossier_id__in=gone).delete()
+
+
+# --- after a batch, per period ----------------------------------------------------------------
+
+
+def detect_for_batch(batch_id: int) -> Result:
+    """The pass over the dossiers a committed batch wrote, then period_end_burst for the months
+    their ends fall in (the batch's communes only)."""
+    ids = list(Dossier.objects.filter(batch_id=batch_id).values_list("id", flat=True))
+    result = detect_dossiers(ids)
+    months = set(
+        Dossier.objects.filter(batch_id=batch_id, end_day__isnull=False).values_list(
+            "commune_id", "end_day__year", "end_day__month"
+        )
+    )
+    by_month: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for commune_id, year, month in months:
+        by_month[(year, month)].add(commune_id)
+    for (year, month), communes in by_month.items():
+        result.add(detect_bursts(parse_period(f"{year}-{month:02d}"), communes))
+    return result
+
+
+def detect_period(province_code: str, period_code: str) -> Result:
+    """The pass over every dossier of a province counted in a period (received by its end and
+    not finished before its start), then period_end_burst for each of its communes."""
+    span = parse_period(period_code)
+    dossiers = Dossier.objects.filter(commune__province__code=province_code, received_day__lte=span.end)
+    ids = dossiers.exclude(end_day__lt=span.start).values_list("id", flat=True)
+    result = detect_dossiers(list(ids))
+    from kpixa.units.models import Commune
+
+    communes = set(Commune.objects.filter(province__code=province_code).values_list("id", flat=True))
+    result.add(detect_bursts(span, communes))
+    return result
+
+
+def last_working_days(calendar: Any, end: date, count: int) -> list[date]:
+    """The last ``count`` working days up to ``end``."""
+    out: list[date] = []
+    day = end
+    while len(out) < count and (end - day).days < 60:
+        if calendar.is_working_day(day):
+            out.append(day)
+        day -= timedelta(days=1)
+    return out
+
+
+def detect_bursts(span: PeriodSpan, commune_ids: set[int]) -> Result:
+    """Unit-level period_end_burst of each commune for ``span`` against its own earlier periods."""
+    from kpixa.units.models import Commune
+    from kpixa.workdays.calendar import get_calendar
+
+    if not commune_ids:
+        return Result()
+    calendar = get_calendar()
+    spans = [span]
+    for _n in range(BURST_HISTORY_PERIODS):
+        spans.append(previous(spans[-1]))
+    codes = dict(Commune.objects.filter(id__in=commune_ids).values_list("id", "province__code"))
+    counts: dict[tuple[int, date], int] = {}
+    rows = (
+        Dossier.objects.filter(
+            commune_id__in=commune_ids, end_day__gte=spans[-1].start, end_day__lte=span.end
+        )
+        .values_list("commune_id", "end_day")
+        .order_by()
+    )
+    for commune_id, day in rows:
+        if day is not None:
+            counts[(commune_id, day)] = counts.get((commune_id, day), 0) + 1
+    new: dict[int, AccountabilityFlag] = {}
+    for commune_id in commune_ids:
+        t = thresholds_for(codes.get(commune_id, ""))
+        per = [
+            _split(counts, commune_id, s, last_working_days(calendar, s.end, t.burst_last_days))
+            for s in spans
+        ]
+        found = rules.period_end_burst(per[0][0], per[0][1], [p for p in per[1:] if p[1]], t)
+        if found is not None:
+            found.evidence["days"] = [
+                d.isoformat() for d in last_working_days(calendar, span.end, t.burst_last_days)
+            ]
+            new[commune_id] = AccountabilityFlag(
+                commune_id=commune_id,
+                kind=found.kind,
+                reason=found.reason,
+                evidence=found.evidence,
+                day=span.end,
+                period_code=span.code,
+            )
+    with transaction.atomic():
+        return _store_unit_flags(span.code, commune_ids, new)
+
+
+def _split(
+    counts: dict[tuple[int, date], int], commune_id: int, span: PeriodSpan, last: list[date]
+) -> tuple[int, int]:
+    days = [span.start + timedelta(days=i) for i in range((span.end - span.start).days + 1)]
+    total = sum(counts.get((commune_id, d), 0) for d in days)
+    return sum(counts.get((commune_id, d), 0) for d in last), total
+
+
+def _store_unit_flags(period_code: str, commune_ids: set[int], new: dict[int, AccountabilityFlag]) -> Result:
+    existing = {
+        f.commune_id: f
+        for f in AccountabilityFlag.objects.filter(
+            dossier__isnull=True,
+            kind=rules.PERIOD_END_BURST,
+            period_code=period_code,
+            commune_id__in=commune_ids,
+        )
+    }
+    result = Result(kinds=Counter({rules.PERIOD_END_BURST: len(new)}) if new else Counter())
+    for commune_id, f in new.items():
+        old = existing.get(commune_id)
+        if old is None:
+            f.save()
+            result.created += 1
+        elif (old.reason, old.evidence, old.day) != (f.reason, f.evidence, f.day):
+            old.reason, old.evidence, old.day = f.reason, f.evidence, f.day
+            old.save(update_fields=["reason", "evidence", "day"])
+            result.updated += 1
+    gone = [f.id for cid, f in existing.items() if cid not in new and f.status == FlagStatus.OPEN]
+    if gone:
+        AccountabilityFlag.objects.filter(id__in=gone).delete()
+        result.deleted += len(gone)
+    return result
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def review_flag(flag: AccountabilityFlag, status: str, note: str, *, actor: Any) -> AccountabilityFlag:
+    """Confirm or dismiss a flag with a note (required), audited with the province's code.
+    A flag is reviewed again only to change its decision."""
+    if status not in (FlagStatus.CONFIRMED, FlagStatus.DISMISSED):
+        raise ReviewError(_("Chỉ có thể xác nhận hoặc bác bỏ cảnh báo."))
+    note = note.strip()
+    if not note:
+        raise ReviewError(_("Cần ghi chú lý do khi xem xét cảnh báo."))
+    with transaction.atomic():
+        locked = (
+            AccountabilityFlag.objects.select_for_update().select_related("commune__province").get(pk=flag.pk)
+        )
+        before = {"status": locked.status, "note": locked.reviewer_note}
+        locked.status, locked.reviewer_note = status, note[:2000]
+        locked.reviewed_by = actor if actor is not None and getattr(actor, "pk", None) else None
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["status", "reviewer_note", "reviewed_by", "reviewed_at"])
+        audit.record(
+            "accountability.review_flag",
+            actor=actor,
+            object_type="accountability.AccountabilityFlag",
+            object_id=locked.pk,
+            province_code=locked.commune.province.code,
+            before=before,
+            after={
+                "status": status,
+                "note": locked.reviewer_note,
+                "kind": locked.kind,
+                "ma_ho_so": locked.ma_ho_so,
+                "commune": locked.commune.code,
+            },
+            reason=locked.reviewer_note,
+        )
+    return locked
