@@ -252,6 +252,17 @@ def _policies(world: Any) -> Samples:
     return _by_province(world, lambda p, c: ProvincePolicy.objects.create(province=p))
 
 
+def _quota_exceptions(world: Any) -> Samples:
+    from kpixa.evaluations.models import QuotaException
+
+    return _by_province(
+        world,
+        lambda p, c: QuotaException.objects.create(
+            period=_period(p), group=f"loai:xa{_n()}", decision="QĐ mẫu", recorded_at=timezone.now()
+        ),
+    )
+
+
 def _value(commune: Any, world: Any) -> Any:
     from kpixa.reporting.models import ReportedValue
 
@@ -324,6 +335,7 @@ SAMPLES: dict[str, Callable[[Any], Samples]] = {
     "evaluations.LeaderEvaluation": _leader_evaluations,
     "evaluations.Consequence": _consequences,
     "evaluations.ProvincePolicy": _policies,
+    "evaluations.QuotaException": _quota_exceptions,
     "reporting.ReportedValue": _values,
     "reporting.Evidence": _evidence,
     "reporting.SubmissionDeadline": _deadlines,

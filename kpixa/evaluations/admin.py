@@ -7,12 +7,20 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from kpixa.accounts.admin_audit import AuditedModelAdmin
 from kpixa.evaluations import services
 from kpixa.evaluations.forms import LeaderAssessmentForm
-from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation, Period, ProvincePolicy
+from kpixa.evaluations.models import (
+    CommuneEvaluation,
+    Consequence,
+    LeaderEvaluation,
+    Period,
+    ProvincePolicy,
+    QuotaException,
+)
 
 
 class ReadOnlyMixin:
@@ -114,5 +122,25 @@ class ConsequenceAdmin(ReadOnlyMixin, AuditedModelAdmin):
 
 @admin.register(ProvincePolicy)
 class ProvincePolicyAdmin(AuditedModelAdmin):
-    list_display = ["province", "joint_departure", "quota_peer_groups", "leader_framework_code"]
+    list_display = [
+        "province",
+        "joint_departure",
+        "joint_departure_below_total",
+        "joint_departure_period",
+        "quota_peer_groups",
+        "leader_framework_code",
+    ]
     province_lookup = "province"
+
+
+@admin.register(QuotaException)
+class QuotaExceptionAdmin(AuditedModelAdmin):
+    """Decisions excepting a quota group of a period (an outstanding organisation)."""
+
+    list_display = ["period", "group", "decision", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    province_lookup = "period__province"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.recorded_by, obj.recorded_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)

@@ -246,6 +246,15 @@ class ProvincePolicy(models.Model):
     def __str__(self) -> str:
         return str(self.province)
 
+    def clean(self) -> None:
+        """Joint departure on needs the province's text and threshold (no source gives one)."""
+        from django.core.exceptions import ValidationError
+
+        if self.joint_departure and (
+            not self.joint_departure_citation.strip() or self.joint_departure_below_total is None
+        ):
+            raise ValidationError(_("Chính sách cùng lên đường cần văn bản của tỉnh và ngưỡng điểm."))
+
 
 class SnapshotImmutable(Exception):
     """Raised when code tries to change or delete a published snapshot."""

@@ -203,3 +203,16 @@ def test_a_recorded_outstanding_organisation_decision_lifts_the_quota(world, eva
         assert leader(ia_dom, post)["classification"] == "xuat_sac"
         assert any("Quyết định 5/QĐ-UBND" in r for r in leader(ia_dom, post)["reasons"])
     assert AuditEntry.objects.filter(action="evaluations.quota_exception").count() == 1
+
+
+def test_a_province_cannot_turn_joint_departure_on_without_its_text_and_threshold(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        ProvincePolicy(province=world.province, joint_departure=True, joint_departure_citation="KL 1").clean()
+    ProvincePolicy(
+        province=world.province,
+        joint_departure=True,
+        joint_departure_citation="KL 1",
+        joint_departure_below_total=50,
+    ).clean()
