@@ -125,7 +125,7 @@ def test_it_keeps_a_review_and_audits_it(catalogue: Any, tmp_path: Path) -> None
     review_flag(flag, FlagStatus.DISMISSED, "Chuyển lại do thiếu hồ sơ địa chính", actor=admin)
     entry = AuditEntry.objects.get(action="accountability.review_flag")
     assert entry.province_code == "52"
-    assert entry.after["status"] == "dismissed"
+    assert entry.after is not None and entry.after["status"] == "dismissed"
     detect_dossiers(Dossier.objects.values_list("id", flat=True))
     flag.refresh_from_db()
     assert flag.status == FlagStatus.DISMISSED

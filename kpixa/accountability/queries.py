@@ -1,0 +1,222 @@
+"""Reads of the accountability flags and delays: the review list, the export, the ranking of
+communes by pass-around share and the measures frameworks use (docs/flags.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from kpixa.accountability.models import AccountabilityFlag, DossierDelay
+from kpixa.dossiers.models import Dossier
+from kpixa.rules import steps as rules
+from kpixa.spreadsheet_safety import csv_writer
+
+EXPORT_COLUMNS = ("ma_ho_so", "unit_code", "kind", "reason", "evidence")
+FORMATS = ("json", "csv")
+
+
+def flags(
+    *,
+    province_code: str | None = None,
+    commune_ids: Iterable[int] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> QuerySet[AccountabilityFlag]:
+    """Flags filtered by province, communes, days [start, end], kind and status (newest first)."""
+    qs = AccountabilityFlag.objects.select_related("commune")
+    if province_code is not None:
+        qs = qs.filter(commune__province__code=province_code)
+    if commune_ids is not None:
+        qs = qs.filter(commune_id__in=list(commune_ids))
+    if start is not None:
+        qs = qs.filter(day__gte=start)
+    if end is not None:
+        qs = qs.filter(day__lte=end)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-day", "commune__code", "ma_ho_so", "kind", "id")
+
+
+def export_rows(qs: QuerySet[AccountabilityFlag]) -> list[dict[str, Any]]:
+    """``{ma_ho_so, unit_code, kind, reason, evidence}`` per flag; a unit-level flag's
+    ``ma_ho_so`` is null."""
+    return [
+        {
+            "ma_ho_so": f.ma_ho_so or None,
+            "unit_code": f.commune.code,
+            "kind": f.kind,
+            "reason": f.reason,
+            "evidence": f.evidence,
+        }
+        for f in qs
+    ]
+
+
+def render(rows: list[dict[str, Any]], fmt: str) -> bytes:
+    """JSON (a list) or CSV (UTF-8 with BOM, formula-safe cells, evidence as JSON text)."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2).encode("utf-8")
+    out = io.StringIO()
+    writer = csv_writer(out, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        evidence = json.dumps(row["evidence"], ensure_ascii=False, sort_keys=True)
+        writer.writerow([row["ma_ho_so"] or "", row["unit_code"], row["kind"], row["reason"], evidence])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class CommuneShare:
+    """One commune's pass-around count, its dossiers and the share, for the province's ranking."""
+
+    commune_id: int
+    code: str
+    name: str
+    pass_around: int
+    dossiers: int
+    flags: int
+
+    @property
+    def share(self) -> float:
+        return self.pass_around / self.dossiers if self.dossiers else 0.0
+
+
+def pass_around_ranking(province_code: str, start: date, end: date) -> list[CommuneShare]:
+    """Communes of the province ranked by their share of dossiers flagged pass_around among the
+    dossiers that ended (or were received, while open) in [start, end]; two queries."""
+    from kpixa.units.models import Commune
+
+    counted = (
+        Dossier.objects.filter(commune__province__code=province_code)
+        .filter(Q(end_day__range=(start, end)) | Q(end_day__isnull=True, received_day__range=(start, end)))
+        .values("commune_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    dossiers = {r["commune_id"]: r["n"] for r in counted}
+    found = (
+        AccountabilityFlag.objects.filter(commune__province__code=province_code, day__range=(start, end))
+        .values("commune_id")
+        .annotate(total=Count("id"), pa=Count("id", filter=Q(kind=rules.PASS_AROUND)))
+        .order_by()
+    )
+    by_commune = {r["commune_id"]: (r["pa"], r["total"]) for r in found}
+    out = [
+        CommuneShare(
+            c.id,
+            c.code,
+            c.name,
+            by_commune.get(c.id, (0, 0))[0],
+            dossiers.get(c.id, 0),
+            by_commune.get(c.id, (0, 0))[1],
+        )  # fmt: skip
+        for c in Commune.objects.filter(province__code=province_code).order_by("code")
+    ]
+    return sorted(out, key=lambda s: (-s.share, -s.pass_around, s.code))
+
+
+# --- measures a framework may use ---------------------------------------------------------------
+
+# The accountability measures (declared in kpixa.scoring.engine.measures, docs/flags.md).
+MEASURES: tuple[str, ...] = (
+    "dossiers.pass_around",
+    "dossiers.late_steps",
+    "dossiers.hours_over",
+    "dossiers.made_late_by_staff",
+    "dossiers.made_late_by_sync",
+    "dossiers.made_late_by_citizen",
+    "dossiers.sync_late",
+    "dossiers.gaming_flags",
+)
+GAMING = (
+    rules.SUPPLEMENT_NEAR_DUE,
+    rules.REPEATED_SUPPLEMENT,
+    rules.DUE_EXTENDED,
+    rules.BACKDATED_END,
+    rules.REFUSED_NEAR_DUE,
+)
+
+
+def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[int, dict[str, int]]:
+    """The accountability measures of each commune over [start, end] (two queries): flags and
+    delays counted on their day (the dossier's end, or its receipt while open); hours rounded
+    down to whole hours. Dismissed flags do not count."""
+    ids = list(commune_ids)
+    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    flag_rows = (
+        AccountabilityFlag.objects.filter(commune_id__in=ids, day__range=(start, end), dossier__isnull=False)
+        .exclude(status="dismissed")
+        .values("commune_id")
+        .annotate(
+            pa=Count("id", filter=Q(kind=rules.PASS_AROUND)),
+            sync=Count("id", filter=Q(kind=rules.SYNC_LATE)),
+            gaming=Count("id", filter=Q(kind__in=GAMING)),
+        )
+        .order_by()
+    )
+    for r in flag_rows:
+        m = out[r["commune_id"]]
+        m["dossiers.pass_around"], m["dossiers.sync_late"], m["dossiers.gaming_flags"] = (
+            r["pa"],
+            r["sync"],
+            r["gaming"],
+        )
+    delay_rows = (
+        DossierDelay.objects.filter(commune_id__in=ids, day__range=(start, end))
+        .values("commune_id")
+        .annotate(
+            steps=Sum("late_steps"),
+            hours=Sum("hours_over"),
+            staff=Count("id", filter=Q(cause="staff")),
+            sync=Count("id", filter=Q(cause="sync")),
+            citizen=Count("id", filter=Q(cause="citizen")),
+        )
+        .order_by()
+    )
+    for d in delay_rows:
+        m = out[d["commune_id"]]
+        m["dossiers.late_steps"] = int(d["steps"] or 0)
+        m["dossiers.hours_over"] = int(d["hours"] or 0)
+        m["dossiers.made_late_by_staff"] = d["staff"]
+        m["dossiers.made_late_by_sync"] = d["sync"]
+        m["dossiers.made_late_by_citizen"] = d["citizen"]
+    return {cid: out[cid] for cid in ids}
+
+
+@dataclass(frozen=True)
+class DepartmentLine:
+    """One department of a commune: late steps, hours over its steps' dues, dossiers it made late."""
+
+    department: str
+    late_steps: int
+    hours_over: float
+    overrun_hours: float
+    dossiers_made_late: int
+
+
+def departments(commune_id: int, start: date, end: date) -> list[DepartmentLine]:
+    """Per department of a commune over [start, end], most overrun first (one query)."""
+    acc: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0])
+    for cause, per in DossierDelay.objects.filter(commune_id=commune_id, day__range=(start, end)).values_list(
+        "cause", "departments"
+    ):
+        for name, d in per.items():
+            a = acc[name]
+            a[0] += d.get("late_steps", 0)
+            a[1] += d.get("hours_over", 0.0)
+            a[2] += d.get("overrun_hours", 0.0)
+            a[3] += int(cause == "staff" and d.get("overrun_hours", 0.0) > 0)
+    lines = [DepartmentLine(k, int(v[0]), round(v[1], 1), round(v[2], 1), int(v[3])) for k, v in acc.items()]
+    return sorted(lines, key=lambda x: (-x.overrun_hours, -x.hours_over, x.department))
