@@ -173,6 +173,9 @@ KPIXA_IMPORT_MAX_XLSX_RATIO = env_int("KPIXA_IMPORT_MAX_XLSX_RATIO", 100)
 # An API batch waits at most this many seconds for an earlier batch of its source system
 # (PostgreSQL), then answers 503 with Retry-After (kpixa/db_busy.py).
 KPIXA_API_LOCK_WAIT = env_int("KPIXA_API_LOCK_WAIT", 60)
+# The accountability pass (docs/flags.md) after every committed dossier batch; off, the
+# detect_flags command runs it instead.
+KPIXA_DETECT_AFTER_BATCH = env_bool("KPIXA_DETECT_AFTER_BATCH", True)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -27,6 +27,9 @@ from django.utils.translation import gettext as _
 from kpixa.accountability.models import AccountabilityFlag, DossierDelay, FlagStatus
 from kpixa.accounts import audit
 from kpixa.dossiers.models import Dossier, DossierVersion
+from kpixa.dossiers.step_analysis import naive_local as local
+from kpixa.dossiers.step_analysis import parse_time as _parse
+from kpixa.dossiers.step_analysis import step_rows, supplement_rows
 from kpixa.rules import steps as rules
 from kpixa.scoring.engine.periods import PeriodSpan, parse_period, previous
 
@@ -68,23 +71,6 @@ def thresholds_for(province_code: str) -> rules.Thresholds:
 
 
 @dataclass
-class StepRow:
-    at: datetime | None
-    status: int | None
-    handler: str
-    title: str
-    department: str
-    step_due: datetime | None
-
-
-@dataclass
-class SupplementRow:
-    requested_at: datetime
-    answered_at: datetime | None
-    due_before: datetime | None
-
-
-@dataclass
 class Result:
     """What one pass changed."""
 
@@ -100,44 +86,6 @@ class Result:
         self.updated += other.updated
         self.deleted += other.deleted
         self.kinds.update(other.kinds)
-
-
-def local(value: datetime | None) -> datetime | None:
-    """A stored (aware) instant as naive Vietnam-local time, as the rules read it."""
-    if value is None:
-        return None
-    if timezone.is_naive(value):
-        return value
-    return timezone.localtime(value).replace(tzinfo=None)
-
-
-def _parse(value: Any) -> datetime | None:
-    if not value:
-        return None
-    return local(datetime.fromisoformat(str(value)))
-
-
-def step_rows(raw: Iterable[dict[str, Any]]) -> list[StepRow]:
-    return [
-        StepRow(
-            _parse(s.get("at")),
-            s.get("status"),
-            s.get("handler") or "",
-            s.get("title") or "",
-            s.get("department") or "",
-            _parse(s.get("step_due")),
-        )
-        for s in raw or []
-    ]
-
-
-def supplement_rows(raw: Iterable[dict[str, Any]]) -> list[SupplementRow]:
-    out = []
-    for s in raw or []:
-        requested = _parse(s.get("requested_at"))
-        if requested is not None:
-            out.append(SupplementRow(requested, _parse(s.get("answered_at")), _parse(s.get("due_before"))))
-    return out
 
 
 def _history(

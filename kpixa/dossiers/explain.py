@@ -72,14 +72,74 @@ class Explanation:
     reasoning: list[str] = field(default_factory=list)
     verdict: str = ""
     history: list[Change] = field(default_factory=list)  # newest first
+    steps: list[StepLine] = field(default_factory=list)  # hours per step, who made it late
+    late_by: str = ""
 
     def lines(self) -> list[str]:
         out = [_("Diễn biến:")] + [f"  {at}  {what}" for at, what in self.events]
+        out += [_("Các bước xử lý (giờ làm việc):")] + [f"  {s.text()}" for s in self.steps]
+        out += [f"  {self.late_by}"] if self.late_by else []
         out += [_("Cách xác định kết quả:")] + [f"  - {line}" for line in self.reasoning]
         out += [_("Lịch sử thay đổi:")] + [f"  {c.at}  {c.summary}" for c in self.history]
         for change in self.history:
             out += [f"    {name}: {before} → {after}" for name, before, after in change.fields]
         return [*out, _("Kết luận: %(v)s") % {"v": self.verdict}]
+
+
+@dataclass
+class StepLine:
+    """One processing step: who held the dossier, working hours, its own due time, overrun."""
+
+    department: str
+    handler: str
+    end: str
+    hours: float
+    step_due: str
+    late: bool
+    hours_over: float
+    overrun_hours: float
+
+    def text(self) -> str:
+        who = " / ".join(x for x in (self.department, self.handler) if x) or "—"
+        line = _("%(who)s: %(h)s giờ, đến %(end)s") % {"who": who, "h": f"{self.hours:.1f}", "end": self.end}
+        if self.step_due:
+            line += "; " + _("hạn bước %(due)s") % {"due": self.step_due}
+        if self.late:
+            line += "; " + _("quá hạn bước %(h)s giờ") % {"h": f"{self.hours_over:.1f}"}
+        if self.overrun_hours:
+            line += "; " + _("gây trễ hạn %(h)s giờ") % {"h": f"{self.overrun_hours:.1f}"}
+        return line
+
+
+LATE_BY_VI = {
+    "staff": gettext_noop("Trễ hạn %(h)s giờ làm việc do các bước xử lý: %(who)s."),
+    "citizen": gettext_noop("Trễ hạn %(h)s giờ làm việc khi đang chờ công dân bổ sung hồ sơ."),
+    "sync": gettext_noop("Trễ hạn %(h)s giờ làm việc do đồng bộ dữ liệu (các bước xử lý đúng hạn)."),
+}
+
+
+def step_lines(d: Dossier) -> tuple[list[StepLine], str]:
+    """The step table and the sentence saying who made the dossier late (empty when not late)."""
+    from kpixa.dossiers.step_analysis import lateness
+
+    found = lateness(d)
+    lines = [
+        StepLine(
+            s.department,
+            s.handler,
+            fmt(s.end),
+            s.hours,
+            fmt(s.step_due),
+            s.late,
+            s.hours_over,
+            s.overrun_hours,
+        )
+        for s in found.spans
+    ]
+    if found.cause is None:
+        return lines, ""
+    who = ", ".join(f"{name or '—'} ({h:.1f} giờ)" for name, h in found.departments.items()) or "—"
+    return lines, _(LATE_BY_VI[found.cause]) % {"h": f"{found.overrun_hours:.1f}", "who": who}
 
 
 @dataclass
@@ -97,6 +157,7 @@ def explain(dossier: Dossier, as_of: date | None = None) -> Explanation:
     result = Explanation(events=timeline(dossier))
     result.reasoning = reasoning(dossier)
     result.history = changes(dossier)
+    result.steps, result.late_by = step_lines(dossier)
     outcome = outcome_as_of(dossier, as_of) if as_of >= dossier.received_day else "open_within"
     result.verdict = _("%(outcome)s (tính đến hết ngày %(day)s)") % {
         "outcome": _(OUTCOME_VI[outcome]),
@@ -140,7 +201,7 @@ def _dt(value: str | None) -> datetime | None:
 
 
 def reasoning(d: Dossier) -> list[str]:
-    """The rule applied, step by step (RULES.md §4)."""
+    """The rule applied, step by step (docs/rules.md, "Dossier outcome")."""
     lines = [_due_line(d)]
     if d.supplement_count:
         lines.append(_supplement_line(d))
