@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from kpixa.accountability.models import AccountabilityFlag, DossierDelay
 from kpixa.dossiers.models import Dossier
@@ -33,7 +33,9 @@ def flags(
     status: str | None = None,
 ) -> QuerySet[AccountabilityFlag]:
     """Flags filtered by province, communes, days [start, end], kind and status (newest first)."""
-    qs = AccountabilityFlag.objects.select_related("commune")
+    qs = AccountabilityFlag.objects.select_related("commune").annotate(
+        source_system=F("dossier__source_system")
+    )
     if province_code is not None:
         qs = qs.filter(commune__province__code=province_code)
     if commune_ids is not None:

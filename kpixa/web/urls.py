@@ -21,6 +21,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cong-khai/xa/<str:code>/", views.public_scorecard, name="public_scorecard"),
 ]
 
+# The accountability flags pages (docs/flags.md).
+urlpatterns.append(path("", include("kpixa.web.flag_urls")))
+
 # The exports engineer's pages (XLSX/PDF), once they exist.
 if find_spec("kpixa.web.export_urls") is not None:
     urlpatterns.append(path("", include("kpixa.web.export_urls")))
