@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kpixa.evaluations import inputs as evaluation_inputs
 from kpixa.evaluations.models import (
     CommuneEvaluation,
     Consequence,
@@ -27,6 +29,7 @@ from kpixa.evaluations.models import (
 )
 from kpixa.frameworks.services import framework_in_force
 from kpixa.reporting.queries import reported_values
+from kpixa.rules import leaders as law
 from kpixa.rules import tenure as tenure_rule
 from kpixa.scoring.engine import evaluation as ev
 from kpixa.scoring.engine.classification import CollectiveFacts, classify, tasks_explanation
@@ -36,7 +39,7 @@ from kpixa.scoring.engine.numbers import HUNDRED, round2
 from kpixa.scoring.engine.periods import YEAR, PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of
-from kpixa.units.models import Commune, Province, Tenure
+from kpixa.units.models import Commune, PostKind, Province, Tenure
 
 # The indicator that feeds the quota's tie-break (on-time rate) and its late count.
 PROGRESS_FRAMEWORK, PROGRESS_INDICATOR = "dvc766", "2.1"
@@ -276,13 +279,52 @@ def rate_leaders(
     fresh = [_new_leader(row, t) for t, _f in wanted if t.pk not in existing]
     for le in LeaderEvaluation.objects.bulk_create(fresh):
         existing[le.tenure_id] = le
+    entered = evaluation_inputs.facts_for(row, list(facts))
     leaders = []
     for tenure, fact in wanted:
         le = existing[tenure.pk]
         _fill_leader(le, tenure, fact, period)
+        _apply_inputs(le, tenure, entered.get(tenure.commune_id), row.end)
         _rate(le, formula)
+        _apply_overrides(le)
         leaders.append(le)
     return leaders
+
+
+def _apply_inputs(
+    le: LeaderEvaluation, tenure: Tenure, entered: evaluation_inputs.Facts | None, period_end: date
+) -> None:
+    """Where the law's inputs were entered (docs/rules.md, "Evaluation of communes and leaders"),
+    they replace kpixa's defaults: a, b, c from the tasks (−25% per major error and per delay)
+    unless the leader's form gave them; d = 100% or 50% from the number of civil servants under
+    the leader rated "không hoàn thành"; general points, đ and e when the form gave none. The
+    automatic "không hoàn thành" cases are kept for ``_apply_overrides``."""
+    le._overrides = []  # type: ignore[attr-defined]
+    if entered is None:
+        return
+    given = evaluation_inputs.leader_inputs(entered, tenure.post, tenure.person_id)
+    if given.tasks is not None and given.tasks.assigned > 0 and not le.abc_entered:
+        a, b, c = law.task_criteria(given.tasks)
+        le.a_quantity, le.b_quality, le.c_timeliness = a.value, b.value, c.value
+    if given.subordinates_not_completed is not None:
+        le.d_unit_result = law.unit_result(given.subordinates_not_completed).value
+    if le.general_points is None:
+        le.general_points = given.general
+    if le.dd_organising is None:
+        le.dd_organising = given.organising
+    if le.e_uniting is None:
+        le.e_uniting = given.uniting
+    regime = law.ND335 if tenure.post == PostKind.CHAIRMAN else law.QD366
+    le._overrides = law.overrides(given, period_end, regime)  # type: ignore[attr-defined]
+
+
+def _apply_overrides(le: LeaderEvaluation) -> None:
+    """A judged leader with an automatic "không hoàn thành" case is rated so, with its reasons."""
+    reasons = getattr(le, "_overrides", [])
+    if not reasons or not le.judged:
+        return
+    le.classification = ev.FAILED
+    le.explanation_vi = "; ".join([p for p in (le.explanation_vi, *(str(r) for r in reasons)) if p])
 
 
 def _new_leader(row: Period, tenure: Tenure) -> LeaderEvaluation:
