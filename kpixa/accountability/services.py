@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,12 @@ FIELDS = (
     "received_day",
     "on_time",
     "overdue_day",
+    "version_at",
+    "ingested_at",
 )
+# A record reaching kpixa more than this long after its last change is a back-fill of history,
+# not a sync fault: it is not flagged sync_late for arriving late.
+BACKFILL_DAYS = 30
 # How many earlier periods of the same kind make a commune's own pattern for period_end_burst.
 BURST_HISTORY_PERIODS = 3
 
@@ -129,7 +135,9 @@ def analyse(
     # A record that reached kpixa late matters only where the dossier is not on time (a bulk
     # import of old records arrives "late" every time); an end changed after the fact always does.
     not_on_time = row["on_time"] is False or (row["on_time"] is None and row["overdue_day"] is not None)
-    sync = rules.sync_late(row["synced_on_time"] or not not_on_time, _history(versions, "end_at", end))
+    backfill = row["ingested_at"] - row["version_at"] > timedelta(days=BACKFILL_DAYS)
+    arrived_on_time = row["synced_on_time"] or not not_on_time or backfill
+    sync = rules.sync_late(arrived_on_time, _history(versions, "end_at", end) if versions else ())
     found.append(sync)
     findings = [f for f in found if f is not None]
     lateness = rules.who_made_it_late(
@@ -177,22 +185,31 @@ def pass_as_of() -> datetime:
 
 def detect_dossiers(dossier_ids: Iterable[int], *, as_of: datetime | None = None) -> Result:
     """Run the dossier-level detectors on the given stored dossiers and store what they find."""
+    ids = sorted(set(dossier_ids))
+    return detect_scope(Dossier.objects.filter(id__in=ids), ids, as_of=as_of)
+
+
+def detect_scope(scope: QuerySet[Dossier], ids: Sequence[int], *, as_of: datetime | None = None) -> Result:
+    """The pass over the dossiers of ``scope`` whose sorted ids are ``ids``, read in chunks of
+    CHUNK by id range (a range, not a list of ids, keeps each query short)."""
     from kpixa.workdays.calendar import get_calendar
 
-    ids = sorted(set(dossier_ids))
     result = Result()
     calendar, when = get_calendar(), as_of or pass_as_of()
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
-        result.add(_detect_chunk(part, calendar, when))
+        result.add(_detect_chunk(scope, part[0], part[-1], calendar, when))
     return result
 
 
-def _detect_chunk(ids: list[int], calendar: Any, as_of: datetime) -> Result:
-    rows = list(Dossier.objects.filter(id__in=ids).values(*FIELDS, "commune__province__code"))
+def _detect_chunk(scope: QuerySet[Dossier], lo: int, hi: int, calendar: Any, as_of: datetime) -> Result:
+    rows = list(scope.filter(id__gte=lo, id__lte=hi).values(*FIELDS, "commune__province__code"))
+    ids = [row["id"] for row in rows]
     versions: dict[int, list[dict[str, list[Any]]]] = defaultdict(list)
     for dossier_id, changes in (
-        DossierVersion.objects.filter(dossier_id__in=ids).order_by("id").values_list("dossier_id", "changes")
+        DossierVersion.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi)
+        .order_by("id")
+        .values_list("dossier_id", "changes")
     ):
         versions[dossier_id].append(changes)
     by_province: dict[str, rules.Thresholds] = {}
@@ -218,17 +235,17 @@ def _detect_chunk(ids: list[int], calendar: Any, as_of: datetime) -> Result:
                 dossier_id=row["id"], commune_id=row["commune_id"], day=day, **found.delay
             )
     with transaction.atomic():
-        result = _store_flags(ids, flags)
-        _store_delays(ids, delays)
+        result = _store_flags(lo, hi, set(ids), flags)
+        _store_delays(lo, hi, set(ids), delays)
     result.dossiers = len(rows)
     return result
 
 
-def _store_flags(ids: list[int], new: dict[tuple[int, str], AccountabilityFlag]) -> Result:
+def _store_flags(lo: int, hi: int, ids: set[int], new: dict[tuple[int, str], AccountabilityFlag]) -> Result:
     result = Result(kinds=Counter(k for _, k in new))
     existing = {
         (f.dossier_id, f.kind): f
-        for f in AccountabilityFlag.objects.filter(dossier_id__in=ids).only(
+        for f in AccountabilityFlag.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi).only(
             "id", "dossier_id", "kind", "reason", "evidence", "day", "status", "commune_id", "ma_ho_so"
         )
     }
@@ -244,7 +261,11 @@ def _store_flags(ids: list[int], new: dict[tuple[int, str], AccountabilityFlag])
         ):
             old.reason, old.evidence, old.day, old.commune_id = f.reason, f.evidence, f.day, f.commune_id
             update.append(old)
-    gone = [f.id for key, f in existing.items() if key not in new and f.status == FlagStatus.OPEN]
+    gone = [
+        f.id
+        for key, f in existing.items()
+        if key not in new and key[0] in ids and f.status == FlagStatus.OPEN
+    ]
     AccountabilityFlag.objects.bulk_create(create, batch_size=1000)
     AccountabilityFlag.objects.bulk_update(
         update, ["reason", "evidence", "day", "commune_id"], batch_size=500
@@ -258,8 +279,8 @@ def _store_flags(ids: list[int], new: dict[tuple[int, str], AccountabilityFlag])
 DELAY_FIELDS = ("commune_id", "day", "cause", "overrun_hours", "late_steps", "hours_over", "departments")
 
 
-def _store_delays(ids: list[int], new: dict[int, DossierDelay]) -> None:
-    existing = {d.dossier_id: d for d in DossierDelay.objects.filter(dossier_id__in=ids)}
+def _store_delays(lo: int, hi: int, ids: set[int], new: dict[int, DossierDelay]) -> None:
+    existing = {d.dossier_id: d for d in DossierDelay.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi)}
     create = [d for key, d in new.items() if key not in existing]
     update = []
     for key, d in new.items():
@@ -270,7 +291,7 @@ def _store_delays(ids: list[int], new: dict[int, DossierDelay]) -> None:
             update.append(old)
     DossierDelay.objects.bulk_create(create, batch_size=1000)
     DossierDelay.objects.bulk_update(update, list(DELAY_FIELDS), batch_size=500)
-    gone = [key for key in existing if key not in new]
+    gone = [key for key in existing if key not in new and key in ids]
     if gone:
         DossierDelay.objects.filter(dossier_id__in=gone).delete()
 
@@ -281,8 +302,8 @@ def _store_delays(ids: list[int], new: dict[int, DossierDelay]) -> None:
 def detect_for_batch(batch_id: int) -> Result:
     """The pass over the dossiers a committed batch wrote, then period_end_burst for the months
     their ends fall in (the batch's communes only)."""
-    ids = list(Dossier.objects.filter(batch_id=batch_id).values_list("id", flat=True))
-    result = detect_dossiers(ids)
+    scope = Dossier.objects.filter(batch_id=batch_id)
+    result = detect_scope(scope, list(scope.order_by("id").values_list("id", flat=True)))
     months = set(
         Dossier.objects.filter(batch_id=batch_id, end_day__isnull=False).values_list(
             "commune_id", "end_day__year", "end_day__month"
@@ -301,8 +322,8 @@ def detect_period(province_code: str, period_code: str) -> Result:
     not finished before its start), then period_end_burst for each of its communes."""
     span = parse_period(period_code)
     dossiers = Dossier.objects.filter(commune__province__code=province_code, received_day__lte=span.end)
-    ids = dossiers.exclude(end_day__lt=span.start).values_list("id", flat=True)
-    result = detect_dossiers(list(ids))
+    scope = dossiers.exclude(end_day__lt=span.start)
+    result = detect_scope(scope, list(scope.order_by("id").values_list("id", flat=True)))
     from kpixa.units.models import Commune
 
     communes = set(Commune.objects.filter(province__code=province_code).values_list("id", flat=True))
