@@ -72,6 +72,7 @@ def test_it_imports_inputs_with_their_evidence_and_audits_the_import(world, year
     assert discipline.day == date(2026, 3, 5) and discipline.evidence == "QĐ 7/QĐ-UBND"
     assert EvaluationInput.objects.get(kind="general_points").value == "27.50"
     entry = AuditEntry.objects.filter(action="evaluations.import_inputs").get()
+    assert entry.after is not None
     assert len(entry.after["created"]) == 6 and entry.after["errors"] == []
 
 
@@ -127,7 +128,7 @@ def test_it_refuses_a_wrong_row_with_its_column_and_reason(
     assert words in result.errors[0].message
     assert result.created == 1  # the valid row is saved
     entry = AuditEntry.objects.filter(action="evaluations.import_inputs").get()
-    assert entry.after["errors"][0]["field"] == field
+    assert entry.after is not None and entry.after["errors"][0]["field"] == field
 
 
 def test_it_refuses_a_row_repeating_another(world, year, chairman, tmp_path):
@@ -175,7 +176,8 @@ def test_it_stores_one_input_from_a_form_audited_and_refuses_a_wrong_one(world, 
     item = inputs.set_input(year, entry, actor=admin)
     assert (item.value, item.entered_by, item.evidence) == ("1", admin, "Kết luận 3-KL/UBKT")
     audit_entry = AuditEntry.objects.filter(action="evaluations.set_input").get()
-    assert audit_entry.before is None and audit_entry.after["kind"] == "degradation"
+    assert audit_entry.before is None and audit_entry.after is not None
+    assert audit_entry.after["kind"] == "degradation"
     with pytest.raises(inputs.InvalidInput) as refused:
         inputs.set_input(
             year, inputs.Entry(world.sibling, PostKind.CHAIRMAN, chairman, "degradation", "1", None)
