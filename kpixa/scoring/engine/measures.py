@@ -50,6 +50,17 @@ MEASURES: dict[str, str] = {
     "dossiers.reused_data": "dossiers reusing digitised data (HoSoCoThanhPhanSoHoa)",
     "dossiers.vneid": "dossiers whose submitter account was verified with VNeID",
     "dossiers.synced_on_time": "dossiers received by kpixa within 24 hours of their last change",
+    # Accountability (docs/rules.md, "Accountability: who made it late, pass-around, gaming
+    # patterns"; docs/flags.md): counted by kpixa.accountability on the dossier's end day (its
+    # receipt day while open); dismissed flags do not count.
+    "dossiers.pass_around": "dossiers passed around (returned to a desk, too many hands, out and back)",
+    "dossiers.late_steps": "processing steps finished after their own due time",
+    "dossiers.hours_over": "working hours of processing steps past their own due time (whole hours)",
+    "dossiers.made_late_by_staff": "late dossiers whose overrun the staff's steps consumed",
+    "dossiers.made_late_by_sync": "late dossiers made late by a late or changed sync, the staff on time",
+    "dossiers.made_late_by_citizen": "late dossiers whose time ran out while a supplement was awaited",
+    "dossiers.sync_late": "dossiers not on time whose record arrived late, or whose end changed afterwards",
+    "dossiers.gaming_flags": "dossiers flagged for supplement, due-time, end-time or refusal gaming",
     # Satisfaction (docs/rules.md, "The service index").
     "dossiers.complaint_or_unsatisfied": "dossiers with a complaint or a 'not satisfied' rating",
     "petitions.total": "petitions (PAKN) due or handled in the period",
