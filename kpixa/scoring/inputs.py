@@ -82,6 +82,31 @@ def dossier_measures(
     return period_measures(set(commune_ids), start, end)
 
 
+# Measures of kpixa.accountability (flags and delays), read only by frameworks that use them.
+ACCOUNTABILITY_MEASURES = frozenset(
+    {
+        "dossiers.pass_around",
+        "dossiers.late_steps",
+        "dossiers.hours_over",
+        "dossiers.made_late_by_staff",
+        "dossiers.made_late_by_sync",
+        "dossiers.made_late_by_citizen",
+        "dossiers.sync_late",
+        "dossiers.gaming_flags",
+    }
+)
+
+
+def _with_accountability(
+    counts: Mapping[int, Mapping[str, int | None]], ids: list[int], start: date, end: date
+) -> dict[int, dict[str, int | None]]:
+    """``counts`` with the accountability measures of each commune added (two queries)."""
+    from kpixa.accountability.queries import period_measures
+
+    extra = period_measures(ids, start, end)
+    return {cid: {**counts.get(cid, {}), **extra.get(cid, {})} for cid in ids}
+
+
 def framework_totals(
     codes: Collection[str], commune_ids: Collection[int], period_code: str
 ) -> dict[int, dict[str, Decimal | None]]:
@@ -117,6 +142,8 @@ def gather_inputs(
     ids = [c.id for c in communes]
     counted = {m for m in needed if not m.startswith((REPORTED_PREFIX, FRAMEWORK_PREFIX))}
     counts = measures(ids, start, end) if counted else {}
+    if counted & ACCOUNTABILITY_MEASURES:
+        counts = _with_accountability(counts, ids, start, end)
     other = {m[len(FRAMEWORK_PREFIX) : -len(".total")] for m in needed if m.startswith(FRAMEWORK_PREFIX)}
     totals = framework_totals(other, ids, period_code) if other else {}
     values = reported(ids, period_code) if any(m.startswith(REPORTED_PREFIX) for m in needed) else {}

@@ -86,3 +86,31 @@ def test_it_counts_the_measures_and_ranks_the_communes(catalogue: Any, tmp_path:
     ranking = pass_around_ranking("52", *march)
     assert ranking[0].code == "23872"
     assert ranking[0].dossiers == 2
+
+
+PASS_AROUND_SHARE = """\
+  - code: "9"
+    name: Trách nhiệm
+    max: 100
+    indicators:
+      - code: "9.1"
+        name: Hồ sơ bị đùn đẩy
+        numerator: dossiers.pass_around
+        denominator: dossiers.total
+        unit_label: hồ sơ
+        max_points: 100
+"""
+
+
+def test_it_gives_a_framework_the_pass_around_measure(catalogue: Any, tmp_path: Path, capsys: Any) -> None:
+    from kpixa.frameworks.tests.helpers import framework_from
+    from kpixa.scoring.inputs import CommuneRow, dossier_measures, gather_inputs, verified_reported_values
+
+    load(tmp_path, [bounced(), normal()])
+    detect(capsys)
+    framework = framework_from(PASS_AROUND_SHARE)
+    row = CommuneRow(catalogue.commune.pk, "23872", "Xã Ia Dom", "xa", catalogue.province.pk, frozenset())
+    inputs = gather_inputs(framework, [row], "2026-03", date(2026, 3, 1), date(2026, 3, 31),
+                           dossier_measures, verified_reported_values)  # fmt: skip
+    assert inputs["23872"]["dossiers.pass_around"] == 1
+    assert inputs["23872"]["dossiers.total"] == 2
