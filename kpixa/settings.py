@@ -216,8 +216,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Dossier on-time rule (RULES.md §4, unverified part): after a supplement, add the waiting time
-# to the due date before the first supplement ("truoc", NgayHenTraTruoc) or to NgayHenTra ("hentra").
+# Dossier on-time rule (docs/rules.md, "Dossier outcome", a default): after a supplement, add the
+# waiting time to the due date before the first supplement ("truoc", NgayHenTraTruoc) or to
+# NgayHenTra ("hentra").
 KPIXA_SUPPLEMENT_DUE_BASE = env_str("KPIXA_SUPPLEMENT_DUE_BASE", "truoc")
 if KPIXA_SUPPLEMENT_DUE_BASE not in {"truoc", "hentra"}:
     from django.core.exceptions import ImproperlyConfigured

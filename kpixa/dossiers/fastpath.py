@@ -126,7 +126,7 @@ def suspect_text() -> str:
             suspect.update(int(part, 16) for part in decomposition.split()[1:])
     suspect.update(range(0x1161, 0x1176))  # Hangul vowel jamo (composed algorithmically)
     suspect.update(range(0x11A8, 0x11C3))  # Hangul final jamo
-    spaces = _char_class(c for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    spaces = _char_class(code for code in range(sys.maxunicode + 1) if chr(code).isspace())
     return f"{_char_class(suspect)}|^{spaces}|{spaces}$"
 
 
@@ -137,7 +137,11 @@ def _char_class(codes: Iterable[int]) -> str:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    return "[" + "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in ranges) + "]"
+    return (
+        "["
+        + "".join(f"\\x{{{low:x}}}" + (f"-\\x{{{high:x}}}" if high > low else "") for low, high in ranges)
+        + "]"
+    )
 
 
 class Unsupported(Exception):  # noqa: N818 — a signal to the caller, not an error
@@ -173,7 +177,7 @@ def read_header(path: Path) -> list[str]:
     if '"' in body or "\r" in body or "\n" in body or not body.strip():
         raise Unsupported("quoted, empty or not one line")
     names = nfc(body).split(",")  # without quotes, the csv module splits at every comma
-    if any(not n or n != n.strip() for n in names) or len(set(names)) != len(names):
+    if any(not name or name != name.strip() for name in names) or len(set(names)) != len(names):
         raise Unsupported("header names need the per-record reader")
     return names
 
@@ -329,7 +333,7 @@ class Dates:
     bad: BoolArray
 
 
-def _np(array: Any) -> Any:
+def _to_numpy(array: Any) -> Any:
     return array.to_numpy(zero_copy_only=False)
 
 
@@ -366,72 +370,74 @@ def _prepare(ctx: Context, names: list[str], block: Any, first_row: int) -> Prep
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = block.num_rows
-    empty = pa.array([""] * n, pa.string())
-    cols = {name: block.column(i) for i, name in enumerate(names)}
+    row_count = block.num_rows
+    empty = pa.array([""] * row_count, pa.string())
+    cols = {name: block.column(position) for position, name in enumerate(names)}
 
     def col(name: str) -> Any:
         return cols.get(name, empty)
 
-    unclean = np.zeros(n, dtype=bool)
-    blank = np.ones(n, dtype=bool)
+    unclean = np.zeros(row_count, dtype=bool)
+    blank = np.ones(row_count, dtype=bool)
     limit = csv.field_size_limit()
     suspect = suspect_text()
     for name, values in cols.items():
-        lengths = _np(pc.utf8_length(values))
+        lengths = _to_numpy(pc.utf8_length(values))
         if lengths.size and lengths.max() > limit:
             raise Unsupported("a field beyond the csv module's limit")
-        unclean |= _np(pc.match_substring_regex(values, suspect))
+        unclean |= _to_numpy(pc.match_substring_regex(values, suspect))
         blank &= lengths == 0
         if name in MAX_LENGTHS:
             unclean |= lengths > MAX_LENGTHS[name]
 
     key = col("MaHoSo")
-    unclean |= _np(pc.equal(key, ""))
+    unclean |= _to_numpy(pc.equal(key, ""))
     counts = pc.value_counts(key)
     twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-    unclean |= _np(pc.is_in(key, value_set=twice))
+    unclean |= _to_numpy(pc.is_in(key, value_set=twice))
 
-    commune, ok = _lookup(col("DonViXuLy"), ctx.units)
-    unclean |= ~ok
+    commune, known_unit = _lookup(col("DonViXuLy"), ctx.units)
+    unclean |= ~known_unit
     if ctx.allowed is not None:
         unclean |= ~np.isin(commune, np.fromiter(ctx.allowed, dtype=np.int64))
     procedures = ctx.procedures  # one snapshot for the block (the fallback may add codes)
     proc_codes = list(procedures)
-    proc_index = _np(
+    proc_index = _to_numpy(
         pc.fill_null(pc.index_in(col("MaTTHC"), value_set=pa.array(proc_codes, pa.string())), -1)
     )
     unclean |= proc_index < 0
-    status = _np(pc.fill_null(pc.index_in(col("TrangThaiHoSo"), value_set=_status_codes()), -1)) + 1
+    status = _to_numpy(pc.fill_null(pc.index_in(col("TrangThaiHoSo"), value_set=_status_codes()), -1)) + 1
     unclean |= status < 1
-    channel = _np(pc.fill_null(pc.index_in(col("KenhThucHien"), value_set=pa.array(["", "1", "2", "3"])), -1))
+    channel = _to_numpy(
+        pc.fill_null(pc.index_in(col("KenhThucHien"), value_set=pa.array(["", "1", "2", "3"])), -1)
+    )
     unclean |= channel < 0
     channel = np.maximum(channel, 1)
 
     dates = {name: _dates(col(name)) for name in DATE_COLUMNS}
-    for d in dates.values():
-        unclean |= d.bad
+    for column_dates in dates.values():
+        unclean |= column_dates.bad
     received = dates["NgayTiepNhan"]
     unclean |= ~received.present
     finished = dates["NgayKetThucXuLy"]
     unclean |= finished.present & (finished.secs < received.secs)
-    unclean |= _implausible(ctx, cols, dates, n)
+    unclean |= _implausible(ctx, cols, dates, row_count)
     return Prepared(
         block, first_row, unclean, blank, np.flatnonzero(~unclean & ~blank), commune, status, channel, dates,
         proc_index, [procedures[code] for code in proc_codes],
     )  # fmt: skip
 
 
-def _implausible(ctx: Context, cols: dict[str, Any], dates: dict[str, Dates], n: int) -> BoolArray:
+def _implausible(ctx: Context, cols: dict[str, Any], dates: dict[str, Dates], row_count: int) -> BoolArray:
     """Rows the per-record path rejects or notes for what their plain columns say
     (``records._dates``, ``key_text``, ``limit_problem``): left to it."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out = np.zeros(n, dtype=bool)
+    out = np.zeros(row_count, dtype=bool)
     for name in KEY_COLUMNS:
         if name in cols:
-            out |= _np(pc.match_substring_regex(cols[name], r"[^\x20-\x7e]"))
+            out |= _to_numpy(pc.match_substring_regex(cols[name], r"[^\x20-\x7e]"))
     received, due, submitted = dates["NgayTiepNhan"], dates["NgayHenTra"], dates["NgayNopHoSo"]
     out |= due.present & (due.secs // DAY < received.secs // DAY)
     out |= submitted.present & (submitted.secs > received.secs)
@@ -440,64 +446,88 @@ def _implausible(ctx: Context, cols: dict[str, Any], dates: dict[str, Dates], n:
         out |= dates[name].present & (dates[name].secs > latest)
     if "ThoiGianGiaiQuyet" in cols:
         limit = cols["ThoiGianGiaiQuyet"]
-        plain = _np(pc.match_substring_regex(limit, r"^[0-9]{1,6}([.,][0-9]{1,6})?$"))
-        value = _np(pc.cast(pc.replace_substring(pc.if_else(plain, limit, "0"), ",", "."), pa.float64()))
-        empty = _np(pc.equal(limit, ""))
+        plain = _to_numpy(pc.match_substring_regex(limit, r"^[0-9]{1,6}([.,][0-9]{1,6})?$"))
+        value = _to_numpy(
+            pc.cast(pc.replace_substring(pc.if_else(plain, limit, "0"), ",", "."), pa.float64())
+        )
+        empty = _to_numpy(pc.equal(limit, ""))
         units = list(LIMIT_UNITS)
-        unit = cols.get("DonViTinh", pa.array([""] * n, pa.string()))
-        index = _np(pc.fill_null(pc.index_in(pc.utf8_lower(unit), value_set=pa.array(units)), -1))
-        maxima = np.array([MAX_LIMITS[LIMIT_UNITS[u]] for u in units] + [MAX_LIMITS["ngay_lam_viec"]])
+        unit = cols.get("DonViTinh", pa.array([""] * row_count, pa.string()))
+        index = _to_numpy(pc.fill_null(pc.index_in(pc.utf8_lower(unit), value_set=pa.array(units)), -1))
+        maxima = np.array([MAX_LIMITS[LIMIT_UNITS[word]] for word in units] + [MAX_LIMITS["ngay_lam_viec"]])
         out |= ~empty & (~plain | (value > maxima[index]))
     return out
 
 
-def _read_rows(ctx: Context, names: list[str], p: Prepared, rows: IntArray, calendar: Any) -> Read:
+def _read_rows(ctx: Context, names: list[str], prepared: Prepared, rows: IntArray, calendar: Any) -> Read:
     """Read the list columns of ``rows``, compute their facts and their COPY table."""
-    lists = _list_columns(names, p.block, rows, ctx.now + FUTURE_MARGIN)
-    keep = rows[lists.ok]
-    facts = _facts(ctx, keep, lists, p.status, p.channel, p.dates, p.proc_index, p.procedures, calendar)
+    lists = _list_columns(names, prepared.block, rows, ctx.now + FUTURE_MARGIN)
+    keep = rows[lists.read_ok]
+    facts = _facts(
+        ctx,
+        keep,
+        lists,
+        prepared.status,
+        prepared.channel,
+        prepared.dates,
+        prepared.proc_index,
+        prepared.procedures,
+        calendar,
+    )
     clean = keep[facts.clean]
-    unclean = np.concatenate([rows[~lists.ok], keep[~facts.clean]])
+    unclean = np.concatenate([rows[~lists.read_ok], keep[~facts.clean]])
     table = _rows(
-        ctx, p.block, names, clean, facts.select(facts.clean), p.commune, p.status, p.channel, p.dates
+        ctx,
+        prepared.block,
+        names,
+        clean,
+        facts.select(facts.clean),
+        prepared.commune,
+        prepared.status,
+        prepared.channel,
+        prepared.dates,
     )
     keys = table.column("ma_ho_so").to_pylist()
     return Read(clean, unclean, keys, table)
 
 
-def _keys(names: list[str], p: Prepared) -> list[str]:
+def _keys(names: list[str], prepared: Prepared) -> list[str]:
     import pyarrow as pa
 
-    return list(p.block.column(names.index("MaHoSo")).take(pa.array(p.candidates, pa.int64())).to_pylist())
+    return list(
+        prepared.block.column(names.index("MaHoSo"))
+        .take(pa.array(prepared.candidates, pa.int64()))
+        .to_pylist()
+    )
 
 
-def _write(ctx: Context, names: list[str], p: Prepared, state: _State) -> None:
+def _write(ctx: Context, names: list[str], prepared: Prepared, state: _State) -> None:
     """Write one prepared block: the stored-key look-up, the fallback rows, the COPY."""
     import pyarrow as pa
 
-    unclean = p.unclean.copy()
-    if p.done is None:  # the worker left the reading to us: look up first, read the new rows only
-        keys = _keys(names, p) if len(p.candidates) else []
+    unclean = prepared.unclean.copy()
+    if prepared.done is None:  # the worker left the reading to us: look up first, read the new rows only
+        keys = _keys(names, prepared) if len(prepared.candidates) else []
         stored = set(_stored_keys(ctx, keys))
-        new = np.array([k not in stored for k in keys], dtype=bool)
-        unclean[p.candidates[~new]] = True
-        read = _read_rows(ctx, names, p, p.candidates[new], state.calendar)
+        new = np.array([key not in stored for key in keys], dtype=bool)
+        unclean[prepared.candidates[~new]] = True
+        read = _read_rows(ctx, names, prepared, prepared.candidates[new], state.calendar)
     else:
-        read = p.done
+        read = prepared.done
         stored = set(_stored_keys(ctx, read.keys))
         if stored:
-            new = np.array([k not in stored for k in read.keys], dtype=bool)
+            new = np.array([key not in stored for key in read.keys], dtype=bool)
             unclean[read.clean[~new]] = True
             read = Read(read.clean[new], read.unclean, [], read.table.filter(pa.array(new)))
-    state.mostly_stored = len(stored) > len(p.candidates) // 2
+    state.mostly_stored = len(stored) > len(prepared.candidates) // 2
     unclean[read.unclean] = True
-    fallback = np.flatnonzero(unclean & ~p.blank)
+    fallback = np.flatnonzero(unclean & ~prepared.blank)
     ctx.counts["read"] += len(fallback) + len(read.clean)
     if len(fallback):
         # The per-record path may replace rows COPYed earlier: their rollups must be in first
         # (it subtracts what a replaced row contributed, read from the row as stored).
         _add_rollups(ctx, state)
-        _fallback(ctx, names, p.block, fallback, p.first_row)
+        _fallback(ctx, names, prepared.block, fallback, prepared.first_row)
     if len(read.clean):
         state.pending.append(_copy_new(ctx, read.table))
         state.pending_rows += len(read.clean)
@@ -527,8 +557,8 @@ def _lookup(values: Any, mapping: dict[str, int]) -> tuple[IntArray, BoolArray]:
     import pyarrow.compute as pc
 
     codes = list(mapping)
-    index = _np(pc.fill_null(pc.index_in(values, value_set=pa.array(codes, pa.string())), -1))
-    ids = np.fromiter((mapping[c] for c in codes), dtype=np.int64, count=len(codes))
+    index = _to_numpy(pc.fill_null(pc.index_in(values, value_set=pa.array(codes, pa.string())), -1))
+    ids = np.fromiter((mapping[code] for code in codes), dtype=np.int64, count=len(codes))
     found = index >= 0
     return np.where(found, ids[np.maximum(index, 0)] if len(ids) else 0, 0), found
 
@@ -543,10 +573,10 @@ def _dates(values: Any) -> Dates:
         pc.match_substring_regex(values, r"^[0-9]{14}$"),
         pc.equal(pc.strftime(stamps, format=DATE_FORMAT), values),
     )
-    secs = _np(pc.fill_null(stamps.cast(pa.int64()), 0)).astype(np.int64)
-    present = _np(pc.fill_null(exact, False)).astype(bool)
+    secs = _to_numpy(pc.fill_null(stamps.cast(pa.int64()), 0)).astype(np.int64)
+    present = _to_numpy(pc.fill_null(exact, False)).astype(bool)
     in_range = (secs >= FIRST_S) & (secs <= LAST_S)
-    empty = _np(pc.equal(values, ""))
+    empty = _to_numpy(pc.equal(values, ""))
     return Dates(np.where(present, secs, 0), present & in_range, ~empty & ~(present & in_range))
 
 
@@ -555,10 +585,10 @@ def _dates(values: Any) -> Dates:
 
 @dataclass
 class Lists:
-    """What the list columns give for the candidate rows (``ok``: read without a problem);
+    """What the list columns give for the candidate rows (``read_ok``: read without a problem);
     ``values``: arrays (or lists of text) by name, aligned with the rows."""
 
-    ok: BoolArray
+    read_ok: BoolArray
     values: dict[str, Any]
 
 
@@ -569,14 +599,14 @@ def _list_columns(
     names: list[str], block: Any, rows: Sequence[int] | np.ndarray, latest: datetime | None = None
 ) -> Lists:
     """Read the list columns of ``rows`` with the per-record path's functions, one row at a time;
-    a row they reject or note something about (records.Note) is not ``ok`` (left to the
+    a row they reject or note something about (records.Note) is not ``read_ok`` (left to the
     fallback, which says so). ``latest``: no event may be later (records.FUTURE_MARGIN)."""
     import pyarrow as pa
 
     taken = block.take(pa.array(rows, pa.int64())) if len(rows) else block.slice(0, 0)
-    columns = [taken.column(i).to_pylist() for i in range(len(names))]
+    columns = [taken.column(column_index).to_pylist() for column_index in range(len(names))]
     count = len(rows)
-    ok = np.ones(count, dtype=bool)
+    read_ok = np.ones(count, dtype=bool)
     flags = np.zeros((5, count), dtype=bool)
     numbers = np.zeros((2, count), dtype=np.int64)
     fee_lists = np.zeros(count, dtype=bool)
@@ -585,12 +615,12 @@ def _list_columns(
         name: [""] * count for name in ("step_end_source", "steps", "supplements", "hash")
     }
     list_names = [name for name in names if name in LIST_COLUMNS]
-    for j, values in enumerate(zip(*columns, strict=True)):
+    for position, values in enumerate(zip(*columns, strict=True)):
         record: dict[str, Any] = dict(zip(names, values, strict=True))
         for name in list_names:
             record[name] = _json_list(name, record[name], record)
         if "_error" in record:
-            ok[j] = False
+            read_ok[position] = False
             continue
         notes: list[Any] = []
         try:
@@ -602,37 +632,42 @@ def _list_columns(
                 else []
             )
             fees = parse_fees(record)
-            flags[0, j] = _any_item(record, "TaiLieuNop", "DuocSoHoa")
+            flags[0, position] = _any_item(record, "TaiLieuNop", "DuocSoHoa")
             from_dmqg = reused_from_dmqg(record, notes)
-            flags[1, j] = _any_item(record, "TaiLieuNop", "DuocTaiSuDung") or from_dmqg
-            flags[2, j] = _any_item(record, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False)
+            flags[1, position] = _any_item(record, "TaiLieuNop", "DuocTaiSuDung") or from_dmqg
+            flags[2, position] = _any_item(
+                record, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False
+            )
         except Reject:
-            ok[j] = False
+            read_ok[position] = False
             continue
         if notes:
-            ok[j] = False
+            read_ok[position] = False
             continue
-        times["step_end"][j], texts["step_end_source"][j] = step_end(steps)
-        step_times = [s.at for s in steps if s.at is not None]
-        times["step_last"][j] = max(step_times) if step_times else None
+        times["step_end"][position], texts["step_end_source"][position] = step_end(steps)
+        step_times = [item.at for item in steps if item.at is not None]
+        times["step_last"][position] = max(step_times) if step_times else None
         if sups:
-            numbers[0, j] = len(sups)
-            numbers[1, j], flags[4, j] = supplement_waiting(sups)
-            times["sup_first_due_before"][j] = sups[0].due_before
-            times["sup_single_open"][j] = (
+            numbers[0, position] = len(sups)
+            numbers[1, position], flags[4, position] = supplement_waiting(sups)
+            times["sup_first_due_before"][position] = sups[0].due_before
+            times["sup_single_open"][position] = (
                 sups[0].requested_at if len(sups) == 1 and sups[0].answered_at is None else None
             )
-            times["sup_second"][j] = sups[1].requested_at if len(sups) > 1 else None
-            times["sup_last"][j] = max(
-                t for s in sups for t in (s.requested_at, s.answered_at) if t is not None
+            times["sup_second"][position] = sups[1].requested_at if len(sups) > 1 else None
+            times["sup_last"][position] = max(
+                moment
+                for item in sups
+                for moment in (item.requested_at, item.answered_at)
+                if moment is not None
             )
-        flags[3, j] = fees is not None and any(amount > 0 for amount in fees)
-        texts["steps"][j] = json.dumps([ingest._step_json(s) for s in steps], ensure_ascii=False)
-        texts["supplements"][j] = (
-            json.dumps([ingest._supplement_json(s) for s in sups], ensure_ascii=False) if sups else "[]"
+        flags[3, position] = fees is not None and any(amount > 0 for amount in fees)
+        texts["steps"][position] = json.dumps([ingest._step_json(item) for item in steps], ensure_ascii=False)
+        texts["supplements"][position] = (
+            json.dumps([ingest._supplement_json(item) for item in sups], ensure_ascii=False) if sups else "[]"
         )
-        texts["hash"][j] = record_hash(record)
-        fee_lists[j] = fees is not None
+        texts["hash"][position] = record_hash(record)
+        fee_lists[position] = fees is not None
     out: dict[str, Any] = dict(texts)
     for name in ("ThoiGianGiaiQuyet", "DonViTinh"):  # the record's own limit (rule.limit_for)
         out[name] = columns[names.index(name)] if name in names else [""] * count
@@ -640,13 +675,13 @@ def _list_columns(
         out[name], out[f"{name}_present"] = _seconds(stamps)
     out.update(digitised=flags[0], reused_items=flags[1], e_result=flags[2], fee_positive=flags[3])
     out.update(sup_open=flags[4], sup_count=numbers[0], sup_wait=numbers[1], fee_list=fee_lists)
-    return Lists(ok, out)
+    return Lists(read_ok, out)
 
 
 def _seconds(values: list[datetime | None]) -> tuple[IntArray, BoolArray]:
     """Naive local datetimes as seconds since 1970-01-01 00:00 (0 where None), and presence."""
-    present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-    seconds = [(v - EPOCH) // SECOND if v is not None else 0 for v in values]
+    present = np.fromiter((value is not None for value in values), dtype=bool, count=len(values))
+    seconds = [(value - EPOCH) // SECOND if value is not None else 0 for value in values]
     return np.array(seconds, dtype=np.int64), present
 
 
@@ -667,9 +702,9 @@ class Facts:
 
 def _pick(values: Any, mask: BoolArray) -> Any:
     if isinstance(values, list):
-        return [v for v, m in zip(values, mask, strict=True) if m]
+        return [value for value, wanted in zip(values, mask, strict=True) if wanted]
     if isinstance(values, tuple):
-        return tuple(v[mask] for v in values)
+        return tuple(value[mask] for value in values)
     return values[mask]
 
 
@@ -685,34 +720,39 @@ def _facts(
     calendar: Any,
 ) -> Facts:
     """``facts.compute_facts`` column-wise for ``rows`` (the candidates read without a problem)."""
-    ok = lists.ok
-    ls = {name: _pick(values, ok) for name, values in lists.values.items()}
+    read_ok = lists.read_ok
+    listed = {name: _pick(values, read_ok) for name, values in lists.values.items()}
     status, channel = status_all[rows], channel_all[rows]
-    d = {name: Dates(v.secs[rows], v.present[rows], v.bad[rows]) for name, v in dates.items()}
-    procs = [procedures[i] for i in proc_index_all[rows]]
+    row_dates = {
+        name: Dates(column.secs[rows], column.present[rows], column.bad[rows])
+        for name, column in dates.items()
+    }
+    procs = [procedures[index] for index in proc_index_all[rows]]
     count = len(rows)
-    received = d["NgayTiepNhan"].secs
+    received = row_dates["NgayTiepNhan"].secs
 
     # Due time (facts.given_due, else facts.statutory_dues), extended by the waiting time.
-    due = d["NgayHenTra"]
-    first_before = (ls["sup_first_due_before"], ls["sup_first_due_before_present"])
+    due = row_dates["NgayHenTra"]
+    first_before = (listed["sup_first_due_before"], listed["sup_first_due_before_present"])
     truoc = first_before[1] & (due_base_setting() == "truoc")
     given_present = truoc | due.present
     limits = np.array(
-        [p.limit_value if p.limit_value is not None else np.nan for p in procs], dtype=np.float64
+        [procedure.limit_value if procedure.limit_value is not None else np.nan for procedure in procs],
+        dtype=np.float64,
     )
-    units = np.array([p.limit_unit for p in procs], dtype=object)
+    units = np.array([procedure.limit_unit for procedure in procs], dtype=object)
     # The record's own ThoiGianGiaiQuyet/DonViTinh comes before the catalogue's (rule.limit_for).
-    own = _own_limits(ls["ThoiGianGiaiQuyet"], ls["DonViTinh"], ~given_present)
-    for j, (value, unit) in own.items():
-        limits[j], units[j] = value, unit
+    own = _own_limits(listed["ThoiGianGiaiQuyet"], listed["DonViTinh"], ~given_present)
+    for position, (value, unit) in own.items():
+        limits[position], units[position] = value, unit
     own_limit = np.zeros(count, dtype=bool)
     own_limit[list(own)] = True
     need = ~given_present & ~np.isnan(limits)
     base = np.where(truoc, first_before[0], np.where(due.present, due.secs, 0))
     if need.any():
         cutoffs = np.array(
-            [-1 if p.cutoff_hour is None else p.cutoff_hour * 60 for p in procs], dtype=np.int64
+            [-1 if procedure.cutoff_hour is None else procedure.cutoff_hour * 60 for procedure in procs],
+            dtype=np.int64,
         )
         statutory = calendar.due_at_many(
             received[need].astype("datetime64[s]"), limits[need], units[need].astype(str), cutoffs[need]
@@ -725,50 +765,50 @@ def _facts(
         rule.DUE_FROM_SUPPLEMENT,
         np.where(due.present, rule.DUE_FROM_RECORD, np.where(need, limit_source, "")),
     )
-    effective = base + ls["sup_wait"]
+    effective = base + listed["sup_wait"]
 
     # End of processing (facts.end_of_processing).
-    finished, returned, refused = d["NgayKetThucXuLy"], d["NgayTra"], d["NgayTuChoi"]
+    finished, returned, refused = row_dates["NgayKetThucXuLy"], row_dates["NgayTra"], row_dates["NgayTuChoi"]
     by_return = (status == DossierStatus.RETURNED) & returned.present
     by_refusal = (status == DossierStatus.NOT_RECEIVED) & refused.present
-    step_present = ls["step_end_present"]
-    by_supplement = ls["sup_single_open_present"]
+    step_present = listed["step_end_present"]
+    by_supplement = listed["sup_single_open_present"]
     choices = [finished.present, step_present, by_return, by_refusal, by_supplement]
     end_present = np.logical_or.reduce(choices)
     end = np.select(
         choices,
-        [finished.secs, ls["step_end"], returned.secs, refused.secs, ls["sup_single_open"]],
+        [finished.secs, listed["step_end"], returned.secs, refused.secs, listed["sup_single_open"]],
         0,
     )
     end_source = [
         "NgayKetThucXuLy"
-        if f
-        else step
-        if s
+        if row_finished
+        else row_step_source
+        if row_step
         else "NgayTra"
-        if r
+        if row_returned
         else "NgayTuChoi"
-        if t
+        if row_refused
         else "bo_sung"
-        if b
+        if row_supplement
         else ""
-        for f, s, step, r, t, b in zip(
+        for row_finished, row_step, row_step_source, row_returned, row_refused, row_supplement in zip(
             finished.present,
             step_present,
-            ls["step_end_source"],
+            listed["step_end_source"],
             by_return,
             by_refusal,
             by_supplement,
             strict=True,
         )
     ]
-    sup_count = ls["sup_count"]
+    sup_count = listed["sup_count"]
     # rule.ended_on_time: a due time, at most one request, ended by the extended due time.
     on_time = (sup_count <= 1) & has_due & (end <= effective)
     # rule.overdue_since: the extended due time, or just before a second supplement request.
-    second = ls["sup_second_present"]
-    overdue_at = np.where(second & has_due, np.minimum(effective, ls["sup_second"] - 1), effective)
-    overdue_at = np.where(second & ~has_due, ls["sup_second"] - 1, overdue_at)
+    second = listed["sup_second_present"]
+    overdue_at = np.where(second & has_due, np.minimum(effective, listed["sup_second"] - 1), effective)
+    overdue_at = np.where(second & ~has_due, listed["sup_second"] - 1, overdue_at)
     has_overdue = has_due | second
     received_day = received // DAY
     end_day = end // DAY
@@ -779,38 +819,38 @@ def _facts(
     # Version marker (records._latest): the latest time anywhere but NgayHenTra.
     version = received.copy()
     for name in ("NgayNopHoSo", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi"):
-        version = np.where(d[name].present, np.maximum(version, d[name].secs), version)
+        version = np.where(row_dates[name].present, np.maximum(version, row_dates[name].secs), version)
     for name in ("step_last", "sup_last"):
-        version = np.where(ls[f"{name}_present"], np.maximum(version, ls[name]), version)
+        version = np.where(listed[f"{name}_present"], np.maximum(version, listed[name]), version)
     now_us = int(np.datetime64(ctx.now, "us").astype(np.int64))  # microseconds, as in facts._facts
 
-    submitted = d["NgayNopHoSo"]
+    submitted = row_dates["NgayNopHoSo"]
     late = np.zeros(count, dtype=bool)
     online = channel == Channel.ONLINE
     timed = online & submitted.present
     if timed.any():
-        k = int(timed.sum())
+        timed_count = int(timed.sum())
         limit = calendar.due_at_many(
             submitted.secs[timed].astype("datetime64[s]"),
-            np.full(k, LATE_RECEIPT_HOURS),
-            np.full(k, "gio"),
-            np.full(k, -1),
+            np.full(timed_count, LATE_RECEIPT_HOURS),
+            np.full(timed_count, "gio"),
+            np.full(timed_count, -1),
         )
         late[timed] = received[timed] > limit.astype(np.int64)
 
-    proc_fee = np.array([p.fee_bearing for p in procs], dtype=bool)
+    proc_fee = np.array([procedure.fee_bearing for procedure in procs], dtype=bool)
     # Rejected (end before receipt) or flagged (facts.iter_flags) rows are left to the fallback.
     end_before = end_present & (end < received)
     long_open = end_present & ((end - received) // DAY > LONG_OPEN_DAYS)
     no_end = np.isin(status, list(FINISHED_STATUSES)) & ~end_present
     clean = ~end_before & ~long_open & ~no_end & has_due
     cols = {
-        "procedure_id": np.array([p.id for p in procs], dtype=np.int64),
+        "procedure_id": np.array([procedure.id for procedure in procs], dtype=np.int64),
         "effective_due_at": (effective, has_due),
         "due_source": due_source,
-        "wait_seconds": ls["sup_wait"],
+        "wait_seconds": listed["sup_wait"],
         "supplement_count": sup_count,
-        "supplement_open": ls["sup_open"],
+        "supplement_open": listed["sup_open"],
         "end_at": (end, end_present),
         "end_source": end_source,
         "on_time": (on_time, end_present),
@@ -819,18 +859,18 @@ def _facts(
         "end_day": (end_day, end_present),
         "overdue_day": (overdue_day, overdue_present),
         "online": online,
-        "fee_bearing": np.where(ls["fee_list"], ls["fee_positive"], proc_fee),
-        "e2e_eligible": np.array([p.e2e_eligible for p in procs], dtype=bool),
-        "certification": np.array([p.certification for p in procs], dtype=bool),
+        "fee_bearing": np.where(listed["fee_list"], listed["fee_positive"], proc_fee),
+        "e2e_eligible": np.array([procedure.e2e_eligible for procedure in procs], dtype=bool),
+        "certification": np.array([procedure.certification for procedure in procs], dtype=bool),
         "late_receipt": late,
         "synced_on_time": now_us - version * 1_000_000 <= SYNC_HOURS * 3600 * 1_000_000,
         "version_at": version,
-        "digitised": ls["digitised"],
-        "reused_items": ls["reused_items"],
-        "e_result": ls["e_result"],
-        "steps": ls["steps"],
-        "supplements": ls["supplements"],
-        "version_hash": ls["hash"],
+        "digitised": listed["digitised"],
+        "reused_items": listed["reused_items"],
+        "e_result": listed["e_result"],
+        "steps": listed["steps"],
+        "supplements": listed["supplements"],
+        "version_hash": listed["hash"],
     }
     return Facts(clean, cols)
 
@@ -839,11 +879,13 @@ def _own_limits(values: list[Any], units: list[Any], wanted: BoolArray) -> dict[
     """Row → (limit, unit) the record carries itself (``records.parse_limit``), for the
     ``wanted`` rows that carry one."""
     out: dict[int, tuple[float, str]] = {}
-    for j in np.flatnonzero(wanted):
-        if values[j]:
-            value, unit = parse_limit({"ThoiGianGiaiQuyet": values[j], "DonViTinh": units[j] or ""})
+    for position in np.flatnonzero(wanted):
+        if values[position]:
+            value, unit = parse_limit(
+                {"ThoiGianGiaiQuyet": values[position], "DonViTinh": units[position] or ""}
+            )
             if value is not None:
-                out[int(j)] = (value, unit)
+                out[int(position)] = (value, unit)
     return out
 
 
@@ -855,7 +897,7 @@ def _rows(
     block: Any,
     names: list[str],
     rows: np.ndarray,
-    f: dict[str, Any],
+    facts: dict[str, Any],
     commune_all: IntArray,
     status_all: IntArray,
     channel_all: IntArray,
@@ -866,8 +908,8 @@ def _rows(
     import pyarrow.compute as pc
 
     take = pa.array(rows, pa.int64())
-    n = len(rows)
-    empty = pa.array([""] * n, pa.string())
+    row_count = len(rows)
+    empty = pa.array([""] * row_count, pa.string())
 
     def text(name: str) -> Any:
         return block.column(names.index(name)).take(take) if name in names else empty
@@ -877,12 +919,12 @@ def _rows(
         return pa.array(secs - VN_OFFSET_S, type=pa.timestamp("s", tz="UTC"), mask=~present)
 
     def day(pair: Any) -> Any:
-        days, present = pair if isinstance(pair, tuple) else (pair, np.ones(n, dtype=bool))
+        days, present = pair if isinstance(pair, tuple) else (pair, np.ones(row_count, dtype=bool))
         return pa.array(days.astype(np.int32), type=pa.date32(), mask=~present)
 
     def date_col(name: str) -> Any:
-        dt = dates[name]
-        return stamp((dt.secs[rows], dt.present[rows]))
+        column = dates[name]
+        return stamp((column.secs[rows], column.present[rows]))
 
     owner_id = text("SoGiayToChuHoSo")
     id_length = pc.utf8_length(owner_id)
@@ -894,14 +936,14 @@ def _rows(
     vneid = pc.is_in(text("TaiKhoanDuocXacThucVoiVNeID"), value_set=pa.array(sorted(TRUE_VALUES)))
     reused = pc.or_(
         pc.is_in(text("HoSoCoThanhPhanSoHoa"), value_set=pa.array(sorted(TRUE_VALUES))),
-        pa.array(f["reused_items"]),
+        pa.array(facts["reused_items"]),
     )
     now = timezone.now()
     values = {
-        "source_system": pa.array([ctx.batch.source_system] * n, pa.string()),
+        "source_system": pa.array([ctx.batch.source_system] * row_count, pa.string()),
         "ma_ho_so": text("MaHoSo"),
         "commune_id": pa.array(commune_all[rows]),
-        "procedure_id": pa.array(f["procedure_id"]),
+        "procedure_id": pa.array(facts["procedure_id"]),
         "procedure_code": text("MaTTHC"),
         "unit_code": text("DonViXuLy"),
         "channel": pa.array(channel_all[rows]),
@@ -915,39 +957,39 @@ def _rows(
         "owner_name": text("ChuHoSo"),
         "owner_phone": text("SoDienThoai"),
         "owner_id_masked": masked,
-        "steps": pa.array(f["steps"], pa.string()),
-        "supplements": pa.array(f["supplements"], pa.string()),
-        "effective_due_at": stamp(f["effective_due_at"]),
-        "due_source": pa.array(f["due_source"].tolist(), pa.string()),
-        "wait_seconds": pa.array(f["wait_seconds"]),
-        "supplement_count": pa.array(f["supplement_count"]),
-        "supplement_open": pa.array(f["supplement_open"]),
-        "end_at": stamp(f["end_at"]),
-        "end_source": pa.array([str(s) for s in f["end_source"]], pa.string()),
-        "on_time": pa.array(f["on_time"][0], mask=~f["on_time"][1]),
-        "overdue_at": stamp(f["overdue_at"]),
-        "received_day": day(f["received_day"]),
-        "end_day": day(f["end_day"]),
-        "overdue_day": day(f["overdue_day"]),
-        "online": pa.array(f["online"]),
+        "steps": pa.array(facts["steps"], pa.string()),
+        "supplements": pa.array(facts["supplements"], pa.string()),
+        "effective_due_at": stamp(facts["effective_due_at"]),
+        "due_source": pa.array(facts["due_source"].tolist(), pa.string()),
+        "wait_seconds": pa.array(facts["wait_seconds"]),
+        "supplement_count": pa.array(facts["supplement_count"]),
+        "supplement_open": pa.array(facts["supplement_open"]),
+        "end_at": stamp(facts["end_at"]),
+        "end_source": pa.array([str(source) for source in facts["end_source"]], pa.string()),
+        "on_time": pa.array(facts["on_time"][0], mask=~facts["on_time"][1]),
+        "overdue_at": stamp(facts["overdue_at"]),
+        "received_day": day(facts["received_day"]),
+        "end_day": day(facts["end_day"]),
+        "overdue_day": day(facts["overdue_day"]),
+        "online": pa.array(facts["online"]),
         "paid_online": pc.is_in(text("DuocThanhToanTrucTuyen"), value_set=pa.array(["1", "2"])),
-        "fee_bearing": pa.array(f["fee_bearing"]),
-        "e2e_eligible": pa.array(f["e2e_eligible"]),
-        "digitised": pa.array(f["digitised"]),
-        "e_result": pa.array(f["e_result"]),
+        "fee_bearing": pa.array(facts["fee_bearing"]),
+        "e2e_eligible": pa.array(facts["e2e_eligible"]),
+        "digitised": pa.array(facts["digitised"]),
+        "e_result": pa.array(facts["e_result"]),
         "reused": reused,
         "vneid": vneid,
-        "late_receipt": pa.array(f["late_receipt"]),
-        "synced_on_time": pa.array(f["synced_on_time"]),
-        "certification": pa.array(f["certification"]),
-        "version_at": stamp((f["version_at"], np.ones(n, dtype=bool))),
-        "version_hash": pa.array(f["version_hash"], pa.string()),
-        "batch_id": pa.array([ctx.batch.pk] * n, pa.int64()),
-        "ingested_at": pa.array([now] * n, pa.timestamp("us", tz="UTC")),
+        "late_receipt": pa.array(facts["late_receipt"]),
+        "synced_on_time": pa.array(facts["synced_on_time"]),
+        "certification": pa.array(facts["certification"]),
+        "version_at": stamp((facts["version_at"], np.ones(row_count, dtype=bool))),
+        "version_hash": pa.array(facts["version_hash"], pa.string()),
+        "batch_id": pa.array([ctx.batch.pk] * row_count, pa.int64()),
+        "ingested_at": pa.array([now] * row_count, pa.timestamp("us", tz="UTC")),
     }
     if set(values) != set(copyload.COLUMNS):  # a new Dossier column must be filled here too
         raise RuntimeError(f"fast path columns differ from the model: {set(values) ^ set(copyload.COLUMNS)}")
-    return pa.table([values[c] for c in copyload.COLUMNS], names=list(copyload.COLUMNS))
+    return pa.table([values[name] for name in copyload.COLUMNS], names=list(copyload.COLUMNS))
 
 
 def _copy_new(ctx: Context, table: Any) -> tuple[int, int]:
@@ -987,13 +1029,13 @@ def _fallback(ctx: Context, names: list[str], block: Any, rows: np.ndarray, firs
     if not len(rows):
         return
     taken = block.take(pa.array(rows, pa.int64()))
-    columns = [taken.column(i).to_pylist() for i in range(len(names))]
+    columns = [taken.column(offset).to_pylist() for offset in range(len(names))]
     records = []
-    for i, raw_values in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
-        values = [nfc(v) for v in raw_values]  # read_csv normalises per line: the same per field
-        if not any(v.strip() for v in values):
+    for offset, raw_values in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
+        values = [nfc(value) for value in raw_values]  # read_csv normalises per line: the same per field
+        if not any(value.strip() for value in values):
             ctx.counts["read"] -= 1  # read_csv skips a blank row (its number is still used)
             continue
-        records.append((first_row + i, flat_record(names, values, normalised=True)))
+        records.append((first_row + offset, flat_record(names, values, normalised=True)))
     for chunk in ingest.chunked(records):
         ingest.ingest_dossiers(ctx, chunk)

@@ -491,7 +491,8 @@ def _dossier_flags(ctx: Context, written: list[tuple[int, Any, DossierRecord, An
 
 # --- petitions and ratings ----------------------------------------------------------------
 
-PETITION_DAYS = 15  # working days to handle a petition (RULES.md §5) when HanXuLy is missing
+# Working days to handle a petition when HanXuLy is missing (docs/rules.md, "The service index").
+PETITION_DAYS = 15
 RATING_SUBJECTS = {"1": "dossier", "hoso": "dossier", "2": "petition", "pakn": "petition"}
 
 

@@ -185,7 +185,7 @@ class Dossier(models.Model):
     owner_id_masked = models.CharField(_("số giấy tờ (che)"), max_length=30, blank=True)
     steps = models.JSONField(_("tiến trình xử lý"), default=list)
     supplements = models.JSONField(_("yêu cầu bổ sung"), default=list)
-    # Facts (RULES.md §3–§4), computed once at ingest by kpixa.dossiers.facts.
+    # Facts (docs/rules.md, "Dossier outcome"), computed once at ingest by kpixa.dossiers.facts.
     effective_due_at = models.DateTimeField(_("hạn xử lý hiệu lực"), null=True, blank=True)
     due_source = models.CharField(max_length=20, blank=True)
     wait_seconds = models.BigIntegerField(_("thời gian chờ công dân (giây)"), default=0)

@@ -5,7 +5,7 @@ quarantine, the API's per-record answer, the rejection CSV) and must not change 
 reader's language. Their templates are marked (gettext_noop) so the .po files list them.
 
 Records are plain dicts as read by ``kpixa.dossiers.parsing``; the field names are the
-portal's (RULES.md §2, docs/dossier-format.md). Nothing here touches the database: the unit
+portal's (docs/rules.md, "Codes"; docs/dossier-format.md). Nothing here touches the database: the unit
 and procedure look-ups are passed in.
 """
 

@@ -31,10 +31,6 @@ Progress = Callable[[ImportBatch], None]
 DEFAULT_SYSTEM = "file"
 
 
-class BatchFailed(Exception):  # noqa: N818
-    """The batch as a whole could not be read; nothing was written."""
-
-
 def new_batch(kind: str, source_system: str, **fields: Any) -> ImportBatch:
     """Create (and commit) the job row of a batch."""
     return ImportBatch.objects.create(kind=kind, source_system=source_system, **fields)

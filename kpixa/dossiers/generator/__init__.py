@@ -1,4 +1,4 @@
-"""Synthetic one-stop-shop data: dossiers, petitions and ratings (issue 3 item 8, docs/generator.md).
+"""Synthetic one-stop-shop data: dossiers, petitions and ratings (docs/generator.md).
 
 ``generate(GeneratorConfig(...))`` yields one Batch of string columns per day;
 ``write_run`` streams a run to files. The core needs no database: communes are plain

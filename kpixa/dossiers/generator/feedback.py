@@ -22,7 +22,7 @@ from .timeline import DAY, HOUR, Context, DayFrame, _into_office_hours, _office_
 PETITION_COLUMNS = ("MaPAKN", "TieuDe", "DonViXuLy", "NgayTiepNhan", "HanXuLy", "NgayXuLy", "TrangThai")
 RATING_COLUMNS = ("MaDanhGia", "DoiTuong", "MaDoiTuong", "DonViXuLy", "NgayDanhGia", "MucDoHaiLong")
 PETITIONS_PER_DOSSIER = 0.004
-PETITION_DAYS = 15  # handling limit in working days (RULES.md §5)
+PETITION_DAYS = 15  # handling limit in working days (docs/rules.md, "The service index")
 DOSSIER_RATED = 0.08  # share of finished dossiers the citizen rates
 PETITION_RATED = 0.3
 TOPICS = (

@@ -12,7 +12,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 # Dossiers per commune per working day at scale 1: Gia Lai's ~140,000 a month over 135
-# communes and ~22 working days (RULES.md §8); nationally ~50 million a year over 3,321.
+# communes and ~22 working days (docs/generator.md); nationally ~50 million a year over 3,321.
 BASE_PER_WORKING_DAY = 47.0
 VOLUME_SIGMA = 0.65  # log-normal spread of commune volumes
 KIND_VOLUME = {"phuong": 1.7, "xa": 0.84, "dac_khu": 0.6}

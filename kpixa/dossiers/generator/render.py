@@ -1,4 +1,4 @@
-"""A DayFrame as cells with the portal's field names (RULES.md §2), nested lists as JSON.
+"""A DayFrame as cells with the portal's field names (docs/rules.md, "Codes"), nested lists as JSON.
 
 Every value is a string, dates in the portal's ``yyyyMMddHHmmss`` form, as the sample payload
 (docs/samples/portal-sync-sample.json) and docs/dossier-format.md describe.

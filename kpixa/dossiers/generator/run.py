@@ -16,7 +16,7 @@ from .clock import day_weights, month_end_flags, work_calendar
 from .feedback import petitions, ratings
 from .profiles import build_profiles
 from .render import Lookups, ObjArray, render
-from .timeline import DAY, Context, build_day, day_seconds
+from .timeline import Context, build_day, day_seconds
 
 MONTH_END_SPIKE = 3.0  # receipts in the last working days of a month, for the communes that pile them up
 Columns = dict[str, ObjArray]
@@ -115,8 +115,3 @@ def generate(config: GeneratorConfig, flavour: str = "json") -> Iterator[Batch]:
         pakn = petitions(ctx, frame, expected[i], lk)
         rated = ratings(ctx, frame, dossiers["MaHoSo"], pakn, lk)
         yield Batch(day, dossiers, {k: v for k, v in pakn.items() if not k.startswith("_")}, rated)
-
-
-def as_of_seconds(config: GeneratorConfig) -> int:
-    """Local seconds of the run's end instant (the last second of ``end``)."""
-    return day_seconds(config.end) + DAY - 1

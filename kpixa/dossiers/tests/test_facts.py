@@ -1,4 +1,4 @@
-"""The on-time rule of RULES.md §4 on hand-made timelines, and properties of the facts."""
+"""The on-time rule (docs/rules.md, "Dossier outcome") on hand-made timelines, and properties of the facts."""
 
 from __future__ import annotations
 

@@ -217,7 +217,7 @@ def numpy_facts(tmp_path: Path) -> tuple[list[dict[str, Any]], list[bool]]:
     prepared = fastpath._prepare(ctx, names, block, 1)  # type: ignore[arg-type]
     assert list(prepared.candidates) == list(range(len(CASES))), "every case is plainly clean"
     lists = fastpath._list_columns(names, block, prepared.candidates)
-    assert lists.ok.all()
+    assert lists.read_ok.all()
     f = fastpath._facts(
         ctx,  # type: ignore[arg-type]
         prepared.candidates, lists, prepared.status, prepared.channel, prepared.dates,

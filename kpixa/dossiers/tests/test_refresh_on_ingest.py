@@ -1,4 +1,4 @@
-"""A committed import batch refreshes the stored scores it changes (issue 4: within seconds)."""
+"""A committed import batch refreshes the stored scores it changes within seconds."""
 
 from __future__ import annotations
 
