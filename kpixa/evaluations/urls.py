@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kpixa.evaluations import input_views, public, views
+from kpixa.evaluations import input_views, legal_views, public, views
 
 app_name = "evaluations"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("tinh/<str:province_code>/khieu-nai/", views.appeals, name="appeals"),
     path("tinh/<str:province_code>/<str:period>/", views.period_page, name="period"),
     path("tinh/<str:province_code>/<str:period>/du-lieu/", input_views.inputs_page, name="inputs"),
+    path("tinh/<str:province_code>/<str:period>/theo-van-ban/", legal_views.legal_page, name="legal"),
     path(
         "tinh/<str:province_code>/<str:period>/du-lieu/<int:pk>/xoa/",
         input_views.delete_input,

@@ -216,3 +216,40 @@ def test_a_province_cannot_turn_joint_departure_on_without_its_text_and_threshol
         joint_departure_citation="KL 1",
         joint_departure_below_total=50,
     ).clean()
+
+
+def test_the_period_page_shows_each_criterion_with_its_input_and_article(
+    world, evaluated, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    from kpixa.accounts.models import Role
+
+    viewer = Client()
+    viewer.force_login(world.users[Role.PROVINCE_VIEWER])
+    with django_assert_max_num_queries(6):
+        page = viewer.get(f"/ky-danh-gia/tinh/52/{YEAR}/theo-van-ban/").content.decode()
+    assert "Xã Ia Dom" in page and "nd335" in page and "qd366" in page
+    assert "0 công chức thuộc quyền không hoàn thành nhiệm vụ" in page
+    assert "khoản 4 điểm c" in page and "Kết luận 01-KL/TU" in page
+    assert (
+        f"/ky-danh-gia/tinh/52/{YEAR}/theo-van-ban/"
+        in viewer.get(f"/ky-danh-gia/tinh/52/{YEAR}/").content.decode()
+    )
+    leader_client = Client()
+    leader_client.force_login(world.users[Role.COMMUNE_LEADER])
+    assert leader_client.get(f"/ky-danh-gia/tinh/52/{YEAR}/theo-van-ban/").status_code == 403
+
+
+def test_the_period_page_speaks_english_when_asked(world, evaluated, settings):
+    from django.test import Client
+    from django.utils import translation
+
+    from kpixa.accounts.models import Role
+
+    viewer = Client()
+    viewer.force_login(world.users[Role.PROVINCE_VIEWER])
+    viewer.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = viewer.get(f"/ky-danh-gia/tinh/52/{YEAR}/theo-van-ban/").content.decode()
+    translation.activate(settings.LANGUAGE_CODE)
+    assert "Evaluation under the texts, period 2026" in page and "Criteria (input; source)" in page
