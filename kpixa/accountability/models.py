@@ -102,3 +102,30 @@ class DossierDelay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.cause} {self.overrun_hours:.1f}h"
+
+
+class SyncExclusion(models.Model):
+    """A province's decision, for one period, to leave sync-caused lateness out of the
+    consequences (never out of the published score): who decided, when and why; every change
+    audited (``services.decide_sync_exclusion``)."""
+
+    province = models.ForeignKey("units.Province", on_delete=models.CASCADE, related_name="+")
+    period_code = models.CharField(_("kỳ"), max_length=20)
+    excluded = models.BooleanField(_("loại trừ trễ hạn do đồng bộ"), default=True)
+    note = models.TextField(_("căn cứ"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "period_code"], name="accountability_sync_exclusion_key"
+            )
+        ]
+        verbose_name = _("quyết định loại trừ trễ hạn do đồng bộ")
+        verbose_name_plural = _("quyết định loại trừ trễ hạn do đồng bộ")
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.period_code} {self.excluded}"

@@ -461,3 +461,48 @@ def review_flag(flag: AccountabilityFlag, status: str, note: str, *, actor: Any)
             reason=locked.reviewer_note,
         )
     return locked
+
+
+# --- sync-caused lateness and consequences -----------------------------------------------------
+
+
+def decide_sync_exclusion(province: Any, period_code: str, excluded: bool, note: str, *, actor: Any) -> Any:
+    """Record (or change) the province's decision to leave sync-caused lateness out of the
+    consequences of a period; a note is required; audited with the province's code. The
+    published score is never changed by it."""
+    from kpixa.accountability.models import SyncExclusion
+
+    span = parse_period(period_code)
+    note = note.strip()
+    if not note:
+        raise ReviewError(_("Cần ghi căn cứ của quyết định."))
+    with transaction.atomic():
+        found = (
+            SyncExclusion.objects.select_for_update().filter(province=province, period_code=span.code).first()
+        )
+        before = None if found is None else {"excluded": found.excluded, "note": found.note}
+        decision = found or SyncExclusion(province=province, period_code=span.code)
+        decision.excluded, decision.note = excluded, note[:2000]
+        decision.decided_by = actor if actor is not None and getattr(actor, "pk", None) else None
+        decision.decided_at = timezone.now()
+        decision.save()
+        audit.record(
+            "accountability.sync_exclusion",
+            actor=actor,
+            object_type="accountability.SyncExclusion",
+            object_id=decision.pk,
+            province_code=province.code,
+            before=before,
+            after={"period": span.code, "excluded": excluded, "note": decision.note},
+            reason=decision.note,
+        )
+    return decision
+
+
+def sync_excluded(province_code: str, period_code: str) -> bool:
+    """Whether the province decided to leave sync-caused lateness out of the period's consequences."""
+    from kpixa.accountability.models import SyncExclusion
+
+    return SyncExclusion.objects.filter(
+        province__code=province_code, period_code=period_code, excluded=True
+    ).exists()

@@ -179,3 +179,22 @@ def test_it_flags_a_burst_of_closures_on_the_period_end(catalogue: Any, tmp_path
     assert flag.dossier_id is None and flag.period_code == "2026-03"
     assert flag.evidence["last_days"] == 12
     assert detect_period("52", "2026-03").created == 0
+
+
+def test_it_records_the_province_decision_on_sync_caused_lateness(catalogue: Any) -> None:
+    from kpixa.accountability.services import decide_sync_exclusion, sync_excluded
+
+    admin = catalogue.users["province_admin"]
+    assert not sync_excluded("52", "2026-03")
+    with pytest.raises(ReviewError):
+        decide_sync_exclusion(catalogue.province, "2026-03", True, " ", actor=admin)
+    decide_sync_exclusion(
+        catalogue.province, "2026-03", True, "Công văn của Sở về lỗi đồng bộ tháng 3", actor=admin
+    )
+    assert sync_excluded("52", "2026-03") and not sync_excluded("52", "2026-04")
+    decide_sync_exclusion(catalogue.province, "2026-03", False, "Hủy quyết định", actor=admin)
+    assert not sync_excluded("52", "2026-03")
+    entries = AuditEntry.objects.filter(action="accountability.sync_exclusion", province_code="52").order_by(
+        "id"
+    )
+    assert [e.after["excluded"] for e in entries if e.after] == [True, False]
