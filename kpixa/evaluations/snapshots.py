@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from kpixa.evaluations.models import CommuneEvaluation, LeaderEvaluation, Period
+from kpixa.evaluations.models import CommuneEvaluation, LeaderEvaluation, Period, RegimeEvaluation
 from kpixa.rules.classification import band_for
 from kpixa.rules.ranking import competition_ranks
 from kpixa.scoring.models import IndicatorScore, UnitScore
@@ -116,15 +116,26 @@ def _evaluations(period: Period) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 
 def build_content(period: Period) -> dict[str, Any]:
-    """Return every stored result of the province's period as canonical snapshot content (5 queries)."""
+    """Return every stored result of the province's period as canonical snapshot content (6 queries).
+
+    The evaluations under the texts (``evaluate``; docs/rules.md, "Evaluation of communes and
+    leaders") are carried under ``regime_evaluations`` by framework, when the period has any."""
     communes, leaders = _evaluations(period)
-    return {
+    content: dict[str, Any] = {
         "province": period.province.code,
         "period": period.code,
         "units": _units(period),
         "commune_evaluations": communes,
         "leader_evaluations": leaders,
     }
+    regimes = dict(
+        RegimeEvaluation.objects.filter(period=period)
+        .order_by("framework_code")
+        .values_list("framework_code", "content")
+    )
+    if regimes:
+        content["regime_evaluations"] = {code: body["communes"] for code, body in regimes.items()}
+    return content
 
 
 # --- revisions ----------------------------------------------------------------------------------

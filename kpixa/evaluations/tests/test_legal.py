@@ -253,3 +253,14 @@ def test_the_period_page_speaks_english_when_asked(world, evaluated, settings):
     page = viewer.get(f"/ky-danh-gia/tinh/52/{YEAR}/theo-van-ban/").content.decode()
     translation.activate(settings.LANGUAGE_CODE)
     assert "Evaluation under the texts, period 2026" in page and "Criteria (input; source)" in page
+
+
+def test_the_published_snapshot_carries_the_evaluation_under_the_texts(world, evaluated):
+    from kpixa.evaluations import lifecycle
+
+    admin = world.users["province_admin"]
+    lifecycle.close_period(admin, world.province, YEAR)
+    snapshot = lifecycle.publish_period(admin, world.province, YEAR)
+    carried = snapshot.content["regime_evaluations"]["test_kpi"]
+    assert [c["unit_code"] for c in carried] == sorted(evaluated)
+    assert leader(carried[0], "chu_tich")["regime"] == "nd335"
