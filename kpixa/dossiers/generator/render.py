@@ -277,9 +277,38 @@ def _results(f: DayFrame, code: ObjArray, tables: dict[str, ObjArray], flavour: 
 
 @lru_cache(maxsize=2)
 def _step_templates(flavour: str) -> dict[int, str]:
-    """Templates of the step list: 1 = receipt only, 2 = and the end, 3 = and the return."""
+    """Templates of the step list: 1 = receipt only, 2 = and the end, 3 = and the return;
+    12 and 13: 2 and 3 with three steps of other departments between receipt and end (the
+    passed-around dossiers, PASS_AROUND_RATES)."""
     steps = {k: "[" + ",".join([STEP] * k) + "]" for k in (1, 2, 3)}
+    for k in (2, 3):
+        steps[10 + k] = "[" + ",".join([STEP, MIDDLE_STEP, MIDDLE_STEP, MIDDLE_STEP] + [STEP] * (k - 1)) + "]"
     return {k: list_template(t, flavour) for k, t in steps.items()}
+
+
+# Passed-around dossiers ("đùn đẩy", docs/flags.md): the share of a commune's finished dossiers
+# whose path leaves the one-stop desk for three steps of other departments and comes back to one
+# it had left, by the commune's index in the run modulo 4: half the communes are clean.
+PASS_AROUND_RATES = (0.0, 0.02, 0.0, 0.08)
+# The two paths, alternating by the dossier's number: within the commune (land → justice →
+# land) and out to the land registration branch and back.
+BOUNCES = (
+    ("Địa chính - Xây dựng", "Tư pháp - Hộ tịch", "Địa chính - Xây dựng"),
+    ("Địa chính - Xây dựng", "Chi nhánh Văn phòng đăng ký đất đai", "Địa chính - Xây dựng"),
+)
+MIDDLE_STEP = (
+    '{"MaHoSo":"%s","NguoiXuLy":"%s","ChucDanh":"Công chức","PhongBanXuLy":"%s","ThoiDiemXuLy":"%s",'
+    '"NoiDungXuLy":"Chuyển xử lý","TrangThai":"4","NgayBatDau":"%s","NgayKetThucTheoQuyDinh":"%s"}'
+)
+
+
+def passed_around(f: DayFrame) -> npt.NDArray[np.bool_]:
+    """Which dossiers of the frame are passed around (finished ones only; deterministic from the
+    commune and the dossier's number, so every other cell stays as it was)."""
+    rate = np.array(PASS_AROUND_RATES)[f.commune % len(PASS_AROUND_RATES)]
+    key = (f.seq * 1_000_003 + f.commune * 7_919 + f.day.toordinal() * 104_729).astype(np.uint64)
+    draw = ((key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) / float(1 << 24)  # Fibonacci hashing
+    return (f.end >= 0) & (draw < rate)
 
 
 @lru_cache(maxsize=1)
@@ -296,6 +325,7 @@ def _steps(f: DayFrame, lk: Lookups, code: ObjArray, dates: Cells, flavour: str)
     what, step_status = _end_texts()
     n = len(f)
     kind = np.where(f.status == DossierStatus.RETURNED, 3, np.where(f.end >= 0, 2, 1))
+    kind = np.where(passed_around(f), kind + 10, kind)
     out = np.empty(n, dtype=object)
     receipt = ("Tiếp nhận hồ sơ", "2")
     for k, template in _step_templates(flavour).items():
@@ -310,6 +340,9 @@ def _steps(f: DayFrame, lk: Lookups, code: ObjArray, dates: Cells, flavour: str)
             r,
             d,
         ]
+        if k > 10:
+            args += _middle_steps(f, lk, rows, c, o, r, d)
+            k -= 10
         if k >= 2:
             st = f.status[rows]
             args += [c, o, end[rows], what[st], step_status[st], r, d]
@@ -318,6 +351,20 @@ def _steps(f: DayFrame, lk: Lookups, code: ObjArray, dates: Cells, flavour: str)
             args += [c, o, back[rows], done, ten, back[rows], d]
         out[rows] = _scatter(len(rows), "", np.arange(len(rows)), template, *args)
     return out
+
+
+def _middle_steps(
+    f: DayFrame, lk: Lookups, rows: IntArray, c: ObjArray, o: ObjArray, r: ObjArray, d: ObjArray
+) -> list[Any]:
+    """The template arguments of three middle steps at 1/4, 1/2 and 3/4 of the time from receipt
+    to end, in the departments of BOUNCES."""
+    start, end = f.received[rows], f.end[rows]
+    path = np.array(BOUNCES, dtype=object)[f.seq[rows] % len(BOUNCES)]
+    args: list[Any] = []
+    for i in range(3):
+        at = lk.dates(start + (end - start) * (i + 1) // 4)
+        args += [c, o, path[:, i], at, r, d]
+    return args
 
 
 def json_safe(value: str) -> bool:
