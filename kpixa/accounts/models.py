@@ -138,6 +138,7 @@ class AuditEntry(models.Model):
 class NotificationKind(models.TextChoices):
     SUBMISSION_DUE = "submission_due", _("Sắp đến hạn nộp số liệu")
     VALUE_REJECTED = "value_rejected", _("Số liệu bị trả lại")
+    VALUE_APPROVED = "value_approved", _("Số liệu đã được duyệt")
     RESULT_PUBLISHED = "result_published", _("Kết quả đã công bố")
     APPEAL_DECIDED = "appeal_decided", _("Khiếu nại đã được giải quyết")
     CONSEQUENCE_PROPOSED = "consequence_proposed", _("Đề xuất xử lý")

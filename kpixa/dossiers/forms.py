@@ -18,7 +18,15 @@ class UploadForm(forms.Form):
     """A file of dossiers, petitions or ratings to import as a background job."""
 
     kind = forms.ChoiceField(label=_("Loại dữ liệu"), choices=RecordKind.choices, initial=RecordKind.DOSSIER)
-    source_system = forms.ChoiceField(label=_("Hệ thống nguồn"))
+    source_system = forms.ChoiceField(
+        label=_("Hệ thống nguồn"),
+        help_text=_(
+            "Mã hệ thống nguồn là mã của phần mềm đã tạo ra hồ sơ (ví dụ phần mềm một cửa của tỉnh). "
+            "Một hồ sơ được nhận diện bằng mã hệ thống nguồn cùng mã hồ sơ: gửi lại hồ sơ với cùng mã "
+            "hệ thống thì cập nhật hồ sơ đã có, với mã khác thì thành một hồ sơ khác. Chỉ chọn được các "
+            "hệ thống bạn được phép gửi."
+        ),
+    )
     file = forms.FileField(label=_("Tệp (JSON, JSON Lines, CSV, XLSX)"))
 
     def __init__(self, *args: Any, sources: list[SourceSystem] | None = None, **kwargs: Any) -> None:

@@ -333,6 +333,34 @@ class Rejection(models.Model):
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row} {self.reason_vi}"
 
+    def position(self) -> str:
+        """Where the record is in what was sent, as the sender sees it (``row_position``)."""
+        return row_position(self.batch.file_format, self.row)
+
+
+# Formats whose first line is a header: the record numbered ``row`` is on line row + 1, as a
+# spreadsheet numbers its rows (docs/dossier-format.md, "Rejections").
+HEADER_FORMATS = ("csv", "xlsx")
+
+
+def file_line(file_format: str, row: int) -> int | None:
+    """The line of the file holding record ``row`` (1 = the first record): row + 1 below a
+    header, the line of a JSON Lines file (blank lines aside), None for a JSON document or an API call."""
+    if file_format in HEADER_FORMATS:
+        return row + 1
+    return row if file_format == "jsonl" else None
+
+
+def row_position(file_format: str, row: int) -> str:
+    """The position of record ``row`` in words: "Dòng 2 của tệp (dòng dữ liệu thứ 1)" below a
+    header, "Dòng 3 của tệp" in JSON Lines, "Bản ghi thứ 4" in a JSON document or an API call."""
+    line = file_line(file_format, row)
+    if line is None:
+        return gettext("Bản ghi thứ %(row)s") % {"row": row}
+    if file_format in HEADER_FORMATS:
+        return gettext("Dòng %(line)s của tệp (dòng dữ liệu thứ %(row)s)") % {"line": line, "row": row}
+    return gettext("Dòng %(line)s của tệp") % {"line": line}
+
 
 # Flag messages: Vietnamese templates marked for translation. A flag stores its template id
 # ("t") and values in ``params`` and its Vietnamese text in ``message_vi``; pages show
@@ -349,6 +377,9 @@ FLAG_TEMPLATES: dict[str, str] = {
     "declared_total": gettext_noop("Tổng số khai báo %(declared)s khác số bản ghi nhận được %(read)s."),
     "declared_parts": gettext_noop(
         "Số liệu khai báo không khớp: %(detail)s = %(total)s ≠ %(whole)s %(value)s."
+    ),
+    "declared_count_unread": gettext_noop(
+        "Số hồ sơ khai báo theo đơn vị thứ %(index)s không đọc được (%(why)s): bỏ qua."
     ),
     # How a record was read (kpixa.dossiers.records.Note), also in the API's per-record notes.
     "default_date": gettext_noop(
@@ -440,3 +471,32 @@ class ProcedureRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.procedure_id} {self.month}"
+
+
+class DeclaredCount(models.Model):
+    """How many dossiers a source system says a commune received in a month (its own count),
+    declared beside a batch (``TongHop.TheoDonVi``) or by ``declare_counts``. Indicator 1.4's
+    completeness ratio divides by it (docs/rules.md, "The service index"); a month nobody
+    declared leaves the ratio not measurable. A later declaration of the same system, commune
+    and month replaces the earlier one."""
+
+    source_system = models.CharField(_("hệ thống nguồn"), max_length=60)
+    commune = models.ForeignKey(
+        "units.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("xã/phường")
+    )
+    month = models.DateField(_("tháng"))  # the first day of the month
+    received = models.PositiveIntegerField(_("số hồ sơ tiếp nhận (theo hệ thống nguồn)"))
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    declared_at = models.DateTimeField(_("khai báo lúc"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "commune", "month"], name="dossiers_declared_count_key"
+            )
+        ]
+        verbose_name = _("số hồ sơ khai báo")
+        verbose_name_plural = _("số hồ sơ khai báo")
+
+    def __str__(self) -> str:
+        return f"{self.source_system} {self.commune_id} {self.month:%Y-%m}={self.received}"

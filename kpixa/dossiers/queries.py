@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kpixa.dossiers.declared import declared_received
 from kpixa.dossiers.models import Dossier, ImportBatch, Procedure, ProcedureRollup, Rejection, Rollup
 from kpixa.scoring.engine.measures import MEASURES
 
@@ -61,8 +62,10 @@ Measures = dict[str, int | None]
 def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[int, Measures]:
     """Every dossier-derived measure of the vocabulary for each commune over [start, end].
 
-    A measure the data cannot support (NOT_COMPUTED) is None, never 0.
-    Reads only the rollups (three queries, whatever the period or the number of communes).
+    A measure the data cannot support (NOT_COMPUTED) is None, never 0; so is
+    ``dossiers.declared_received`` for a commune with a month of the period undeclared.
+    Reads only the rollups and the declared counts (four queries, whatever the period or the
+    number of communes).
     Open-at-period-end counts come from prefix sums of the day counters: open at E =
     received by E − finished by E; overdue at E = x.overdue_start by E − x.overdue_stop by E.
     Distinct-procedure counts use whole months (docs/dossier-format.md, "Rollups").
@@ -71,7 +74,11 @@ def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[
     sums = _day_sums(ids, start, end)
     procedures = _procedure_counts(ids, start, end)
     catalogue = _catalogue_counts()
-    return {cid: _measures(sums.get(cid, {}), procedures.get(cid, {}), catalogue) for cid in ids}
+    declared = declared_received(ids, start, end)
+    out = {cid: _measures(sums.get(cid, {}), procedures.get(cid, {}), catalogue) for cid in ids}
+    for cid in ids:
+        out[cid]["dossiers.declared_received"] = declared.get(cid)
+    return out
 
 
 def _catalogue_counts() -> dict[str, int]:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.dossiers import authority, copyload, fastpath, ingest, jobs, limits, rollups
+from kpixa.dossiers import declared as declared_counts
 from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection, flag_params
 from kpixa.dossiers.parsing import FormatError, Source, guess_format, open_source, source_from_document
 
@@ -94,6 +95,9 @@ def run_batch(
                     if progress is not None:
                         progress(batch)
             _check_declared(ctx, source.declared)
+            ctx.counts["flagged"] += declared_counts.store_from_batch(
+                batch, source.declared, ctx.units, allowed, actor
+            )
             _finish(batch, ctx, actor, actor_label)
     except Exception as exc:
         _mark_failed(batch, exc)

@@ -27,7 +27,7 @@ from kpixa.dossiers.authority import writable_sources
 from kpixa.dossiers.explain import explain
 from kpixa.dossiers.forms import FixForm, UploadForm
 from kpixa.dossiers.jobs import fail_dead_batches
-from kpixa.dossiers.models import JobStatus
+from kpixa.dossiers.models import JobStatus, file_line
 from kpixa.spreadsheet_safety import csv_writer
 
 PAGE = 200
@@ -96,7 +96,9 @@ def job_status(request: HttpRequest, batch_id: int) -> JsonResponse:
     return JsonResponse(job_state(queries.batch_for(request.user, batch_id)))
 
 
-REPORT_COLUMNS = ("dong", "ma_ban_ghi", "truong", "gia_tri", "ly_do")
+# "dong": the record's number (1 = the first record); "dong_trong_tep": the line of the file as
+# a spreadsheet numbers it (the header is line 1), empty for JSON (docs/dossier-format.md).
+REPORT_COLUMNS = ("dong", "ma_ban_ghi", "truong", "gia_tri", "ly_do", "dong_trong_tep")
 
 
 @access(LOGIN)
@@ -122,7 +124,7 @@ def _rejection_lines(batch: Any) -> Any:
     yield "\ufeff" + writer.writerow(REPORT_COLUMNS)
     rows = batch.rejections.order_by("row").values_list("row", "record_key", "field", "value", "reason_vi")
     for r in rows.iterator(chunk_size=2000):
-        yield writer.writerow(r)
+        yield writer.writerow((*r, file_line(batch.file_format, r[0]) or ""))
 
 
 @access(LOGIN)

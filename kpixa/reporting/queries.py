@@ -14,10 +14,12 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kpixa.accounts.access import visible_communes
 from kpixa.frameworks.parsed import framework_of
+from kpixa.reporting.measure_names import name_and_unit
 from kpixa.reporting.models import Evidence, ReportedValue, SubmissionDeadline, ValueStatus
 from kpixa.scoring.engine.measures import REPORTED_PREFIX
 from kpixa.scoring.engine.periods import PeriodError, PeriodSpan, parse_period
@@ -40,6 +42,13 @@ class RequiredMeasure:
     label: str
     framework_code: str
     indicator_code: str
+    name: str = ""  # the measure's own name, in the active language (measure_names.py)
+    unit: str = ""
+
+    @property
+    def title(self) -> str:
+        """The name with its unit: "Thu ngân sách nhà nước thực hiện (triệu đồng)"."""
+        return f"{self.name} ({self.unit})" if self.unit else self.name or self.label
 
 
 def period_or_none(code: str) -> PeriodSpan | None:
@@ -68,6 +77,17 @@ def _indicator_measures(indicator: Any) -> list[str]:
     return [n[len(REPORTED_PREFIX) :] for n in names if n.startswith(REPORTED_PREFIX)]
 
 
+def indicator_name(indicator: Any) -> str:
+    """The indicator's name in the active language (English when the file gives one)."""
+    english = get_language() == "en" and indicator.name.en
+    return str(indicator.name.en if english else indicator.name.vi)
+
+
+def _in_denominator(indicator: Any, name: str) -> bool:
+    exprs = [indicator.denominator, *(r.denominator for r in indicator.scoring.rates)]
+    return any(e is not None and name in e.names for e in exprs)
+
+
 def required_measures(period: PeriodSpan) -> list[RequiredMeasure]:
     """Return the reported measures the frameworks in force on the period's last day read (1 query).
 
@@ -83,8 +103,10 @@ def required_measures(period: PeriodSpan) -> list[RequiredMeasure]:
         for indicator in framework_of(version).indicators():
             for code in _indicator_measures(indicator):
                 if code not in COMPUTED_MEASURES and code not in found:
-                    label = f"{indicator.code}. {indicator.name.vi}"
-                    found[code] = RequiredMeasure(code, label, version.code, indicator.code)
+                    label = f"{indicator.code}. {indicator_name(indicator)}"
+                    below = _in_denominator(indicator, REPORTED_PREFIX + code)
+                    name, unit = name_and_unit(code, label, below)
+                    found[code] = RequiredMeasure(code, label, version.code, indicator.code, name, unit)
     return list(found.values())
 
 
@@ -250,7 +272,10 @@ def province_overview(province: Province, period: PeriodSpan) -> Overview:
         _count(statuses[value.commune_id], value, due, codes)
     for status in statuses.values():
         status.missing = max(0, len(codes) - status.approved - status.submitted - status.rejected)
+    by_code = {m.code: m for m in required}
     pending = [v for v in values if v.status == ValueStatus.SUBMITTED]
+    for value in pending:  # the human name and unit beside the code (no query)
+        value.required = by_code.get(value.measure)  # type: ignore[attr-defined]
     return Overview(period, due, required, list(statuses.values()), pending)
 
 
@@ -304,5 +329,5 @@ def label_of(measure: str, period: PeriodSpan) -> str:
     """Return the label of a reported measure for messages (its code when no framework reads it)."""
     for required in required_measures(period):
         if required.code == measure:
-            return required.label
+            return f"{required.title} — {required.label}"
     return _("số liệu “%(code)s”") % {"code": measure}

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
@@ -177,6 +177,7 @@ def approve_value(actor: Any, value: ReportedValue) -> ReportedValue:
         row.status, row.reviewed_by, row.reviewed_at = ValueStatus.APPROVED, actor, timezone.now()
         row.save()
         _audit(row, "reporting.approve", actor, before)
+        _notify_reviewed(row, NotificationKind.VALUE_APPROVED, "")
     return row
 
 
@@ -192,26 +193,22 @@ def reject_value(actor: Any, value: ReportedValue, reason: str) -> ReportedValue
         row.rejection_reason = reason
         row.save()
         _audit(row, "reporting.reject", actor, before, reason)
-        _notify_rejected(row, reason)
+        _notify_reviewed(row, NotificationKind.VALUE_REJECTED, reason)
     return row
 
 
-def _notify_rejected(row: ReportedValue, reason: str) -> None:
+def _notify_reviewed(row: ReportedValue, kind: str, reason: str) -> None:
+    """Tell the commune's officers and the submitter that a value was approved or sent back."""
     period = queries.period_or_none(row.period_code)
-    label = queries.label_of(row.measure, period) if period else row.measure
-    message = _("Số liệu “%(label)s” kỳ %(period)s của %(commune)s bị trả lại: %(reason)s") % {
-        "label": label,
-        "period": row.period_code,
-        "commune": row.commune.name,
-        "reason": reason,
-    }
+    with translation.override("vi"):  # stored as message_vi, whatever the reviewer's language
+        label = queries.label_of(row.measure, period) if period else row.measure
+        values = {"label": label, "period": row.period_code, "commune": row.commune.name, "reason": reason}
+        if kind == NotificationKind.VALUE_APPROVED:
+            message = _("Số liệu “%(label)s” kỳ %(period)s của %(commune)s đã được tỉnh duyệt.") % values
+        else:
+            message = _("Số liệu “%(label)s” kỳ %(period)s của %(commune)s bị trả lại: %(reason)s") % values
     officers = commune_users([row.commune_id], [Role.COMMUNE_OFFICER])
-    notify(
-        [*officers, row.submitted_by],
-        NotificationKind.VALUE_REJECTED,
-        message,
-        sheet_link(row.commune, row.period_code),
-    )
+    notify([*officers, row.submitted_by], kind, message, sheet_link(row.commune, row.period_code))
 
 
 # --- deadlines and reminders ------------------------------------------------------------------

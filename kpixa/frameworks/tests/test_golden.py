@@ -62,6 +62,8 @@ def _dossiers(total: int, on_time: int, petitions: int, fee: int) -> dict[str, i
         "procedures.updated_on_time": 110,
         "procedures.published_complete": 118,
         "dossiers.resident_data_used": total // 3,
+        "dossiers.received": total * 9 // 10,
+        "dossiers.declared_received": total,  # the provincial system's own count (1.4 of 2025.2)
         "ratings.dossier_total": total // 10,
         "ratings.dossier_satisfied": total // 12,
     }
@@ -93,7 +95,12 @@ REPORTED = {
 
 INPUTS: dict[str, dict[str, Any]] = {
     "23872": {**_dossiers(1270, 854, 12, 300), **REPORTED},
-    "23869": {**_dossiers(3443, 2775, 0, 0), "reported.growth_rate": 6, "reported.growth_rate_target": 7},
+    "23869": {
+        **_dossiers(3443, 2775, 0, 0),
+        "dossiers.declared_received": None,  # nothing declared: 1.4 of 2025.2 not measurable
+        "reported.growth_rate": 6,
+        "reported.growth_rate_target": 7,
+    },
     "21553": {**_dossiers(6064, 5940, 40, 900), **REPORTED, "reported.poor_households_reduction_target": 0},
     "21999": {},
     "52": _dossiers(161, 156, 30, 80),

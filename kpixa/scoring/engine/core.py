@@ -6,6 +6,9 @@ N/A policies (an indicator not applicable to the unit, or without data):
   in proportion to their maximum points (if none has data, it is excluded instead);
 - ``exclude``: it leaves the framework and every counted indicator is scaled up so the total
   stays on the framework's scale (e.g. 100).
+An indicator that reads a measure the data cannot know (a dossier measure given as None, e.g.
+``dossiers.declared_received`` where no count was declared) is *not measurable*: whatever its
+N/A policy, it is excluded as ``exclude`` does — never full marks, never a zero.
 Each indicator keeps its points on the file's scale (as the portal shows them) and gets a
 ``contribution`` to the total after that scaling; both are rounded half up to 2 decimals and the
 total is the sum of the rounded contributions, so the numbers shown always add up.
@@ -31,6 +34,10 @@ DAT = "dat"
 CHUA_DAT = "chua_dat"
 KHONG_AP_DUNG = "khong_ap_dung"
 KHONG_CO_DU_LIEU = "khong_co_du_lieu"
+KHONG_DO_DUOC = "khong_do_duoc"
+# Inputs whose None means "no data" rather than "cannot be measured": other frameworks' totals
+# and reported values (absent = not reported).
+NO_DATA_PREFIXES = ("framework.", "reported.")
 
 Inputs = Mapping[str, float | int | Decimal | None]
 
@@ -138,7 +145,14 @@ class _Draft:
 
     @property
     def counted(self) -> bool:
+        if self.status == KHONG_DO_DUOC:
+            return False
         return self.raw is not None or self.indicator.na_policy == NAPolicy.FULL_MARKS
+
+    @property
+    def policy(self) -> NAPolicy:
+        """The N/A policy applied: ``exclude`` for a measure that cannot be known."""
+        return NAPolicy.EXCLUDE if self.status == KHONG_DO_DUOC else self.indicator.na_policy
 
 
 def _env(inputs: Inputs) -> dict[str, Decimal | None]:
@@ -154,8 +168,17 @@ def _draft(
         return _Draft(indicator, target, None, KHONG_AP_DUNG)
     raw = compute(indicator, env, target)
     if raw is None:
-        return _Draft(indicator, target, None, KHONG_CO_DU_LIEU)
+        status = KHONG_DO_DUOC if _unmeasurable(indicator, env) else KHONG_CO_DU_LIEU
+        return _Draft(indicator, target, None, status)
     return _Draft(indicator, target, raw, _status(indicator, raw, target))
+
+
+def _unmeasurable(indicator: Indicator, env: Mapping[str, Decimal | None]) -> bool:
+    """True when a measure the indicator reads is given as None (known to be unknowable)."""
+    return any(
+        name in env and env[name] is None and not name.startswith(NO_DATA_PREFIXES)
+        for name in indicator.measure_names()
+    )
 
 
 def _status(indicator: Indicator, raw: Raw, target: Decimal | None) -> str:
@@ -172,9 +195,9 @@ def _group_factors(framework: Framework, drafts: Sequence[_Draft]) -> tuple[dict
         ind = d.indicator
         if d.counted:
             kept[ind.group] += ind.max_points
-        elif ind.na_policy == NAPolicy.REDISTRIBUTE:
+        elif d.policy == NAPolicy.REDISTRIBUTE:
             spread[ind.group] += ind.max_points
-        elif ind.na_policy == NAPolicy.EXCLUDE:
+        elif d.policy == NAPolicy.EXCLUDE:
             dropped[ind.group] += ind.max_points
     factors: dict[str, Decimal] = {}
     excluded = ZERO
@@ -259,18 +282,24 @@ def _explain(draft: _Draft, points: Decimal, factor: Decimal, contribution: Deci
         text = _na_text(draft)
     if factor != ONE and factor != ZERO:
         text += _(
-            "; tính vào tổng sau quy đổi (có chỉ số không áp dụng/không có dữ liệu) × {factor} = {points}"
+            "; tính vào tổng sau quy đổi (có chỉ số không áp dụng/không có dữ liệu/không đo được) "
+            "× {factor} = {points}"
         ).format(factor=fmt_number(round(factor, 4)), points=fmt_cents(contribution))
     return text
 
 
 def _na_text(draft: _Draft) -> str:
+    if draft.status == KHONG_DO_DUOC:
+        return _(
+            "Không đo được (hệ thống nguồn chưa khai báo số liệu cần cho chỉ số này) "
+            "→ loại khỏi tổng điểm, quy đổi lại thang điểm"
+        )
     why = (
         _("Không áp dụng cho đơn vị này")
         if draft.status == KHONG_AP_DUNG
         else _("Không có dữ liệu (mẫu số bằng 0)")
     )
-    policy = draft.indicator.na_policy
+    policy = draft.policy
     if policy == NAPolicy.FULL_MARKS:
         return _("{why} → tính đủ {max} điểm").format(why=why, max=fmt_number(draft.indicator.max_points))
     if policy == NAPolicy.REDISTRIBUTE:

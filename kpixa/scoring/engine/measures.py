@@ -49,7 +49,10 @@ MEASURES: dict[str, str] = {
     "dossiers.digitised": "dossiers with at least one submitted document digitised",
     "dossiers.reused_data": "dossiers reusing digitised data (HoSoCoThanhPhanSoHoa)",
     "dossiers.vneid": "dossiers whose submitter account was verified with VNeID",
-    "dossiers.synced_on_time": "dossiers received by kpixa within 24 hours of their last change",
+    "dossiers.synced_on_time": "dossiers received by kpixa within 24 hours of their last change "
+    "(kpixa's own delay measure: meaningless for back-filled history)",
+    "dossiers.declared_received": "dossiers the source systems declare the commune received in the period "
+    "(their own monthly counts); None, i.e. not measurable, when a month of the period was not declared",
     # Accountability (docs/rules.md, "Accountability: who made it late, pass-around, gaming
     # patterns"; docs/flags.md): counted by kpixa.accountability on the dossier's end day (its
     # receipt day while open); dismissed flags do not count.

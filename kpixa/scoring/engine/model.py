@@ -113,6 +113,12 @@ class Indicator:
     applies_to: Applicability = field(default_factory=Applicability)
     unit_label: str = ""
 
+    def measure_names(self) -> frozenset[str]:
+        """Every measure name the indicator reads (numerator, denominator, composite rates)."""
+        exprs = [self.numerator, self.denominator]
+        exprs += [e for r in self.scoring.rates for e in (r.numerator, r.denominator)]
+        return frozenset(n for e in exprs if e is not None for n in e.names)
+
 
 @dataclass(frozen=True)
 class Group:
@@ -208,7 +214,5 @@ class Framework:
         """Return every measure name the framework reads (what the Django side must supply)."""
         names: set[str] = set()
         for ind in self.indicators():
-            exprs = [ind.numerator, ind.denominator]
-            exprs += [e for r in ind.scoring.rates for e in (r.numerator, r.denominator)]
-            names.update(n for e in exprs if e is not None for n in e.names)
+            names.update(ind.measure_names())
         return frozenset(names)

@@ -41,6 +41,7 @@ def status_labels() -> dict[str, str]:
         "chua_dat": _("Chưa đạt"),
         "khong_ap_dung": _("Không áp dụng"),
         "khong_co_du_lieu": _("Không có dữ liệu"),
+        "khong_do_duoc": _("Không đo được"),
     }
 
 

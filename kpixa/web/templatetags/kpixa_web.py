@@ -17,7 +17,13 @@ from kpixa.web.exports.data import status_labels
 
 register = template.Library()
 
-STATUS_CLASSES = {"dat": "ok", "chua_dat": "bad", "khong_ap_dung": "na", "khong_co_du_lieu": "na"}
+STATUS_CLASSES = {
+    "dat": "ok",
+    "chua_dat": "bad",
+    "khong_ap_dung": "na",
+    "khong_co_du_lieu": "na",
+    "khong_do_duoc": "na",
+}
 
 
 # Numbers and class colours are built in kpixa/web/rendering.py (also used by the dashboard's rows).
