@@ -4,6 +4,7 @@ access, validate, call ``kpixa.evaluations.inputs``, redirect."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django import forms
@@ -16,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from kpixa.accounts.access import ADMIN, access, can_manage_province, visible_provinces
 from kpixa.evaluations import inputs
-from kpixa.evaluations.models import EvaluationInput, InputKind, Period
+from kpixa.evaluations.models import EvaluationInput, InputKind, InputRejection, Period
 from kpixa.evaluations.services import EvaluationError, period_row
 from kpixa.reporting.queries import period_or_none as parse_period_code
 from kpixa.scoring.engine.periods import PeriodSpan
+from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, Person, PostKind, Province
 
 POST_CHOICES = [
@@ -27,6 +29,7 @@ POST_CHOICES = [
     (PostKind.SECRETARY.value, PostKind.SECRETARY.label),
     (PostKind.CHAIRMAN.value, PostKind.CHAIRMAN.label),
 ]
+REJECTIONS_SHOWN = 200
 
 
 class InputForm(forms.Form):
@@ -102,8 +105,40 @@ def inputs_page(request: HttpRequest, province_code: str, period: str) -> HttpRe
         if row
         else []
     )
-    context = {"province": province, "nav_province": province, "period": span, "form": form, "items": items}
+    rejections = list(InputRejection.objects.filter(period=row)[:REJECTIONS_SHOWN]) if row else []
+    context = {
+        "province": province,
+        "nav_province": province,
+        "period": span,
+        "form": form,
+        "items": items,
+        "rejections": rejections,
+        "rejections_shown": REJECTIONS_SHOWN,
+    }
     return render(request, "evaluations/inputs.html", context)
+
+
+# The rejection report's columns: the row (the spreadsheet's line), the column at fault, the
+# reason, then the raw row's own columns as read (docs/scoring.md, "import_evaluation_inputs").
+REJECTION_COLUMNS = ("dong", "cot", "ly_do", *inputs.IMPORT_COLUMNS, "nhap_luc")
+
+
+@access(ADMIN)
+def input_rejections_csv(request: HttpRequest, province_code: str, period: str) -> HttpResponse:
+    """The period's refused input rows as CSV (UTF-8 with BOM; every cell formula-safe)."""
+    province, span, row = _period_or_404(request.user, province_code, period)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv_writer(out)
+    writer.writerow(REJECTION_COLUMNS)
+    for item in InputRejection.objects.filter(period=row) if row else []:
+        raw = {str(k): v for k, v in item.raw.items()}
+        cells = [raw.get(column, "") for column in inputs.IMPORT_COLUMNS]
+        writer.writerow([item.row, item.field, item.reason_vi, *cells, item.imported_at.isoformat()])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"du-lieu-danh-gia-tu-choi-{province.code}-{span.code}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_POST

@@ -5,12 +5,15 @@ note and evidence, and audited. ``leader_inputs`` turns them into the pure rules
 Import columns: unit_code, post (bi_thu | chu_tich | empty for the commune), person (the
 leader's code, as ``person_id`` in ``import_leaders``), kind, value, date, note[, evidence].
 Every valid row is saved in one transaction (an interrupted import saves nothing); refused rows
-are listed with row, column and reason and kept in the audit entry; the same file imported twice
-changes nothing.
+are listed with row, column and reason, kept in the audit entry and stored as ``InputRejection``
+rows with the raw row (shown on the inputs page, downloadable as CSV); the same file imported
+twice changes nothing, its refusals included.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,13 +28,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
-from kpixa.evaluations.models import EvaluationInput, InputKind, Period
+from kpixa.accounts.models import User
+from kpixa.evaluations.models import EvaluationInput, InputKind, InputRejection, Period
 from kpixa.rules import leaders as rules
 from kpixa.rules.consequences import BASIC_TARGETS
 from kpixa.units.models import Commune, Person, PostKind, Tenure
 from kpixa.units.services import ImportResult
 from kpixa.units.tabular import FIRST_DATA_ROW, RowError, commune_code, nfc, parse_day, read_rows
 
+IMPORT_COLUMNS = ("unit_code", "post", "person", "kind", "value", "date", "note", "evidence")
 POSTS = {"bi_thu": PostKind.SECRETARY.value, "chu_tich": PostKind.CHAIRMAN.value, "": ""}
 POST_CODES = {v: k for k, v in POSTS.items()}
 COUNT_KINDS = frozenset(
@@ -273,23 +278,25 @@ def import_inputs(
     context = _ImportContext.build(period, rows)
     result = ImportResult()
     entries: dict[str, tuple[int, Entry, str]] = {}
+    refused: list[tuple[RowError, dict[str, Any]]] = []
     for number, raw in enumerate(rows, start=FIRST_DATA_ROW):
         if not any(nfc(v) for v in raw.values()):
             continue
         try:
             entry, value = context.parse(raw)
         except InvalidInput as exc:
-            result.errors.append(RowError(number, exc.field, str(exc)))
+            refused.append((RowError(number, exc.field, str(exc)), raw))
             continue
         key = f"{entry.commune.pk}:{key_of(entry.post, entry.person, entry.kind, value, entry.day)}"
         if key in entries:
-            result.errors.append(
-                RowError(number, "kind", _("Trùng với dòng %(n)s.") % {"n": entries[key][0]})
-            )
+            message = _("Trùng với dòng %(n)s.") % {"n": entries[key][0]}
+            refused.append((RowError(number, "kind", message), raw))
             continue
         entries[key] = (number, entry, value)
+    result.errors.extend(error for error, _raw in refused)
     with transaction.atomic():
         created, updated = _save(period, [(e, v) for _n, e, v in entries.values()], actor, result)
+        _keep_rejections(period, refused, actor)
         audit.record(
             "evaluations.import_inputs",
             actor=actor,
@@ -303,6 +310,45 @@ def import_inputs(
             },
         )
     return result
+
+
+def raw_row(raw: Mapping[str, Any]) -> dict[str, str]:
+    """A file row as text (dates and numbers as read), to keep with its rejection."""
+    return {
+        str(k): "" if v is None else (v.isoformat() if isinstance(v, date) else str(v))
+        for k, v in raw.items()
+    }
+
+
+def _keep_rejections(
+    period: Period, refused: list[tuple[RowError, dict[str, Any]]], actor: User | None
+) -> None:
+    """Store the refused rows (inside the import's transaction); a refusal already kept, the same
+    row of the same file refused for the same reason, is not stored twice."""
+    now = timezone.now()
+    rejections = {}
+    for error, raw in refused:
+        text = raw_row(raw)
+        identity = json.dumps(
+            [error.row, error.field, error.message, text], sort_keys=True, ensure_ascii=False
+        )
+        digest = hashlib.sha256(identity.encode()).hexdigest()
+        rejections[digest] = InputRejection(
+            period=period,
+            row=error.row,
+            field=error.field[:40],
+            reason_vi=error.message[:500],
+            raw=text,
+            digest=digest,
+            imported_by=actor,
+            imported_at=now,
+        )
+    kept = set(
+        InputRejection.objects.filter(period=period, digest__in=list(rejections)).values_list(
+            "digest", flat=True
+        )
+    )
+    InputRejection.objects.bulk_create([r for d, r in rejections.items() if d not in kept])
 
 
 def _save(

@@ -420,6 +420,35 @@ class EvaluationInput(models.Model):
         return f"{self.commune} {self.post or '-'} {self.kind}={self.value}"
 
 
+class InputRejection(models.Model):
+    """A row of an evaluation-input file that was refused: its row (the spreadsheet's line), the
+    column at fault, the reason and the raw row as read, kept for the province to fix and import
+    again (``kpixa.evaluations.inputs``). ``digest`` identifies the refusal (row, column, reason
+    and raw row), so the same file imported twice keeps it once."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="input_rejections")
+    row = models.PositiveIntegerField(_("dòng"))
+    field = models.CharField(_("cột"), max_length=40, blank=True)
+    reason_vi = models.CharField(_("lý do"), max_length=500)
+    raw = models.JSONField(_("dòng gốc"))
+    digest = models.CharField(max_length=64, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("nhập lúc"))
+
+    class Meta:
+        ordering = ["period", "imported_at", "row", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "digest"], name="evaluations_input_rejection_unique")
+        ]
+        verbose_name = _("dòng dữ liệu đánh giá bị từ chối")
+        verbose_name_plural = _("dòng dữ liệu đánh giá bị từ chối")
+
+    def __str__(self) -> str:
+        return f"{self.period.code}:{self.row} {self.reason_vi}"
+
+
 class QuotaException(models.Model):
     """A recorded decision excepting a quota group of a period from the 20% excellent quota
     (an outstanding organisation; Decree 335/2025/NĐ-CP, clause on the quota, point b)."""

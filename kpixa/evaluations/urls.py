@@ -12,6 +12,11 @@ urlpatterns = [
     path("tinh/<str:province_code>/khieu-nai/", views.appeals, name="appeals"),
     path("tinh/<str:province_code>/<str:period>/", views.period_page, name="period"),
     path("tinh/<str:province_code>/<str:period>/du-lieu/", input_views.inputs_page, name="inputs"),
+    path(
+        "tinh/<str:province_code>/<str:period>/du-lieu/tu-choi.csv",
+        input_views.input_rejections_csv,
+        name="input_rejections_csv",
+    ),
     path("tinh/<str:province_code>/<str:period>/theo-van-ban/", legal_views.legal_page, name="legal"),
     path(
         "tinh/<str:province_code>/<str:period>/du-lieu/<int:pk>/xoa/",
