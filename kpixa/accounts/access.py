@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from kpixa.accounts.models import COMMUNE_ROLES, PROVINCE_ROLES, ApiToken, Role
+from kpixa.accounts.models import COMMUNE_ROLES, PROVINCE_ROLES, ApiToken, Role, User
 from kpixa.units.models import Commune, Province
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
@@ -48,6 +48,14 @@ OPENAPI_ACCESS_KEY = "x-kpixa-access"
 
 def _is_authenticated(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user acting through ``request`` (every view that changes state is behind a login)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def visible_communes(user: Any) -> QuerySet[Commune]:
@@ -137,26 +145,6 @@ def token_commune_or_404(token: ApiToken, code: str) -> Commune:
         return Commune.objects.select_related("province").get(code=code, province_id=token.province_id)
     except Commune.DoesNotExist:
         raise Http404(_("Không tìm thấy xã/phường.")) from None
-
-
-def province_systems(province_id: int | None) -> set[str]:
-    """Return the source systems that write for ``province_id`` alone: the official systems
-    registered to it and the systems of its API tokens, less any system another province's token
-    uses or that is registered to another province, nationally or as a commune's local source.
-    A province admin maps aliases only for these (an alias of a system shared with another
-    province, or of no system, would also steer that province's records)."""
-    from kpixa.dossiers.models import SourceKind, SourceSystem
-
-    if province_id is None:
-        return set()
-    provinces: dict[str, set[int | None]] = {}
-    tokens = ApiToken.objects.filter(system__gt="").values_list("system", "province_id").distinct()
-    registered = SourceSystem.objects.values_list("code", "province_id", "kind")
-    for system, pid in tokens:
-        provinces.setdefault(system, set()).add(pid)
-    for code, pid, kind in registered:
-        provinces.setdefault(code, set()).add(pid if kind == SourceKind.OFFICIAL else None)
-    return {system for system, pids in provinces.items() if pids == {province_id}}
 
 
 # --- personal data ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kpixa.accounts import audit
 from kpixa.accounts.access import can_manage_province
 from kpixa.accounts.models import ApiToken, Role, User
+from kpixa.accounts.signals import api_token_issuing
 from kpixa.units.models import Commune, Province
 
 TOKEN_SCHEME = "kpx"  # noqa: S105 - the public key prefix, not a secret
@@ -237,9 +238,8 @@ def issue_api_token(name: str, system: str, province: Province, actor: User) -> 
     _check_actor_scope(actor, province)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
-        from kpixa.dossiers.authority import register_official  # the system the token may write
-
-        register_official(system, name, province)
+        # the system the token may write is registered as official (kpixa.dossiers.receivers)
+        api_token_issuing.send(sender=ApiToken, system=system, name=name, province=province)
         token = ApiToken.objects.create(
             name=name, system=system, province=province, prefix=_new_prefix(), key_hash=hash_secret(secret)
         )

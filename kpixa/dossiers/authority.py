@@ -30,6 +30,8 @@ from kpixa.dossiers import copyload
 from kpixa.dossiers.facts import Facts, outcome_as_of
 from kpixa.dossiers.models import Dossier, ImportBatch, SourceKind, SourceSystem
 from kpixa.dossiers.records import DossierRecord, Reject
+from kpixa.dossiers.signals import AppealScope, appeal_scope
+from kpixa.units.signals import frozen_periods
 
 LOCAL_PREFIX = "xa-"
 LATE = ("late", "open_overdue")
@@ -231,18 +233,13 @@ def _late_to_on_time(
     batch: ImportBatch, changed: list[tuple[str, DossierRecord, Facts, dict[str, Any]]]
 ) -> dict[str, Reject]:
     """Records whose outcome in a closed period of their province would turn from late to on time."""
-    from kpixa.evaluations.models import FROZEN_STATES, Period
     from kpixa.units.models import Commune
 
     communes = {old["commune_id"] for _k, _r, _f, old in changed} | {
         rec.commune_id for _k, rec, _f, _o in changed
     }
     province_of = dict(Commune.objects.filter(pk__in=communes).values_list("pk", "province_id"))
-    periods = list(
-        Period.objects.filter(province_id__in=set(province_of.values()), state__in=FROZEN_STATES).values_list(
-            "province_id", "code", "start", "end"
-        )
-    )
+    periods = frozen_periods(set(province_of.values()))
     if not periods:
         return {}
     appeal = _appeal_scope(batch)
@@ -262,22 +259,11 @@ def _late_to_on_time(
     return refused
 
 
-def _appeal_scope(batch: ImportBatch) -> tuple[int, Any, Any] | None:
+def _appeal_scope(batch: ImportBatch) -> AppealScope | None:
     """(commune, period start, period end) of the appeal a batch corrects, or None."""
     if batch.appeal_id is None:
         return None
-    from kpixa.evaluations.models import Appeal, AppealStatus
-
-    appeal = (
-        Appeal.objects.select_related("snapshot__period")
-        .filter(pk=batch.appeal_id)
-        .exclude(status=AppealStatus.REJECTED)
-        .first()
-    )
-    if appeal is None:
-        return None
-    period = appeal.snapshot.period
-    return appeal.commune_id, period.start, period.end
+    return appeal_scope(batch.appeal_id)
 
 
 def _covered(appeal: tuple[int, Any, Any], old_commune: int, new_commune: int, start: Any, end: Any) -> bool:
@@ -286,9 +272,8 @@ def _covered(appeal: tuple[int, Any, Any], old_commune: int, new_commune: int, s
 
 
 def refuse_all(ctx: Any, chunk: list[tuple[int, Any]], reason: str) -> None:
-    """Send every record of a chunk to quarantine with the batch's refusal."""
-    from kpixa.dossiers.ingest import _record_key
-
+    """Send every record of a chunk to quarantine with the batch's refusal (``ctx.reject`` reads
+    each record's key)."""
     for row, raw in chunk:
-        ctx.reject(row, raw, Reject("HeThongNguon", ctx.batch.source_system, reason), _record_key(raw))
+        ctx.reject(row, raw, Reject("HeThongNguon", ctx.batch.source_system, reason))
     ctx.flush_rejections()

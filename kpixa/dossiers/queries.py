@@ -10,9 +10,19 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kpixa.accounts.models import ApiToken
 from kpixa.dossiers.declared import declared_received
-from kpixa.dossiers.models import Dossier, ImportBatch, Procedure, ProcedureRollup, Rejection, Rollup
-from kpixa.scoring.engine.measures import MEASURES
+from kpixa.dossiers.models import (
+    Dossier,
+    ImportBatch,
+    Procedure,
+    ProcedureRollup,
+    Rejection,
+    Rollup,
+    SourceKind,
+    SourceSystem,
+)
+from kpixa.scoring.engine.measures import ACCOUNTABILITY_MEASURES, MEASURES
 
 # Measures summed over the days of the period straight from the rollups.
 SUMMED = (
@@ -32,6 +42,7 @@ SUMMED = (
     "dossiers.digitised",
     "dossiers.reused_data",
     "dossiers.vneid",
+    "dossiers.resident_data_used",
     "dossiers.synced_on_time",
     "dossiers.complaint_or_unsatisfied",
     "petitions.total",
@@ -41,7 +52,9 @@ SUMMED = (
     "ratings.dossier_total",
     "ratings.dossier_satisfied",
 )
-PRODUCED = tuple(name for name in MEASURES if not name.startswith("reported."))
+PRODUCED = tuple(
+    name for name in MEASURES if not name.startswith("reported.") and name not in ACCOUNTABILITY_MEASURES
+)
 # Measures of the vocabulary that no field of the record supports: always None ("no data"),
 # so the scoring engine applies the indicator's N/A policy instead of scoring a zero
 # (docs/dossier-format.md, "Measures without data").
@@ -50,7 +63,6 @@ NOT_COMPUTED = (
     "procedures.updated_on_time",
     "procedures.published_complete",
     "dossiers.result_in_citizen_store",
-    "dossiers.resident_data_used",
 )
 # Catalogue levels taken as commune level; an empty level (an older import, or a procedure
 # added unverified from a record) counts too, since the catalogue loaded here is the
@@ -139,6 +151,8 @@ def _measures(sums: dict[str, tuple[int, int]], procs: dict[str, int], catalogue
     out["dossiers.open_within_deadline"] = open_end - overdue
     out["dossiers.on_time"] = within("dossiers.finished_on_time") + open_end - overdue
     out["dossiers.late"] = within("dossiers.finished_late") + overdue
+    if within("x.resident_data_unknown"):  # received before DSKetNoiCSDL was read: unknown
+        out["dossiers.resident_data_used"] = None
     out["procedures.total"] = catalogue["total"]
     out["procedures.fee_bearing"] = catalogue["fee_bearing"]
     out["procedures.fee_bearing_with_dossiers"] = procs.get("with", 0)
@@ -196,3 +210,21 @@ def quarantine_for(user: Any) -> QuerySet[Rejection]:
         .select_related("batch")
         .order_by("-batch_id", "row")
     )
+
+
+def province_systems(province_id: int | None) -> set[str]:
+    """Return the source systems that write for ``province_id`` alone: the official systems
+    registered to it and the systems of its API tokens, less any system another province's token
+    uses or that is registered to another province, nationally or as a commune's local source.
+    A province admin maps aliases only for these (an alias of a system shared with another
+    province, or of no system, would also steer that province's records)."""
+    if province_id is None:
+        return set()
+    provinces: dict[str, set[int | None]] = {}
+    tokens = ApiToken.objects.filter(system__gt="").values_list("system", "province_id").distinct()
+    registered = SourceSystem.objects.values_list("code", "province_id", "kind")
+    for system, pid in tokens:
+        provinces.setdefault(system, set()).add(pid)
+    for code, pid, kind in registered:
+        provinces.setdefault(code, set()).add(pid if kind == SourceKind.OFFICIAL else None)
+    return {system for system, pids in provinces.items() if pids == {province_id}}

@@ -23,13 +23,17 @@ from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.dossiers import authority, copyload, fastpath, ingest, jobs, limits, rollups
-from kpixa.dossiers import declared as declared_counts
 from kpixa.dossiers.models import ImportBatch, JobStatus, Procedure, Rejection, flag_params
 from kpixa.dossiers.parsing import FormatError, Source, guess_format, open_source, source_from_document
+from kpixa.dossiers.signals import appeal_scope, batch_committed
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[ImportBatch], None]
 DEFAULT_SYSTEM = "file"
+
+
+class BatchFailed(Exception):  # noqa: N818
+    """The batch as a whole could not be read; nothing was written."""
 
 
 def new_batch(kind: str, source_system: str, **fields: Any) -> ImportBatch:
@@ -95,9 +99,6 @@ def run_batch(
                     if progress is not None:
                         progress(batch)
             _check_declared(ctx, source.declared)
-            ctx.counts["flagged"] += declared_counts.store_from_batch(
-                batch, source.declared, ctx.units, allowed, actor
-            )
             _finish(batch, ctx, actor, actor_label)
     except Exception as exc:
         _mark_failed(batch, exc)
@@ -220,12 +221,10 @@ def refresh_scores_after(batch_id: int) -> None:
     Runs after the batch's commit: a failure here is logged and never undoes the import (the
     next ``compute_scores`` or batch brings the scores up to date).
     """
-    from kpixa.scoring.services import refresh_after_batch
-
     try:
         communes, days = touched_by(batch_id)
-        if communes:
-            refresh_after_batch(communes, days)
+        if communes:  # scoring refreshes them (kpixa.scoring.receivers)
+            batch_committed.send(sender=ImportBatch, batch_id=batch_id, communes=communes, days=days)
     except Exception:
         logger.exception("refreshing scores after import batch %s failed", batch_id)
 
@@ -454,12 +453,11 @@ def correct_through_appeal(actor: Any, appeal: Any, source_system: str, records:
     the appellant commune while the appeal is pending or once it is upheld.
     """
     from kpixa.accounts.access import can_manage_province
-    from kpixa.evaluations.models import AppealStatus
 
     commune = appeal.commune
     if not can_manage_province(actor, commune.province):
         raise authority.AuthorityError(_("Chỉ quản trị cấp tỉnh của tỉnh này được sửa hồ sơ qua khiếu nại."))
-    if appeal.status == AppealStatus.REJECTED:
+    if appeal_scope(appeal.pk) is None:  # rejected (evaluations answers)
         raise authority.AuthorityError(_("Khiếu nại đã bị bác: không sửa được hồ sơ qua khiếu nại này."))
     batch = new_batch(
         "dossier",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpixa.evaluations.models import FROZEN_STATES, Period
+from kpixa.dossiers.signals import AppealScope
+from kpixa.evaluations.models import FROZEN_STATES, Appeal, AppealStatus, Period
 from kpixa.units.signals import FrozenPeriod
 
 
@@ -16,3 +17,17 @@ def answer_frozen_periods(
     if code is not None:
         periods = periods.filter(code=code)
     return [FrozenPeriod(*row) for row in periods.values_list("province_id", "code", "start", "end")]
+
+
+def answer_appeal_scope(sender: Any, *, appeal_id: int, **kwargs: Any) -> AppealScope | None:
+    """The commune and period a correction sent through the appeal may change; None once rejected."""
+    appeal = (
+        Appeal.objects.select_related("snapshot__period")
+        .filter(pk=appeal_id)
+        .exclude(status=AppealStatus.REJECTED)
+        .first()
+    )
+    if appeal is None:
+        return None
+    period = appeal.snapshot.period
+    return appeal.commune_id, period.start, period.end

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kpixa.accounts.access import province_systems
 from kpixa.accounts.admin_audit import AuditedModelAdmin, is_scoped, user_province_id
+from kpixa.dossiers.queries import province_systems
 from kpixa.units.models import Commune, PeerGroup, Person, Province, Tenure, UnitAlias
 from kpixa.units.services import alias_capture_error
 

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from kpixa.accounts import audit
 from kpixa.units.models import Commune, CommuneKind, PeerGroup, Person, PostKind, Province, Tenure, UnitAlias
+from kpixa.units.signals import record_change
 
 TERM_START = date(2025, 7, 1)
 CHANGE_DAY = date(2025, 10, 15)
@@ -92,7 +92,7 @@ def seed_units_demo(province_code: str = "52", seed: int = 52) -> None:
         grouped = _assign_peer_groups(communes, seed)
         tenures = _seed_leaders(province, communes, seed)
         aliases = _seed_aliases(province, communes)
-        audit.record(
+        record_change(
             "units.seed_demo",
             object_type="units.Commune",
             province_code=province_code,

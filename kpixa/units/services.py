@@ -12,12 +12,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kpixa.accounts import audit
-from kpixa.accounts.models import User
 from kpixa.units.models import (
     SINGLE_HOLDER_POSTS,
     Commune,
@@ -29,6 +28,7 @@ from kpixa.units.models import (
     UnitAlias,
     overlap_message,
 )
+from kpixa.units.signals import record_change
 from kpixa.units.tabular import FIRST_DATA_ROW, RowError, commune_code, nfc, parse_day, read_rows
 
 # --------------------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def package_divisions() -> Divisions:
     return Divisions(importlib.metadata.version("vietnam-provinces"), provinces, communes)
 
 
-def load_units(divisions: Divisions | None = None, *, actor: User | None = None) -> LoadSummary:
+def load_units(divisions: Divisions | None = None, *, actor: AbstractBaseUser | None = None) -> LoadSummary:
     """Bring provinces and communes in line with ``divisions`` (default: the installed package).
 
     New codes are added, changed names and kinds updated, missing codes retired (never deleted)
@@ -144,7 +144,7 @@ def load_units(divisions: Divisions | None = None, *, actor: User | None = None)
         }
         commune_changes = _sync(Commune, commune_rows, divisions.version, now)
         summary = LoadSummary(divisions.version, province_changes, commune_changes)
-        audit.record("units.load", actor=actor, object_type="units.Commune", after=summary.as_dict())
+        record_change("units.load", actor=actor, object_type="units.Commune", after=summary.as_dict())
     return summary
 
 
@@ -259,7 +259,11 @@ def alias_capture_error(alias: str, commune: Commune, known: dict[str, Commune] 
 
 
 def import_aliases_file(
-    path: str | Path, *, system: str = "", province_code: str | None = None, actor: User | None = None
+    path: str | Path,
+    *,
+    system: str = "",
+    province_code: str | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> ImportResult:
     """Import aliases from a CSV/XLSX file with columns alias, commune_code[, system]."""
     return import_aliases(read_rows(path), system=system, province_code=province_code, actor=actor)
@@ -270,7 +274,7 @@ def import_aliases(
     *,
     system: str = "",
     province_code: str | None = None,
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> ImportResult:
     """Save every valid alias row (new or remapped), report the others; idempotent.
 
@@ -282,7 +286,7 @@ def import_aliases(
     parsed = _parse_alias_rows(rows, system, communes, result.errors, province_code)
     with transaction.atomic():
         created, updated = _save_aliases(parsed, result)
-        audit.record(
+        record_change(
             "units.import_aliases",
             actor=actor,
             object_type="units.UnitAlias",
@@ -364,14 +368,14 @@ def add_tenure(
     person: Person,
     start: date,
     end: date | None = None,
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> Tenure:
     """Create a tenure after validating it (ValidationError, in Vietnamese, on an overlap)."""
     tenure = Tenure(commune=commune, post=post, person=person, start=start, end=end)
     with transaction.atomic():
         tenure.full_clean()
         tenure.save()
-        audit.record(
+        record_change(
             "units.add_tenure",
             actor=actor,
             object_type="units.Tenure",
@@ -382,14 +386,14 @@ def add_tenure(
     return tenure
 
 
-def end_tenure(tenure: Tenure, end: date, *, actor: User | None = None) -> Tenure:
+def end_tenure(tenure: Tenure, end: date, *, actor: AbstractBaseUser | None = None) -> Tenure:
     """Close ``tenure`` on ``end`` (inclusive) after validating it; return it."""
     before = _tenure_data(tenure)
     tenure.end = end
     with transaction.atomic():
         tenure.full_clean()
         tenure.save(update_fields=["end"])
-        audit.record(
+        record_change(
             "units.end_tenure",
             actor=actor,
             object_type="units.Tenure",
@@ -402,7 +406,7 @@ def end_tenure(tenure: Tenure, end: date, *, actor: User | None = None) -> Tenur
 
 
 def replace_holder(
-    *, commune: Commune, post: str, person: Person, start: date, actor: User | None = None
+    *, commune: Commune, post: str, person: Person, start: date, actor: AbstractBaseUser | None = None
 ) -> Tenure:
     """End the open tenure of ``post`` the day before ``start`` (if any) and start ``person``'s."""
     with transaction.atomic():
@@ -462,14 +466,14 @@ class _LeaderRow:
 
 
 def import_leaders_file(
-    path: str | Path, *, province_code: str | None = None, actor: User | None = None
+    path: str | Path, *, province_code: str | None = None, actor: AbstractBaseUser | None = None
 ) -> ImportResult:
     """Import tenures from a CSV/XLSX file (see ``import_leaders``)."""
     return import_leaders(read_rows(path), province_code=province_code, actor=actor)
 
 
 def import_leaders(
-    rows: Sequence[dict[str, Any]], *, province_code: str | None = None, actor: User | None = None
+    rows: Sequence[dict[str, Any]], *, province_code: str | None = None, actor: AbstractBaseUser | None = None
 ) -> ImportResult:
     """Save every valid tenure row together, list the refused ones; idempotent.
 
@@ -491,7 +495,7 @@ def import_leaders(
         created, updated = plan.save()
         result.created, result.updated, result.unchanged = len(created), len(updated), plan.unchanged
         result.errors.sort(key=lambda e: e.row)
-        audit.record(
+        record_change(
             "units.import_leaders",
             actor=actor,
             object_type="units.Tenure",

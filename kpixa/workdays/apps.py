@@ -10,3 +10,7 @@ class WorkdaysConfig(AppConfig):
 
     def ready(self) -> None:
         from kpixa.workdays import signals  # noqa: F401  (connects the cache invalidation)
+        from kpixa.workdays.calendar import read_exceptions_from
+        from kpixa.workdays.models import load_exceptions
+
+        read_exceptions_from(load_exceptions)

@@ -1,7 +1,8 @@
 """The working-day calendar of Vietnamese state offices and due-date arithmetic (docs/workdays.md).
 
-Pure Python + numpy + ``holidays``; Django is touched only by ``load_exceptions`` (and
-therefore ``get_calendar``), which read the administrators' exceptions from the database.
+Pure Python + numpy + ``holidays``, no Django: ``get_calendar`` reads the administrators'
+exceptions through the source the workdays app connects when Django starts
+(``kpixa.workdays.models.load_exceptions``, see ``WorkdaysConfig.ready``).
 
 The model: working time is a monotone "working clock" ``W(t)`` = working seconds elapsed
 from the calendar's first day to the instant ``t`` (it stands still outside working hours).
@@ -23,7 +24,7 @@ from __future__ import annotations
 import threading
 import time as _time
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -419,20 +420,26 @@ _lock = threading.Lock()
 _cached: tuple[WorkCalendar, float] | None = None
 
 
-def load_exceptions() -> tuple[set[date], set[date]]:
-    """Return (days off, working days) entered by administrators, read from the database."""
-    from kpixa.workdays.models import CalendarException, ExceptionKind
+ExceptionsSource = Callable[[], tuple[set[date], set[date]]]
 
-    days_off: set[date] = set()
-    working: set[date] = set()
-    for day, kind in CalendarException.objects.values_list("day", "kind"):
-        (days_off if kind == ExceptionKind.DAY_OFF else working).add(day)
-    return days_off, working
+
+def _not_connected() -> tuple[set[date], set[date]]:
+    raise RuntimeError("the calendar's exceptions are read once Django is set up (WorkdaysConfig.ready)")
+
+
+_exceptions_source: ExceptionsSource = _not_connected
+
+
+def read_exceptions_from(source: ExceptionsSource) -> None:
+    """Take the (days off, working days) entered by administrators from ``source`` from now on."""
+    global _exceptions_source
+    _exceptions_source = source
+    invalidate_calendar()
 
 
 def build_calendar() -> WorkCalendar:
     """Return a new calendar of the default years with the database exceptions applied."""
-    days_off, working = load_exceptions()
+    days_off, working = _exceptions_source()
     return WorkCalendar(days_off=days_off, working_saturdays=working)
 
 

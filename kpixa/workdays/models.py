@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -55,3 +56,12 @@ class CalendarException(models.Model):
                 else _("Ngày này vốn đã là ngày nghỉ (cuối tuần hoặc ngày lễ).")
             )
             raise ValidationError({"kind": message})
+
+
+def load_exceptions() -> tuple[set[date], set[date]]:
+    """Return (days off, working days) entered by administrators, read from the database."""
+    days_off: set[date] = set()
+    working: set[date] = set()
+    for day, kind in CalendarException.objects.values_list("day", "kind"):
+        (days_off if kind == ExceptionKind.DAY_OFF else working).add(day)
+    return days_off, working

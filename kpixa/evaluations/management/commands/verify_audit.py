@@ -3,6 +3,7 @@
 Checks the hash chain, that every published snapshot is recorded by a publication entry (and
 every such entry's snapshot is there, unaltered), and, with ``--against``, that the heads
 published earlier (a JSON file downloaded from the public pages) are still in the log unchanged.
+The command lives in evaluations, above accounts, because it checks evaluations' snapshots too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpixa.accounts.audit import ChainBreak, verify_against, verify_chain
 from kpixa.accounts.models import AuditEntry
+from kpixa.evaluations.lifecycle import snapshot_problems
 
 
 def _load_heads(path: str) -> list[dict[str, Any]]:
@@ -48,8 +50,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from kpixa.evaluations.lifecycle import snapshot_problems
-
         heads = [head for path in options["against"] for head in _load_heads(path)]
         breaks: list[ChainBreak] = verify_chain()
         against = verify_against(heads)
