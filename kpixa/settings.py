@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",  # append-only triggers of the audit log and snapshots (PostgreSQL)
     "ninja",  # serves the API docs' Swagger UI from our own static files, not a CDN
+    "django_tasks_db",  # the database queue of Django's tasks framework (TASKS below)
     "kpixa.accounts",
     "kpixa.units",
     "kpixa.workdays",
@@ -215,6 +216,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Background jobs (web uploads) run through Django's tasks framework (django.tasks). The default
+# backend keeps the queue in our database (django-tasks-db), run by `manage.py run_worker`; a
+# province whose imports outgrow one machine names another backend here, e.g. a Celery one,
+# and runs that backend's workers instead (docs/settings.md, "Background jobs").
+TASKS = {"default": {"BACKEND": env_str("KPIXA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Dossier on-time rule (docs/rules.md, "Dossier outcome", a default): after a supplement, add the
 # waiting time to the due date before the first supplement ("truoc", NgayHenTraTruoc) or to

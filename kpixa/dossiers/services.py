@@ -1,4 +1,4 @@
-"""State changes of the dossiers app: import batches (files, uploads, API), the job queue,
+"""State changes of the dossiers app: import batches (files, uploads, API), the upload task,
 re-submitting quarantined records, the procedure catalogue and rollup rebuilds.
 
 Each function owns its transaction and writes one audit entry (per batch, never per record).
@@ -7,6 +7,7 @@ Each function owns its transaction and writes one audit entry (per batch, never 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -18,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,10 +32,6 @@ from kpixa.dossiers.signals import appeal_scope, batch_committed
 logger = logging.getLogger(__name__)
 Progress = Callable[[ImportBatch], None]
 DEFAULT_SYSTEM = "file"
-
-
-class BatchFailed(Exception):  # noqa: N818
-    """The batch as a whole could not be read; nothing was written."""
 
 
 def new_batch(kind: str, source_system: str, **fields: Any) -> ImportBatch:
@@ -296,7 +294,7 @@ def import_file(
     return batch
 
 
-# --- the web upload job queue ---------------------------------------------------------------
+# --- the web upload job queue (Django's tasks framework) ----------------------------------
 
 
 def upload_dir() -> Path:
@@ -307,7 +305,8 @@ def upload_dir() -> Path:
 def enqueue_upload(
     user: Any, commune: Any, kind: str, name: str, content: bytes, source_system: str
 ) -> ImportBatch:
-    """Store an uploaded file and queue a batch for it (run by ``run_worker``)."""
+    """Store an uploaded file, queue a batch for it and, once committed, the task that runs it
+    (``run_upload``, through the TASKS backend)."""
     fmt = guess_format(name)
     with transaction.atomic():
         batch = new_batch(
@@ -333,6 +332,9 @@ def enqueue_upload(
             province_code=_province_code(batch),
             after={"file": batch.file_name},
         )
+        # robust: a backend that cannot take the task now leaves the batch queued, and the
+        # worker hands it over again (enqueue_waiting); the upload itself is kept.
+        transaction.on_commit(functools.partial(run_upload.enqueue, batch.pk), robust=True)
     return batch
 
 
@@ -340,25 +342,43 @@ def _province_code(batch: ImportBatch) -> str:
     return batch.province.code if batch.province_id else ""  # type: ignore[union-attr]
 
 
-def next_job() -> ImportBatch | None:
-    """Claim the oldest queued batch (marks it running), or None when the queue is empty."""
-    with transaction.atomic():
-        batch = (
-            ImportBatch.objects.select_for_update(skip_locked=True)
-            .filter(status=JobStatus.QUEUED)
-            .order_by("id")
-            .first()
-        )
-        if batch is not None:
-            batch.status, batch.started_at = JobStatus.RUNNING, timezone.now()
-            batch.save(update_fields=["status", "started_at"])
-    return batch
+@task
+def run_upload(batch_id: int) -> dict[str, Any]:
+    """The task a worker of the TASKS backend runs for one uploaded file: claim its batch and
+    import it. A batch that is not queued any more (a second task for it, or one already run)
+    is left alone, so handing a batch over twice is harmless."""
+    batch = claim_upload(batch_id)
+    if batch is None:
+        return {"batch": batch_id, "status": "skipped"}
+    batch = run_job(batch)
+    logger.info("import batch %s: %s %s", batch.pk, batch.status, batch.counts())
+    return {"batch": batch.pk, "status": batch.status, **batch.counts()}
+
+
+def claim_upload(batch_id: int) -> ImportBatch | None:
+    """Mark a queued batch running and return it, or None when it is not queued (any more)."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    return ImportBatch.objects.get(pk=batch_id) if claimed else None
+
+
+def enqueue_waiting(handed_over: set[int]) -> list[int]:
+    """Hand every queued web batch that no waiting task will run (not in ``handed_over``) to the
+    backend again; return their ids. Covers an upload whose task could not be enqueued, whose
+    task failed before it claimed the batch, and one put back by ``requeue_interrupted``."""
+    waiting = ImportBatch.objects.filter(status=JobStatus.QUEUED, channel="web").order_by("id")
+    batch_ids = [pk for pk in waiting.values_list("pk", flat=True) if pk not in handed_over]
+    for batch_id in batch_ids:
+        run_upload.enqueue(batch_id)
+    return batch_ids
 
 
 def requeue_interrupted(older_than: timedelta = timedelta(0)) -> int:
     """Put web jobs left 'running' by a killed worker back in the queue; return how many.
 
-    Their data was never committed (a batch is one transaction), so running them again is safe.
+    Their data was never committed (a batch is one transaction), so running them again is safe;
+    the worker then hands them to the backend again (``enqueue_waiting``).
     """
     cutoff = timezone.now() - older_than
     return ImportBatch.objects.filter(status=JobStatus.RUNNING, channel="web", started_at__lte=cutoff).update(
@@ -382,7 +402,8 @@ def write_progress(batch: ImportBatch) -> None:
 
 def run_job(batch: ImportBatch) -> ImportBatch:
     """Run one claimed web batch; a failure of the batch is recorded on it, not raised (a
-    database error while recording it is raised: the worker's loop waits and goes on)."""
+    database error while recording it is raised: the worker's loop waits and goes on, and the
+    batch, left running without a lease, is marked failed by ``jobs.fail_dead_batches``)."""
     try:
         limits.check_file(batch.file_path, batch.file_format)
         source = open_source(batch.file_path, batch.file_format)

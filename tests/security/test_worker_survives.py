@@ -34,15 +34,15 @@ def queued(world):  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_running_after_a_database_error(queued, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
-    real, calls = services.next_job, []
+    real, calls = services.enqueue_waiting, []
 
-    def flaky() -> ImportBatch | None:
+    def flaky(handed_over: set[int]) -> list[int]:
         calls.append(1)
         if len(calls) <= 2:  # e.g. SQLite "database is locked", PostgreSQL restarting
             raise OperationalError("database is locked")
-        return real()
+        return real(handed_over)
 
-    monkeypatch.setattr(services, "next_job", flaky)
+    monkeypatch.setattr(services, "enqueue_waiting", flaky)
     with caplog.at_level(logging.ERROR, logger="kpixa.dossiers.jobs"):
         call_command("run_worker", "--once", "--interval", "0.01", verbosity=0)
     queued.refresh_from_db()

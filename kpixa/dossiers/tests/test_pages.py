@@ -50,7 +50,7 @@ def test_it_queues_an_upload_and_the_worker_runs_it(officer, catalogue):  # type
 
 def test_it_requeues_a_job_left_running_by_a_killed_worker(officer, catalogue):  # type: ignore[no-untyped-def]
     upload(officer, [base_record("K1")])
-    claimed = services.next_job()
+    claimed = services.claim_upload(ImportBatch.objects.get().pk)  # a worker took it, then died
     assert claimed is not None and claimed.status == "running"
     call_command("run_worker", "--once", verbosity=0)  # restarts: requeues, then runs it
     claimed.refresh_from_db()
