@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from kpixa.scoring.engine.core import UnitInfo
-from kpixa.scoring.engine.measures import FRAMEWORK_PREFIX, REPORTED_PREFIX
+from kpixa.scoring.engine.measures import ACCOUNTABILITY_MEASURES, FRAMEWORK_PREFIX, REPORTED_PREFIX
 from kpixa.scoring.engine.model import Framework
 from kpixa.scoring.models import Target, TargetScope, UnitScore
 from kpixa.units.models import Commune
@@ -80,21 +80,6 @@ def dossier_measures(
     from kpixa.dossiers.queries import period_measures
 
     return period_measures(set(commune_ids), start, end)
-
-
-# Measures of kpixa.accountability (flags and delays), read only by frameworks that use them.
-ACCOUNTABILITY_MEASURES = frozenset(
-    {
-        "dossiers.pass_around",
-        "dossiers.late_steps",
-        "dossiers.hours_over",
-        "dossiers.made_late_by_staff",
-        "dossiers.made_late_by_sync",
-        "dossiers.made_late_by_citizen",
-        "dossiers.sync_late",
-        "dossiers.gaming_flags",
-    }
-)
 
 
 def _with_accountability(

@@ -74,6 +74,21 @@ MEASURES: dict[str, str] = {
     "ratings.dossier_satisfied": "ratings of dossier handling that are satisfied or better",
 }
 
+# The measures kpixa.accountability produces from its flags and delays (docs/flags.md), not the
+# dossier rollups: the dossiers' measures provider leaves them out, the scoring asks that app.
+ACCOUNTABILITY_MEASURES: frozenset[str] = frozenset(
+    {
+        "dossiers.pass_around",
+        "dossiers.late_steps",
+        "dossiers.hours_over",
+        "dossiers.made_late_by_staff",
+        "dossiers.made_late_by_sync",
+        "dossiers.made_late_by_citizen",
+        "dossiers.sync_late",
+        "dossiers.gaming_flags",
+    }
+)
+
 REPORTED_PREFIX = "reported."
 FRAMEWORK_PREFIX = "framework."
 
