@@ -10,9 +10,7 @@ class AccountabilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from kpixa.accountability.receivers import batch_committed as run_pass
+        from kpixa.dossiers.signals import batch_committed
 
-        from kpixa.accountability.receivers import batch_saved
-        from kpixa.dossiers.models import ImportBatch
-
-        post_save.connect(batch_saved, sender=ImportBatch, dispatch_uid="kpixa_accountability_batch_saved")
+        batch_committed.connect(run_pass, dispatch_uid="kpixa_accountability_batch_committed")

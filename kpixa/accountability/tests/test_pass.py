@@ -198,3 +198,27 @@ def test_it_records_the_province_decision_on_sync_caused_lateness(catalogue: Any
         "id"
     )
     assert [e.after["excluded"] for e in entries if e.after] == [True, False]
+
+
+def test_it_never_fails_the_import_when_the_pass_fails(
+    catalogue: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    from kpixa.accountability import services
+
+    def broken(batch_id: int) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "detect_for_batch", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = load(tmp_path, [bounced()])
+    assert batch.created == 1 and Dossier.objects.count() == 1
+    assert "accountability pass failed" in caplog.text
+
+
+def test_it_does_not_run_after_the_batch_when_turned_off(
+    catalogue: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.KPIXA_DETECT_AFTER_BATCH = False
+    with django_capture_on_commit_callbacks(execute=True):
+        load(tmp_path, [bounced()])
+    assert not AccountabilityFlag.objects.exists()
