@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from kpixa.accounts.access import acting_user
 from kpixa.accounts.admin_audit import AuditedModelAdmin
 from kpixa.evaluations import services
 from kpixa.evaluations.forms import LeaderAssessmentForm
@@ -82,7 +83,7 @@ class LeaderEvaluationAdmin(ReadOnlyMixin, AuditedModelAdmin):
         data = form.cleaned_data
         services.enter_leader_assessment(
             obj,
-            request.user,
+            acting_user(request),
             general=data["general_points"],
             organising=data["dd_organising"],
             uniting=data["e_uniting"],
@@ -116,7 +117,7 @@ class ConsequenceAdmin(ReadOnlyMixin, AuditedModelAdmin):
         for consequence in queryset.filter(status="proposed"):
             if not self.has_change_permission(request, consequence):
                 raise PermissionDenied
-            services.decide_consequence(consequence, request.user, accept)
+            services.decide_consequence(consequence, acting_user(request), accept)
         messages.success(request, gettext("Đã ghi nhận quyết định."))
 
 

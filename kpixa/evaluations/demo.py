@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from typing import Any
 
 from kpixa.accounts.demo import demo_admin as demo_admin
+from kpixa.accounts.models import User
 from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import LeaderEvaluation, Period, PeriodState
 from kpixa.evaluations.services import enter_leader_assessment, evaluate_period
@@ -50,7 +50,7 @@ def seed_evaluations_demo() -> None:
     seed_published_demo()
 
 
-def publish_demo_periods(province_code: str, period_codes: tuple[str, ...], actor: Any) -> list[str]:
+def publish_demo_periods(province_code: str, period_codes: tuple[str, ...], actor: User) -> list[str]:
     """Close, then publish each period that is not published yet; return the codes published now.
 
     A period already published (or further) is left alone, so running twice makes no second snapshot.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kpixa.accounts.access import ADMIN, access, can_manage_province, visible_provinces
+from kpixa.accounts.access import ADMIN, access, acting_user, can_manage_province, visible_provinces
 from kpixa.evaluations import inputs
 from kpixa.evaluations.models import EvaluationInput, InputKind, InputRejection, Period
 from kpixa.evaluations.services import EvaluationError, period_row
@@ -94,7 +94,7 @@ def inputs_page(request: HttpRequest, province_code: str, period: str) -> HttpRe
     form = InputForm(province, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            inputs.set_input(row or period_row(province, span), form.entry(), actor=request.user)
+            inputs.set_input(row or period_row(province, span), form.entry(), actor=acting_user(request))
         except (inputs.InvalidInput, EvaluationError) as exc:
             messages.error(request, str(exc))
         else:
@@ -153,6 +153,6 @@ def delete_input(request: HttpRequest, province_code: str, period: str, pk: int)
     )
     if item is None:
         raise Http404(_("Không tìm thấy dữ liệu."))
-    inputs.delete_input(item, actor=request.user)
+    inputs.delete_input(item, actor=acting_user(request))
     messages.success(request, _("Đã xóa dữ liệu đánh giá."))
     return redirect("evaluations:inputs", province.code, span.code)

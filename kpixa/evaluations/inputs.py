@@ -191,7 +191,7 @@ class Entry:
     evidence: str = ""
 
 
-def set_input(period: Period, entry: Entry, *, actor: Any = None) -> EvaluationInput:
+def set_input(period: Period, entry: Entry, *, actor: User | None = None) -> EvaluationInput:
     """Store one input (created, or the same fact updated), audited; raises InvalidInput."""
     check_subject(entry.kind, entry.post, entry.person)
     value = clean_value(entry.kind, entry.value, entry.day)
@@ -224,7 +224,7 @@ def set_input(period: Period, entry: Entry, *, actor: Any = None) -> EvaluationI
     return item
 
 
-def delete_input(item: EvaluationInput, *, actor: Any = None) -> None:
+def delete_input(item: EvaluationInput, *, actor: User | None = None) -> None:
     """Remove one input, audited."""
     with transaction.atomic():
         audit.record(
@@ -250,7 +250,7 @@ def _check_holder(period: Period, commune: Commune, post: str, person: Person) -
 
 
 def import_inputs_file(
-    path: str | Path, *, province_code: str, period_code: str, actor: Any = None
+    path: str | Path, *, province_code: str, period_code: str, actor: User | None = None
 ) -> ImportResult:
     """Import inputs from a CSV/XLSX file (see ``import_inputs``)."""
     return import_inputs(read_rows(path), province_code=province_code, period_code=period_code, actor=actor)
@@ -271,7 +271,7 @@ def find_period(province_code: str, period_code: str) -> Period:
 
 
 def import_inputs(
-    rows: Sequence[dict[str, Any]], *, province_code: str, period_code: str, actor: Any = None
+    rows: Sequence[dict[str, Any]], *, province_code: str, period_code: str, actor: User | None = None
 ) -> ImportResult:
     """Save every valid row together, list the refused ones (row, column, reason); idempotent."""
     period = find_period(province_code, period_code)
@@ -352,7 +352,7 @@ def _keep_rejections(
 
 
 def _save(
-    period: Period, parsed: list[tuple[Entry, str]], actor: Any, result: ImportResult
+    period: Period, parsed: list[tuple[Entry, str]], actor: User | None, result: ImportResult
 ) -> tuple[list[EvaluationInput], list[EvaluationInput]]:
     existing = {(i.commune_id, i.key): i for i in EvaluationInput.objects.filter(period=period)}
     now = timezone.now()

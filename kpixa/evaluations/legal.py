@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
+from kpixa.accounts.models import User
 from kpixa.evaluations import chain, inputs
 from kpixa.evaluations.models import (
     InputKind,
@@ -30,6 +31,7 @@ from kpixa.evaluations.models import (
     RegimeEvaluation,
 )
 from kpixa.evaluations.services import EvaluationError, period_row
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.rules import citations as cite
 from kpixa.rules import consequences as cons
 from kpixa.rules import leaders as rules
@@ -85,7 +87,7 @@ def joint_policy(policy: ProvincePolicy) -> cons.JointPolicy:
 
 
 def evaluate(
-    framework_code: str, period_code: str, province_code: str, actor: Any = None
+    framework_code: str, period_code: str, province_code: str, actor: User | None = None
 ) -> RegimeEvaluation:
     """Evaluate the province's communes and leaders for the period from the framework's totals and
     the entered inputs; store and audit the result (re-running replaces it; a closed period is
@@ -119,7 +121,9 @@ def evaluate(
     return stored
 
 
-def evaluate_rows(row: Period, period: PeriodSpan, version: Any, province: Province) -> list[CommuneResult]:
+def evaluate_rows(
+    row: Period, period: PeriodSpan, version: FrameworkVersion, province: Province
+) -> list[CommuneResult]:
     """The results of every scored commune of the province (no writes)."""
     units = list(
         UnitScore.objects.filter(
@@ -337,7 +341,9 @@ def stored(framework_code: str, period_code: str, province_code: str) -> RegimeE
     )
 
 
-def record_quota_exception(row: Period, group: str, decision: str, *, actor: Any = None) -> QuotaException:
+def record_quota_exception(
+    row: Period, group: str, decision: str, *, actor: User | None = None
+) -> QuotaException:
     """Record the decision excepting ``group`` (a peer group code or ``loai:<kind>``) of the period
     from the quota, audited."""
     if not decision.strip():

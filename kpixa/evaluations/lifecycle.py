@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.accounts.access import can_manage_province
-from kpixa.accounts.models import Role
+from kpixa.accounts.models import Role, User
 from kpixa.accounts.notifications import notify_appeal_decided, notify_result_published
 from kpixa.evaluations import chain, guard, snapshots
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState, Snapshot
@@ -37,7 +37,7 @@ def appeal_days() -> int:
     return int(getattr(settings, "KPIXA_APPEAL_DAYS", DEFAULT_APPEAL_DAYS))
 
 
-def _require_admin(actor: Any, province: Province) -> None:
+def _require_admin(actor: User, province: Province) -> None:
     if not can_manage_province(actor, province):
         raise EvaluationError(_("Chỉ quản trị cấp tỉnh của tỉnh này được thực hiện thao tác này."))
 
@@ -47,7 +47,7 @@ def _locked_period(province: Province, period_code: str) -> Period:
     return Period.objects.select_for_update().select_related("province").get(pk=row.pk)
 
 
-def _record(action: str, actor: Any, row: Period, before: str, **after: Any) -> None:
+def _record(action: str, actor: User, row: Period, before: str, **after: Any) -> None:
     audit.record(
         action,
         actor=actor,
@@ -70,7 +70,7 @@ def _expect(row: Period, *states: str) -> None:
 # --- transitions ------------------------------------------------------------------------------
 
 
-def close_period(actor: Any, province: Province, period_code: str) -> Period:
+def close_period(actor: User, province: Province, period_code: str) -> Period:
     """open → closed: scores freeze; data arriving later is kept and flagged, never counted."""
     _require_admin(actor, province)
     with transaction.atomic():
@@ -82,7 +82,7 @@ def close_period(actor: Any, province: Province, period_code: str) -> Period:
     return row
 
 
-def publish_period(actor: Any, province: Province, period_code: str, days: int | None = None) -> Snapshot:
+def publish_period(actor: User, province: Province, period_code: str, days: int | None = None) -> Snapshot:
     """closed → published: freeze every result into snapshot revision 1 and open the appeal window."""
     _require_admin(actor, province)
     with transaction.atomic():
@@ -112,7 +112,7 @@ def _insert(
     row: Period,
     revision: int,
     content: dict[str, Any],
-    actor: Any,
+    actor: User,
     previous: Snapshot | None,
     changes: list[dict[str, Any]],
     explanation: str,
@@ -133,7 +133,7 @@ def _insert(
     return snapshot
 
 
-def finalize_period(actor: Any, province: Province, period_code: str, today: date | None = None) -> Period:
+def finalize_period(actor: User, province: Province, period_code: str, today: date | None = None) -> Period:
     """published/appeal → final, once the appeal window is over and no appeal is pending."""
     _require_admin(actor, province)
     today = today or timezone.localdate()
@@ -247,7 +247,7 @@ def rank_changes(province: Province, period_code: str, commune_code: str) -> lis
 # --- appeals ----------------------------------------------------------------------------------
 
 
-def _check_appellant(actor: Any, commune: Commune) -> None:
+def _check_appellant(actor: User, commune: Commune) -> None:
     is_leader = getattr(actor, "role", "") == Role.COMMUNE_LEADER and actor.commune_id == commune.pk
     if not (getattr(actor, "is_authenticated", False) and is_leader):
         raise EvaluationError(_("Chỉ lãnh đạo của xã/phường này được khiếu nại."))
@@ -259,7 +259,7 @@ def _indicator_exists(snapshot: Snapshot, commune: Commune, framework: str, indi
 
 
 def file_appeal(
-    actor: Any,
+    actor: User,
     commune: Commune,
     period_code: str,
     framework_code: str,
@@ -331,7 +331,7 @@ def _appeal_summary(appeal: Appeal) -> dict[str, Any]:
     }
 
 
-def _appeal_audit(action: str, actor: Any, appeal: Appeal, before: Any, **extra: Any) -> None:
+def _appeal_audit(action: str, actor: User, appeal: Appeal, before: Any, **extra: Any) -> None:
     audit.record(
         action,
         actor=actor,
@@ -344,7 +344,7 @@ def _appeal_audit(action: str, actor: Any, appeal: Appeal, before: Any, **extra:
     )
 
 
-def _pending(actor: Any, appeal: Appeal, reason: str) -> tuple[Appeal, str]:
+def _pending(actor: User, appeal: Appeal, reason: str) -> tuple[Appeal, str]:
     _require_admin(actor, appeal.commune.province)
     reason = (reason or "").strip()
     if not reason:
@@ -359,7 +359,7 @@ def _pending(actor: Any, appeal: Appeal, reason: str) -> tuple[Appeal, str]:
     return row, reason
 
 
-def reject_appeal(actor: Any, appeal: Appeal, reason: str) -> Appeal:
+def reject_appeal(actor: User, appeal: Appeal, reason: str) -> Appeal:
     """The province rejects an appeal with a reason; the published result stays."""
     with transaction.atomic():
         row, reason = _pending(actor, appeal, reason)
@@ -376,7 +376,7 @@ def reject_appeal(actor: Any, appeal: Appeal, reason: str) -> Appeal:
     return row
 
 
-def uphold_appeal(actor: Any, appeal: Appeal, reason: str, corrected_points: Decimal) -> Snapshot:
+def uphold_appeal(actor: User, appeal: Appeal, reason: str, corrected_points: Decimal) -> Snapshot:
     """The province upholds an appeal: the indicator's points become ``corrected_points`` in a new
     snapshot revision (total, class and ranks recomputed, and the commune's evaluation and its
     leaders' ratings when the period was evaluated by that framework; the diff and the reason

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
+from kpixa.accounts.models import User
 from kpixa.evaluations import chain
 from kpixa.evaluations.models import (
     Consequence,
@@ -24,6 +25,7 @@ from kpixa.evaluations.models import (
     PeriodKind,
     ProvincePolicy,
 )
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.rules.consequences import JointPolicy
 from kpixa.scoring.engine.evaluation import LeaderFormulaError
 from kpixa.scoring.engine.model import EvaluationRules, Framework
@@ -89,7 +91,7 @@ def set_joint_policy(
     citation: str,
     period_kind: str,
     below_total: Decimal | None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> ProvincePolicy:
     """Set the province's joint-departure policy: on or off, the text that states it, its period
     and its threshold (docs/rules.md, "Evaluation of communes and leaders"). Turning it on needs the
@@ -126,7 +128,7 @@ def set_joint_policy(
 
 
 def evaluate_period(
-    framework_code: str, period_code: str, province_code: str, actor: Any = None
+    framework_code: str, period_code: str, province_code: str, actor: User | None = None
 ) -> EvaluationSummary:
     """Classify the province's communes by the framework's stored scores for the period (computing
     them first when none are stored), rate their leaders, apply the excellent quota per peer group
@@ -160,7 +162,9 @@ def evaluate_period(
     return summary
 
 
-def _evaluate(row: Period, version: Any, period: PeriodSpan, province: Province) -> EvaluationSummary:
+def _evaluate(
+    row: Period, version: FrameworkVersion, period: PeriodSpan, province: Province
+) -> EvaluationSummary:
     policy = chain.policy_of(province.pk)
     rules = effective_rules(framework_of(version), province, policy, period.kind)
     try:
@@ -180,7 +184,7 @@ def _evaluate(row: Period, version: Any, period: PeriodSpan, province: Province)
 
 def enter_leader_assessment(
     evaluation: LeaderEvaluation,
-    actor: Any,
+    actor: User | None,
     *,
     general: Decimal,
     organising: Decimal,
@@ -214,7 +218,7 @@ def enter_leader_assessment(
     return evaluation
 
 
-def decide_consequence(consequence: Consequence, actor: Any, accept: bool, note: str = "") -> Consequence:
+def decide_consequence(consequence: Consequence, actor: User, accept: bool, note: str = "") -> Consequence:
     """Record a person's decision on a proposed consequence (accept or reject, with a note).
 
     A decision is final: deciding again raises EvaluationError.
@@ -243,12 +247,14 @@ def decide_consequence(consequence: Consequence, actor: Any, accept: bool, note:
     return consequence
 
 
-def set_joint_departure(province: Province, enabled: bool | None, actor: Any = None) -> ProvincePolicy:
+def set_joint_departure(
+    province: Province, enabled: bool | None, actor: User | None = None
+) -> ProvincePolicy:
     """Turn the province's "cùng lên đường" rule on or off (None: follow the framework)."""
     return _set_policy_field(province, "joint_departure", enabled, actor)
 
 
-def _set_policy_field(province: Province, field: str, value: Any, actor: Any) -> ProvincePolicy:
+def _set_policy_field(province: Province, field: str, value: Any, actor: User | None) -> ProvincePolicy:
     """Set one field of the province's policy (created on first use), audited with before and after."""
     with transaction.atomic():
         policy, _created = ProvincePolicy.objects.get_or_create(province=province)
@@ -267,7 +273,7 @@ def _set_policy_field(province: Province, field: str, value: Any, actor: Any) ->
     return policy
 
 
-def set_quota_peer_groups(province: Province, codes: list[str], actor: Any = None) -> ProvincePolicy:
+def set_quota_peer_groups(province: Province, codes: list[str], actor: User | None = None) -> ProvincePolicy:
     """Set the peer groups the province counts its excellent quota in, in priority order (each
     commune's quota group is the first it belongs to; none: its kind). Unknown codes are refused."""
     from kpixa.units.models import PeerGroup

@@ -23,6 +23,7 @@ from kpixa.accounts.access import (
     COMMUNE,
     PROVINCE,
     access,
+    acting_user,
     can_manage_province,
     get_commune_or_404,
     role_required,
@@ -199,7 +200,7 @@ def uphold(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("evaluations:appeal", appeal.pk)
     try:
         revision = lifecycle.uphold_appeal(
-            request.user, appeal, form.cleaned_data["reason"], form.cleaned_data["corrected_points"]
+            acting_user(request), appeal, form.cleaned_data["reason"], form.cleaned_data["corrected_points"]
         )
     except EvaluationError as exc:
         messages.error(request, str(exc))
@@ -222,7 +223,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors(request, form)
         return redirect("evaluations:appeal", appeal.pk)
     try:
-        lifecycle.reject_appeal(request.user, appeal, form.cleaned_data["reason"])
+        lifecycle.reject_appeal(acting_user(request), appeal, form.cleaned_data["reason"])
     except EvaluationError as exc:
         messages.error(request, str(exc))
     else:
@@ -278,7 +279,7 @@ def file_appeal(request: HttpRequest, code: str, period: str) -> HttpResponse:
     data = form.cleaned_data
     try:
         lifecycle.file_appeal(
-            request.user,
+            acting_user(request),
             commune,
             the_period.code,
             data["framework"],

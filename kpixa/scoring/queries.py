@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import F
 
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring.engine.export import indicator_row, unit_row
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of, period_of, version_for
@@ -17,7 +18,7 @@ from kpixa.scoring.versions import framework_of, period_of, version_for
 class Scoreboard:
     """A period's stored scores: the version used, the unit scores and each unit's indicator scores."""
 
-    version: Any
+    version: FrameworkVersion
     period_code: str
     units: list[UnitScore]
     indicators: dict[int, list[IndicatorScore]]
@@ -41,7 +42,9 @@ def scoreboard(framework_code: str, period_code: str, province_code: str | None 
     return Scoreboard(version, period.code, ordered, _indicators(version, period.code, ordered))
 
 
-def _indicators(version: Any, period_code: str, units: list[UnitScore]) -> dict[int, list[IndicatorScore]]:
+def _indicators(
+    version: FrameworkVersion, period_code: str, units: list[UnitScore]
+) -> dict[int, list[IndicatorScore]]:
     order = {ind.code: i for i, ind in enumerate(framework_of(version).indicators())}
     rows = IndicatorScore.objects.filter(
         framework_version=version, period_code=period_code, commune_id__in=[u.commune_id for u in units]

@@ -16,6 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
+from kpixa.accounts.models import User
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring import inputs as inp
 from kpixa.scoring import storage
 from kpixa.scoring.engine import core
@@ -62,7 +64,7 @@ def score_communes(
 
 
 def _store(
-    version: Any,
+    version: FrameworkVersion,
     period: PeriodSpan,
     communes: list[inp.CommuneRow],
     scores: list[core.UnitScore],
@@ -97,7 +99,7 @@ def compute_scores(
     framework_code: str,
     period_code: str,
     province_code: str | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     *,
     providers: Providers = DEFAULT_PROVIDERS,
     triggered_by: str = "command",
@@ -132,11 +134,11 @@ def compute_scores(
 @transaction.atomic
 def _full_run(
     run: ScoreRun,
-    version: Any,
+    version: FrameworkVersion,
     period: PeriodSpan,
     communes: list[inp.CommuneRow],
     providers: Providers,
-    actor: Any,
+    actor: User | None,
 ) -> None:
     as_of = timezone.now()
     scores = score_communes(framework_of(version), communes, period, providers, as_of)
@@ -194,7 +196,7 @@ def _refresh_plan(province_ids: Collection[int], days: Collection[date]) -> list
     )
 
 
-def _reads_other_frameworks(version: Any) -> bool:
+def _reads_other_frameworks(version: FrameworkVersion) -> bool:
     return any(m.startswith("framework.") for m in framework_of(version).measures())
 
 
@@ -221,7 +223,7 @@ def refresh_after_batch(
 
 
 def _refresh_one(
-    version: Any, period: PeriodSpan, communes: list[inp.CommuneRow], providers: Providers
+    version: FrameworkVersion, period: PeriodSpan, communes: list[inp.CommuneRow], providers: Providers
 ) -> list[ScoreRun]:
     frozen = frozen_provinces(period.code, {c.province_id for c in communes})
     affected = [c for c in communes if c.province_id not in frozen]
@@ -240,7 +242,7 @@ def _refresh_one(
 
 
 def _incremental_run(
-    version: Any,
+    version: FrameworkVersion,
     period: PeriodSpan,
     province_id: int,
     started: datetime,
@@ -282,7 +284,7 @@ def _audit_refresh(runs: list[ScoreRun], commune_ids: set[int], days: set[date])
 
 @transaction.atomic
 def generate_baselines(
-    framework: str, period: str, from_period: str, plus_points: Decimal | int | str, actor: Any = None
+    framework: str, period: str, from_period: str, plus_points: Decimal | int | str, actor: User | None = None
 ) -> int:
     """Create unit targets for ``period``: each commune's rate in ``from_period`` + ``plus_points``
     percentage points, capped at 100 (minus and floored at 0 for lower-is-better indicators).

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection
 
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.rules.ranking import grouped_ranks
 from kpixa.scoring.engine import core
 from kpixa.scoring.inputs import CommuneRow
@@ -122,7 +123,7 @@ def results_digest(rows: Iterable[tuple[Any, ...]]) -> str:
 
 
 def save(
-    version: Any,
+    version: FrameworkVersion,
     period_code: str,
     scored: Sequence[tuple[CommuneRow, core.UnitScore]],
     as_of: datetime,

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 # The parsed frameworks live with the versions (kpixa.frameworks.parsed); named here as well
 # because scoring's callers have always found them here.
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.frameworks.parsed import PARSED_KEEP as PARSED_KEEP
 from kpixa.frameworks.parsed import VersionRef as VersionRef
 from kpixa.frameworks.parsed import _frameworks as _frameworks
 from kpixa.frameworks.parsed import framework_of as framework_of
+from kpixa.frameworks.services import framework_in_force
 from kpixa.scoring.engine.periods import PeriodError, PeriodSpan, parse_period
 
 
@@ -29,17 +30,17 @@ def period_of(code: str, as_of: date | None = None) -> PeriodSpan:
         raise ScoringError(str(exc)) from exc
 
 
-def version_for(framework_code: str, period: PeriodSpan) -> Any:
+def version_for(framework_code: str, period: PeriodSpan) -> FrameworkVersion:
     """Return the FrameworkVersion in force for ``period`` (on its last day), or raise ScoringError.
 
     The last day decides: a period is judged by the rules in force when it closes.
     """
-    from kpixa.frameworks.services import framework_in_force
-
     return _found(framework_in_force(framework_code, period.end), framework_code, period)
 
 
-def _found(version: Any, framework_code: str, period: PeriodSpan) -> Any:
+def _found[V: (FrameworkVersion, VersionRef)](
+    version: V | None, framework_code: str, period: PeriodSpan
+) -> V:
     if version is None:
         raise ScoringError(
             _("Không có phiên bản nào của bộ chỉ số “%(code)s” có hiệu lực cho kỳ %(period)s.")
