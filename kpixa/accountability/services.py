@@ -140,6 +140,10 @@ def analyse(
     sync = rules.sync_late(arrived_on_time, _history(versions, "end_at", end) if versions else ())
     found.append(sync)
     findings = [f for f in found if f is not None]
+    finish = end or as_of
+    late = effective is not None and finish > effective
+    if not late and not any(st.step_due and st.at and st.at > st.step_due for st in steps):
+        return Analysis(findings, None)  # nothing to attribute: skip the hours
     lateness = rules.who_made_it_late(
         calendar,
         received_at=received,

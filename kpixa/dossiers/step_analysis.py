@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.utils import timezone
@@ -32,11 +33,14 @@ class SupplementRow:
     due_before: datetime | None
 
 
+VN = dt_timezone(timedelta(hours=7))  # Vietnam keeps no daylight saving time: one fixed offset
+
+
 def naive_local(value: datetime | None) -> datetime | None:
     """A stored (aware) instant as naive Vietnam-local time, as the rules read it."""
-    if value is None or timezone.is_naive(value):
+    if value is None or value.tzinfo is None:
         return value
-    return timezone.localtime(value).replace(tzinfo=None)
+    return value.astimezone(VN).replace(tzinfo=None)
 
 
 def parse_time(value: Any) -> datetime | None:
