@@ -22,6 +22,8 @@ from kpixa.evaluations.models import (
     Consequence,
     ConsequenceKind,
     ConsequenceStatus,
+    EvaluationInput,
+    InputKind,
     LeaderEvaluation,
     Period,
     ProvincePolicy,
@@ -300,9 +302,11 @@ def _apply_inputs(
     the leader rated "không hoàn thành"; general points, đ and e when the form gave none. The
     automatic "không hoàn thành" cases are kept for ``_apply_overrides``."""
     le._overrides = []  # type: ignore[attr-defined]
+    le._d_from_total = True  # type: ignore[attr-defined]
     if entered is None:
         return
     given = evaluation_inputs.leader_inputs(entered, tenure.post, tenure.person_id)
+    le._d_from_total = given.subordinates_not_completed is None  # type: ignore[attr-defined]
     if given.tasks is not None and given.tasks.assigned > 0 and not le.abc_entered:
         a, b, c = law.task_criteria(given.tasks)
         le.a_quantity, le.b_quality, le.c_timeliness = a.value, b.value, c.value
@@ -316,6 +320,21 @@ def _apply_inputs(
         le.e_uniting = given.uniting
     regime = law.ND335 if tenure.post == PostKind.CHAIRMAN else law.QD366
     le._overrides = law.overrides(given, period_end, regime)  # type: ignore[attr-defined]
+
+
+D_FALLBACK_VI = (
+    "d lấy tạm từ tổng điểm của xã vì chưa có dữ liệu xếp loại công chức "
+    "(Nghị định 335/2025/NĐ-CP tính d = 100% hoặc 50% theo xếp loại công chức thuộc quyền; "
+    "đánh giá theo văn bản không chấm điểm khi thiếu dữ liệu này)"
+)
+
+
+def _note_d_fallback(le: LeaderEvaluation) -> None:
+    """A rating whose d is the commune's total says so: that is the earlier rules' fallback, used
+    only while no civil-servant ratings were entered (docs/rules.md, "Evaluation of communes and
+    leaders"); a revision of a published snapshot sets d to the corrected total, so it says so too."""
+    if getattr(le, "_d_from_total", True):
+        le.explanation_vi = "; ".join(p for p in (le.explanation_vi, D_FALLBACK_VI) if p)
 
 
 def _apply_overrides(le: LeaderEvaluation) -> None:
@@ -389,6 +408,7 @@ def _rate(le: LeaderEvaluation, formula: ev.LeaderFormula) -> None:
     le.classification = rating.classification.code
     le.capped_by_unit = rating.capped
     le.explanation_vi = rating.explanation
+    _note_d_fallback(le)
 
 
 def _clear_rating(le: LeaderEvaluation) -> None:
@@ -576,6 +596,13 @@ def rerate_one(le: LeaderEvaluation) -> None:
     if commune is None:
         return
     le._commune_class = commune.classification  # type: ignore[attr-defined]
+    le._d_from_total = not EvaluationInput.objects.filter(  # type: ignore[attr-defined]
+        period_id=le.period_id,
+        commune_id=le.commune_id,
+        post=le.post,
+        person_id=le.person_id,
+        kind=InputKind.SUBORDINATES_NOT_COMPLETED,
+    ).exists()
     _rate(le, leader_formula_for(commune.framework_version, le.period))
 
 

@@ -1,17 +1,50 @@
-"""A commune's leader page (``/xa/<code>/lanh-dao/``): its two accountable leaders' ratings with
-their chain, and the consequences proposed for the period (stored evaluations, 4 queries)."""
+"""A commune's leader page (``/xa/<code>/lanh-dao/``): the period's evaluation under the texts
+(``RegimeEvaluation``: each leader's regime, total, class, criteria and reasons with their
+articles) where ``evaluate`` stored one; otherwise the earlier rating (``evaluate_period``) with
+its chain, labelled as such; and the consequences proposed for the period (5 queries)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation
+from django.utils.translation import gettext_lazy
+
+from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation, RegimeEvaluation
 from kpixa.evaluations.models import Period as EvaluationPeriod
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.versions import framework_of
-from kpixa.units.models import Commune
+from kpixa.units.models import Commune, PostKind
 from kpixa.web.pages.common import sort_periods
+
+# The texts a leader is rated under (kpixa/rules/leaders.py's regime codes).
+REGIME_NAMES = {
+    "nd335": gettext_lazy("Nghị định 335/2025/NĐ-CP"),
+    "qd366": gettext_lazy("Quy định 366-QĐ/TW"),
+}
+POST_NAMES = {"chu_tich": PostKind.CHAIRMAN.label, "bi_thu": PostKind.SECRETARY.label}
+
+
+@dataclass
+class RegimeResult:
+    """The commune's entry in one stored evaluation under the texts (one commune framework)."""
+
+    framework_code: str
+    evaluated_at: Any
+    commune: dict[str, Any]
+
+    @property
+    def leaders(self) -> list[dict[str, Any]]:
+        """The commune's leaders, each with the name of its regime and post added."""
+        return [
+            {
+                **leader,
+                "regime_name": REGIME_NAMES.get(leader.get("regime") or "", leader.get("regime") or "—"),
+                "post_name": POST_NAMES.get(leader.get("post") or "", leader.get("post") or ""),
+            }
+            for leader in self.commune.get("leaders", [])
+        ]
 
 
 @dataclass
@@ -22,6 +55,7 @@ class LeaderPage:
     commune_result: CommuneEvaluation | None
     leaders: list[LeaderEvaluation]
     consequences: dict[int | None, list[Consequence]]  # by person id (None: the commune)
+    regime: list[RegimeResult] = field(default_factory=list)  # under the texts, when evaluated
 
     @property
     def commune_class_label(self) -> str:
@@ -34,16 +68,32 @@ class LeaderPage:
 
 
 def leader_periods(commune: Commune) -> list[PeriodSpan]:
-    """Periods with leader evaluations of the commune's province, latest first (one query)."""
-    codes = EvaluationPeriod.objects.filter(province_id=commune.province_id, leader_evaluations__isnull=False)
+    """Periods with leader evaluations (earlier rules or under the texts) of the commune's
+    province, latest first (one query)."""
+    rows = EvaluationPeriod.objects.filter(province_id=commune.province_id)
+    codes = rows.filter(leader_evaluations__isnull=False) | rows.filter(regime_evaluations__isnull=False)
     return sort_periods(codes.order_by().values_list("code", flat=True).distinct())
 
 
+def regime_results(row: EvaluationPeriod, commune: Commune) -> list[RegimeResult]:
+    """The commune's entries in the period's stored evaluations under the texts (one query)."""
+    out = []
+    for evaluation in RegimeEvaluation.objects.filter(period=row).order_by("framework_code"):
+        entry = next(
+            (c for c in evaluation.content.get("communes", []) if c.get("unit_code") == commune.code), None
+        )
+        if entry is not None:
+            out.append(RegimeResult(evaluation.framework_code, evaluation.evaluated_at, entry))
+    return out
+
+
 def leader_page(commune: Commune, period: PeriodSpan) -> LeaderPage:
-    """The leaders' ratings with their chain and the proposals of the period (4 queries)."""
+    """The evaluation under the texts, the earlier ratings with their chain and the proposals of
+    the period (5 queries)."""
     row = EvaluationPeriod.objects.filter(province_id=commune.province_id, code=period.code).first()
     if row is None:
         return LeaderPage(None, None, [], {})
+    regime = regime_results(row, commune)
     result = (
         CommuneEvaluation.objects.filter(period=row, commune=commune)
         .select_related("framework_version")
@@ -57,4 +107,4 @@ def leader_page(commune: Commune, period: PeriodSpan) -> LeaderPage:
     consequences: dict[int | None, list[Consequence]] = defaultdict(list)
     for item in Consequence.objects.filter(period=row, commune=commune).order_by("kind", "post"):
         consequences[item.person_id].append(item)
-    return LeaderPage(row, result, leaders, dict(consequences))
+    return LeaderPage(row, result, leaders, dict(consequences), regime)
