@@ -16,8 +16,8 @@ from pydantic import WithJsonSchema
 
 from kpixa.accounts.access import api_access
 from kpixa.accounts.tokens import ApiTokenAuth
-from kpixa.dossiers import services
 from kpixa.dossiers.parsing import LIST_KEYS, list_keys, loads
+from kpixa.dossiers.services import api_batches
 
 MAX_RECORDS = 5000
 
@@ -149,7 +149,7 @@ def _ingest(request: HttpRequest, kind: str, payload: Payload) -> Status[Any]:
     if refusal is not None:
         return refusal
     # Each record is normalised (and checked for depth) on its own by source_from_document.
-    batch, results = services.submit_api(request.auth, kind, records)  # type: ignore[attr-defined]
+    batch, results = api_batches.submit_api(request.auth, kind, records)  # type: ignore[attr-defined]
     return Status(
         200,
         {

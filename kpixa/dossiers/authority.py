@@ -14,8 +14,8 @@ system) or *local* (one commune's own records). A batch's writer decides what it
 
 Whatever the writer, a stored dossier of a commune outside the batch's scope is never replaced,
 and a dossier counted late in a closed period never turns on time, unless the change comes
-through an appeal (``services.correct_through_appeal``). Refused records go to quarantine with
-their reason, like every other rejection.
+through an appeal (``services.appeal_corrections.correct_through_appeal``). Refused records go
+to quarantine with their reason, like every other rejection.
 """
 
 from __future__ import annotations

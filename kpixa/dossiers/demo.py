@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 
 from kpixa.dossiers.declared import declare_counts
 from kpixa.dossiers.models import Dossier, Procedure, Rollup
-from kpixa.dossiers.services import import_procedures
+from kpixa.dossiers.services.procedure_catalogue import import_procedures
 from kpixa.units.models import Commune
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "procedures.csv"

@@ -1,5 +1,5 @@
 """Set-based ingest of one chunk of records: validate, compute facts, classify against what is
-stored, bulk upsert, apply rollup deltas. The caller (services.run_batch) owns the transaction.
+stored, bulk upsert, apply rollup deltas. The caller (services.importing.run_batch) owns the transaction.
 
 Identity is (source system, record id). Against the stored version a record is:
 ``created`` (new), ``unchanged`` (same content hash), ``ignored`` (older: its latest time is

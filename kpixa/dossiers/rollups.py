@@ -280,7 +280,7 @@ def rebuild(province_id: int | None = None) -> int:
     """Recompute every rollup from the raw rows with INSERT … SELECT … GROUP BY; return rows written.
 
     Limited to one province's communes when ``province_id`` is given. Runs in the caller's
-    transaction (services.rebuild_rollups owns it).
+    transaction (services.rollup_rebuild.rebuild_rollups owns it).
     """
     scope, params = _scope_sql(province_id)
     Rollup.objects.filter(_scope_q(province_id)).delete()

@@ -22,12 +22,13 @@ from kpixa.accounts.access import (
     mask_phone,
     sees_personal_data,
 )
-from kpixa.dossiers import queries, services
+from kpixa.dossiers import queries
 from kpixa.dossiers.authority import writable_sources
 from kpixa.dossiers.explain import explain
 from kpixa.dossiers.forms import FixForm, UploadForm
 from kpixa.dossiers.jobs import fail_dead_batches
 from kpixa.dossiers.models import JobStatus, file_line
+from kpixa.dossiers.services import resubmission, uploads
 from kpixa.spreadsheet_safety import csv_writer
 
 PAGE = 200
@@ -41,7 +42,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user: Any = request.user
         file = form.cleaned_data["file"]
-        batch = services.enqueue_upload(
+        batch = uploads.enqueue_upload(
             user,
             user.commune,
             form.cleaned_data["kind"],
@@ -75,7 +76,7 @@ def job_state(batch: Any) -> dict[str, Any]:
         batch.refresh_from_db()  # its process died (jobs.py): shown as failed, with the reason
     counts = batch.counts()
     if batch.status == JobStatus.RUNNING:
-        path = services.progress_file(batch.pk)
+        path = uploads.progress_file(batch.pk)
         if path.exists():
             # Being replaced right now: the next poll reads it.
             with contextlib.suppress(ValueError, OSError):
@@ -146,7 +147,7 @@ def fix_rejection(request: HttpRequest, rejection_id: int) -> HttpResponse:
     initial = json.dumps(rejection.raw, ensure_ascii=False, indent=2)
     form = FixForm(request.POST or None, initial={"raw": initial})
     if request.method == "POST" and form.is_valid():
-        batch = services.resubmit_rejections(
+        batch = resubmission.resubmit_rejections(
             [rejection], actor=request.user, edited={rejection.pk: form.cleaned_data["raw"]}
         )
         messages.success(request, _("Đã gửi lại bản ghi (lô #%(id)s).") % {"id": batch.pk if batch else "—"})

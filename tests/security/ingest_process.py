@@ -19,13 +19,13 @@ def main(path: str, source_system: str, ready: str) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpixa.settings")
     django.setup()
-    from kpixa.dossiers import services
+    from kpixa.dossiers.services import importing
 
     def hang(batch: Any) -> None:
         Path(ready).write_text(str(batch.pk))
         time.sleep(600)  # killed here, inside the import's transaction
 
-    services.import_file(path, source_system=source_system, progress=hang)
+    importing.import_file(path, source_system=source_system, progress=hang)
 
 
 def database_url() -> str:

@@ -93,10 +93,10 @@ def rollup_snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def assert_rollups_equal_rebuild() -> dict[str, list[tuple[Any, ...]]]:
     """The rollups kept by the imports must be exactly what a rebuild from the rows gives."""
-    from kpixa.dossiers import services
+    from kpixa.dossiers.services import rollup_rebuild
 
     kept = rollup_snapshot()
-    services.rebuild_rollups()
+    rollup_rebuild.rebuild_rollups()
     rebuilt = rollup_snapshot()
     assert kept == rebuilt
     return rebuilt

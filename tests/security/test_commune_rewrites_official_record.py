@@ -15,9 +15,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, ImportBatch, Rejection, SourceKind, SourceSystem
 from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services import importing
 from tests.security.authority_support import (
     OFFICIAL,
     add_procedure,
@@ -67,7 +67,7 @@ def test_it_rejects_every_record_of_a_commune_batch_naming_the_official_system(o
     """A batch that reaches the worker anyway (queued before the check, or made by another path)."""
     before = state()
     officer = official.users["commune_officer"]
-    batch = services.new_batch(
+    batch = importing.new_batch(
         "dossier",
         OFFICIAL,
         channel="web",
@@ -75,7 +75,7 @@ def test_it_rejects_every_record_of_a_commune_batch_naming_the_official_system(o
         commune=officer.commune,
         province=official.province,
     )
-    services.run_batch(batch, source_from_document([moved_due()]))
+    importing.run_batch(batch, source_from_document([moved_due()]))
     batch.refresh_from_db()
     assert (batch.updated, batch.rejected) == (0, 1)
     reason = Rejection.objects.get(batch=batch).reason_vi

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, ImportBatch, JobStatus
+from kpixa.dossiers.services import importing
 from tests.security.ingest_support import (
     add_catalogue,
     assert_rollups_equal_rebuild,
@@ -95,7 +95,7 @@ def test_it_imports_the_same_file_twice_at_once_as_one_batch(world, tmp_path, fm
         _write_csv(path, rows)
     else:
         path.write_text(json.dumps(rows), encoding="utf-8")
-    results = together([lambda: services.import_file(path, source_system="motcua") for _ in range(3)])
+    results = together([lambda: importing.import_file(path, source_system="motcua") for _ in range(3)])
     assert all(isinstance(b, ImportBatch) for b in results), results
     batches = ImportBatch.objects.filter(pk__in=[b.pk for b in results])
     assert {b.status for b in batches} == {JobStatus.DONE}

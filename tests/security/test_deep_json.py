@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, Rejection
 from kpixa.dossiers.parsing import MAX_DEPTH, loads, read_json
+from kpixa.dossiers.services import importing
 from tests.security.malformed_support import add_catalogue, base_record, post, post_beside_good, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_files_reject_only_their_deep_records(world, tmp_path) -> None:  # type:
     steps = nested(5000)
     write_csv(tmp_path / "a.csv", [base_record("J-1"), base_record("J-2", tienTrinhDongBo=steps)])
     for name, rejected in (("a.jsonl", 2), ("a.json", 2), ("a.csv", 1)):
-        batch = services.import_file(tmp_path / name, source_system=name.replace(".", "-"))
+        batch = importing.import_file(tmp_path / name, source_system=name.replace(".", "-"))
         assert batch.status == "done" and (batch.created, batch.rejected) == (1, rejected), name
 
 

@@ -20,9 +20,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kpixa.dossiers import fastpath, history, services
+from kpixa.dossiers import fastpath, history
 from kpixa.dossiers.models import Dossier, DossierVersion, ImportBatch
 from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services import importing
 from tests.security.authority_support import OFFICIAL, add_procedure, late_record, moved_due, post
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_it_shows_the_history_in_explain_dossier(sent) -> None:  # type: ignore[
 
 def _batch_queries(records: list[dict[str, Any]]) -> int:
     with CaptureQueriesContext(connection) as queries:
-        services.run_batch(services.new_batch("dossier", OFFICIAL), source_from_document(records))
+        importing.run_batch(importing.new_batch("dossier", OFFICIAL), source_from_document(records))
     return len(queries)
 
 
@@ -112,11 +113,11 @@ def test_it_keeps_versions_of_rows_a_csv_import_replaces(world, tmp_path, monkey
 
     monkeypatch.setattr(fastpath, "ingest_file", spy)
     add_procedure()
-    first = services.import_file(
+    first = importing.import_file(
         _csv(tmp_path / "a.csv", [late_record(f"C-{n}") for n in range(40)]), source_system=OFFICIAL
     )
     changed = [moved_due(f"C-{n}") if n % 2 else late_record(f"C-{n}") for n in range(40)]
-    second = services.import_file(_csv(tmp_path / "b.csv", changed), source_system=OFFICIAL)
+    second = importing.import_file(_csv(tmp_path / "b.csv", changed), source_system=OFFICIAL)
     assert (first.created, second.updated, second.unchanged) == (40, 20, 20)
     versions = DossierVersion.objects.filter(batch=second)
     assert versions.count() == 20 and {v.previous_batch_id for v in versions} == {first.pk}

@@ -3,7 +3,7 @@ comes through an appeal (docs/security.md, "Late turned on time after the period
 
 Even the official system's own token is refused once the province closed the period: the
 record goes to quarantine with its reason and nothing changes. The province's administrator
-can still correct it while deciding the commune's appeal (``services.correct_through_appeal``).
+can still correct it while deciding the commune's appeal (``appeal_corrections.correct_through_appeal``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from kpixa.dossiers import services
+from kpixa.dossiers import authority
 from kpixa.dossiers.models import Dossier, DossierVersion, Rejection
+from kpixa.dossiers.services import appeal_corrections
 from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import Appeal, AppealStatus
 from tests.security.authority_support import OFFICIAL, add_procedure, late_record, moved_due, post, state
@@ -85,7 +86,9 @@ def _appeal(world) -> Appeal:  # type: ignore[no-untyped-def]
 def test_it_accepts_the_change_through_an_appeal(late) -> None:  # type: ignore[no-untyped-def]
     _close(late)
     appeal = _appeal(late)
-    batch = services.correct_through_appeal(late.users["province_admin"], appeal, OFFICIAL, [moved_due()])
+    batch = appeal_corrections.correct_through_appeal(
+        late.users["province_admin"], appeal, OFFICIAL, [moved_due()]
+    )
     assert (batch.updated, batch.rejected, batch.appeal_id) == (1, 0, appeal.pk)
     assert Dossier.objects.get().on_time is True
     version = DossierVersion.objects.get()
@@ -97,14 +100,18 @@ def test_it_refuses_the_change_through_a_rejected_appeal(late) -> None:  # type:
     appeal = _appeal(late)
     Appeal.objects.filter(pk=appeal.pk).update(status=AppealStatus.REJECTED)
     appeal.refresh_from_db()
-    with pytest.raises(services.authority.AuthorityError):
-        services.correct_through_appeal(late.users["province_admin"], appeal, OFFICIAL, [moved_due()])
+    with pytest.raises(authority.AuthorityError):
+        appeal_corrections.correct_through_appeal(
+            late.users["province_admin"], appeal, OFFICIAL, [moved_due()]
+        )
     assert Dossier.objects.get().on_time is False
 
 
 def test_it_refuses_an_appeal_correction_by_the_commune_itself(late) -> None:  # type: ignore[no-untyped-def]
     _close(late)
     appeal = _appeal(late)
-    with pytest.raises(services.authority.AuthorityError):
-        services.correct_through_appeal(late.users["commune_leader"], appeal, OFFICIAL, [moved_due()])
+    with pytest.raises(authority.AuthorityError):
+        appeal_corrections.correct_through_appeal(
+            late.users["commune_leader"], appeal, OFFICIAL, [moved_due()]
+        )
     assert Dossier.objects.get().on_time is False

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, Flag
+from kpixa.dossiers.services import importing
 from kpixa.units.models import Commune, CommuneKind, UnitAlias
 from tests.security.malformed_support import add_catalogue, base_record, post, result_of, write_csv
 
@@ -50,7 +50,7 @@ def test_it_does_not_guess_other_codes(client, key, sent) -> None:  # type: igno
 
 def test_a_file_saved_by_excel_is_read_the_same_way(world, tmp_path, key) -> None:  # type: ignore[no-untyped-def]
     path = write_csv(tmp_path / "excel.csv", [base_record("X1", DonViXuLy="7900"), base_record("X2")])
-    batch = services.import_file(path, source_system="excel")
+    batch = importing.import_file(path, source_system="excel")
     assert (batch.created, batch.rejected, batch.flagged) == (2, 0, 1)
     assert Dossier.objects.get(ma_ho_so="X1").commune.code == "07900"
 

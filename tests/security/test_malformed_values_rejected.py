@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from kpixa.dossiers import services
-from kpixa.dossiers.models import Dossier, Rejection
+from kpixa.dossiers.models import Dossier, ImportBatch, Rejection
 from kpixa.dossiers.parsing import Source, source_from_document
 from kpixa.dossiers.records import Reject, validate_dossier
+from kpixa.dossiers.services import importing
 from tests.security.malformed_support import add_catalogue, base_record, result_of, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_a_file_keeps_its_good_rows_beside_malformed_ones(world, tmp_path) -> No
         if name == "jsonl":
             lines = [json.dumps(r, ensure_ascii=False) for r in rows] + ['{"MaHoSo": "F-NAN", "Gia": NaN}']
             path.write_text("\n".join(lines), encoding="utf-8")
-        batch = services.import_file(path, source_system=f"tep-{name}")
+        batch = importing.import_file(path, source_system=f"tep-{name}")
         assert batch.status == "done", batch.error
         assert (batch.created, batch.rejected) == (2, 3 if name == "jsonl" else 2)
 
@@ -107,7 +107,7 @@ def test_a_web_job_with_malformed_rows_finishes_and_its_page_shows_no_exception_
     response = client.post("/dossiers/upload/", form)
     assert response.status_code == 302, response.content[:300]
     call_command("run_worker", "--once", verbosity=0)
-    batch = services.ImportBatch.objects.get()
+    batch = ImportBatch.objects.get()
     assert batch.status == "done", batch.error
     assert (batch.created, batch.rejected) == (1, 3)
     page = client.get(f"/dossiers/jobs/{batch.pk}/").content.decode()
@@ -122,10 +122,10 @@ def officer_source(client: Any) -> str:
 
 
 def _rejection_of(world: Any, officer: Any, record: dict[str, Any], source: str) -> Rejection:
-    batch = services.new_batch(
+    batch = importing.new_batch(
         "dossier", source, created_by=officer, commune=world.commune, province_id=world.province.pk
     )
-    services.run_batch(batch, source_from_document([record]))
+    importing.run_batch(batch, source_from_document([record]))
     return Rejection.objects.filter(batch=batch).get()
 
 
@@ -213,7 +213,7 @@ def test_the_record_validator_accepts_or_rejects_with_a_reason_and_never_raises(
 def test_it_reads_a_file_source_of_random_rows_without_failing(world) -> None:  # type: ignore[no-untyped-def]
     add_catalogue(world)
     rows = [(1, base_record("R-1")), (2, {"MaHoSo": {"x": 1}}), (3, [1, 2]), (4, "text"), (5, None)]
-    batch = services.new_batch("dossier", "motcua")
-    services.run_batch(batch, Source(rows, total=len(rows)))
+    batch = importing.new_batch("dossier", "motcua")
+    importing.run_batch(batch, Source(rows, total=len(rows)))
     batch.refresh_from_db()
     assert (batch.created, batch.rejected) == (1, 4)

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, Flag
 from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services import importing
 from tests.security.malformed_support import add_catalogue, post
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_the_liferay_systems_wrapped_payload_is_accepted_as_it_is(client, key) -
 def test_both_clients_are_accepted_from_files_too(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     add_catalogue(world)
     for name in ("client_csharp.json", "client_liferay.json"):
-        batch = services.new_batch("dossier", name.removesuffix(".json"))
-        services.run_batch(batch, source_from_document(fixture(name)))
+        batch = importing.new_batch("dossier", name.removesuffix(".json"))
+        importing.run_batch(batch, source_from_document(fixture(name)))
         batch.refresh_from_db()
         assert (batch.created, batch.rejected) == (1, 0), name

@@ -15,8 +15,9 @@ import openpyxl
 import pytest
 from django.http import StreamingHttpResponse
 
-from kpixa.dossiers import limits, services
+from kpixa.dossiers import limits
 from kpixa.dossiers.models import Dossier, ImportBatch, JobStatus, Rejection
+from kpixa.dossiers.services import importing, uploads
 from tests.security.ingest_support import add_catalogue, record
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_it_refuses_an_xlsx_zip_bomb_before_reading_it(catalogue, tmp_path) -> N
     path = _bomb(tmp_path / "bom.xlsx")
     assert path.stat().st_size < 1_000_000  # small on disk, 300,000 rows inside
     with pytest.raises(limits.LimitExceeded):
-        services.import_file(path)
+        importing.import_file(path)
     batch = ImportBatch.objects.get()
     assert batch.status == JobStatus.FAILED
     assert "Tệp Excel bung ra" in batch.error and "tệp không được đọc" in batch.error
@@ -73,7 +74,7 @@ def test_it_fails_an_uploaded_zip_bomb_with_its_reason_on_the_job_page(catalogue
 
     officer = catalogue.users["commune_officer"]
     content = _bomb(tmp_path / "bom.xlsx").read_bytes()
-    batch = services.enqueue_upload(officer, catalogue.commune, "dossier", "bom.xlsx", content, "file")
+    batch = uploads.enqueue_upload(officer, catalogue.commune, "dossier", "bom.xlsx", content, "file")
     call_command("run_worker", "--once", verbosity=0)
     batch.refresh_from_db()
     assert batch.status == JobStatus.FAILED and "vượt giới hạn an toàn" in batch.error
@@ -105,11 +106,11 @@ def test_it_stops_a_file_with_more_rows_than_the_limit(catalogue, tmp_path, sett
     settings.KPIXA_IMPORT_MAX_ROWS = 50
     path = _write(tmp_path / f"many{suffix}", [record(n) for n in range(60)])
     with pytest.raises(limits.LimitExceeded):
-        services.import_file(path)
+        importing.import_file(path)
     batch = ImportBatch.objects.get()
     assert batch.status == JobStatus.FAILED and "hơn 50 bản ghi" in batch.error
     assert Dossier.objects.count() == 0
-    ok = services.import_file(_write(tmp_path / f"few{suffix}", [record(n) for n in range(50)]))
+    ok = importing.import_file(_write(tmp_path / f"few{suffix}", [record(n) for n in range(50)]))
     assert ok.status == JobStatus.DONE and ok.created == 50
 
 
@@ -119,19 +120,19 @@ def test_it_stops_a_batch_with_more_rejections_than_the_limit(catalogue, tmp_pat
     bad = [dict(record(n), DonViXuLy="99999") for n in range(30)]  # unknown unit: each rejected
     path = _write(tmp_path / f"bad{suffix}", [record(n) for n in range(100, 110)] + bad)
     with pytest.raises(limits.LimitExceeded):
-        services.import_file(path)
+        importing.import_file(path)
     batch = ImportBatch.objects.get()
     assert batch.status == JobStatus.FAILED
     assert batch.error.startswith("Lô bị dừng vì có hơn 20 bản ghi bị từ chối")
     assert Rejection.objects.count() == 0 and Dossier.objects.count() == 0  # one reason, nothing kept
     settings.KPIXA_IMPORT_MAX_REJECTIONS = 30
-    done = services.import_file(path)
+    done = importing.import_file(path)
     assert (done.status, done.created, done.rejected) == (JobStatus.DONE, 10, 30)
 
 
 def test_it_streams_the_rejection_report(catalogue, tmp_path, client, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     rows = [dict(record(n), DonViXuLy="99999", MaHoSo=f'=HYPERLINK("x")-{n}') for n in range(2500)]
-    batch = services.import_file(_write(tmp_path / "bad.jsonl", rows))
+    batch = importing.import_file(_write(tmp_path / "bad.jsonl", rows))
     assert batch.rejected == 2500
     ImportBatch.objects.filter(pk=batch.pk).update(province=catalogue.province)
     client.force_login(catalogue.users["province_admin"])

@@ -123,11 +123,11 @@ def test_it_refuses_a_body_with_two_lists_of_records(client, key, second) -> Non
 def test_a_file_with_two_lists_of_records_fails_with_a_clear_reason(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from kpixa.dossiers import services
+    from kpixa.dossiers.services import importing
 
     add_catalogue(world)
     path = tmp_path / "hai.json"
     path.write_text(json.dumps({"danhSach": [base_record("A")], "records": [base_record("B")]}))
     with pytest.raises(Exception, match="nhiều danh sách bản ghi"):
-        services.import_file(path, source_system="tep")
+        importing.import_file(path, source_system="tep")
     assert not Dossier.objects.exists()

@@ -19,8 +19,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, ImportBatch, JobStatus
+from kpixa.dossiers.services import importing
 from tests.security.ingest_support import add_catalogue, assert_rollups_equal_rebuild, post, records
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def _long_import(
 
     def run() -> None:
         try:
-            result.append(services.import_file(path, progress=slow, source_system=system))
+            result.append(importing.import_file(path, progress=slow, source_system=system))
         except Exception as exc:  # the test asserts on it
             result.append(exc)
         finally:
@@ -132,6 +132,6 @@ def test_it_answers_503_to_a_deadlocked_api_batch(world, api_keys, monkeypatch) 
         with connection.cursor() as cursor:  # a real 40P01 raised by the server
             cursor.execute("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$")
 
-    monkeypatch.setattr(api.services, "submit_api", deadlocked)
+    monkeypatch.setattr(api.api_batches, "submit_api", deadlocked)
     answer = post(Client(), records(0, 3), api_keys["token_52"])
     assert answer.status_code == 503 and answer["Retry-After"] == "30"

@@ -16,8 +16,9 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 
-from kpixa.dossiers import jobs, services
+from kpixa.dossiers import jobs
 from kpixa.dossiers.models import Dossier, DossierVersion, ImportBatch, JobStatus
+from kpixa.dossiers.services import importing, uploads
 from tests.security.ingest_process import database_url
 from tests.security.ingest_support import add_catalogue, assert_rollups_equal_rebuild, record, records
 
@@ -29,12 +30,12 @@ def queued(world):  # type: ignore[no-untyped-def]
     add_catalogue(world)
     officer = world.users["commune_officer"]
     content = json.dumps(records(0, 20)).encode()
-    return services.enqueue_upload(officer, world.commune, "dossier", "hs.json", content, "file")
+    return uploads.enqueue_upload(officer, world.commune, "dossier", "hs.json", content, "file")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_running_after_a_database_error(queued, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
-    real, calls = services.enqueue_waiting, []
+    real, calls = uploads.enqueue_waiting, []
 
     def flaky(handed_over: set[int]) -> list[int]:
         calls.append(1)
@@ -42,7 +43,7 @@ def test_it_keeps_running_after_a_database_error(queued, monkeypatch, caplog) ->
             raise OperationalError("database is locked")
         return real(handed_over)
 
-    monkeypatch.setattr(services, "enqueue_waiting", flaky)
+    monkeypatch.setattr(uploads, "enqueue_waiting", flaky)
     with caplog.at_level(logging.ERROR, logger="kpixa.dossiers.jobs"):
         call_command("run_worker", "--once", "--interval", "0.01", verbosity=0)
     queued.refresh_from_db()
@@ -101,7 +102,7 @@ def test_it_marks_a_killed_import_failed_with_its_rows_untouched(world, tmp_path
     add_catalogue(world)
     first = tmp_path / "first.json"
     first.write_text(json.dumps(records(0, 50)))
-    services.import_file(first)
+    importing.import_file(first)
     stored = sorted(Dossier.objects.values_list("ma_ho_so", "version_hash", "batch_id"))
     versions = DossierVersion.objects.count()
     kept_rollups = assert_rollups_equal_rebuild()
@@ -124,13 +125,13 @@ def test_it_marks_a_killed_import_failed_with_its_rows_untouched(world, tmp_path
     assert DossierVersion.objects.count() == versions
     assert assert_rollups_equal_rebuild() == kept_rollups
     assert not jobs.lease_file(batch_id).exists()
-    services.import_file(second)  # the file imports cleanly afterwards: the source is not left locked
+    importing.import_file(second)  # the file imports cleanly afterwards: the source is not left locked
     assert Dossier.objects.count() == 120
 
 
 @pytest.mark.django_db
 def test_it_leaves_a_live_batch_running(world) -> None:  # type: ignore[no-untyped-def]
-    batch = services.new_batch("dossier", "file", channel="file")
+    batch = importing.new_batch("dossier", "file", channel="file")
     jobs.take_lease(batch.pk)  # this very process runs it
     ImportBatch.objects.filter(pk=batch.pk).update(status=JobStatus.RUNNING, started_at=batch.queued_at)
     assert jobs.fail_dead_batches() == []

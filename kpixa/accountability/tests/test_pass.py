@@ -13,7 +13,7 @@ from kpixa.accountability.models import AccountabilityFlag, DossierDelay, FlagSt
 from kpixa.accountability.services import ReviewError, detect_dossiers, detect_period, review_flag
 from kpixa.accounts.models import AuditEntry
 from kpixa.dossiers.models import Dossier
-from kpixa.dossiers.services import import_file
+from kpixa.dossiers.services.importing import import_file
 from kpixa.dossiers.tests.conftest import base_record
 
 pytestmark = pytest.mark.django_db

@@ -9,19 +9,19 @@ from decimal import Decimal
 import pytest
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.dossiers import services
 from kpixa.dossiers.declared import declare_counts
 from kpixa.dossiers.models import DeclaredCount, Flag
 from kpixa.dossiers.parsing import source_from_document
 from kpixa.dossiers.queries import period_measures
+from kpixa.dossiers.services import importing
 from kpixa.dossiers.tests.conftest import base_record
 
 pytestmark = pytest.mark.django_db
 
 
 def run(doc: object, system: str = "motcua") -> None:
-    batch = services.new_batch("dossier", system)
-    services.run_batch(batch, source_from_document(doc))
+    batch = importing.new_batch("dossier", system)
+    importing.run_batch(batch, source_from_document(doc))
 
 
 def test_it_stores_the_counts_a_batch_declares_per_commune_and_month(catalogue):  # type: ignore[no-untyped-def]

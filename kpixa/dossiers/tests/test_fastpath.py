@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from kpixa.dossiers import fastpath, services
+from kpixa.dossiers import fastpath
 from kpixa.dossiers.generator import GeneratorConfig, write_run
 from kpixa.dossiers.models import Dossier, Flag, Procedure, ProcedureRollup, Rejection, Rollup
+from kpixa.dossiers.services import importing, procedure_catalogue
 
 pytestmark = [
     pytest.mark.django_db,
@@ -44,7 +45,7 @@ def units(world):  # type: ignore[no-untyped-def]
     from kpixa.units.models import UnitAlias
 
     UnitAlias.objects.create(system="", alias="000.00.21.H52", commune=world.commune)
-    services.import_procedures(CATALOGUE)
+    procedure_catalogue.import_procedures(CATALOGUE)
     return world
 
 
@@ -107,7 +108,7 @@ def run_both(settings, monkeypatch, *paths: Path, system: str = "motcua"):  # ty
         written.clear()
         try:
             with transaction.atomic():
-                counts = [services.import_file(p, source_system=system).counts() for p in paths]
+                counts = [importing.import_file(p, source_system=system).counts() for p in paths]
                 results.append((counts, snapshot(), list(written)))
                 raise Rollback
         except Rollback:
@@ -138,7 +139,7 @@ def test_generator_output_is_imported_identically(units, settings, monkeypatch, 
 def test_a_file_imported_twice_changes_nothing(units, settings, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
     path = generated(tmp_path, 5)
     settings.KPIXA_FAST_CSV_IMPORT = True
-    first = services.import_file(path, source_system="motcua")
+    first = importing.import_file(path, source_system="motcua")
     before = snapshot()
     modes = []
     original = fastpath._write
@@ -148,7 +149,7 @@ def test_a_file_imported_twice_changes_nothing(units, settings, monkeypatch, tmp
         original(ctx, names, prepared, state)
 
     monkeypatch.setattr(fastpath, "_write", spy)
-    second = services.import_file(path, source_system="motcua")
+    second = importing.import_file(path, source_system="motcua")
     assert len(modes) > 5 and modes[0] is False and all(modes[2:])  # then read after the look-up
     assert second.unchanged == first.created + first.updated and second.created == second.updated == 0
     after = snapshot()
@@ -337,7 +338,7 @@ def test_a_failed_fast_batch_leaves_nothing(units, settings, monkeypatch, tmp_pa
 
     monkeypatch.setattr(fastpath, "_copy_new", second_block_fails)
     with pytest.raises(RuntimeError):
-        services.import_file(path, source_system="motcua")
+        importing.import_file(path, source_system="motcua")
     assert calls["n"] == 1
     assert not Dossier.objects.exists() and not Rollup.objects.exists()
 

@@ -8,10 +8,10 @@ import pytest
 
 from kpixa.dossiers import explain as explain_module
 from kpixa.dossiers import models as models_module
-from kpixa.dossiers import services
 from kpixa.dossiers.explain import explain
 from kpixa.dossiers.models import Dossier, Flag, Rejection
 from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services import importing
 from kpixa.dossiers.tests.conftest import base_record, sample_payload
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def english(text: str) -> str:
 
 
 def run(records: list) -> None:  # type: ignore[type-arg]
-    services.run_batch(services.new_batch("dossier", "motcua"), source_from_document(records))
+    importing.run_batch(importing.new_batch("dossier", "motcua"), source_from_document(records))
 
 
 def test_it_translates_every_explanation_line(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ def test_it_shows_flags_in_the_readers_language(catalogue, monkeypatch):  # type
 
 
 def test_it_falls_back_to_the_stored_text_for_flags_without_a_template(catalogue):  # type: ignore[no-untyped-def]
-    batch = services.new_batch("dossier", "motcua")
+    batch = importing.new_batch("dossier", "motcua")
     flag = Flag.objects.create(batch=batch, code="cu", message_vi="Cảnh báo cũ.")
     assert flag.message() == "Cảnh báo cũ."
 

@@ -10,19 +10,20 @@ from pathlib import Path
 import pytest
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.dossiers import ingest, services
+from kpixa.dossiers import ingest
 from kpixa.dossiers.facts import outcome_as_of
 from kpixa.dossiers.models import Dossier, Flag, ImportBatch, Procedure, Rejection, Rollup
 from kpixa.dossiers.parsing import Source, source_from_document
 from kpixa.dossiers.queries import period_measures
+from kpixa.dossiers.services import importing, resubmission, rollup_rebuild
 from kpixa.dossiers.tests.conftest import base_record, sample_payload
 
 pytestmark = pytest.mark.django_db
 
 
 def run(records: list, system: str = "motcua") -> ImportBatch:  # type: ignore[type-arg]
-    batch = services.new_batch("dossier", system)
-    services.run_batch(batch, source_from_document(records))
+    batch = importing.new_batch("dossier", system)
+    importing.run_batch(batch, source_from_document(records))
     batch.refresh_from_db()
     return batch
 
@@ -34,7 +35,7 @@ def write_json(tmp_path: Path, records: list, name: str = "in.json") -> Path:  #
 
 
 def test_it_imports_the_shared_sample_payload(catalogue, tmp_path):  # type: ignore[no-untyped-def]
-    batch = services.import_file(write_json(tmp_path, sample_payload()), source_system="motcua-gialai")
+    batch = importing.import_file(write_json(tmp_path, sample_payload()), source_system="motcua-gialai")
     assert batch.counts() == {
         "read": 2,
         "created": 2,
@@ -112,7 +113,7 @@ def test_it_leaves_nothing_of_a_batch_that_fails_midway(catalogue, monkeypatch, 
         AuditEntry.objects.count(),
     )
     calls = {"n": 0}
-    target = services if fail_at == "_finish" else (ingest if fail_at != "apply_deltas" else ingest.rollups)
+    target = importing if fail_at == "_finish" else (ingest if fail_at != "apply_deltas" else ingest.rollups)
     original = getattr(target, fail_at)
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -124,9 +125,9 @@ def test_it_leaves_nothing_of_a_batch_that_fails_midway(catalogue, monkeypatch, 
     monkeypatch.setattr(target, fail_at, boom)
     monkeypatch.setattr(ingest, "CHUNK", 2)
     records = [base_record(f"N{i}") for i in range(5)] + [base_record("BAD", DonViXuLy="x")]
-    batch = services.new_batch("dossier", "motcua")
+    batch = importing.new_batch("dossier", "motcua")
     with pytest.raises(RuntimeError):
-        services.run_batch(batch, Source(list(enumerate(records, 1))))
+        importing.run_batch(batch, Source(list(enumerate(records, 1))))
     after = (
         Dossier.objects.count(),
         Rollup.objects.count(),
@@ -166,8 +167,8 @@ def test_it_quarantines_bad_records_with_vietnamese_reasons(catalogue):  # type:
 
 
 def test_it_rejects_units_outside_the_senders_province(catalogue):  # type: ignore[no-untyped-def]
-    batch = services.new_batch("dossier", "motcua", province=catalogue.province)
-    services.run_batch(batch, source_from_document([base_record("F", DonViXuLy="24121"), base_record("OK")]))
+    batch = importing.new_batch("dossier", "motcua", province=catalogue.province)
+    importing.run_batch(batch, source_from_document([base_record("F", DonViXuLy="24121"), base_record("OK")]))
     batch.refresh_from_db()
     assert (batch.created, batch.rejected) == (1, 1)
 
@@ -202,8 +203,8 @@ def test_it_flags_a_batch_whose_declared_totals_do_not_add_up(catalogue):  # typ
         "TongHop": {"TongSo": 3, "DaXuLy": 1, "DangXuLy": 1, "TrongHan": 1, "QuaHan": 1},
         "danhSach": [base_record("A"), base_record("B")],
     }
-    batch = services.new_batch("dossier", "motcua")
-    services.run_batch(batch, source_from_document(doc))
+    batch = importing.new_batch("dossier", "motcua")
+    importing.run_batch(batch, source_from_document(doc))
     batch.refresh_from_db()
     codes = list(Flag.objects.values_list("message_vi", flat=True))
     assert batch.created == 2 and batch.flagged == 3 and len(codes) == 3
@@ -223,7 +224,7 @@ def test_it_resubmits_a_fixed_rejection(catalogue):  # type: ignore[no-untyped-d
     run([base_record("U1", DonViXuLy="nowhere")])
     rejection = Rejection.objects.get()
     fixed = {**rejection.raw, "DonViXuLy": "23872"}
-    batch = services.resubmit_rejections([rejection], edited={rejection.pk: fixed})
+    batch = resubmission.resubmit_rejections([rejection], edited={rejection.pk: fixed})
     assert batch is not None and batch.created == 1
     rejection.refresh_from_db()
     assert rejection.resubmitted
@@ -277,7 +278,7 @@ def test_it_imports_petitions_and_ratings_into_rollups(catalogue):  # type: igno
         },
     ]
     for kind, records in (("petition", petitions), ("rating", ratings)):
-        services.run_batch(services.new_batch(kind, "motcua"), source_from_document(records))
+        importing.run_batch(importing.new_batch(kind, "motcua"), source_from_document(records))
     m = period_measures([catalogue.commune.pk], date(2026, 3, 1), date(2026, 3, 31))[catalogue.commune.pk]
     assert (m["petitions.total"], m["petitions.on_time"]) == (2, 1)
     assert (m["ratings.dossier_total"], m["ratings.dossier_satisfied"]) == (2, 1)
@@ -341,10 +342,10 @@ def test_it_gives_the_same_rollups_incrementally_and_by_rebuild(catalogue):  # t
     incremental = _snapshot()
     cid = catalogue.commune.pk
     before = period_measures([cid], date(2026, 3, 1), date(2026, 3, 31))
-    services.rebuild_rollups()
+    rollup_rebuild.rebuild_rollups()
     assert _snapshot() == incremental
     assert period_measures([cid], date(2026, 3, 1), date(2026, 3, 31)) == before
-    services.rebuild_rollups("52")
+    rollup_rebuild.rebuild_rollups("52")
     assert _snapshot() == incremental
 
 

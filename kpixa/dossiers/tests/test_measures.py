@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, Procedure, Rollup
 from kpixa.dossiers.parsing import source_from_document
 from kpixa.dossiers.queries import NOT_COMPUTED, PRODUCED, period_measures
+from kpixa.dossiers.services import importing, rollup_rebuild
 from kpixa.dossiers.tests.conftest import base_record
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ E_RESULT = [{"MaGiayToKetQua": "KQ1", "DuongDanTepTinKetQua": "https://ket-qua/1
 
 
 def run(records: list) -> None:  # type: ignore[type-arg]
-    services.run_batch(services.new_batch("dossier", "motcua"), source_from_document(records))
+    importing.run_batch(importing.new_batch("dossier", "motcua"), source_from_document(records))
 
 
 def finished(ma: str, procedure: str, **fields: object) -> dict:  # type: ignore[type-arg]
@@ -81,7 +81,7 @@ def test_it_rebuilds_the_certification_rollups_as_ingested(certification):  # ty
     run([finished("C1", "2.000908", DanhSachGiayToKetQua=E_RESULT), finished("C2", "2.000908")])
     run([finished("C2", "2.000908", DanhSachGiayToKetQua=E_RESULT, NgayTra="20260305090000")])
     incremental = set(Rollup.objects.exclude(value=0).values_list("commune_id", "day", "measure", "value"))
-    services.rebuild_rollups()
+    rollup_rebuild.rebuild_rollups()
     rebuilt = set(Rollup.objects.exclude(value=0).values_list("commune_id", "day", "measure", "value"))
     assert rebuilt == incremental
     assert ("dossiers.certification_electronic", 2) in {(m, v) for _c, _d, m, v in rebuilt}

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.apps import apps
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, Procedure
 from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services import importing
 from kpixa.dossiers.tests.conftest import base_record
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def test_it_turns_stored_no_due_dossiers_not_on_time(world: Any) -> None:
         base_record("SAME-DAY", **no_due, NgayKetThucXuLy="20260303100000", TrangThaiHoSo="9"),
         base_record("WITH-DUE", NgayKetThucXuLy="20260304090000", TrangThaiHoSo="9"),
     ]
-    batch = services.new_batch("dossier", "motcua")
-    services.run_batch(batch, source_from_document(records))
+    batch = importing.new_batch("dossier", "motcua")
+    importing.run_batch(batch, source_from_document(records))
     now = {d.ma_ho_so: tuple(getattr(d, f) for f in FACTS) for d in Dossier.objects.all()}
     assert len(now) == 4 and now["FINISHED"][0] is False and now["OPEN"][1] is not None
     # As the previous version stored them: on time, never overdue.

@@ -18,12 +18,13 @@ import yaml
 from django.db import connection
 
 import kpixa.rules
-from kpixa.dossiers import fastpath, services
+from kpixa.dossiers import fastpath
 from kpixa.dossiers.facts import ProcedureInfo
 from kpixa.dossiers.models import Dossier, Flag, Procedure
 from kpixa.dossiers.parsing import source_from_document
 from kpixa.dossiers.queries import period_measures
 from kpixa.dossiers.records import validate_dossier
+from kpixa.dossiers.services import importing, rollup_rebuild
 from kpixa.rules import outcome as rule
 from kpixa.web.pages.dossiers import outcome_filter
 from kpixa.workdays.calendar import WorkCalendar, invalidate_calendar
@@ -309,11 +310,11 @@ def imported(world, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped
         monkeypatch.setattr(fastpath, "ingest_file", spy)
         path = tmp_path / "cases.csv"
         write_csv(path)
-        batch = services.import_file(path, source_system="motcua")
+        batch = importing.import_file(path, source_system="motcua")
         assert fast_rows and fast_rows[0] >= len(CASES) - 10, fast_rows
     else:
-        batch = services.new_batch("dossier", "motcua")
-        services.run_batch(batch, source_from_document([raw_record(i, c) for i, c in enumerate(CASES)]))
+        batch = importing.new_batch("dossier", "motcua")
+        importing.run_batch(batch, source_from_document([raw_record(i, c) for i, c in enumerate(CASES)]))
         batch.refresh_from_db()
     assert batch.counts()["created"] == len(CASES), batch.counts()
     return {d.ma_ho_so: d for d in Dossier.objects.select_related("commune")}
@@ -346,7 +347,7 @@ def test_it_stores_counts_and_lists_every_case_alike(imported) -> None:  # type:
         if flagged != want["no_due"]:
             wrong[f"no_due flag {case['id']}"] = (flagged, want["no_due"])
     _compare_counts(imported, wrong, "incremental")
-    services.rebuild_rollups()
+    rollup_rebuild.rebuild_rollups()
     _compare_counts(imported, wrong, "rebuilt")
     assert wrong == {}
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, ImportBatch, Rejection
 from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services import importing, uploads
 from kpixa.dossiers.tests.conftest import base_record, sample_payload
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_it_queues_an_upload_and_the_worker_runs_it(officer, catalogue):  # type
 
 def test_it_requeues_a_job_left_running_by_a_killed_worker(officer, catalogue):  # type: ignore[no-untyped-def]
     upload(officer, [base_record("K1")])
-    claimed = services.claim_upload(ImportBatch.objects.get().pk)  # a worker took it, then died
+    claimed = uploads.claim_upload(ImportBatch.objects.get().pk)  # a worker took it, then died
     assert claimed is not None and claimed.status == "running"
     call_command("run_worker", "--once", verbosity=0)  # restarts: requeues, then runs it
     claimed.refresh_from_db()
@@ -73,8 +73,8 @@ def test_it_lets_the_sender_fix_and_resubmit_a_rejection(officer, catalogue):  #
 
 
 def test_it_hides_other_senders_quarantine(client, catalogue):  # type: ignore[no-untyped-def]
-    batch = services.new_batch("dossier", "motcua", created_by=catalogue.users["commune_officer"])
-    services.run_batch(batch, source_from_document([base_record("HS-KHAC-PHAMVI", DonViXuLy="bad")]))
+    batch = importing.new_batch("dossier", "motcua", created_by=catalogue.users["commune_officer"])
+    importing.run_batch(batch, source_from_document([base_record("HS-KHAC-PHAMVI", DonViXuLy="bad")]))
     client.force_login(catalogue.users["commune_leader"])
     assert "HS-KHAC-PHAMVI" not in client.get("/dossiers/quarantine/").content.decode()
     rejection = Rejection.objects.get()
@@ -84,8 +84,8 @@ def test_it_hides_other_senders_quarantine(client, catalogue):  # type: ignore[n
 
 @pytest.fixture
 def sample(catalogue):  # type: ignore[no-untyped-def]
-    batch = services.new_batch("dossier", "motcua-gialai")
-    services.run_batch(batch, source_from_document(sample_payload()))
+    batch = importing.new_batch("dossier", "motcua-gialai")
+    importing.run_batch(batch, source_from_document(sample_payload()))
     return "/dossiers/motcua-gialai/000.00.21.H52-260213-0042/"
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kpixa.dossiers.services import import_file, touched_by
+from kpixa.dossiers.services.importing import import_file, touched_by
 from kpixa.dossiers.tests.conftest import PORTAL_SAMPLE
 from kpixa.frameworks.services import install_framework, shipped_files
 from kpixa.scoring.models import IndicatorScore, RunKind, ScoreRun

@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import Dossier, ImportBatch, JobStatus
+from kpixa.dossiers.services import uploads
 from kpixa.dossiers.tests.conftest import base_record
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the task is handed over on commit
@@ -28,13 +28,15 @@ def private(settings, tmp_path):  # type: ignore[no-untyped-def]
 def _upload(catalogue, *keys: str) -> ImportBatch:  # type: ignore[no-untyped-def]
     content = json.dumps([base_record(key) for key in keys]).encode()
     officer = catalogue.users["commune_officer"]
-    return services.enqueue_upload(officer, catalogue.commune, "dossier", "hs.json", content, "xa-23872")
+    return uploads.enqueue_upload(officer, catalogue.commune, "dossier", "hs.json", content, "xa-23872")
 
 
 def test_it_hands_an_upload_to_the_task_queue_and_the_worker_runs_it(catalogue, private) -> None:  # type: ignore[no-untyped-def]
     batch = _upload(catalogue, "T1", "T2")
     task = DBTaskResult.objects.get()
-    assert task.task_path == "kpixa.dossiers.services.run_upload" and task.args_kwargs["args"] == [batch.pk]
+    assert task.task_path == "kpixa.dossiers.services.uploads.run_upload" and task.args_kwargs["args"] == [
+        batch.pk
+    ]
     assert task.status == TaskResultStatus.READY
     call_command("run_worker", "--once", verbosity=0)
     batch.refresh_from_db()
@@ -55,7 +57,7 @@ def test_it_hands_a_queued_upload_over_again_when_its_task_is_lost(catalogue, pr
 
 def test_it_runs_a_second_task_of_the_same_batch_as_a_no_op(catalogue, private) -> None:  # type: ignore[no-untyped-def]
     batch = _upload(catalogue, "D1")
-    services.run_upload.enqueue(batch.pk)
+    uploads.run_upload.enqueue(batch.pk)
     call_command("run_worker", "--once", verbosity=0)
     results = sorted(str(t.task_result.return_value["status"]) for t in DBTaskResult.objects.all())
     assert results == ["done", "skipped"]

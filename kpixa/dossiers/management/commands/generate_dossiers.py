@@ -92,7 +92,7 @@ class Command(BaseCommand):
 
     def _import(self, config: Any, source_system: str) -> None:
         from kpixa.dossiers.generator import output_paths, write_run
-        from kpixa.dossiers.services import import_file
+        from kpixa.dossiers.services.importing import import_file
 
         with tempfile.TemporaryDirectory(prefix="kpixa-gen-") as tmp:
             path = Path(tmp) / "hoso.jsonl"

@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from kpixa.dossiers import services
 from kpixa.dossiers.models import ImportBatch
 from kpixa.dossiers.parsing import FORMATS, FormatError
+from kpixa.dossiers.services import importing
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="+")
         parser.add_argument("--format", choices=FORMATS, default=None)
-        parser.add_argument("--source-system", default=services.DEFAULT_SYSTEM)
+        parser.add_argument("--source-system", default=importing.DEFAULT_SYSTEM)
         parser.add_argument("--kind", choices=["dossier", "petition", "rating"], default="dossier")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             done["n"] = batch.read
 
         try:
-            return services.import_file(
+            return importing.import_file(
                 path,
                 kind=opts["kind"],
                 fmt=opts["format"],

@@ -6,19 +6,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kpixa.dossiers import services
 from kpixa.dossiers.parsing import FormatError
+from kpixa.dossiers.services import procedure_catalogue
 
 
 class Command(BaseCommand):
-    help = "Load the procedure catalogue (columns: " + ",".join(services.PROCEDURE_COLUMNS) + ")."
+    help = "Load the procedure catalogue (columns: " + ",".join(procedure_catalogue.PROCEDURE_COLUMNS) + ")."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            counts = services.import_procedures(opts["file"])
+            counts = procedure_catalogue.import_procedures(opts["file"])
         except (FormatError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"đọc {counts['read']}, thêm mới {counts['created']}, cập nhật {counts['updated']}")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kpixa.dossiers import services
+from kpixa.dossiers.services import rollup_rebuild
 from kpixa.units.models import Province
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            rows = services.rebuild_rollups(opts["province"])
+            rows = rollup_rebuild.rebuild_rollups(opts["province"])
         except Province.DoesNotExist as exc:
             raise CommandError(f"Không có tỉnh mã {opts['province']}.") from exc
         self.stdout.write(f"Đã tính lại {rows} dòng số liệu tổng hợp.")

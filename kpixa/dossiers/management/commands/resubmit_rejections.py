@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kpixa.dossiers import services
 from kpixa.dossiers.management.commands.import_dossiers import summary
 from kpixa.dossiers.models import Rejection
+from kpixa.dossiers.services import resubmission
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         for rejection in pending:
             by_batch.setdefault(rejection.batch_id, []).append(rejection)
         for batch_id, rejections in by_batch.items():
-            batch = services.resubmit_rejections(rejections)
+            batch = resubmission.resubmit_rejections(rejections)
             if batch is not None:
                 self.stdout.write(summary(f"lô #{batch_id}", batch))
         if not by_batch:

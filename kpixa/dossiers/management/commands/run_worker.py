@@ -1,11 +1,11 @@
 """``manage.py run_worker [--once] [--interval S]``: run the queued import tasks (web uploads).
 
-The uploads are tasks of Django's tasks framework (``services.run_upload``). With the default
+The uploads are tasks of Django's tasks framework (``uploads.run_upload``). With the default
 TASKS backend, django-tasks-db's database queue, this command is their worker: django-tasks-db's
 own worker (``db_worker``) claims and runs each task, inside kpixa's loop (``jobs.work``), which
 outlives database errors (``db_worker`` stops on any but "database is locked") and, between
 tasks, marks batches whose process died failed (``jobs.fail_dead_batches``) and hands queued
-batches without a waiting task to the queue again (``services.enqueue_waiting``). With another
+batches without a waiting task to the queue again (``uploads.enqueue_waiting``). With another
 backend (e.g. Celery) that backend's own workers run the tasks and this command refuses to run.
 """
 
@@ -22,7 +22,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from kpixa.dossiers import jobs, services
+from kpixa.dossiers import jobs
+from kpixa.dossiers.services import uploads
 
 
 class ImportWorker(Worker):
@@ -54,7 +55,7 @@ class ImportWorker(Worker):
 def handed_over() -> set[int]:
     """Batches a ready upload task is waiting for (they are not handed over again)."""
     rows = DBTaskResult.objects.filter(
-        task_path=services.run_upload.module_path, status=TaskResultStatus.READY
+        task_path=uploads.run_upload.module_path, status=TaskResultStatus.READY
     ).values_list("args_kwargs", flat=True)
     return {int(row["args"][0]) for row in rows if row.get("args")}
 
@@ -67,13 +68,13 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=2.0)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        backend = task_backends[services.run_upload.backend]
+        backend = task_backends[uploads.run_upload.backend]
         if not isinstance(backend, DatabaseBackend):
             raise CommandError(
                 f"The TASKS backend is {type(backend).__name__}: its own workers run the import tasks."
             )
         worker = ImportWorker(
-            queue_names=[services.run_upload.queue_name],
+            queue_names=[uploads.run_upload.queue_name],
             interval=opts["interval"],
             batch=opts["once"],
             backend_name=backend.alias,
@@ -91,13 +92,13 @@ class Command(BaseCommand):
             if not worker.running:
                 raise SystemExit(0)
             if not started:  # retried by jobs.work after a database error, like every step
-                requeued = services.requeue_interrupted()
+                requeued = uploads.requeue_interrupted()
                 if requeued:
                     self.stdout.write(f"Đưa lại {requeued} lô bị gián đoạn vào hàng đợi.")
                 started = True
             for batch_id in jobs.fail_dead_batches():
                 self.stdout.write(f"Lô #{batch_id}: tiến trình nhập đã dừng đột ngột, đánh dấu thất bại.")
-            services.enqueue_waiting(handed_over())
+            uploads.enqueue_waiting(handed_over())
             return worker.run_next()
 
         jobs.work(step, once=opts["once"], interval=opts["interval"])

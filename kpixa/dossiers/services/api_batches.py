@@ -1,0 +1,26 @@
+"""API batches: one call of the dossier API imported as one batch, with per-record results.
+
+Each function owns its transaction and writes one audit entry (per batch, never per record).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kpixa.dossiers import ingest
+from kpixa.dossiers.models import ImportBatch
+from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services.importing import new_batch, run_batch
+
+
+def submit_api(
+    token: Any, kind: str, records: list[Any] | dict[str, Any]
+) -> tuple[ImportBatch, list[ingest.RecordResult]]:
+    """Import one API batch for an integration token (its province only); per-record results."""
+    batch = new_batch(
+        kind, token.system, channel="api", province_id=token.province_id, file_name=f"api:{token.prefix}"
+    )
+    source = source_from_document(records)
+    ctx = run_batch(batch, source, with_results=True, actor_label=f"api:{token.name}")
+    results = sorted(ctx.results or [], key=lambda r: r.index)
+    return batch, results
