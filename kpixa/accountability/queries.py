@@ -199,18 +199,21 @@ def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[
 
 @dataclass(frozen=True)
 class DepartmentLine:
-    """One department of a commune: late steps, hours over its steps' dues, dossiers it made late."""
+    """One department of a commune: late steps, hours over its steps' dues, hours of delay it
+    caused, dossiers it made late, and passed-around dossiers that came back to it."""
 
     department: str
     late_steps: int
     hours_over: float
     overrun_hours: float
     dossiers_made_late: int
+    passed_back: int = 0
 
 
 def departments(commune_id: int, start: date, end: date) -> list[DepartmentLine]:
-    """Per department of a commune over [start, end], most overrun first (one query)."""
-    acc: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0])
+    """Per department of a commune over [start, end], most overrun first (two queries); dismissed
+    pass-around flags do not count."""
+    acc: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0, 0])
     for cause, per in DossierDelay.objects.filter(commune_id=commune_id, day__range=(start, end)).values_list(
         "cause", "departments"
     ):
@@ -220,5 +223,18 @@ def departments(commune_id: int, start: date, end: date) -> list[DepartmentLine]
             a[1] += d.get("hours_over", 0.0)
             a[2] += d.get("overrun_hours", 0.0)
             a[3] += int(cause == "staff" and d.get("overrun_hours", 0.0) > 0)
-    lines = [DepartmentLine(k, int(v[0]), round(v[1], 1), round(v[2], 1), int(v[3])) for k, v in acc.items()]
-    return sorted(lines, key=lambda x: (-x.overrun_hours, -x.hours_over, x.department))
+    bounced = (
+        AccountabilityFlag.objects.filter(
+            commune_id=commune_id, day__range=(start, end), kind=rules.PASS_AROUND
+        )
+        .exclude(status="dismissed")
+        .values_list("evidence", flat=True)
+    )
+    for evidence in bounced:
+        for name in evidence.get("returned_to", []):
+            acc[name][4] += 1
+    lines = [
+        DepartmentLine(k, int(v[0]), round(v[1], 1), round(v[2], 1), int(v[3]), int(v[4]))
+        for k, v in acc.items()
+    ]
+    return sorted(lines, key=lambda x: (-x.overrun_hours, -x.passed_back, -x.hours_over, x.department))

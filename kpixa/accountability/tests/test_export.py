@@ -114,3 +114,19 @@ def test_it_gives_a_framework_the_pass_around_measure(catalogue: Any, tmp_path: 
                            dossier_measures, verified_reported_values)  # fmt: skip
     assert inputs["23872"]["dossiers.pass_around"] == 1
     assert inputs["23872"]["dossiers.total"] == 2
+
+
+def test_it_counts_per_department_late_steps_and_dossiers_passed_back(
+    catalogue: Any, tmp_path: Path, capsys: Any
+) -> None:
+    from kpixa.accountability.queries import departments
+
+    load(tmp_path, [bounced(), normal()])
+    detect(capsys)
+    lines = {
+        line.department: line
+        for line in departments(catalogue.commune.pk, date(2026, 3, 1), date(2026, 3, 31))
+    }
+    land = lines["Địa chính - Xây dựng"]
+    assert (land.late_steps, land.overrun_hours, land.dossiers_made_late, land.passed_back) == (1, 1.5, 1, 1)
+    assert lines["Lãnh đạo UBND xã"].passed_back == 0
