@@ -122,9 +122,14 @@ def evaluate(
 
 
 def evaluate_rows(
-    row: Period, period: PeriodSpan, version: FrameworkVersion, province: Province
+    row: Period,
+    period: PeriodSpan,
+    version: FrameworkVersion,
+    province: Province,
+    totals: Mapping[str, Decimal | None] | None = None,
 ) -> list[CommuneResult]:
-    """The results of every scored commune of the province (no writes)."""
+    """The results of every scored commune of the province (no writes); ``totals`` (by commune
+    code) replace the stored totals, as an upheld appeal's revision corrects them."""
     units = list(
         UnitScore.objects.filter(
             framework_version=version, period_code=period.code, commune__province=province
@@ -132,6 +137,9 @@ def evaluate_rows(
         .select_related("commune")
         .order_by("commune__code")
     )
+    for unit in units:
+        if totals and unit.commune.code in totals:
+            unit.total = totals[unit.commune.code]
     facts = inputs.facts_for(row, [u.commune_id for u in units])
     tenures = accountable_leaders_over([u.commune_id for u in units], period.start, period.end)
     results = []

@@ -23,7 +23,7 @@ from kpixa.accounts import audit
 from kpixa.accounts.access import can_manage_province
 from kpixa.accounts.models import Role, User
 from kpixa.accounts.notifications import notify_appeal_decided, notify_result_published
-from kpixa.evaluations import chain, guard, snapshots
+from kpixa.evaluations import chain, guard, legal_revisions, snapshots
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState, Snapshot
 from kpixa.evaluations.services import EvaluationError, period_row
 from kpixa.scoring.versions import framework_of, period_of
@@ -379,8 +379,8 @@ def reject_appeal(actor: User, appeal: Appeal, reason: str) -> Appeal:
 def uphold_appeal(actor: User, appeal: Appeal, reason: str, corrected_points: Decimal) -> Snapshot:
     """The province upholds an appeal: the indicator's points become ``corrected_points`` in a new
     snapshot revision (total, class and ranks recomputed, and the commune's evaluation and its
-    leaders' ratings when the period was evaluated by that framework; the diff and the reason
-    recorded)."""
+    leaders' ratings when the period was evaluated by that framework, under the earlier rules and
+    under the texts; the diff and the reason recorded)."""
     with transaction.atomic():
         row, reason = _pending(actor, appeal, reason)
         period = Period.objects.select_for_update().get(pk=row.snapshot.period_id)
@@ -395,6 +395,7 @@ def uphold_appeal(actor: User, appeal: Appeal, reason: str, corrected_points: De
             _bands(row.framework_code, latest.content, row.commune.code),
         )
         changes += chain.revise_evaluations(period, content, row.commune.code, row.framework_code)
+        changes += legal_revisions.revise_regimes(period, content, row.commune.code, row.framework_code)
         explanation = _("Khiếu nại của %(commune)s về chỉ số %(indicator)s được chấp nhận: %(reason)s") % {
             "commune": row.commune.name,
             "indicator": row.indicator_code,
