@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,7 +45,11 @@ class InputForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Ghi chú")
     )
     evidence = forms.CharField(
-        max_length=300, required=False, label=gettext_lazy("Căn cứ (văn bản, quyết định)")
+        max_length=300, required=False, label=gettext_lazy("Căn cứ (số, ngày văn bản, quyết định)")
+    )
+    evidence_file = forms.FileField(
+        required=False,
+        label=gettext_lazy("Tệp minh chứng (PDF, PNG, JPEG, XLSX, DOCX; không nhận tệp có macro)"),
     )
 
     def __init__(self, province: Province, *args: Any, **kwargs: Any) -> None:
@@ -91,10 +95,15 @@ def _period_or_404(user: Any, province_code: str, period: str) -> tuple[Province
 def inputs_page(request: HttpRequest, province_code: str, period: str) -> HttpResponse:
     """The period's inputs and the form to add one (POST adds it, opening the period's row)."""
     province, span, row = _period_or_404(request.user, province_code, period)
-    form = InputForm(province, request.POST or None)
+    form = InputForm(province, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            inputs.set_input(row or period_row(province, span), form.entry(), actor=acting_user(request))
+            inputs.set_input(
+                row or period_row(province, span),
+                form.entry(),
+                actor=acting_user(request),
+                upload=form.cleaned_data.get("evidence_file"),
+            )
         except (inputs.InvalidInput, EvaluationError) as exc:
             messages.error(request, str(exc))
         else:
@@ -156,3 +165,23 @@ def delete_input(request: HttpRequest, province_code: str, period: str, pk: int)
     inputs.delete_input(item, actor=acting_user(request))
     messages.success(request, _("Đã xóa dữ liệu đánh giá."))
     return redirect("evaluations:inputs", province.code, span.code)
+
+
+@access(ADMIN)
+def input_evidence(request: HttpRequest, province_code: str, period: str, pk: int) -> HttpResponse:
+    """An input's evidence file, downloaded under a generated name with its checked type."""
+    from kpixa.reporting.evidence import download_name, path_of, served_type
+
+    _province, _span, row = _period_or_404(request.user, province_code, period)
+    item = EvaluationInput.objects.filter(period=row, pk=pk).exclude(evidence_file_stored="").first()
+    if row is None or item is None:
+        raise Http404(_("Không tìm thấy tệp minh chứng."))
+    path = path_of(item.evidence_file_stored)
+    if not path.is_file():
+        raise Http404(_("Không tìm thấy tệp minh chứng."))
+    name = download_name(item.pk, item.evidence_file_name, item.evidence_file_type)
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type=served_type(item.evidence_file_type)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]  # access() types views as returning HttpResponse

@@ -174,6 +174,8 @@ def _data(item: EvaluationInput) -> dict[str, Any]:
         "day": item.day.isoformat() if item.day else None,
         "note": item.note,
         "evidence": item.evidence,
+        "evidence_file": item.evidence_file_name,
+        "evidence_file_sha256": item.evidence_file_sha256,
     }
 
 
@@ -191,12 +193,55 @@ class Entry:
     evidence: str = ""
 
 
-def set_input(period: Period, entry: Entry, *, actor: User | None = None) -> EvaluationInput:
-    """Store one input (created, or the same fact updated), audited; raises InvalidInput."""
+def check_evidence_file(upload: Any) -> Any:
+    """The checked evidence file (kpixa/reporting/evidence.py: type by content, macro-enabled
+    Office refused, size limit), None without one; raises InvalidInput."""
+    if upload is None:
+        return None
+    from kpixa.reporting.evidence import check_upload
+    from kpixa.reporting.models import ReportingError
+
+    try:
+        return check_upload(upload)
+    except ReportingError as exc:
+        raise InvalidInput("evidence_file", str(exc)) from exc
+
+
+def _attach_file(item: EvaluationInput, checked: Any, stored: list[str]) -> None:
+    """Store the checked file under a generated name and point the input at it."""
+    if checked is None:
+        return
+    from kpixa.reporting.evidence import store
+
+    item.evidence_file_stored = store(checked)
+    stored.append(item.evidence_file_stored)
+    item.evidence_file_name, item.evidence_file_type = checked.original_name, checked.content_type
+    item.evidence_file_sha256 = checked.sha256
+
+
+def set_input(
+    period: Period, entry: Entry, *, actor: User | None = None, upload: Any = None
+) -> EvaluationInput:
+    """Store one input (created, or the same fact updated) with its evidence file when one is
+    uploaded, audited; raises InvalidInput (a file that fails its checks included)."""
     check_subject(entry.kind, entry.post, entry.person)
     value = clean_value(entry.kind, entry.value, entry.day)
     if entry.post and entry.person is not None:
         _check_holder(period, entry.commune, entry.post, entry.person)
+    checked = check_evidence_file(upload)
+    stored: list[str] = []
+    try:
+        return _set_input(period, entry, value, actor, checked, stored)
+    except BaseException:
+        from kpixa.reporting.evidence import remove_quietly
+
+        remove_quietly(stored)
+        raise
+
+
+def _set_input(
+    period: Period, entry: Entry, value: str, actor: User | None, checked: Any, stored: list[str]
+) -> EvaluationInput:
     with transaction.atomic():
         key = key_of(entry.post, entry.person, entry.kind, value, entry.day)
         item = EvaluationInput.objects.filter(period=period, commune=entry.commune, key=key).first()
@@ -211,6 +256,7 @@ def set_input(period: Period, entry: Entry, *, actor: User | None = None) -> Eva
         )
         item.value, item.day, item.note, item.evidence = value, entry.day, entry.note, entry.evidence
         item.entered_by, item.entered_at = actor, timezone.now()
+        _attach_file(item, checked, stored)
         item.save()
         audit.record(
             "evaluations.set_input",

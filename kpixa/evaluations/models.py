@@ -402,6 +402,12 @@ class EvaluationInput(models.Model):
     day = models.DateField(_("ngày"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     evidence = models.CharField(_("căn cứ (văn bản, quyết định)"), max_length=300, blank=True)
+    # The evidence file, checked by content and stored privately under a random name
+    # (kpixa/reporting/evidence.py); the uploader's name is only its display label.
+    evidence_file_name = models.CharField(_("tệp minh chứng"), max_length=255, blank=True)
+    evidence_file_stored = models.CharField(max_length=255, blank=True, editable=False)
+    evidence_file_type = models.CharField(max_length=100, blank=True, editable=False)
+    evidence_file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     key = models.CharField(max_length=120, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -13,6 +13,11 @@ urlpatterns = [
     path("tinh/<str:province_code>/<str:period>/", views.period_page, name="period"),
     path("tinh/<str:province_code>/<str:period>/du-lieu/", input_views.inputs_page, name="inputs"),
     path(
+        "tinh/<str:province_code>/<str:period>/du-lieu/<int:pk>/minh-chung/",
+        input_views.input_evidence,
+        name="input_evidence",
+    ),
+    path(
         "tinh/<str:province_code>/<str:period>/du-lieu/tu-choi.csv",
         input_views.input_rejections_csv,
         name="input_rejections_csv",
