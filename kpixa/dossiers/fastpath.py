@@ -74,6 +74,7 @@ from kpixa.dossiers.records import (
     parse_steps,
     parse_supplements,
     record_hash,
+    resident_data_used,
     reused_from_dmqg,
 )
 from kpixa.rules import outcome as rule
@@ -607,7 +608,7 @@ def _list_columns(
     columns = [taken.column(column_index).to_pylist() for column_index in range(len(names))]
     count = len(rows)
     read_ok = np.ones(count, dtype=bool)
-    flags = np.zeros((5, count), dtype=bool)
+    flags = np.zeros((6, count), dtype=bool)
     numbers = np.zeros((2, count), dtype=np.int64)
     fee_lists = np.zeros(count, dtype=bool)
     times: dict[str, list[datetime | None]] = {name: [None] * count for name in TIMES}
@@ -638,6 +639,7 @@ def _list_columns(
             flags[2, position] = _any_item(
                 record, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False
             )
+            flags[5, position] = resident_data_used(record)
         except Reject:
             read_ok[position] = False
             continue
@@ -674,6 +676,7 @@ def _list_columns(
     for name, stamps in times.items():
         out[name], out[f"{name}_present"] = _seconds(stamps)
     out.update(digitised=flags[0], reused_items=flags[1], e_result=flags[2], fee_positive=flags[3])
+    out.update(resident_data_used=flags[5])
     out.update(sup_open=flags[4], sup_count=numbers[0], sup_wait=numbers[1], fee_list=fee_lists)
     return Lists(read_ok, out)
 
@@ -868,6 +871,7 @@ def _facts(
         "digitised": listed["digitised"],
         "reused_items": listed["reused_items"],
         "e_result": listed["e_result"],
+        "resident_data_used": listed["resident_data_used"],
         "steps": listed["steps"],
         "supplements": listed["supplements"],
         "version_hash": listed["hash"],
@@ -979,6 +983,7 @@ def _rows(
         "e_result": pa.array(facts["e_result"]),
         "reused": reused,
         "vneid": vneid,
+        "resident_data_used": pa.array(facts["resident_data_used"]),
         "late_receipt": pa.array(facts["late_receipt"]),
         "synced_on_time": pa.array(facts["synced_on_time"]),
         "certification": pa.array(facts["certification"]),

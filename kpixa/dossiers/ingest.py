@@ -414,6 +414,7 @@ def _dossier_values(
         e_result=rec.e_result,
         reused=rec.reused,
         vneid=rec.vneid,
+        resident_data_used=rec.resident_data,
         late_receipt=f.late_receipt,
         synced_on_time=f.synced_on_time,
         certification=f.certification,

@@ -206,6 +206,9 @@ class Dossier(models.Model):
     e_result = models.BooleanField(default=False)
     reused = models.BooleanField(default=False)
     vneid = models.BooleanField(default=False)
+    # DSKetNoiCSDL names a national database (records.resident_data_used); None for a dossier
+    # stored before kpixa read the field: unknown, so its period's 6.7 is not measurable.
+    resident_data_used = models.BooleanField(null=True, default=None)
     late_receipt = models.BooleanField(default=False)
     synced_on_time = models.BooleanField(default=True)
     certification = models.BooleanField(default=False)  # a procedure of the field chứng thực

@@ -34,6 +34,7 @@ LIST_COLUMNS = (
     "DanhSachGiayToKetQua",
     "TaiLieuNop",
     "tienTrinhDongBo",
+    "DSKetNoiCSDL",
 )
 # Keys under which a JSON object may wrap its list of records, with declared totals beside it.
 LIST_KEYS = ("danhSach", "DanhSach", "data", "records", "danhSachHoSo")

@@ -130,6 +130,7 @@ class DossierRecord:
     version_hash: str
     # How the record was read, accepted but worth saying: flags of its own (see Note).
     flags: list[Note] = field(default_factory=list)
+    resident_data: bool = False  # DSKetNoiCSDL names a national database (resident_data_used)
 
 
 def text(rec: Mapping[str, Any], name: str) -> str:
@@ -492,6 +493,31 @@ def reused_from_dmqg(rec: Mapping[str, Any], notes: list[Note] | None = None) ->
     return any(marked)
 
 
+# MaCSDL codes of DSKetNoiCSDL counted as the national population database; empty = any code
+# (which code the portal gives the population database is not published: docs/rules.md).
+RESIDENT_DATABASE_CODES: frozenset[str] = frozenset()
+
+
+def resident_data_used(rec: Mapping[str, Any]) -> bool:
+    """DSKetNoiCSDL (a list, or its JSON text in a flat file) has an item naming a national
+    database (``MaCSDL``; one of RESIDENT_DATABASE_CODES when that is set): the dossier was
+    checked against or filled from it. Anything else, unreadable text included, is False."""
+    items = rec.get("DSKetNoiCSDL")
+    if isinstance(items, str):
+        try:
+            items = json.loads(items) if items.strip() else []
+        except ValueError:
+            return False
+    if not isinstance(items, list):
+        return False
+    for item in items:
+        code = item.get("MaCSDL") if isinstance(item, dict) else None
+        code = str(code).strip() if isinstance(code, str | int) and not isinstance(code, bool) else ""
+        if code and (not RESIDENT_DATABASE_CODES or code in RESIDENT_DATABASE_CODES):
+            return True
+    return False
+
+
 def parse_limit(rec: Mapping[str, Any]) -> tuple[float | None, str]:
     """ThoiGianGiaiQuyet and DonViTinh as carried by the record (for unverified procedures);
     (None, unit) when the record carries none or one ``limit_problem`` rejects."""
@@ -603,6 +629,7 @@ def _validate(
         reused=reused,
         e_result=_any_item(hoso, "DanhSachGiayToKetQua", "DuongDanTepTinKetQua", truthy=False),
         vneid=flag(hoso, "TaiKhoanDuocXacThucVoiVNeID"),
+        resident_data=resident_data_used(hoso),
         owner_name=limited_text(hoso, "ChuHoSo", notes),
         owner_phone=limited_text(hoso, "SoDienThoai", notes),
         owner_id_masked=mask_id(text(hoso, "SoGiayToChuHoSo"))[:30],

@@ -36,13 +36,17 @@ HOSO_COLUMNS = (
     "SoGiayToChuHoSo", "SoDienThoai", "LoaiDoiTuong", "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra",
     "NgayKetThucXuLy", "NgayTra", "NgayTuChoi", "TrangThaiHoSo", "DonViXuLy", "ThoiGianGiaiQuyet",
     "DonViTinh", "HoSoCoThanhPhanSoHoa", "TaiKhoanDuocXacThucVoiVNeID", "DuocThanhToanTrucTuyen",
-    "TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua",
+    "TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua", "DSKetNoiCSDL",
 )  # fmt: skip
 STEPS_COLUMN = "tienTrinhDongBo"
 COLUMNS = (*HOSO_COLUMNS, STEPS_COLUMN)
 JSON_COLUMNS = frozenset(
-    {"TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua", STEPS_COLUMN}
+    {"TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua", "DSKetNoiCSDL"}
+    | {STEPS_COLUMN}
 )
+# The national database a VNeID-verified dossier was checked against (DSKetNoiCSDL), as the
+# C# sync client writes it; kpixa counts any code (kpixa.dossiers.records.resident_data_used).
+POPULATION_DATABASE = '[{"MaCSDL":"7"}]'
 FLAVOURS = ("json", "csv")
 
 DOC_NAMES = ("Tờ khai.pdf", "Giấy tờ tùy thân.pdf", "Giấy tờ kèm theo.pdf")
@@ -174,6 +178,8 @@ def render(frame: DayFrame, lk: Lookups, people: Cells, flavour: str = "json") -
     reused = ((frame.doc_flags & 6) > 0) & (np.arange(3) < frame.docs[:, None])
     cells["HoSoCoThanhPhanSoHoa"] = small[reused.any(axis=1).astype(np.int64)]
     cells["TaiKhoanDuocXacThucVoiVNeID"] = small[frame.vneid.astype(np.int64)]
+    connected = np.array(["[]", list_template(POPULATION_DATABASE, flavour)], dtype=object)
+    cells["DSKetNoiCSDL"] = connected[frame.vneid.astype(np.int64)]
     cells["DuocThanhToanTrucTuyen"] = small[frame.paid_online]
     dates = _dates(frame, lk)
     cells.update(dates)
