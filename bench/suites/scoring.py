@@ -277,7 +277,7 @@ def full_recompute(ctx: Context) -> list[Row]:
 
 INCREMENTAL_GOAL = Goal("< 1 s", "<=", 1.0)
 REFRESH = "kpixa.scoring.services:refresh_after_batch"
-IMPORT_FILE = "kpixa.dossiers.services:import_file"
+IMPORT_FILE = "kpixa.dossiers.services.importing:import_file"
 
 
 def new_dossiers(ctx: Context, count: int) -> Path:
@@ -326,7 +326,7 @@ def touched(batch: Any) -> tuple[set[int], set[Any]]:
 )
 def incremental_refresh(ctx: Context) -> list[Row]:
     """Ingest 1,000 new dossiers of the period, then time the refresh of the scores they touch."""
-    from kpixa.dossiers.services import import_file
+    from kpixa.dossiers.services.importing import import_file
     from kpixa.scoring.services import refresh_after_batch
 
     ensure_imported(ctx)
