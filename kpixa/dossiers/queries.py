@@ -153,8 +153,6 @@ def _measures(sums: dict[str, tuple[int, int]], procs: dict[str, int], catalogue
     out["dossiers.late"] = within("dossiers.finished_late") + overdue
     if within("x.resident_data_unknown"):  # received before DSKetNoiCSDL was read: unknown
         out["dossiers.resident_data_used"] = None
-    if within("x.resident_data_unknown"):  # received before DSKetNoiCSDL was read: unknown
-        out["dossiers.resident_data_used"] = None
     out["procedures.total"] = catalogue["total"]
     out["procedures.fee_bearing"] = catalogue["fee_bearing"]
     out["procedures.fee_bearing_with_dossiers"] = procs.get("with", 0)
