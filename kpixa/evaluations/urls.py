@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kpixa.evaluations import input_views, legal_views, public, views
+from kpixa.evaluations import input_views, legal_views, public, regime_views, views
 
 app_name = "evaluations"
 
@@ -21,6 +21,12 @@ urlpatterns = [
         "tinh/<str:province_code>/<str:period>/du-lieu/tu-choi.csv",
         input_views.input_rejections_csv,
         name="input_rejections_csv",
+    ),
+    path("tinh/<str:province_code>/<str:period>/danh-gia/", regime_views.evaluate_page, name="evaluate"),
+    path(
+        "tinh/<str:province_code>/<str:period>/danh-gia/mien-ty-le/",
+        regime_views.quota_exception,
+        name="quota_exception",
     ),
     path("tinh/<str:province_code>/<str:period>/theo-van-ban/", legal_views.legal_page, name="legal"),
     path(
