@@ -100,3 +100,21 @@ def test_only_the_provinces_admin_reaches_them(world, scored_year):
         client_for(world, Role.PROVINCE_ADMIN).get("/ky-danh-gia/tinh/66/2026/danh-gia/").status_code == 404
     )
     assert not RegimeEvaluation.objects.exists() and not QuotaException.objects.exists()
+
+
+def test_the_pages_speak_english_when_asked(world, scored_year, settings, tmp_path):
+    client = client_for(world, Role.PROVINCE_ADMIN)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(PAGE).content.decode()
+    inputs_page = client.get(f"/ky-danh-gia/tinh/52/{YEAR}/du-lieu/").content.decode()
+    client.post(PAGE, {"framework": "test_kpi", "confirm": "on"})
+    leader = Client()
+    leader.force_login(world.users[Role.COMMUNE_LEADER])
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    leaders_page = leader.get(f"/xa/23872/lanh-dao/?period={YEAR}").content.decode()
+    translation.activate(settings.LANGUAGE_CODE)  # the middleware leaves English active in this thread
+    assert "Run the evaluation under the texts, period 2026" in page and "Effect" in page
+    assert "Exception from the 20% excellent quota" in page
+    assert "Rows refused by a file import" in inputs_page and "Evidence file (PDF" in inputs_page
+    assert "Evaluation under the texts (framework test_kpi)" in leaders_page
+    assert "Decree 335/2025/NĐ-CP" in leaders_page and "Regulation 366-QĐ/TW" in leaders_page
