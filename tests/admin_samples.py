@@ -92,6 +92,19 @@ def _axes(model_name: str) -> Callable[[Any], Samples]:
     return build
 
 
+def _task_results(world: Any) -> Samples:
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    row = DBTaskResult.objects.create(
+        args_kwargs={"args": [1], "kwargs": {}},
+        task_path="kpixa.dossiers.services.uploads.run_upload",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    return {"national": row}
+
+
 def _provinces(world: Any) -> Samples:
     return {"own": world.province, "foreign": world.other_province}
 
@@ -316,6 +329,7 @@ SAMPLES: dict[str, Callable[[Any], Samples]] = {
     "axes.AccessAttempt": _axes("AccessAttempt"),
     "axes.AccessLog": _axes("AccessLog"),
     "axes.AccessFailureLog": _axes("AccessFailureLog"),
+    "django_tasks_database.DBTaskResult": _task_results,
     "accounts.User": _users,
     "accounts.ApiToken": _tokens,
     "accounts.AuditEntry": _audit,
