@@ -43,7 +43,9 @@ def year(world: Any) -> Period:
 @pytest.fixture
 def chairman(world: Any) -> Person:
     person = Person.objects.create(full_name="Nguyễn Văn An", external_id="CB001", province=world.province)
-    Tenure.objects.create(commune=world.commune, post=PostKind.CHAIRMAN, person=person, start=date(2024, 1, 1))
+    Tenure.objects.create(
+        commune=world.commune, post=PostKind.CHAIRMAN, person=person, start=date(2024, 1, 1)
+    )
     return person
 
 
@@ -98,7 +100,7 @@ def test_the_inputs_page_lists_them_and_offers_a_formula_safe_csv(
     lines = text.splitlines()
     assert lines[0].startswith("dong,cot,ly_do,unit_code,post,person,kind,value,date,note,evidence")
     assert len(lines) == 4
-    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
 
 
 def test_only_the_provinces_admin_downloads_them(world, year):
