@@ -266,9 +266,15 @@ def _incremental_run(
 
 
 def _audit_refresh(runs: list[ScoreRun], commune_ids: set[int], days: set[date]) -> None:
+    # The entry carries the province when every run is of one (an audit entry always names the
+    # scope it touched; runs of all provinces at once are national).
+    province_ids = {r.province_id for r in runs}
+    only = province_ids.pop() if len(province_ids) == 1 else None
+    code = Province.objects.filter(pk=only).values_list("code", flat=True).first() if only else None
     audit.record(
         "scoring.refresh",
         actor_label="ingest",
+        province_code=code or "",
         object_type="scoring.ScoreRun",
         object_id=",".join(str(r.pk) for r in runs[:20]),
         after={

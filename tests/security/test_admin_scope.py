@@ -390,3 +390,15 @@ def _post(record: dict[str, str], key: str) -> Any:
     return Client().post(
         API, json.dumps([record]), content_type="application/json", headers={"Authorization": f"Bearer {key}"}
     )
+
+
+def test_it_names_the_province_in_the_audit_entry_of_a_score_refresh(world):
+    """An audit entry always carries the scope it touched: a refresh of one province's scores
+    after an ingest batch names that province."""
+    from kpixa.accounts.models import AuditEntry
+    from kpixa.scoring.models import ScoreRun
+    from kpixa.scoring.services import _audit_refresh
+
+    run = ScoreRun(pk=1, province=world.province, period_code="2025-Q3")
+    _audit_refresh([run], {world.commune.pk}, set())
+    assert AuditEntry.objects.get(action="scoring.refresh").province_code == world.province.code
