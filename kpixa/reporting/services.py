@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.accounts.access import can_manage_province, can_report_for
-from kpixa.accounts.models import NotificationKind, Role
+from kpixa.accounts.models import NotificationKind, Role, User
 from kpixa.accounts.notifications import commune_users, notify
 from kpixa.reporting import evidence as files
 from kpixa.reporting import queries
@@ -60,7 +60,7 @@ def sheet_link(commune: Commune, period_code: str) -> str:
 # --- submitting -------------------------------------------------------------------------------
 
 
-def _check_submission(actor: Any, commune: Commune, period: PeriodSpan, measure: str) -> None:
+def _check_submission(actor: User, commune: Commune, period: PeriodSpan, measure: str) -> None:
     if not can_report_for(actor, commune):
         raise ReportingError(_("Bạn không có quyền báo cáo số liệu cho xã/phường này."))
     if measure not in {m.code for m in queries.required_measures(period)}:
@@ -82,7 +82,7 @@ def _locked_row(commune: Commune, period: PeriodSpan, measure: str) -> ReportedV
 
 
 def submit_value(
-    actor: Any,
+    actor: User,
     commune: Commune,
     period: PeriodSpan,
     measure: str,
@@ -109,7 +109,7 @@ def submit_value(
 
 
 def _save_value(
-    actor: Any,
+    actor: User,
     commune: Commune,
     period: PeriodSpan,
     measure: str,
@@ -144,7 +144,7 @@ def _save_value(
     return row
 
 
-def _audit(row: ReportedValue, action: str, actor: Any, before: Any, reason: str = "") -> None:
+def _audit(row: ReportedValue, action: str, actor: User, before: Any, reason: str = "") -> None:
     audit.record(
         action,
         actor=actor,
@@ -160,7 +160,7 @@ def _audit(row: ReportedValue, action: str, actor: Any, before: Any, reason: str
 # --- verification -----------------------------------------------------------------------------
 
 
-def _reviewable(actor: Any, value: ReportedValue) -> ReportedValue:
+def _reviewable(actor: User, value: ReportedValue) -> ReportedValue:
     if not can_manage_province(actor, value.commune.province):
         raise ReportingError(_("Chỉ quản trị cấp tỉnh của tỉnh này được duyệt số liệu."))
     row = ReportedValue.objects.select_for_update().select_related("commune__province").get(pk=value.pk)
@@ -169,7 +169,7 @@ def _reviewable(actor: Any, value: ReportedValue) -> ReportedValue:
     return row
 
 
-def approve_value(actor: Any, value: ReportedValue) -> ReportedValue:
+def approve_value(actor: User, value: ReportedValue) -> ReportedValue:
     """Approve a submitted value; it is locked from then on."""
     with transaction.atomic():
         row = _reviewable(actor, value)
@@ -181,7 +181,7 @@ def approve_value(actor: Any, value: ReportedValue) -> ReportedValue:
     return row
 
 
-def reject_value(actor: Any, value: ReportedValue, reason: str) -> ReportedValue:
+def reject_value(actor: User, value: ReportedValue, reason: str) -> ReportedValue:
     """Send a submitted value back to the commune with a reason (notifies the commune's officers)."""
     reason = (reason or "").strip()
     if not reason:
@@ -214,7 +214,7 @@ def _notify_reviewed(row: ReportedValue, kind: str, reason: str) -> None:
 # --- deadlines and reminders ------------------------------------------------------------------
 
 
-def set_deadline(actor: Any, province: Province, period: PeriodSpan, due_on: date) -> SubmissionDeadline:
+def set_deadline(actor: User, province: Province, period: PeriodSpan, due_on: date) -> SubmissionDeadline:
     """Set the province's submission deadline for ``period`` (province admins only)."""
     if not can_manage_province(actor, province):
         raise ReportingError(_("Chỉ quản trị cấp tỉnh của tỉnh này được đặt hạn nộp."))
@@ -237,7 +237,7 @@ def set_deadline(actor: Any, province: Province, period: PeriodSpan, due_on: dat
     return row
 
 
-def remind_due_submissions(province: Province, period: PeriodSpan, actor: Any = None) -> int:
+def remind_due_submissions(province: Province, period: PeriodSpan, actor: User | None = None) -> int:
     """Notify the officers of every commune with missing values (``submission_due``); return how many.
 
     Users already reminded today for the same sheet are skipped, so a daily cron run and a click

@@ -23,6 +23,7 @@ from kpixa.accounts.access import (
     PROVINCE,
     REPORT,
     access,
+    acting_user,
     can_manage_province,
     can_report_for,
     get_commune_or_404,
@@ -103,7 +104,7 @@ def submit(request: HttpRequest, commune_code: str, period: str, measure: str) -
         return redirect("reporting:sheet", commune.code, the_period.code)
     try:
         services.submit_value(
-            request.user,
+            acting_user(request),
             commune,
             the_period,
             measure,
@@ -168,7 +169,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     if value is None:
         raise Http404(_("Không tìm thấy số liệu."))
     try:
-        services.approve_value(request.user, value)
+        services.approve_value(acting_user(request), value)
         messages.success(request, _("Đã duyệt số liệu."))
     except ReportingError as exc:
         messages.error(request, str(exc))
@@ -185,7 +186,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     form = RejectForm(request.POST)
     try:
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        services.reject_value(request.user, value, reason)
+        services.reject_value(acting_user(request), value, reason)
         messages.success(request, _("Đã trả lại số liệu cho xã/phường."))
     except ReportingError as exc:
         messages.error(request, str(exc))
@@ -209,7 +210,7 @@ def deadline(request: HttpRequest, province_code: str, period: str) -> HttpRespo
     try:
         if not form.is_valid():
             raise ReportingError(_("Hãy nhập hạn nộp hợp lệ (ngày/tháng/năm)."))
-        services.set_deadline(request.user, province, the_period, form.cleaned_data["due_on"])
+        services.set_deadline(acting_user(request), province, the_period, form.cleaned_data["due_on"])
         messages.success(request, _("Đã đặt hạn nộp."))
     except ReportingError as exc:
         messages.error(request, str(exc))
@@ -222,6 +223,6 @@ def remind(request: HttpRequest, province_code: str, period: str) -> HttpRespons
     """Remind the officers of communes with missing values."""
     province = _managed_province_or_404(request.user, province_code)
     the_period = _period_or_404(period)
-    sent = services.remind_due_submissions(province, the_period, request.user)
+    sent = services.remind_due_submissions(province, the_period, acting_user(request))
     messages.success(request, _("Đã gửi %(n)s nhắc nhở.") % {"n": sent})
     return redirect("reporting:province", province.code, the_period.code)
