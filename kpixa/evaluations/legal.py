@@ -9,6 +9,7 @@ Set-based: the whole province in a fixed number of queries.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,12 +24,14 @@ from kpixa.accounts import audit
 from kpixa.accounts.models import User
 from kpixa.evaluations import chain, inputs
 from kpixa.evaluations.models import (
+    ConsequenceStatus,
     InputKind,
     Period,
     PeriodKind,
     ProvincePolicy,
     QuotaException,
     RegimeEvaluation,
+    RegimeProposalDecision,
 )
 from kpixa.evaluations.services import EvaluationError, period_row
 from kpixa.frameworks.models import FrameworkVersion
@@ -371,3 +374,116 @@ def record_quota_exception(
             after={"period": row.code, "group": group, "decision": item.decision},
         )
     return item
+
+
+# --- proposals and the decisions people take on them ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposal of a stored evaluation, as read from its content, with its decision if any."""
+
+    key: str
+    unit_code: str
+    unit_name: str
+    post: str
+    person: str
+    person_name: str
+    kind: str
+    rule: str
+    article: str
+    reason: str
+    decision: RegimeProposalDecision | None
+
+    @property
+    def identity(self) -> dict[str, str]:
+        return {
+            "unit_code": self.unit_code,
+            "post": self.post,
+            "person": self.person,
+            "kind": self.kind,
+            "rule": self.rule,
+        }
+
+
+def proposal_key(unit_code: str, post: str, person: str, kind: str, rule: str) -> str:
+    """A stable, URL-safe key of a proposal's identity (the same proposal keeps it across re-runs)."""
+    raw = "|".join((unit_code, post, person, kind, rule))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def proposals(evaluation: RegimeEvaluation) -> list[Proposal]:
+    """The evaluation's proposals (about communes and leaders) with their decisions (1 query, none
+    when the decisions are prefetched)."""
+    decisions = {d.key: d for d in evaluation.decisions.all()}
+    found = []
+    for commune in evaluation.content.get("communes", []):
+        subjects = [("", "", "", commune.get("consequences", []))] + [
+            (leader["post"], leader["person"], leader.get("person_name", ""), leader.get("consequences", []))
+            for leader in commune.get("leaders", [])
+        ]
+        for post, person, name, items in subjects:
+            for item in items:
+                key = proposal_key(commune["unit_code"], post, person, item["kind"], item["rule"])
+                found.append(
+                    Proposal(
+                        key,
+                        commune["unit_code"],
+                        commune.get("unit_name", ""),
+                        post,
+                        person,
+                        name,
+                        item["kind"],
+                        item["rule"],
+                        item.get("article", ""),
+                        item["reason"],
+                        decisions.get(key),
+                    )
+                )
+    return found
+
+
+def decide_proposal(
+    evaluation: RegimeEvaluation, key: str, accept: bool, note: str = "", *, actor: User | None = None
+) -> RegimeProposalDecision:
+    """Record a person's decision (accept or reject, with a note) on a proposal of the evaluation,
+    audited with the province; the evaluation's content is not touched. Final: deciding again, or
+    deciding a proposal the evaluation no longer makes, raises EvaluationError."""
+    with transaction.atomic():
+        evaluation = (
+            RegimeEvaluation.objects.select_for_update()
+            .select_related("period__province")
+            .get(pk=evaluation.pk)
+        )
+        proposal = next((p for p in proposals(evaluation) if p.key == key), None)
+        if proposal is None:
+            raise EvaluationError(_("Đánh giá này không còn đề xuất đó."))
+        if proposal.decision is not None:
+            raise EvaluationError(_("Đề xuất này đã được quyết định."))
+        status = ConsequenceStatus.ACCEPTED if accept else ConsequenceStatus.REJECTED
+        decision = RegimeProposalDecision.objects.create(
+            evaluation=evaluation,
+            key=key,
+            identity={**proposal.identity, "reason": proposal.reason},
+            status=status,
+            note=note,
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        audit.record(
+            "evaluations.decide_regime_proposal",
+            actor=actor,
+            object_type="evaluations.RegimeProposalDecision",
+            object_id=decision.pk,
+            province_code=evaluation.period.province.code,
+            before={"status": ConsequenceStatus.PROPOSED},
+            after={
+                "period": evaluation.period.code,
+                "framework": evaluation.framework_code,
+                **proposal.identity,
+                "status": status,
+                "note": note,
+            },
+            reason=note,
+        )
+    return decision

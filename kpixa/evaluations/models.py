@@ -500,3 +500,30 @@ class RegimeEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period.code} {self.framework_code}"
+
+
+class RegimeProposalDecision(models.Model):
+    """A person's decision on one proposal of an evaluation under the texts. Kept apart from the
+    evaluation's content (a decision never edits it) and keyed by the proposal's identity (commune,
+    post, person, kind, rule), so that re-running ``evaluate`` keeps the decisions of the
+    proposals that are still made."""
+
+    evaluation = models.ForeignKey(RegimeEvaluation, on_delete=models.CASCADE, related_name="decisions")
+    key = models.CharField(_("mã đề xuất"), max_length=40)
+    identity = models.JSONField(_("đề xuất"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ConsequenceStatus.choices)
+    note = models.TextField(_("ghi chú quyết định"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "key"], name="evaluations_regime_decision_unique")
+        ]
+        verbose_name = _("quyết định về đề xuất theo văn bản")
+        verbose_name_plural = _("quyết định về đề xuất theo văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} {self.key}: {self.status}"

@@ -38,6 +38,19 @@ class EvaluateForm(forms.Form):
         self.fields["framework"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]
 
 
+class ProposalDecisionForm(forms.Form):
+    """A person's decision on one proposal of the evaluation under the texts, confirmed."""
+
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Quyết định"),
+        choices=[("accept", gettext_lazy("Chấp nhận")), ("reject", gettext_lazy("Không chấp nhận"))],
+    )
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, widget=forms.Textarea)
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Tôi đã đọc tác động ở trên; quyết định này không sửa được."), required=True
+    )
+
+
 class QuotaExceptionForm(forms.Form):
     """An outstanding-organisation decision excepting one quota group of the period."""
 
@@ -154,3 +167,40 @@ def quota_exception(request: HttpRequest, province_code: str, period: str) -> Ht
             % {"group": form.cleaned_data["group"]},
         )
     return redirect("evaluations:evaluate", province.code, span.code)
+
+
+@access(ADMIN)
+def proposal_page(request: HttpRequest, province_code: str, period: str, pk: int, key: str) -> HttpResponse:
+    """GET: the proposal (rule, article, facts, people), its decision if any and the effect of
+    deciding; POST with the confirmation: record the decision (audited by the service)."""
+    province, span, row = _scope(request, province_code, period)
+    evaluation = RegimeEvaluation.objects.filter(pk=pk, period=row).select_related("period").first()
+    if row is None or evaluation is None:
+        raise Http404(_("Không tìm thấy đánh giá."))
+    proposal = next((p for p in legal.proposals(evaluation) if p.key == key), None)
+    if proposal is None:
+        raise Http404(_("Không tìm thấy đề xuất."))
+    form = ProposalDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            legal.decide_proposal(
+                evaluation,
+                key,
+                form.cleaned_data["decision"] == "accept",
+                form.cleaned_data["note"],
+                actor=acting_user(request),
+            )
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã ghi quyết định về đề xuất."))
+            return redirect("evaluations:legal", province.code, span.code)
+    context = {
+        "province": province,
+        "nav_province": province,
+        "period": span,
+        "evaluation": evaluation,
+        "proposal": proposal,
+        "form": form,
+    }
+    return render(request, "evaluations/proposal.html", context)

@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("tinh/<str:province_code>/<str:period>/theo-van-ban/", legal_views.legal_page, name="legal"),
     path(
+        "tinh/<str:province_code>/<str:period>/theo-van-ban/<int:pk>/de-xuat/<str:key>/",
+        regime_views.proposal_page,
+        name="regime_proposal",
+    ),
+    path(
         "tinh/<str:province_code>/<str:period>/du-lieu/<int:pk>/xoa/",
         input_views.delete_input,
         name="delete_input",

@@ -67,8 +67,13 @@ class Consequence:
     reason: Reason
 
     def as_dict(self) -> dict[str, str]:
-        """As exported: ``{kind, rule, reason}``."""
-        return {"kind": self.kind, "rule": self.reason.rule, "reason": str(self.reason)}
+        """As exported: ``{kind, rule, reason}`` and the reason's ``article`` on its own."""
+        return {
+            "kind": self.kind,
+            "rule": self.reason.rule,
+            "reason": str(self.reason),
+            "article": self.reason.article,
+        }
 
 
 @dataclass(frozen=True)
