@@ -6,32 +6,14 @@ set-based pass of kpixa.accountability."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.utils import timezone
 
+from kpixa.dossiers.records import Step, Supplement
 from kpixa.rules import steps as rules
-
-
-@dataclass
-class StepRow:
-    at: datetime | None
-    status: int | None
-    handler: str
-    title: str
-    department: str
-    step_due: datetime | None
-
-
-@dataclass
-class SupplementRow:
-    requested_at: datetime
-    answered_at: datetime | None
-    due_before: datetime | None
-
 
 VN = dt_timezone(timedelta(hours=7))  # Vietnam keeps no daylight saving time: one fixed offset
 
@@ -50,11 +32,13 @@ def parse_time(value: Any) -> datetime | None:
     return naive_local(datetime.fromisoformat(str(value)))
 
 
-def step_rows(raw: Iterable[dict[str, Any]] | None) -> list[StepRow]:
+def step_rows(raw: Iterable[dict[str, Any]] | None) -> list[Step]:
+    """The stored steps (ingest's JSON of records.Step) read back as records.Step."""
     return [
-        StepRow(
+        Step(
             parse_time(s.get("at")),
             s.get("status"),
+            s.get("content") or "",
             s.get("handler") or "",
             s.get("title") or "",
             s.get("department") or "",
@@ -64,14 +48,14 @@ def step_rows(raw: Iterable[dict[str, Any]] | None) -> list[StepRow]:
     ]
 
 
-def supplement_rows(raw: Iterable[dict[str, Any]] | None) -> list[SupplementRow]:
+def supplement_rows(raw: Iterable[dict[str, Any]] | None) -> list[Supplement]:
+    """The stored supplements (ingest's JSON of records.Supplement) read back as records.Supplement."""
     out = []
     for s in raw or []:
         requested = parse_time(s.get("requested_at"))
         if requested is not None:
-            out.append(
-                SupplementRow(requested, parse_time(s.get("answered_at")), parse_time(s.get("due_before")))
-            )
+            answered, due_before = parse_time(s.get("answered_at")), parse_time(s.get("due_before"))
+            out.append(Supplement(requested, answered, due_before, parse_time(s.get("due_after"))))
     return out
 
 

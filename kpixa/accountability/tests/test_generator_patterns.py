@@ -9,18 +9,18 @@ from datetime import date, datetime
 
 from kpixa.dossiers.generator import GeneratorConfig, generate, records
 from kpixa.dossiers.generator.render import PASS_AROUND_RATES
-from kpixa.dossiers.step_analysis import StepRow
+from kpixa.dossiers.records import Step
 from kpixa.rules import steps as rules
 
 COMMUNES = [(f"{23800 + i}", "xa") for i in range(8)]
 
 
-def _steps(raw: list[dict[str, str]]) -> list[StepRow]:
+def _steps(raw: list[dict[str, str]]) -> list[Step]:
     def at(value: str) -> datetime | None:
         return datetime.strptime(value, "%Y%m%d%H%M%S") if value else None
 
     return [
-        StepRow(at(s["ThoiDiemXuLy"]), int(s["TrangThai"]), s["NguoiXuLy"], s["ChucDanh"], s["PhongBanXuLy"],
+        Step(at(s["ThoiDiemXuLy"]), int(s["TrangThai"]), "", s["NguoiXuLy"], s["ChucDanh"], s["PhongBanXuLy"],
                 at(s["NgayKetThucTheoQuyDinh"]))
         for s in raw
     ]  # fmt: skip
