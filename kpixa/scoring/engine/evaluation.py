@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kpixa.rules.consequences import BASIC_TARGETS
 from kpixa.rules.quota import DEFAULT_QUOTA_PERCENT, QuotaCandidate, excellent_allowance, quota_order_key
 from kpixa.scoring.engine.classification import (
     EXCELLENT,
@@ -34,13 +35,6 @@ WARNING, TRANSFER_OR_RELIEF, DISMISSAL, RELIEF_377 = (
     "dismissal",
     "relief_reg377",
 )
-BASIC_TARGET_LABELS = {
-    "growth_rate": "tốc độ tăng trưởng",
-    "budget_revenue": "thu ngân sách nhà nước",
-    "public_investment_disbursement": "giải ngân vốn đầu tư công",
-    "income_per_capita": "thu nhập bình quân đầu người",
-    "poverty_reduction": "giảm nghèo",
-}
 
 
 # --- Decree 335 leader score -------------------------------------------------------------------
@@ -319,7 +313,7 @@ def reg377_proposals(
         )
     missed = [t for t in rules.reg377_basic_targets if basic_targets_met.get(t) is False]
     if missed:
-        names = ", ".join(BASIC_TARGET_LABELS.get(t, t) for t in missed)
+        names = ", ".join(BASIC_TARGETS.get(t, t) for t in missed)
         reasons.append(_("không đạt chỉ tiêu cơ bản: {names}").format(names=names))
     if not reasons:
         return []
