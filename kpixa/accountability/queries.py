@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from kpixa.accountability.models import AccountabilityFlag, DossierDelay
 from kpixa.dossiers.models import Dossier
 from kpixa.rules import steps as rules
+from kpixa.scoring.engine.measures import ACCOUNTABILITY_MEASURES
 from kpixa.spreadsheet_safety import csv_writer
 
 EXPORT_COLUMNS = ("ma_ho_so", "unit_code", "kind", "reason", "evidence")
@@ -131,17 +132,8 @@ def pass_around_ranking(province_code: str, start: date, end: date) -> list[Comm
 
 # --- measures a framework may use ---------------------------------------------------------------
 
-# The accountability measures (declared in kpixa.scoring.engine.measures, docs/flags.md).
-MEASURES: tuple[str, ...] = (
-    "dossiers.pass_around",
-    "dossiers.late_steps",
-    "dossiers.hours_over",
-    "dossiers.made_late_by_staff",
-    "dossiers.made_late_by_sync",
-    "dossiers.made_late_by_citizen",
-    "dossiers.sync_late",
-    "dossiers.gaming_flags",
-)
+# The measures themselves are declared once, in kpixa.scoring.engine.measures (docs/flags.md).
+
 GAMING = (
     rules.SUPPLEMENT_NEAR_DUE,
     rules.REPEATED_SUPPLEMENT,
@@ -156,7 +148,7 @@ def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[
     delays counted on their day (the dossier's end, or its receipt while open); hours rounded
     down to whole hours. Dismissed flags do not count."""
     ids = list(commune_ids)
-    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ACCOUNTABILITY_MEASURES, 0))
     flag_rows = (
         AccountabilityFlag.objects.filter(commune_id__in=ids, day__range=(start, end), dossier__isnull=False)
         .exclude(status="dismissed")
