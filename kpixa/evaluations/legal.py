@@ -33,7 +33,7 @@ from kpixa.evaluations.models import (
     RegimeEvaluation,
     RegimeProposalDecision,
 )
-from kpixa.evaluations.services import EvaluationError, period_row
+from kpixa.evaluations.services import EvaluationError, open_period_row, scored_period
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.rules import citations as cite
 from kpixa.rules import consequences as cons
@@ -45,8 +45,6 @@ from kpixa.rules.quota import QuotaCandidate
 from kpixa.rules.regime_files import regime_for
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import UnitScore
-from kpixa.scoring.services import compute_scores
-from kpixa.scoring.versions import period_of, version_for
 from kpixa.units.models import Commune, Province, Tenure
 from kpixa.units.queries import accountable_leaders_over
 
@@ -95,17 +93,9 @@ def evaluate(
     """Evaluate the province's communes and leaders for the period from the framework's totals and
     the entered inputs; store and audit the result (re-running replaces it; a closed period is
     refused)."""
-    province = Province.objects.filter(code=province_code).first()
-    if province is None:
-        raise EvaluationError(_("Không có tỉnh mã “%(code)s”.") % {"code": province_code})
-    period = period_of(period_code)
-    version = version_for(framework_code, period)
-    if not UnitScore.objects.filter(framework_version=version, period_code=period.code).exists():
-        compute_scores(framework_code, period.code, province_code, actor, triggered_by="evaluation")
+    province, period, version = scored_period(framework_code, period_code, province_code, actor)
     with transaction.atomic():
-        row = period_row(province, period)
-        if row.is_closed:
-            raise EvaluationError(_("Kỳ %(period)s đã khóa: không đánh giá lại.") % {"period": row.code})
+        row = open_period_row(province, period)
         results = evaluate_rows(row, period, version, province)
         content = {"framework": framework_code, "period": row.code, "communes": [as_json(r) for r in results]}
         stored, _created = RegimeEvaluation.objects.update_or_create(

@@ -62,6 +62,30 @@ def period_row(province: Province, period: PeriodSpan) -> Period:
     return row
 
 
+def scored_period(
+    framework_code: str, period_code: str, province_code: str, actor: User | None
+) -> tuple[Province, PeriodSpan, FrameworkVersion]:
+    """The province, period and framework version an evaluation reads, with the framework's scores
+    computed first when none are stored (raises EvaluationError for an unknown province)."""
+    province = Province.objects.filter(code=province_code).first()
+    if province is None:
+        raise EvaluationError(_("Không có tỉnh mã “%(code)s”.") % {"code": province_code})
+    period = period_of(period_code)
+    version = version_for(framework_code, period)
+    if not UnitScore.objects.filter(framework_version=version, period_code=period.code).exists():
+        compute_scores(framework_code, period.code, province_code, actor, triggered_by="evaluation")
+    return province, period, version
+
+
+def open_period_row(province: Province, period: PeriodSpan) -> Period:
+    """``period_row``, refused when the period is closed: an evaluation is never re-run on a
+    closed period (call inside the evaluation's transaction)."""
+    row = period_row(province, period)
+    if row.is_closed:
+        raise EvaluationError(_("Kỳ %(period)s đã khóa: không đánh giá lại.") % {"period": row.code})
+    return row
+
+
 def effective_rules(
     framework: Framework, province: Province, policy: ProvincePolicy | None = None, period_kind: str = ""
 ) -> EvaluationRules:
@@ -133,17 +157,9 @@ def evaluate_period(
     """Classify the province's communes by the framework's stored scores for the period (computing
     them first when none are stored), rate their leaders, apply the excellent quota per peer group
     and propose consequences. Re-running replaces earlier results; decided proposals are kept."""
-    province = Province.objects.filter(code=province_code).first()
-    if province is None:
-        raise EvaluationError(_("Không có tỉnh mã “%(code)s”.") % {"code": province_code})
-    period = period_of(period_code)
-    version = version_for(framework_code, period)
-    if not UnitScore.objects.filter(framework_version=version, period_code=period.code).exists():
-        compute_scores(framework_code, period.code, province_code, actor, triggered_by="evaluation")
+    province, period, version = scored_period(framework_code, period_code, province_code, actor)
     with transaction.atomic(), translation.override("vi"):
-        row = period_row(province, period)
-        if row.is_closed:
-            raise EvaluationError(_("Kỳ %(period)s đã khóa: không đánh giá lại.") % {"period": row.code})
+        row = open_period_row(province, period)
         summary = _evaluate(row, version, period, province)
         audit.record(
             "evaluations.evaluate_period",

@@ -22,6 +22,7 @@ from kpixa.evaluations import inputs, legal
 from kpixa.evaluations.legal_exports import render
 from kpixa.evaluations.models import Period, ProvincePolicy, RegimeEvaluation
 from kpixa.evaluations.tests.conftest import score
+from kpixa.scoring.versions import period_of, version_for
 from kpixa.units.models import PostKind
 
 YEAR = "2026"
@@ -148,8 +149,8 @@ def test_it_reads_the_province_in_a_fixed_number_of_queries(world, evaluated, ye
     with CaptureQueriesContext(connection) as few:
         legal.evaluate_rows(
             year_row,
-            legal.period_of(YEAR),
-            legal.version_for("test_kpi", legal.period_of(YEAR)),
+            period_of(YEAR),
+            version_for("test_kpi", period_of(YEAR)),
             world.province,
         )
     assert len(few) == QUERIES, [q["sql"][:80] for q in few.captured_queries]
