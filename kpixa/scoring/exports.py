@@ -104,3 +104,18 @@ def _fill(sheet: Any, headers: list[str], rows: list[list[Any]]) -> None:
 def render(board: Scoreboard, fmt: str) -> bytes:
     """Return the export of ``board`` in ``fmt`` (one of FORMATS)."""
     return {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}[fmt](board)
+
+
+def write_export(data: bytes, fmt: str, output: str | None, stdout: Any) -> None:
+    """Write an export command's bytes to ``output``, or as text to the command's ``stdout``
+    (without the CSV's byte-order mark); XLSX is binary and needs a file."""
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    if output:
+        Path(output).write_bytes(data)
+    elif fmt == "xlsx":
+        raise CommandError("XLSX needs --output FILE")
+    else:
+        stdout.write(data.decode("utf-8").lstrip("\ufeff"), ending="")

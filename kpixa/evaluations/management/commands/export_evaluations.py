@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpixa.evaluations import legal
 from kpixa.evaluations.legal_exports import FORMATS, render
+from kpixa.scoring.exports import write_export
 
 
 class Command(BaseCommand):
@@ -29,9 +29,4 @@ class Command(BaseCommand):
                 "run `evaluate` first"
             )
         data = render(stored.content["communes"], options["format"])
-        if options["output"]:
-            Path(options["output"]).write_bytes(data)
-        elif options["format"] == "xlsx":
-            raise CommandError("XLSX needs --output FILE")
-        else:
-            self.stdout.write(data.decode("utf-8").lstrip("\ufeff"), ending="")
+        write_export(data, options["format"], options["output"], self.stdout)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpixa.scoring.exports import FORMATS, render
+from kpixa.scoring.exports import FORMATS, render, write_export
 from kpixa.scoring.queries import scoreboard
 from kpixa.scoring.versions import ScoringError
 
@@ -28,9 +27,4 @@ class Command(BaseCommand):
         except ScoringError as exc:
             raise CommandError(str(exc)) from exc
         data = render(board, options["format"])
-        if options["output"]:
-            Path(options["output"]).write_bytes(data)
-        elif options["format"] == "xlsx":
-            raise CommandError("XLSX needs --output FILE")
-        else:
-            self.stdout.write(data.decode("utf-8").lstrip("\ufeff"), ending="")
+        write_export(data, options["format"], options["output"], self.stdout)
