@@ -47,11 +47,6 @@ class PeriodSpan:
         return isinstance(day, date) and self.start <= day <= self.end
 
 
-# The former name; nothing in kpixa imports it any more (the pages moved to PeriodSpan). New code
-# uses PeriodSpan ("Period" is the evaluation period model, kpixa.evaluations.models.Period).
-Period = PeriodSpan
-
-
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
