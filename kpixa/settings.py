@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "kpixa.scoring",
     "kpixa.evaluations",
     "kpixa.reporting",
+    "kpixa.warnings",
+    "kpixa.review",
     "kpixa.web",
     "kpixa.api",
 ]

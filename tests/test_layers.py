@@ -36,6 +36,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kpixa.reporting",),
     ("kpixa.scoring",),
     ("kpixa.evaluations",),
+    ("kpixa.warnings",),
+    ("kpixa.review",),
     ("kpixa.web", "kpixa.api"),
     # the project's wiring: settings, URL configuration, WSGI entry point
     ("kpixa.settings", "kpixa.urls", "kpixa.wsgi"),
