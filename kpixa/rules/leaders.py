@@ -258,7 +258,7 @@ def rate_nd335(inputs: LeaderInputs, period_end: date) -> Rating:
     a, b, c = task_criteria(inputs.tasks)
     d = unit_result(inputs.subordinates_not_completed)
     dd, dd_reason = organising(inputs.organising, inputs.tasks)
-    e = Criterion("e", clamp(inputs.uniting, ZERO, HUNDRED), "do cấp có thẩm quyền nhập", cite.ND335_RESULTS)
+    e = Criterion("e", clamp(inputs.uniting, ZERO, HUNDRED), "do cấp có thẩm quyền nhập", cite.ND335_UNITING)
     general = Criterion(
         "general", clamp(inputs.general, ZERO, GENERAL_MAX), "do cấp có thẩm quyền nhập", cite.ND335_SCALE
     )
@@ -270,7 +270,7 @@ def rate_nd335(inputs: LeaderInputs, period_end: date) -> Rating:
     reasons = [
         Reason(
             "score",
-            cite.ND335_SCALE,
+            f"{cite.ND335_SCALE}; {cite.ND335_BANDS}",
             f"{general.value} điểm chung + ({' + '.join(str(p.value) for p in parts)})/6 × 70% "
             f"= {total} điểm → {CLASS_LABELS[by_points]}",
         )

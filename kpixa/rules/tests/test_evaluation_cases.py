@@ -54,6 +54,11 @@ def check_rating(rating: leaders.Rating, expect: dict[str, Any]) -> None:
     rules = {r.rule for r in rating.reasons}
     assert set(expect.get("reasons", [])) <= rules
     assert all(r.article for r in rating.reasons)
+    for rule, article in expect.get("articles", {}).items():  # the exact article and clause cited
+        assert any(article in r.article for r in rating.reasons if r.rule == rule), (rule, article)
+    cited = {c.name: c.article for c in rating.criteria}
+    for name, article in expect.get("criterion_articles", {}).items():
+        assert article in cited[name], (name, article)
 
 
 def run_leader(case: dict[str, Any]) -> None:
@@ -82,6 +87,8 @@ def run_quota(case: dict[str, Any]) -> None:
     assert sorted(r.code for r in results if r.lowered) == sorted(case["lowered"])
     rules = {r.reason.rule for r in results if r.reason}
     assert set(case.get("reasons", [])) <= rules
+    for rule, article in case.get("articles", {}).items():
+        assert any(r.reason and r.reason.rule == rule and article in r.reason.article for r in results)
 
 
 def run_tenure(case: dict[str, Any]) -> None:
