@@ -162,6 +162,12 @@ def _tenures(world: Any) -> Samples:
     return _by_province(world, lambda p, c: _tenure(c))
 
 
+def _document_settings(world: Any) -> Samples:
+    from kpixa.units.models import DocumentSettings
+
+    return _by_province(world, lambda p, c: DocumentSettings.objects.create(province=p))
+
+
 def _calendar(world: Any) -> Samples:
     from kpixa.workdays.models import CalendarException, ExceptionKind
 
@@ -339,6 +345,7 @@ SAMPLES: dict[str, Callable[[Any], Samples]] = {
     "units.UnitAlias": _aliases,
     "units.Person": _people,
     "units.Tenure": _tenures,
+    "units.DocumentSettings": _document_settings,
     "workdays.CalendarException": _calendar,
     "dossiers.Procedure": _procedures,
     "dossiers.ImportBatch": _batches,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpixa.accounts.admin_audit import AuditedModelAdmin, is_scoped, user_province_id
 from kpixa.dossiers.queries import province_systems
-from kpixa.units.models import Commune, PeerGroup, Person, Province, Tenure, UnitAlias
+from kpixa.units.models import Commune, DocumentSettings, PeerGroup, Person, Province, Tenure, UnitAlias
 from kpixa.units.services import alias_capture_error
 
 # (app_label, codename) pairs a province admin needs to manage this app's rows of his province.
@@ -36,6 +36,9 @@ PROVINCE_ADMIN_PERMISSIONS = [
     ("units", "add_tenure"),
     ("units", "change_tenure"),
     ("units", "delete_tenure"),
+    ("units", "view_documentsettings"),
+    ("units", "add_documentsettings"),
+    ("units", "change_documentsettings"),
 ]
 
 
@@ -220,3 +223,34 @@ class TenureAdmin(ScopedChoicesMixin, AuditedModelAdmin):
     search_fields = ["person__full_name", "commune__name", "commune__code"]
     date_hierarchy = "start"
     autocomplete_fields = ["commune", "person"]
+
+
+@admin.register(DocumentSettings)
+class DocumentSettingsAdmin(AuditedModelAdmin):
+    """The heading and signature of the province's official reports (Decree 30/2020/NĐ-CP)."""
+
+    province_lookup = "province"
+    list_display = ["province", "symbol", "signer_authority", "signer_title", "signer_name"]
+    list_select_related = ["province"]
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["province"] if is_scoped(request) else []
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # one row per province: a province administrator adds his own once
+        if (
+            is_scoped(request)
+            and DocumentSettings.objects.filter(province_id=user_province_id(request)).exists()
+        ):
+            return False
+        return super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(getattr(request.user, "is_superuser", False)) and super().has_delete_permission(
+            request, obj
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if is_scoped(request):
+            obj.province_id = user_province_id(request)
+        super().save_model(request, obj, form, change)

@@ -218,3 +218,53 @@ def overlap_message(other: Tenure) -> str:
             "end": until,
         }
     )
+
+
+class DocumentSettings(models.Model):
+    """How a province's official reports are numbered, addressed and signed (Decree 30/2020/NĐ-CP,
+    Article 8(1) and Appendix I: number and symbol, place, recipients "Nơi nhận", the signatory's authority, title
+    and name). One row per province; without one, the exports use the defaults of
+    ``kpixa.web.exports.data`` (the Department of Home Affairs, an unnumbered draft, no name)."""
+
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, related_name="document_settings", verbose_name=_("tỉnh")
+    )
+    issuer_parent = models.CharField(
+        _("cơ quan chủ quản"), max_length=200, blank=True, help_text=_("Ví dụ: UBND TỈNH GIA LAI.")
+    )
+    issuer_body = models.CharField(
+        _("cơ quan ban hành"), max_length=200, blank=True, help_text=_("Ví dụ: SỞ NỘI VỤ.")
+    )
+    symbol = models.CharField(
+        _("ký hiệu văn bản"),
+        max_length=40,
+        default="BC-SNV",
+        help_text=_("Viết tắt tên loại văn bản và cơ quan ban hành, ví dụ BC-SNV (Báo cáo của Sở Nội vụ)."),
+    )
+    place = models.CharField(
+        _("địa danh"), max_length=100, blank=True, help_text=_("Để trống: tên tỉnh, ví dụ Gia Lai.")
+    )
+    recipients = models.TextField(
+        _("nơi nhận"),
+        blank=True,
+        help_text=_("Mỗi dòng một nơi nhận, ví dụ: Thường trực Tỉnh ủy (b/c); UBND tỉnh (b/c); Lưu: VT."),
+    )
+    signer_authority = models.CharField(
+        _("thẩm quyền ký"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ví dụ: KT. GIÁM ĐỐC (ký thay), TL. GIÁM ĐỐC; để trống khi người đứng đầu ký."),
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, default="GIÁM ĐỐC")
+    signer_name = models.CharField(_("họ và tên người ký"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("thể thức văn bản báo cáo")
+        verbose_name_plural = _("thể thức văn bản báo cáo")
+
+    def __str__(self) -> str:
+        return str(self.province)
+
+    def recipient_lines(self) -> list[str]:
+        """The recipients, one per non-empty line."""
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
