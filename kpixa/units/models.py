@@ -222,8 +222,8 @@ def overlap_message(other: Tenure) -> str:
 
 class DocumentSettings(models.Model):
     """How a province's official reports are numbered, addressed and signed (Decree 30/2020/NĐ-CP,
-    Article 8(1) and Appendix I: number and symbol, place, recipients "Nơi nhận", the signatory's authority, title
-    and name). One row per province; without one, the exports use the defaults of
+    Article 8(1) and Appendix I: number and symbol, place, recipients "Nơi nhận", the signatory's
+    authority, title and name). One row per province; without one, the exports use the defaults of
     ``kpixa.web.exports.data`` (the Department of Home Affairs, an unnumbered draft, no name)."""
 
     province = models.OneToOneField(

@@ -5,29 +5,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('units', '0003_peergroup_province'),
+        ("units", "0003_peergroup_province"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentSettings',
+            name="DocumentSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer_parent', models.CharField(blank=True, help_text='Ví dụ: UBND TỈNH GIA LAI.', max_length=200, verbose_name='cơ quan chủ quản')),
-                ('issuer_body', models.CharField(blank=True, help_text='Ví dụ: SỞ NỘI VỤ.', max_length=200, verbose_name='cơ quan ban hành')),
-                ('symbol', models.CharField(default='BC-SNV', help_text='Viết tắt tên loại văn bản và cơ quan ban hành, ví dụ BC-SNV (Báo cáo của Sở Nội vụ).', max_length=40, verbose_name='ký hiệu văn bản')),
-                ('place', models.CharField(blank=True, help_text='Để trống: tên tỉnh, ví dụ Gia Lai.', max_length=100, verbose_name='địa danh')),
-                ('recipients', models.TextField(blank=True, help_text='Mỗi dòng một nơi nhận, ví dụ: Thường trực Tỉnh ủy (b/c); UBND tỉnh (b/c); Lưu: VT.', verbose_name='nơi nhận')),
-                ('signer_authority', models.CharField(blank=True, help_text='Ví dụ: KT. GIÁM ĐỐC (ký thay), TL. GIÁM ĐỐC; để trống khi người đứng đầu ký.', max_length=100, verbose_name='thẩm quyền ký')),
-                ('signer_title', models.CharField(default='GIÁM ĐỐC', max_length=100, verbose_name='chức vụ người ký')),
-                ('signer_name', models.CharField(blank=True, max_length=200, verbose_name='họ và tên người ký')),
-                ('province', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='document_settings', to='units.province', verbose_name='tỉnh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "issuer_parent",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: UBND TỈNH GIA LAI.",
+                        max_length=200,
+                        verbose_name="cơ quan chủ quản",
+                    ),
+                ),
+                (
+                    "issuer_body",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: SỞ NỘI VỤ.",
+                        max_length=200,
+                        verbose_name="cơ quan ban hành",
+                    ),
+                ),
+                (
+                    "symbol",
+                    models.CharField(
+                        default="BC-SNV",
+                        help_text="Viết tắt tên loại văn bản và cơ quan ban hành, ví dụ BC-SNV (Báo cáo của Sở Nội vụ).",
+                        max_length=40,
+                        verbose_name="ký hiệu văn bản",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống: tên tỉnh, ví dụ Gia Lai.",
+                        max_length=100,
+                        verbose_name="địa danh",
+                    ),
+                ),
+                (
+                    "recipients",
+                    models.TextField(
+                        blank=True,
+                        help_text="Mỗi dòng một nơi nhận, ví dụ: Thường trực Tỉnh ủy (b/c); UBND tỉnh (b/c); Lưu: VT.",
+                        verbose_name="nơi nhận",
+                    ),
+                ),
+                (
+                    "signer_authority",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: KT. GIÁM ĐỐC (ký thay), TL. GIÁM ĐỐC; để trống khi người đứng đầu ký.",
+                        max_length=100,
+                        verbose_name="thẩm quyền ký",
+                    ),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(default="GIÁM ĐỐC", max_length=100, verbose_name="chức vụ người ký"),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="họ và tên người ký"),
+                ),
+                (
+                    "province",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_settings",
+                        to="units.province",
+                        verbose_name="tỉnh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thể thức văn bản báo cáo',
-                'verbose_name_plural': 'thể thức văn bản báo cáo',
+                "verbose_name": "thể thức văn bản báo cáo",
+                "verbose_name_plural": "thể thức văn bản báo cáo",
             },
         ),
     ]
