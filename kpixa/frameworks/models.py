@@ -70,3 +70,63 @@ class FrameworkVersion(models.Model):
         starts_before_other_ends = other.valid_to is None or self.valid_from <= other.valid_to
         ends_after_other_starts = self.valid_to is None or self.valid_to >= other.valid_from
         return starts_before_other_ends and ends_after_other_starts
+
+
+class IndicatorOwner(models.Model):
+    """Who answers for an indicator or a group (the responsibility matrix, docs/review.md): a
+    post of the commune's leadership, for one framework version, from ``start`` to ``end``
+    (inclusive; open when null). ``commune`` null: every commune of the province.
+
+    The person answering on a day is whoever holds the post then (``units.Tenure``). Rows are
+    never edited in place by the services: a new owner closes the previous row the day before
+    its start, so the owner on every past date stays known.
+    """
+
+    framework_version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        related_name="owners",
+        verbose_name=_("phiên bản bộ chỉ số"),
+    )
+    province = models.ForeignKey(
+        "units.Province", on_delete=models.PROTECT, related_name="indicator_owners", verbose_name=_("tỉnh")
+    )
+    commune = models.ForeignKey(
+        "units.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_owners",
+        verbose_name=_("xã/phường"),
+    )
+    code = models.CharField(_("mã chỉ số hoặc nhóm"), max_length=40)
+    post = models.CharField(_("chức vụ"), max_length=20)  # a units.PostKind value
+    field = models.CharField(_("lĩnh vực phụ trách"), max_length=120, blank=True)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    set_at = models.DateTimeField(_("giao lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework_version", "province", "commune", "code", "start"]
+        indexes = [models.Index(fields=["framework_version", "province", "code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="frameworks_owner_end_after_start",
+            )
+        ]
+        verbose_name = _("người chịu trách nhiệm chỉ số")
+        verbose_name_plural = _("người chịu trách nhiệm chỉ số")
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.post} ({self.commune or self.province})"
+
+    @property
+    def post_label(self) -> str:
+        from kpixa.units.models import PostKind
+
+        return str(PostKind(self.post).label) if self.post in PostKind.values else self.post
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import User
-from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
+from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion, IndicatorOwner
 from kpixa.scoring.engine.loader import FrameworkError, load_framework
+from kpixa.scoring.engine.model import OWNER_POSTS
+from kpixa.units.models import Commune, Province
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 
@@ -110,3 +113,83 @@ def _set_status(fv: FrameworkVersion, status: str, actor: User | None) -> None:
 def framework_in_force(code: str, day: date) -> FrameworkVersion | None:
     """Return the active version of ``code`` valid on ``day`` (the latest-starting one), or None."""
     return FrameworkVersion.objects.in_force(code, day).first()
+
+
+# --- the responsibility matrix (docs/review.md, "Owners") ------------------------------------
+
+
+class OwnerError(ValueError):
+    """An assignment of an indicator's owner that cannot be made (the reason in Vietnamese)."""
+
+
+def assign_owner(
+    actor: User | None,
+    version: FrameworkVersion,
+    province: Province,
+    code: str,
+    post: str,
+    start: date,
+    commune: Commune | None = None,
+    field: str = "",
+    note: str = "",
+) -> IndicatorOwner:
+    """Make ``post`` answer for the indicator or group ``code`` of ``version`` from ``start``, in
+    ``commune`` (None: every commune of the province); audited with the province.
+
+    The assignment in force for the same commune and code ends the day before ``start``; a
+    ``start`` on or before that assignment's own start is refused (history is not rewritten).
+    """
+    framework = version.framework()
+    codes = {g.code for g in framework.groups} | {i.code for g in framework.groups for i in g.indicators}
+    if code not in codes:
+        raise OwnerError(_("“{code}” không phải mã chỉ số hoặc nhóm của bộ chỉ số").format(code=code))
+    if post not in OWNER_POSTS:
+        raise OwnerError(_("chức vụ không hợp lệ “{post}”").format(post=post))
+    if commune is not None and commune.province_id != province.pk:
+        raise OwnerError(_("xã/phường không thuộc tỉnh"))
+    with transaction.atomic():
+        current = (
+            IndicatorOwner.objects.select_for_update()
+            .filter(framework_version=version, province=province, commune=commune, code=code)
+            .filter(Q(end__isnull=True) | Q(end__gte=start))
+            .order_by("-start")
+        )
+        before = []
+        for row in current:
+            if row.start >= start:
+                raise OwnerError(
+                    _("đã có người chịu trách nhiệm từ {day}; ngày bắt đầu mới phải sau ngày đó").format(
+                        day=row.start.strftime("%d/%m/%Y")
+                    )
+                )
+            before.append({"id": row.pk, "post": row.post, "field": row.field, "start": str(row.start)})
+            row.end = start - timedelta(days=1)
+            row.save(update_fields=["end"])
+        row = IndicatorOwner.objects.create(
+            framework_version=version,
+            province=province,
+            commune=commune,
+            code=code,
+            post=post,
+            field=field.strip(),
+            start=start,
+            note=note.strip(),
+        )
+        audit.record(
+            "framework.owner_assigned",
+            actor=actor,
+            object_type="frameworks.IndicatorOwner",
+            object_id=row.pk,
+            province_code=province.code,
+            before=before or None,
+            after={
+                "framework": str(version),
+                "commune": commune.code if commune else None,
+                "code": code,
+                "post": post,
+                "field": row.field,
+                "start": str(start),
+            },
+            reason=row.note,
+        )
+    return row

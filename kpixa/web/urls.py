@@ -4,7 +4,7 @@ from importlib.util import find_spec
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from kpixa.web import views
+from kpixa.web import review_pack, views
 
 app_name = "web"
 
@@ -20,6 +20,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cong-khai/tinh/<str:province_code>/", views.public_province, name="public_province"),
     path("cong-khai/xa/<str:code>/", views.public_scorecard, name="public_scorecard"),
 ]
+
+# The review meeting's pre-read pack (docs/review.md), beside the other official-report exports.
+urlpatterns.append(
+    path(
+        "tinh/<str:province_code>/giao-ban/<int:meeting_id>/tai-lieu.<str:fmt>",
+        review_pack.meeting_pack,
+        name="meeting_pack",
+    )
+)
 
 # The accountability flags pages (docs/flags.md).
 urlpatterns.append(path("", include("kpixa.web.flag_urls")))

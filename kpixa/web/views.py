@@ -115,6 +115,7 @@ def _filters(request: HttpRequest) -> dashboard.Filters:
         peer_group=request.GET.get("peer_group", "")[:40],
         kind=kind if kind in CommuneKind.values else "",
         q=request.GET.get("q", "")[:100],
+        lag_all=request.GET.get("lag") == "all",
     )
 
 

@@ -39,6 +39,7 @@ from kpixa.scoring.engine.i18n import _
 from kpixa.scoring.engine.measures import is_known_measure
 from kpixa.scoring.engine.model import (
     DEFAULT_BANDS,
+    OWNER_POSTS,
     UNIT_KINDS,
     Applicability,
     Band,
@@ -51,6 +52,7 @@ from kpixa.scoring.engine.model import (
     Group,
     Indicator,
     NAPolicy,
+    Owner,
     Scoring,
     Source,
     SubRate,
@@ -163,6 +165,32 @@ class ScoringSpec(_Spec):
     points: str | None = None  # the composite expression over the rates' names
 
 
+def _owner_alone(value: Any) -> Any:
+    """``owner: chairman`` is short for ``owner: {post: chairman}``."""
+    return {"post": value} if isinstance(value, str) else value
+
+
+def _owner_post(value: Any) -> str:
+    if str(value) not in OWNER_POSTS:
+        reason = _("chức vụ chịu trách nhiệm không hợp lệ “{post}” (chọn trong: {options})")
+        raise _fail(reason.format(post=value, options=", ".join(OWNER_POSTS)))
+    return str(value)
+
+
+class OwnerSpec(_Spec):
+    """Who answers for an indicator or a group by default: a post, and a deputy's field."""
+
+    post: Annotated[str, BeforeValidator(_owner_post)]
+    field: str = ""
+
+
+OwnerValue = Annotated[OwnerSpec, BeforeValidator(_owner_alone)]
+
+
+def _owner(spec: OwnerSpec | None) -> Owner | None:
+    return Owner(spec.post, spec.field.strip()) if spec is not None else None
+
+
 class AppliesToSpec(_Spec):
     kinds: list[UnitKind] = []
     peer_groups: list[Code] = []
@@ -182,6 +210,7 @@ class IndicatorSpec(_Spec):
     na_policy: NAPolicy = NAPolicy.EXCLUDE
     applies_to: AppliesToSpec = AppliesToSpec()
     unit_label: str = ""
+    owner: OwnerValue | None = None
 
     @field_validator("scoring", mode="before")
     @classmethod
@@ -194,6 +223,7 @@ class GroupSpec(_Spec):
     name: Name
     max: Number
     description: str = ""
+    owner: OwnerValue | None = None
     indicators: list[Any] = []  # each an IndicatorSpec, validated one by one; at least one
 
 
@@ -240,7 +270,7 @@ class FrameworkSpec(_Spec):
 
 
 # Sections named as themselves in a message about their keys.
-NESTED_WHAT = {"scoring", "evaluation", "collective", "applies_to", "rates", "bands"}
+NESTED_WHAT = {"owner", "scoring", "evaluation", "collective", "applies_to", "rates", "bands"}
 
 
 def _what(spec: type[_Spec]) -> str:
@@ -444,7 +474,7 @@ def _group(check: _Checker, data: LineDict) -> Group | None:
     items = _items(check, data, "indicators", _("chỉ số"))
     indicators = [_indicator(check, item, spec.code) for item, _line in items]
     found = tuple(i for i in indicators if i is not None)
-    group = Group(spec.code, _text(check, data, "name"), spec.max, found)
+    group = Group(spec.code, _text(check, data, "name"), spec.max, found, _owner(spec.owner))
     if len(found) == len(raw):
         _check_group_sum(check, data, group)
     return group
@@ -501,6 +531,7 @@ def _indicator(check: _Checker, data: LineDict, group_code: str) -> Indicator | 
         na_policy=spec.na_policy,
         applies_to=Applicability(frozenset(spec.applies_to.kinds), frozenset(spec.applies_to.peer_groups)),
         unit_label=spec.unit_label,
+        owner=_owner(spec.owner),
     )
 
 

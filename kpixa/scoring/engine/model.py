@@ -94,6 +94,19 @@ class Applicability:
         return not self.peer_groups or bool(self.peer_groups & peer_groups)
 
 
+# The posts that may own an indicator or a group (the values of ``units.PostKind``): the
+# responsibility matrix (docs/review.md, "Owners").
+OWNER_POSTS = ("secretary", "chairman", "deputy_secretary", "vice_chairman")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The post answering for an indicator or a group, with the field of a deputy ("kinh tế")."""
+
+    post: str
+    field: str = ""
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One scored indicator of a group."""
@@ -112,6 +125,7 @@ class Indicator:
     na_policy: NAPolicy
     applies_to: Applicability = field(default_factory=Applicability)
     unit_label: str = ""
+    owner: Owner | None = None  # the file's default owner; None: the group's, if any
 
     def measure_names(self) -> frozenset[str]:
         """Every measure name the indicator reads (numerator, denominator, composite rates)."""
@@ -128,6 +142,7 @@ class Group:
     name: Text
     max_points: Decimal
     indicators: tuple[Indicator, ...]
+    owner: Owner | None = None  # the file's default owner of every indicator without its own
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, QuerySet
 from django.utils.safestring import SafeString
 
+from kpixa.review import lagging as lag
 from kpixa.scoring.engine.core import CHUA_DAT
 from kpixa.scoring.engine.model import Framework
 from kpixa.scoring.engine.periods import PeriodSpan
@@ -33,10 +34,7 @@ from kpixa.web.pages.runs import Runs
 SORTS = ("rank", "-rank", "name", "-name", "total", "-total", "change", "-change")
 
 
-LAG_PERIODS = 3  # "falling several periods in a row" / "failing again and again": the last 3
-
-
-BOTTOM_SHARE = 10  # the bottom 10% of the ranking are lagging
+LAG_PERIODS = lag.REPEAT_PERIODS  # the periods the lagging rules look at (kpixa/review/lagging.py)
 
 
 @dataclass(slots=True)
@@ -61,7 +59,9 @@ class RankedCommune:
     previous_label: str = ""
     totals: list[Decimal | None] = field(default_factory=list)  # oldest first, current last
     failing: list[str] = field(default_factory=list)  # indicators failed in each of the last periods
-    lagging: list[str] = field(default_factory=list)  # reason codes: bottom, falling, failing
+    lagging: list[str] = field(default_factory=list)  # reason codes: below, falling, failing
+    pulls: list[tuple[str, Decimal, str]] = field(default_factory=list)  # (indicator, points, lost|short)
+    trend: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (period, total), lagging rows
     heat: list[tuple[str, int | None, int]] = field(default_factory=list)  # group, percent, level
     folded: str = ""  # the name without diacritics, for searching
     html: str = ""  # the ranking row's markup, built once (kpixa/web/rendering.py)
@@ -88,9 +88,11 @@ class Board:
     distribution: list[tuple[str, str, int]]  # (class code, label, count)
     monthly: list[tuple[str, Decimal | None]]  # (month code, province average)
     peer_groups: list[tuple[str, str]]  # (code, name)
-    lagging: list[RankedCommune]
+    lagging: list[RankedCommune]  # every lagging commune, the most lagging first
     changes: list[RankedCommune]
     stamp: str  # identifies the stored results the board was computed from
+    province_failing: list[str] = field(default_factory=list)  # failed by most communes again and again
+    lag_periods: list[str] = field(default_factory=list)  # the periods of each row's totals, oldest first
 
 
 @dataclass
@@ -144,7 +146,17 @@ class Dashboard:
 
     @property
     def lagging(self) -> list[RankedCommune]:
-        return self.board.lagging
+        """The short list: the ``SHORT_LIST`` most lagging communes (all of them when asked)."""
+        return self.board.lagging if self.filters.lag_all else self.board.lagging[: lag.SHORT_LIST]
+
+    @property
+    def lagging_more(self) -> int:
+        """How many lagging communes the list leaves out."""
+        return len(self.board.lagging) - len(self.lagging)
+
+    @property
+    def province_failing(self) -> list[str]:
+        return self.board.province_failing
 
     @property
     def changes(self) -> list[RankedCommune]:
@@ -164,6 +176,7 @@ class Filters:
     peer_group: str = ""
     kind: str = ""
     q: str = ""
+    lag_all: bool = False  # the whole lagging list instead of the short one
 
 
 def _unit_scores(version: Any, codes: list[str], province_id: int) -> QuerySet[UnitScore]:
@@ -216,20 +229,27 @@ def _board(
     before: list[PeriodSpan],
     stamp: str,
 ) -> Board:
-    """Compute the board from the stored results (4 queries)."""
+    """Compute the board from the stored results (5 queries)."""
     rows, as_of = _ranked_rows(version, period, before, province.pk)
     peer_groups = _add_peer_groups(rows, province.pk)
-    _add_failing(rows, version, [period, *before], province.pk)
-    _mark_lagging(rows)
+    province_failing = _add_failing(rows, version, [period, *before], province.pk)
+    lagging = _mark_lagging(rows, framework)
+    pulls = lag.pulled_down(version.code, period.code, before[0].code, [r.commune_id for r in lagging])
+    labels = [p.code for p in [*reversed(before), period]]
+    for row in lagging:
+        row.pulls = [(p.code, p.points, p.kind) for p in pulls.get(row.commune_id, [])]
+        row.trend = list(zip(labels, row.totals, strict=False))
     return Board(
         rows=rows,
         as_of=as_of,
         distribution=_distribution(framework, rows),
         monthly=_monthly(version, period, province.pk),
         peer_groups=peer_groups,
-        lagging=[r for r in rows if r.lagging],
-        changes=_changes(rows),
+        lagging=lagging,
+        changes=_changes(rows, framework.total_points),
         stamp=stamp,
+        province_failing=province_failing,
+        lag_periods=labels,
     )
 
 
@@ -295,8 +315,9 @@ def _add_peer_groups(rows: list[RankedCommune], pid: int) -> list[tuple[str, str
     return sorted(names.items(), key=lambda item: item[1])
 
 
-def _add_failing(rows: list[RankedCommune], version: Any, periods: list[PeriodSpan], pid: int) -> None:
-    """Indicators each commune failed in every one of ``periods`` (one aggregate query)."""
+def _add_failing(rows: list[RankedCommune], version: Any, periods: list[PeriodSpan], pid: int) -> list[str]:
+    """Indicators each commune failed in every one of ``periods``, except those most communes
+    failed (returned: the province's own failures) (one aggregate query)."""
     failed = (
         IndicatorScore.objects.filter(
             framework_version__code=version.code,
@@ -313,8 +334,10 @@ def _add_failing(rows: list[RankedCommune], version: Any, periods: list[PeriodSp
     by_commune: dict[int, list[str]] = defaultdict(list)
     for cid, code in failed:
         by_commune[cid].append(code)
+    wide = lag.province_wide(by_commune, len(rows))
     for row in rows:
-        row.failing = sorted(by_commune.get(row.commune_id, []))
+        row.failing = sorted(set(by_commune.get(row.commune_id, [])) - set(wide))
+    return wide
 
 
 def _heat_level(percent: int | None) -> int:
@@ -343,36 +366,26 @@ def _percent(points: Any, max_points: Any) -> int | None:
         return None
 
 
-def _mark_lagging(rows: list[RankedCommune]) -> None:
-    ranked = [r for r in rows if r.rank is not None]
-    cut = max(1, len(ranked) * BOTTOM_SHARE // 100) if ranked else 0
-    worst = {r.commune_id for r in sorted(ranked, key=lambda r: -(r.rank or 0))[:cut]}
+def _mark_lagging(rows: list[RankedCommune], framework: Framework) -> list[RankedCommune]:
+    """Mark each row's lagging reasons (kpixa/review/lagging.py); return the lagging rows, the
+    most lagging first."""
+    lowest = framework.classification[-1].code if framework.classification else ""
     for row in rows:
         row.lagging = []
-        if row.commune_id in worst:
-            row.lagging.append("bottom")
-        if _falling(row.totals):
+        if lag.below(row.classification, lowest):
+            row.lagging.append("below")
+        if lag.falling(row.totals, framework.total_points):
             row.lagging.append("falling")
         if row.failing:
             row.lagging.append("failing")
+    return sorted((r for r in rows if r.lagging), key=lambda r: lag.severity(r.lagging, r.total))
 
 
-def _falling(totals: list[Decimal | None]) -> bool:
-    """True when every total is known and each is below the one before (several periods in a row)."""
-    if len(totals) < 2 or any(t is None for t in totals):
-        return False
-    return all(b < a for a, b in zip(totals, totals[1:], strict=False))  # type: ignore[operator]
-
-
-def _changes(rows: list[RankedCommune]) -> list[RankedCommune]:
-    """Communes whose class changed or whose rank moved by 5% of the communes or more, biggest first."""
-    step = max(1, len(rows) // 20)
-    moved = [
-        r
-        for r in rows
-        if (r.previous_class and r.previous_class != r.classification) or abs(r.rank_change or 0) >= step
-    ]
-    return sorted(moved, key=lambda r: -abs(r.rank_change or 0))
+def _changes(rows: list[RankedCommune], total_points: Decimal) -> list[RankedCommune]:
+    """Communes whose change since the previous period is material (kpixa/review/lagging.py),
+    biggest change of total first."""
+    moved = [r for r in rows if lag.material(r.previous_class, r.classification, r.change, total_points)]
+    return sorted(moved, key=lambda r: (-abs(r.change or Decimal(0)), r.rank or 0))
 
 
 def _filtered(rows: list[RankedCommune], filters: Filters) -> list[RankedCommune]:

@@ -48,6 +48,7 @@ def lag_label(code: str) -> str:
     """Why a commune is listed as lagging."""
     labels = {
         "bottom": _("Nhóm cuối bảng xếp hạng"),
+        "below": _("Xếp loại thấp nhất"),
         "falling": _("Điểm giảm liên tiếp"),
         "failing": _("Không đạt cùng chỉ số nhiều kỳ"),
     }
