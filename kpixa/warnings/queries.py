@@ -1,0 +1,450 @@
+"""Early warning reads (docs/early-warning.md): for the open period of each active framework, a
+commune's open dossiers by due time, its reported values still due, and its indicators, total and
+class projected to the period's end — best, worst and expected — by the scoring engine.
+
+``warnings_for_province`` and ``project_commune`` are the two entry points (other apps, e.g. the
+monthly review, read the projections through them). A fixed number of queries whatever the
+number of communes: see ``tests/test_queries.py``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.utils import timezone, translation
+
+from kpixa.dossiers.models import Dossier, Rollup
+from kpixa.dossiers.queries import period_measures
+from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
+from kpixa.rules.classification import band_rank
+from kpixa.scoring import inputs as inp
+from kpixa.scoring.engine import core
+from kpixa.scoring.engine.measures import FRAMEWORK_PREFIX, REPORTED_PREFIX
+from kpixa.scoring.engine.model import Framework
+from kpixa.scoring.engine.periods import PeriodSpan, month
+from kpixa.scoring.versions import framework_of, version_for
+from kpixa.units.models import Commune, Province
+from kpixa.warnings import projection as pj
+from kpixa.workdays.calendar import OutOfCalendarRange, WorkCalendar, get_calendar
+
+CURRENT = "current"  # the period scored as it stands at the as-of day (open dossiers judged then)
+DUE_WINDOWS = (1, 2, 5)  # working days: due within the next 1, 2 and 5 working days
+PATTERN_DAYS = 60  # the closing pattern: dossiers finished in the last 60 days up to the as-of day
+PATTERN_WEIGHT = 20  # shrunk toward the province's share as if 20 more had closed at it
+OUTCOME_MEASURES = ("dossiers.finished_on_time", "dossiers.finished")
+
+
+@dataclass(frozen=True)
+class DueDossier:
+    """An open dossier in the lists: due time, working hours left, the smallest window it is due in."""
+
+    source_system: str
+    ma_ho_so: str
+    procedure: str
+    received_at: datetime
+    due_at: datetime | None
+    working_hours_left: Decimal | None  # None when overdue or without a due time
+    within_days: int | None  # 1, 2 or 5; None when overdue or due later
+
+
+@dataclass(frozen=True)
+class ReportedDue:
+    """A reported value the commune has not submitted yet, and its deadline (end of that day)."""
+
+    measure: str
+    label: str
+    deadline: date
+
+
+@dataclass
+class Projection:
+    """One commune, one framework, the open period: projected indicator rates, totals, classes, lists."""
+
+    commune: inp.CommuneRow
+    framework_code: str
+    framework_version: str
+    period: PeriodSpan
+    as_of: date
+    rates: dict[str, dict[str, Decimal | None]]  # indicator code → scenario → rate (2 dp)
+    points: dict[str, dict[str, Decimal]]  # indicator code → scenario → contribution to the total
+    names: dict[str, str]  # indicator code → name
+    totals: dict[str, Decimal | None]  # scenario (and CURRENT) → total
+    classes: dict[str, str | None]  # scenario (and CURRENT) → class code
+    class_labels: dict[str, str]
+    open_count: int
+    due_soon: list[DueDossier]
+    overdue: list[DueDossier]
+    reported_due: list[ReportedDue]
+    on_time_share: Decimal
+    bands: Sequence[Any] = field(default=())
+
+    def _rank(self, scenario: str) -> int:
+        code = self.classes.get(scenario)
+        return band_rank(self.bands, code) if code else len(self.bands)
+
+    @property
+    def falls_class(self) -> bool:
+        """The worst case classes the commune lower than it stands today."""
+        return self.classes.get(pj.WORST) is not None and self._rank(pj.WORST) > self._rank(CURRENT)
+
+    @property
+    def points_at_stake(self) -> Decimal:
+        """Points between the best and the worst case: what finishing the open dossiers on time decides."""
+        best, worst = self.totals.get(pj.BEST), self.totals.get(pj.WORST)
+        return (best or Decimal(0)) - (worst or Decimal(0))
+
+    def due_within(self, days: int) -> list[DueDossier]:
+        return [d for d in self.due_soon if d.within_days is not None and d.within_days <= days]
+
+
+# --- the open period and the frameworks -------------------------------------------------------
+
+
+def open_period(as_of: date) -> PeriodSpan:
+    """The open period on ``as_of``: its month (the portal's monthly cycle)."""
+    return month(as_of.year, as_of.month)
+
+
+def active_frameworks(
+    period: PeriodSpan, code: str | None = None
+) -> list[tuple[FrameworkVersion, Framework]]:
+    """Active frameworks with a version in force for ``period`` (1 query + 1 per framework), those
+    reading other frameworks' totals last."""
+    rows = FrameworkVersion.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period.end),
+        status=FrameworkStatus.ACTIVE,
+        valid_from__lte=period.end,
+    )
+    if code is not None:
+        rows = rows.filter(code=code)
+    codes = sorted(set(rows.values_list("code", flat=True)))
+    found = [(version, framework_of(version)) for version in (version_for(c, period) for c in codes)]
+    return sorted(found, key=lambda vf: (_reads_frameworks(vf[1]), vf[0].code))
+
+
+def _reads_frameworks(framework: Framework) -> bool:
+    return any(m.startswith(FRAMEWORK_PREFIX) for m in framework.measures())
+
+
+# --- the dossiers -------------------------------------------------------------------------------
+
+
+def open_dossiers(commune_ids: Collection[int], as_of: date) -> dict[int, list[pj.OpenDossier]]:
+    """Dossiers received by ``as_of`` and not ended by its end, by commune (1 query)."""
+    rows = (
+        Dossier.objects.filter(commune_id__in=list(commune_ids), received_day__lte=as_of)
+        .filter(Q(end_day__isnull=True) | Q(end_day__gt=as_of))
+        .values_list(
+            "commune_id",
+            "source_system",
+            "ma_ho_so",
+            "procedure__name",
+            "procedure_code",
+            "received_at",
+            "effective_due_at",
+            "overdue_at",
+        )
+        .order_by()
+    )
+    out: dict[int, list[pj.OpenDossier]] = defaultdict(list)
+    for cid, source, code, proc_name, proc_code, received, due, overdue in rows:
+        out[cid].append(
+            pj.OpenDossier(
+                cid, source, code, proc_name or proc_code, _local(received), _opt(due), _opt(overdue)
+            )
+        )
+    return out
+
+
+def _local(value: datetime) -> datetime:
+    """``value`` on the local (Vietnam) clock, aware: dates read from it are local dates."""
+    return timezone.localtime(value) if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _opt(value: datetime | None) -> datetime | None:
+    return None if value is None else _local(value)
+
+
+def instant_of(as_of: date, now: datetime | None) -> datetime:
+    """The moment the lists are read at (local, aware): ``now`` or the start of the as-of day."""
+    if now is not None:
+        return _local(now)
+    return timezone.make_aware(datetime.combine(as_of, time(0)))
+
+
+def split_due(
+    dossiers: Sequence[pj.OpenDossier], instant: datetime, calendar: WorkCalendar
+) -> tuple[list[DueDossier], list[DueDossier]]:
+    """(due within the next 5 working days, overdue) at ``instant``, each in due order."""
+    limits = {n: _add_days(calendar, instant, n) for n in DUE_WINDOWS}
+    soon, overdue = [], []
+    for d in dossiers:
+        late_at = d.overdue_at
+        if late_at is None or late_at <= instant:
+            if late_at is not None or d.due_at is None:  # overdue, or no due time (rule: not on time)
+                overdue.append(_due(d, None, None))
+            continue
+        within = next((n for n in DUE_WINDOWS if late_at <= limits[n]), None)
+        if within is not None:
+            soon.append(_due(d, _hours(calendar, instant, late_at), within))
+    key = _due_order
+    return sorted(soon, key=key), sorted(overdue, key=key)
+
+
+def _due_order(d: DueDossier) -> tuple[datetime, str]:
+    return (d.due_at or d.received_at, d.ma_ho_so)
+
+
+def _due(d: pj.OpenDossier, hours: Decimal | None, within: int | None) -> DueDossier:
+    return DueDossier(d.source_system, d.ma_ho_so, d.procedure, d.received_at, d.due_at, hours, within)
+
+
+def _add_days(calendar: WorkCalendar, start: datetime, n: int) -> datetime:
+    try:
+        return calendar.add_working_days(start, n)
+    except OutOfCalendarRange:
+        return start + timedelta(days=n * 7 / 5)
+
+
+def _hours(calendar: WorkCalendar, a: datetime, b: datetime) -> Decimal:
+    try:
+        seconds = calendar.working_time_between(a, b).total_seconds()
+    except OutOfCalendarRange:
+        seconds = (b - a).total_seconds()
+    return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
+
+
+def closing_pattern(commune_ids: Collection[int], as_of: date) -> dict[int, Decimal]:
+    """Each commune's recent on-time share: dossiers finished on time ÷ finished over the
+    ``PATTERN_DAYS`` days up to ``as_of``, shrunk toward the share of all the communes asked
+    (``projection.shrunk_share``) (1 query)."""
+    ids = list(commune_ids)
+    rows = (
+        Rollup.objects.filter(
+            commune_id__in=ids,
+            day__gt=as_of - timedelta(days=PATTERN_DAYS),
+            day__lte=as_of,
+            measure__in=OUTCOME_MEASURES,
+        )
+        .values("commune_id", "measure")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        counts[row["commune_id"]][row["measure"]] = int(row["total"] or 0)
+    on_all = sum(c.get("dossiers.finished_on_time", 0) for c in counts.values())
+    fin_all = sum(c.get("dossiers.finished", 0) for c in counts.values())
+    prior = Decimal(on_all) / Decimal(fin_all) if fin_all else Decimal("0.5")
+    return {
+        cid: pj.shrunk_share(
+            counts[cid].get("dossiers.finished_on_time", 0),
+            counts[cid].get("dossiers.finished", 0),
+            prior,
+            PATTERN_WEIGHT,
+        )
+        for cid in ids
+    }
+
+
+# --- reported values --------------------------------------------------------------------------
+
+
+def reported_due(
+    communes: Sequence[inp.CommuneRow], period: PeriodSpan
+) -> dict[tuple[int, str], list[ReportedDue]]:
+    """The reported values each commune still owes for ``period``, by (commune id, framework code),
+    with the province's deadline (3 queries)."""
+    from kpixa.reporting.models import ReportedValue
+    from kpixa.reporting.queries import deadlines, required_measures
+
+    required = required_measures(period)
+    if not required:
+        return {}
+    ids = [c.id for c in communes]
+    present = set(
+        ReportedValue.objects.filter(commune_id__in=ids, period_code=period.code).values_list(
+            "commune_id", "measure"
+        )
+    )
+    due_on = deadlines({c.province_id for c in communes}, period)
+    out: dict[tuple[int, str], list[ReportedDue]] = defaultdict(list)
+    for c in communes:
+        for m in required:
+            if (c.id, m.code) not in present:
+                out[(c.id, m.framework_code)].append(ReportedDue(m.code, m.title, due_on[c.province_id]))
+    return out
+
+
+# --- the projection ---------------------------------------------------------------------------
+
+
+def project(
+    communes: list[inp.CommuneRow],
+    as_of: date,
+    *,
+    framework: str | None = None,
+    now: datetime | None = None,
+) -> list[Projection]:
+    """Project ``communes`` for the open period of each active framework (or ``framework`` only)."""
+    period = open_period(as_of)
+    frameworks = active_frameworks(period, framework)
+    if not communes or not frameworks:
+        return []
+    ids = [c.id for c in communes]
+    base = period_measures(ids, period.start, as_of)
+    opened = open_dossiers(ids, as_of)
+    shares = closing_pattern(ids, as_of)
+    measures = _scenario_measures(ids, base, opened, shares, as_of, period.end)
+    dues = _due_lists(opened, instant_of(as_of, now))
+    owed = reported_due(communes, period)
+    out: list[Projection] = []
+    totals: dict[str, dict[str, dict[str, Decimal | None]]] = {}  # scenario → commune → measure
+    for version, fw in frameworks:
+        scores = _score(fw, communes, period, measures, totals)
+        for scenario, unit_scores in scores.items():
+            for s in unit_scores:
+                totals.setdefault(scenario, {}).setdefault(s.unit.code, {})[
+                    f"{FRAMEWORK_PREFIX}{fw.code}.total"
+                ] = s.total
+        out += _projections(version, fw, communes, period, as_of, scores, opened, dues, owed, shares)
+    return out
+
+
+def _scenario_measures(
+    ids: list[int],
+    base: Mapping[int, Mapping[str, int | None]],
+    opened: Mapping[int, list[pj.OpenDossier]],
+    shares: Mapping[int, Decimal],
+    as_of: date,
+    end: date,
+) -> dict[str, dict[int, dict[str, Any]]]:
+    out: dict[str, dict[int, dict[str, Any]]] = {CURRENT: {cid: dict(base.get(cid, {})) for cid in ids}}
+    for scenario in pj.SCENARIOS:
+        out[scenario] = {}
+    for cid in ids:
+        projected = pj.project(opened.get(cid, []), as_of, end, shares[cid])
+        for scenario in pj.SCENARIOS:
+            out[scenario][cid] = pj.projected_measures(base.get(cid, {}), projected[scenario])
+    return out
+
+
+def _due_lists(
+    opened: Mapping[int, list[pj.OpenDossier]], instant: datetime
+) -> dict[int, tuple[list[DueDossier], list[DueDossier]]]:
+    calendar = get_calendar()
+    return {cid: split_due(dossiers, instant, calendar) for cid, dossiers in opened.items()}
+
+
+def _score(
+    fw: Framework,
+    communes: list[inp.CommuneRow],
+    period: PeriodSpan,
+    measures: Mapping[str, Mapping[int, Mapping[str, Any]]],
+    totals: Mapping[str, Mapping[str, Mapping[str, Decimal | None]]],
+) -> dict[str, list[core.UnitScore]]:
+    """Score the communes once per scenario (and as they stand), with projected measures and the
+    projected totals of the frameworks scored before."""
+    inputs = inp.gather_inputs(
+        fw, communes, period.code, period.start, period.end, _none, inp.verified_reported_values
+    )
+    targets = inp.resolve_targets(fw.code, period.code, communes)
+    units = [c.unit_info() for c in communes]
+    counted = {m for m in fw.measures() if not m.startswith((REPORTED_PREFIX, FRAMEWORK_PREFIX))}
+    out = {}
+    with translation.override("vi"):
+        for scenario, by_commune in measures.items():
+            values = {}
+            for c in communes:
+                row = dict(inputs[c.code])
+                row.update({k: v for k, v in by_commune.get(c.id, {}).items() if k in counted})
+                row.update(totals.get(scenario, {}).get(c.code, {}))
+                values[c.code] = row
+            out[scenario] = core.score_many(fw, units, values, targets)
+    return out
+
+
+def _none(ids: Collection[int], start: date, end: date) -> Mapping[int, Mapping[str, int | None]]:
+    return {}
+
+
+def _projections(
+    version: FrameworkVersion,
+    fw: Framework,
+    communes: list[inp.CommuneRow],
+    period: PeriodSpan,
+    as_of: date,
+    scores: Mapping[str, list[core.UnitScore]],
+    opened: Mapping[int, list[pj.OpenDossier]],
+    dues: Mapping[int, tuple[list[DueDossier], list[DueDossier]]],
+    owed: Mapping[tuple[int, str], list[ReportedDue]],
+    shares: Mapping[int, Decimal],
+) -> list[Projection]:
+    by_code = {scenario: {s.unit.code: s for s in unit_scores} for scenario, unit_scores in scores.items()}
+    labels = {b.code: b.label.vi for b in fw.classification}
+    names = {i.code: i.name.vi for i in fw.indicators()}
+    out = []
+    for c in communes:
+        unit = {scenario: by_code[scenario][c.code] for scenario in by_code}
+        rates = {
+            r.code: {s: unit[s].indicator(r.code).rate_display for s in pj.SCENARIOS}
+            for r in unit[CURRENT].indicators
+        }
+        points = {
+            r.code: {s: unit[s].indicator(r.code).contribution for s in (*pj.SCENARIOS, CURRENT)}
+            for r in unit[CURRENT].indicators
+        }
+        soon, overdue = dues.get(c.id, ([], []))
+        out.append(
+            Projection(
+                commune=c,
+                framework_code=fw.code,
+                framework_version=version.version,
+                period=period,
+                as_of=as_of,
+                rates=rates,
+                points=points,
+                names=names,
+                totals={s: unit[s].total for s in unit},
+                classes={s: _class_code(unit[s]) for s in unit},
+                class_labels=labels,
+                open_count=len(opened.get(c.id, [])),
+                due_soon=soon,
+                overdue=overdue,
+                reported_due=owed.get((c.id, fw.code), []),
+                on_time_share=shares[c.id],
+                bands=fw.classification,
+            )
+        )
+    return out
+
+
+def _class_code(score: core.UnitScore) -> str | None:
+    return score.classification.code if score.classification is not None else None
+
+
+def warnings_for_province(
+    province: Province, as_of: date, *, framework: str | None = None, now: datetime | None = None
+) -> list[Projection]:
+    """Every active commune of ``province`` projected for the open period of each active framework
+    (or ``framework`` only), by framework then commune code."""
+    return project(inp.commune_rows([province.pk]), as_of, framework=framework, now=now)
+
+
+def project_commune(
+    commune: Commune, as_of: date, *, framework: str | None = None, now: datetime | None = None
+) -> list[Projection]:
+    """One commune projected for the open period of each active framework (or ``framework`` only)."""
+    return project(inp.commune_rows(ids=[commune.pk]), as_of, framework=framework, now=now)
+
+
+def at_risk(projections: Sequence[Projection]) -> list[Projection]:
+    """The projections whose worst case falls a class, the most points at stake first."""
+    falling = [p for p in projections if p.falls_class]
+    return sorted(falling, key=lambda p: (-p.points_at_stake, p.commune.code))
