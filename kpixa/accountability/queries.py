@@ -230,3 +230,145 @@ def departments(commune_id: int, start: date, end: date) -> list[DepartmentLine]
         for k, v in acc.items()
     ]
     return sorted(lines, key=lambda x: (-x.overrun_hours, -x.passed_back, -x.hours_over, x.department))
+
+
+# --- the province's per-commune and per-department lines ----------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneLine:
+    """One commune of the province over a period: its dossiers, pass-around count and share, late
+    steps, hours over, and the late dossiers by who made them late (staff, sync, citizen)."""
+
+    code: str
+    name: str
+    dossiers: int
+    pass_around: int
+    late_steps: int
+    hours_over: int
+    made_late_by_staff: int
+    made_late_by_sync: int
+    made_late_by_citizen: int
+
+    @property
+    def share(self) -> float:
+        """Share of the period's dossiers flagged pass_around (0 without dossiers)."""
+        return self.pass_around / self.dossiers if self.dossiers else 0.0
+
+    @property
+    def share_percent(self) -> float:
+        return round(self.share * 100, 1)
+
+    @property
+    def made_late(self) -> int:
+        return self.made_late_by_staff + self.made_late_by_sync + self.made_late_by_citizen
+
+
+# The orders the province's commune table can be ranked in: (key, descending sort key).
+COMMUNE_ORDERS: dict[str, Any] = {
+    "pass_around": lambda c: (-c.share, -c.pass_around, c.code),
+    "late_steps": lambda c: (-c.late_steps, -c.hours_over, c.code),
+    "hours_over": lambda c: (-c.hours_over, -c.late_steps, c.code),
+    "made_late": lambda c: (-c.made_late_by_staff, -c.made_late, c.code),
+}
+
+
+def commune_lines(
+    province_code: str, start: date, end: date, order: str = "pass_around"
+) -> list[CommuneLine]:
+    """Every commune of the province over [start, end] with its accountability counts, ranked by
+    ``order`` (a key of ``COMMUNE_ORDERS``; pass-around share by default); four queries. Dossiers
+    are those that ended (or were received, while open) in the period, as in
+    ``pass_around_ranking``; dismissed flags do not count, as in ``period_measures``."""
+    from kpixa.units.models import Commune
+
+    communes = list(
+        Commune.objects.filter(province__code=province_code)
+        .order_by("code")
+        .values_list("id", "code", "name")
+    )
+    ids = [c[0] for c in communes]
+    counted = (
+        Dossier.objects.filter(commune_id__in=ids)
+        .filter(Q(end_day__range=(start, end)) | Q(end_day__isnull=True, received_day__range=(start, end)))
+        .values("commune_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    dossiers = {r["commune_id"]: r["n"] for r in counted}
+    measures = period_measures(ids, start, end)
+    lines = [
+        CommuneLine(
+            code,
+            name,
+            dossiers.get(cid, 0),
+            measures[cid]["dossiers.pass_around"],
+            measures[cid]["dossiers.late_steps"],
+            measures[cid]["dossiers.hours_over"],
+            measures[cid]["dossiers.made_late_by_staff"],
+            measures[cid]["dossiers.made_late_by_sync"],
+            measures[cid]["dossiers.made_late_by_citizen"],
+        )
+        for cid, code, name in communes
+    ]
+    return sorted(lines, key=COMMUNE_ORDERS.get(order, COMMUNE_ORDERS["pass_around"]))
+
+
+@dataclass(frozen=True)
+class ProvinceDepartmentLine:
+    """One department of one commune, for the province's ranking of departments."""
+
+    commune_code: str
+    commune_name: str
+    line: DepartmentLine
+
+
+def province_departments(
+    province_code: str, start: date, end: date, limit: int = 30
+) -> list[ProvinceDepartmentLine]:
+    """The departments of the province's communes over [start, end], most hours of delay caused
+    first, then most passed-around dossiers that came back to them, then most hours over their
+    steps' dues; the first ``limit`` (three queries). Counted as in ``departments``."""
+    from kpixa.units.models import Commune
+
+    names = dict(Commune.objects.filter(province__code=province_code).values_list("id", "name"))
+    codes = dict(Commune.objects.filter(province__code=province_code).values_list("id", "code"))
+    acc: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0, 0])
+    delays = DossierDelay.objects.filter(commune_id__in=list(names), day__range=(start, end)).values_list(
+        "commune_id", "cause", "departments"
+    )
+    for commune_id, cause, per in delays:
+        for name, d in per.items():
+            a = acc[(commune_id, name)]
+            a[0] += d.get("late_steps", 0)
+            a[1] += d.get("hours_over", 0.0)
+            a[2] += d.get("overrun_hours", 0.0)
+            a[3] += int(cause == "staff" and d.get("overrun_hours", 0.0) > 0)
+    bounced = (
+        AccountabilityFlag.objects.filter(
+            commune_id__in=list(names), day__range=(start, end), kind=rules.PASS_AROUND
+        )
+        .exclude(status="dismissed")
+        .values_list("commune_id", "evidence")
+    )
+    for commune_id, evidence in bounced:
+        for name in evidence.get("returned_to", []):
+            acc[(commune_id, name)][4] += 1
+    lines = [
+        ProvinceDepartmentLine(
+            codes[cid],
+            names[cid],
+            DepartmentLine(name, int(v[0]), round(v[1], 1), round(v[2], 1), int(v[3]), int(v[4])),
+        )
+        for (cid, name), v in acc.items()
+    ]
+    lines.sort(
+        key=lambda x: (
+            -x.line.overrun_hours,
+            -x.line.passed_back,
+            -x.line.hours_over,
+            x.commune_code,
+            x.line.department,
+        )
+    )
+    return lines[:limit]

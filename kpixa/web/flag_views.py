@@ -28,25 +28,31 @@ from kpixa.web.pages import flags as page
 def _filters(request: HttpRequest) -> page.Filters:
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
+    order = request.GET.get("order", "")
     return page.Filters(
         kind=kind if kind in FlagKind.values else "",
         commune=request.GET.get("commune", "")[:8],
         status=status if status in FlagStatus.values else "",
+        order=order if order in page.COMMUNE_ORDERS else "pass_around",
     )
 
 
 def _context(request: HttpRequest, board: page.FlagsPage, **extra: object) -> dict[str, object]:
     query = request.GET.copy()
     query.pop("page", None)
+    ordered = query.copy()
+    ordered.pop("order", None)
     return {"board": board, "kinds": FlagKind.choices, "statuses": FlagStatus.choices,
-            "query": query.urlencode(), **extra}  # fmt: skip
+            "query": query.urlencode(), "order_query": ordered.urlencode(),
+            "orders": list(page.COMMUNE_ORDERS.items()), **extra}  # fmt: skip
 
 
 @access(PROVINCE)
 def province_flags(request: HttpRequest, province_code: str) -> HttpResponse:
     """The province's flags of a period with filters, and the communes ranked by pass-around share."""
     province = get_object_or_404(visible_provinces(request.user), code=province_code)
-    period = page.period_from(request.GET.get("period"), timezone.localdate())
+    ids = province.communes.values("id")
+    period = page.period_from(request.GET.get("period"), timezone.localdate(), ids)
     board = page.province_flags(province.code, period, _filters(request), request.GET.get("page"))
     communes = province.communes.order_by("code").values_list("code", "name")
     can_review = can_manage_province(request.user, province)
@@ -58,7 +64,7 @@ def province_flags(request: HttpRequest, province_code: str) -> HttpResponse:
 def commune_flags(request: HttpRequest, code: str) -> HttpResponse:
     """A commune's own flags of a period, with its departments' late steps and hours over."""
     commune = checked_commune(request, code)
-    period = page.period_from(request.GET.get("period"), timezone.localdate())
+    period = page.period_from(request.GET.get("period"), timezone.localdate(), [commune.pk])
     board = page.commune_flags(commune, period, _filters(request), request.GET.get("page"))
     can_review = can_manage_province(request.user, commune.province)
     return render(request, "web/flags.html", _context(request, board, commune=commune, can_review=can_review))
