@@ -192,6 +192,19 @@ def _batches(world: Any) -> Samples:
     return _by_province(world, lambda p, c: _batch(p))
 
 
+def _sources(world: Any) -> Samples:
+    from kpixa.dossiers.models import SourceKind, SourceSystem
+
+    rows = _by_province(
+        world,
+        lambda p, c: SourceSystem.objects.create(
+            code=f"sample-mot-cua-{p.code}", kind=SourceKind.OFFICIAL, province=p
+        ),
+    )
+    rows["national"] = SourceSystem.objects.create(code="sample-quoc-gia", kind=SourceKind.OFFICIAL)
+    return rows
+
+
 def _flags(world: Any) -> Samples:
     from kpixa.dossiers.models import Flag
 
@@ -350,6 +363,7 @@ SAMPLES: dict[str, Callable[[Any], Samples]] = {
     "dossiers.Procedure": _procedures,
     "dossiers.ImportBatch": _batches,
     "dossiers.Flag": _flags,
+    "dossiers.SourceSystem": _sources,
     "frameworks.FrameworkVersion": _frameworks,
     "evaluations.Period": _periods,
     "evaluations.CommuneEvaluation": _commune_evaluations,
