@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kpixa.accounts.access import ADMIN, access, acting_user, can_manage_province, visible_provinces
 from kpixa.evaluations import inputs
 from kpixa.evaluations.models import EvaluationInput, InputKind, InputRejection, Period
-from kpixa.evaluations.services import EvaluationError, period_row
+from kpixa.evaluations.services.periods import EvaluationError, period_row
 from kpixa.reporting.queries import period_or_none as parse_period_code
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.spreadsheet_safety import csv_writer
@@ -162,8 +162,12 @@ def delete_input(request: HttpRequest, province_code: str, period: str, pk: int)
     )
     if item is None:
         raise Http404(_("Không tìm thấy dữ liệu."))
-    inputs.delete_input(item, actor=acting_user(request))
-    messages.success(request, _("Đã xóa dữ liệu đánh giá."))
+    try:
+        inputs.delete_input(item, actor=acting_user(request))
+    except inputs.InvalidInput as exc:  # the period is closed
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã xóa dữ liệu đánh giá."))
     return redirect("evaluations:inputs", province.code, span.code)
 
 

@@ -3,7 +3,13 @@ one by one or imported from a CSV/XLSX file, each validated for its kind, stored
 note and evidence, and audited. ``leader_inputs`` turns them into the pure rules' inputs.
 
 Import columns: unit_code, post (bi_thu | chu_tich | empty for the commune), person (the
-leader's code, as ``person_id`` in ``import_leaders``), kind, value, date, note[, evidence].
+leader's code, as ``person_id`` in ``import_leaders``), kind, value, date, note[, evidence,
+evidence_file]. ``evidence`` is the text of the basis (number and date of a decision);
+``evidence_file`` names the evidence file: a member of the ZIP given with the import
+(``evidence_zip``), or ``id:<n>``, the file already uploaded with input n of the province. A
+ZIP member goes through the same checks and storage as an uploaded file
+(kpixa/reporting/evidence.py: type by content, macro-enabled Office refused, size limit, stored
+privately under a generated name); a missing or refused file refuses its row.
 Every valid row is saved in one transaction (an interrupted import saves nothing); refused rows
 are listed with row, column and reason, kept in the audit entry and stored as ``InputRejection``
 rows with the raw row (shown on the inputs page, downloadable as CSV); the same file imported
@@ -36,7 +42,8 @@ from kpixa.units.models import Commune, Person, PostKind, Tenure
 from kpixa.units.services import ImportResult
 from kpixa.units.tabular import FIRST_DATA_ROW, RowError, commune_code, nfc, parse_day, read_rows
 
-IMPORT_COLUMNS = ("unit_code", "post", "person", "kind", "value", "date", "note", "evidence")
+IMPORT_COLUMNS = ("unit_code", "post", "person", "kind", "value", "date", "note", "evidence", "evidence_file")
+EXISTING_FILE = "id:"  # evidence_file "id:<n>": the file already stored with input n
 POSTS = {"bi_thu": PostKind.SECRETARY.value, "chu_tich": PostKind.CHAIRMAN.value, "": ""}
 POST_CODES = {v: k for k, v in POSTS.items()}
 COUNT_KINDS = frozenset(
@@ -92,6 +99,7 @@ COMMUNE_KINDS = frozenset(
 # Kinds that may hold several facts in one period (told apart by date and value).
 MULTI_KINDS = frozenset({InputKind.DISCIPLINE, InputKind.BASIC_TARGET_MISSED})
 FIELDS = ("value", "day", "note", "evidence")
+FILE_FIELDS = ("evidence_file_name", "evidence_file_stored", "evidence_file_type", "evidence_file_sha256")
 
 
 class InvalidInput(ValueError):
@@ -191,6 +199,9 @@ class Entry:
     day: date | None
     note: str = ""
     evidence: str = ""
+    # The evidence file of an imported row: a checked ZIP member (reporting.evidence.CheckedFile)
+    # or the input whose stored file it reuses; None without one.
+    evidence_file: Any = None
 
 
 def check_evidence_file(upload: Any) -> Any:
@@ -208,8 +219,19 @@ def check_evidence_file(upload: Any) -> Any:
 
 
 def _attach_file(item: EvaluationInput, checked: Any, stored: list[str]) -> None:
-    """Store the checked file under a generated name and point the input at it."""
+    """Store the checked file under a generated name and point the input at it (an input's file
+    given by ``id:<n>`` is reused as stored: same name, type and digest)."""
     if checked is None:
+        return
+    if isinstance(checked, EvaluationInput):
+        item.evidence_file_stored, item.evidence_file_name = (
+            checked.evidence_file_stored,
+            checked.evidence_file_name,
+        )
+        item.evidence_file_type, item.evidence_file_sha256 = (
+            checked.evidence_file_type,
+            checked.evidence_file_sha256,
+        )
         return
     from kpixa.reporting.evidence import store
 
@@ -219,11 +241,63 @@ def _attach_file(item: EvaluationInput, checked: Any, stored: list[str]) -> None
     item.evidence_file_sha256 = checked.sha256
 
 
+def check_open(period: Period) -> None:
+    """Refuse any change to the inputs of a closed period (its scores are frozen): after the close
+    an input changes only through an appeal of its commune (``revise_input``)."""
+    if period.is_closed:
+        raise InvalidInput(
+            "period",
+            _(
+                "Kỳ %(p)s đã khóa số liệu: dữ liệu đánh giá không được nhập, sửa hay xóa nữa, "
+                "trừ khi qua khiếu nại đang được xem xét của xã/phường."
+            )
+            % {"p": period.code},
+        )
+
+
+def _check_appeal(period: Period, commune: Commune, appeal: Any) -> None:
+    """An input of a closed period is revised only through a pending appeal of its commune
+    against a published result of that period."""
+    from kpixa.evaluations.models import AppealStatus
+
+    if (
+        appeal.status != AppealStatus.PENDING
+        or appeal.commune_id != commune.pk
+        or appeal.snapshot.period_id != period.pk
+    ):
+        raise InvalidInput(
+            "appeal",
+            _("Khiếu nại này không phải khiếu nại đang xem xét của xã/phường đó trong kỳ %(p)s.")
+            % {"p": period.code},
+        )
+
+
 def set_input(
     period: Period, entry: Entry, *, actor: User | None = None, upload: Any = None
 ) -> EvaluationInput:
     """Store one input (created, or the same fact updated) with its evidence file when one is
-    uploaded, audited; raises InvalidInput (a file that fails its checks included)."""
+    uploaded, audited; raises InvalidInput (a file that fails its checks included, and any change
+    once the period is closed: see ``revise_input``)."""
+    check_open(period)
+    return _checked_set(period, entry, actor, upload, None)
+
+
+def revise_input(
+    period: Period, entry: Entry, appeal: Any, *, actor: User | None = None, upload: Any = None
+) -> EvaluationInput:
+    """The revision path of a closed period: store one input as ``set_input`` does, allowed only
+    through a pending appeal of the input's commune against the period's published result, and
+    audited as a revision naming the appeal (an upheld appeal then re-runs the evaluation under
+    the texts with it, ``services.legal_revisions``)."""
+    if not period.is_closed:
+        return set_input(period, entry, actor=actor, upload=upload)
+    _check_appeal(period, entry.commune, appeal)
+    return _checked_set(period, entry, actor, upload, appeal)
+
+
+def _checked_set(
+    period: Period, entry: Entry, actor: User | None, upload: Any, appeal: Any
+) -> EvaluationInput:
     check_subject(entry.kind, entry.post, entry.person)
     value = clean_value(entry.kind, entry.value, entry.day)
     if entry.post and entry.person is not None:
@@ -231,7 +305,7 @@ def set_input(
     checked = check_evidence_file(upload)
     stored: list[str] = []
     try:
-        return _set_input(period, entry, value, actor, checked, stored)
+        return _set_input(period, entry, value, actor, checked, stored, appeal)
     except BaseException:
         from kpixa.reporting.evidence import remove_quietly
 
@@ -240,7 +314,13 @@ def set_input(
 
 
 def _set_input(
-    period: Period, entry: Entry, value: str, actor: User | None, checked: Any, stored: list[str]
+    period: Period,
+    entry: Entry,
+    value: str,
+    actor: User | None,
+    checked: Any,
+    stored: list[str],
+    appeal: Any = None,
 ) -> EvaluationInput:
     with transaction.atomic():
         key = key_of(entry.post, entry.person, entry.kind, value, entry.day)
@@ -259,19 +339,21 @@ def _set_input(
         _attach_file(item, checked, stored)
         item.save()
         audit.record(
-            "evaluations.set_input",
+            "evaluations.revise_input" if appeal is not None else "evaluations.set_input",
             actor=actor,
             object_type="evaluations.EvaluationInput",
             object_id=item.pk,
             province_code=period.province.code,
             before=before,
-            after=_data(item),
+            after={**_data(item), **({"appeal": appeal.pk, "period": period.code} if appeal else {})},
+            reason=f"khiếu nại #{appeal.pk}" if appeal is not None else "",
         )
     return item
 
 
 def delete_input(item: EvaluationInput, *, actor: User | None = None) -> None:
-    """Remove one input, audited."""
+    """Remove one input, audited; refused once the period is closed."""
+    check_open(item.period)
     with transaction.atomic():
         audit.record(
             "evaluations.delete_input",
@@ -296,10 +378,19 @@ def _check_holder(period: Period, commune: Commune, post: str, person: Person) -
 
 
 def import_inputs_file(
-    path: str | Path, *, province_code: str, period_code: str, actor: User | None = None
+    path: str | Path,
+    *,
+    province_code: str,
+    period_code: str,
+    actor: User | None = None,
+    evidence_zip: str | Path | None = None,
 ) -> ImportResult:
-    """Import inputs from a CSV/XLSX file (see ``import_inputs``)."""
-    return import_inputs(read_rows(path), province_code=province_code, period_code=period_code, actor=actor)
+    """Import inputs from a CSV/XLSX file, their evidence files from ``evidence_zip`` (see
+    ``import_inputs``)."""
+    rows = read_rows(path)
+    return import_inputs(
+        rows, province_code=province_code, period_code=period_code, actor=actor, evidence_zip=evidence_zip
+    )
 
 
 def find_period(province_code: str, period_code: str) -> Period:
@@ -317,11 +408,28 @@ def find_period(province_code: str, period_code: str) -> Period:
 
 
 def import_inputs(
-    rows: Sequence[dict[str, Any]], *, province_code: str, period_code: str, actor: User | None = None
+    rows: Sequence[dict[str, Any]],
+    *,
+    province_code: str,
+    period_code: str,
+    actor: User | None = None,
+    evidence_zip: str | Path | None = None,
 ) -> ImportResult:
     """Save every valid row together, list the refused ones (row, column, reason); idempotent."""
     period = find_period(province_code, period_code)
-    context = _ImportContext.build(period, rows)
+    check_open(period)
+    with EvidenceFiles(period, evidence_zip) as files:
+        return _import(period, rows, province_code, actor, files)
+
+
+def _import(
+    period: Period,
+    rows: Sequence[dict[str, Any]],
+    province_code: str,
+    actor: User | None,
+    files: EvidenceFiles,
+) -> ImportResult:
+    context = _ImportContext.build(period, rows, files)
     result = ImportResult()
     entries: dict[str, tuple[int, Entry, str]] = {}
     refused: list[tuple[RowError, dict[str, Any]]] = []
@@ -340,8 +448,27 @@ def import_inputs(
             continue
         entries[key] = (number, entry, value)
     result.errors.extend(error for error, _raw in refused)
+    stored: list[str] = []
+    try:
+        return _write_import(period, entries, refused, province_code, actor, result, stored)
+    except BaseException:
+        from kpixa.reporting.evidence import remove_quietly
+
+        remove_quietly(stored)  # the files of an import that saved nothing
+        raise
+
+
+def _write_import(
+    period: Period,
+    entries: dict[str, tuple[int, Entry, str]],
+    refused: list[tuple[RowError, dict[str, Any]]],
+    province_code: str,
+    actor: User | None,
+    result: ImportResult,
+    stored: list[str],
+) -> ImportResult:
     with transaction.atomic():
-        created, updated = _save(period, [(e, v) for _n, e, v in entries.values()], actor, result)
+        created, updated = _save(period, [(e, v) for _n, e, v in entries.values()], actor, result, stored)
         _keep_rejections(period, refused, actor)
         audit.record(
             "evaluations.import_inputs",
@@ -397,8 +524,20 @@ def _keep_rejections(
     InputRejection.objects.bulk_create([r for d, r in rejections.items() if d not in kept])
 
 
+def _file_digest(entry: Entry) -> str | None:
+    """The digest of a row's evidence file (None without one)."""
+    file = entry.evidence_file
+    if file is None:
+        return None
+    return file.evidence_file_sha256 if isinstance(file, EvaluationInput) else file.sha256
+
+
 def _save(
-    period: Period, parsed: list[tuple[Entry, str]], actor: User | None, result: ImportResult
+    period: Period,
+    parsed: list[tuple[Entry, str]],
+    actor: User | None,
+    result: ImportResult,
+    stored: list[str],
 ) -> tuple[list[EvaluationInput], list[EvaluationInput]]:
     existing = {(i.commune_id, i.key): i for i in EvaluationInput.objects.filter(period=period)}
     now = timezone.now()
@@ -407,7 +546,9 @@ def _save(
         key = key_of(entry.post, entry.person, entry.kind, value, entry.day)
         item = existing.get((entry.commune.pk, key))
         wanted = (value, entry.day, entry.note, entry.evidence)
-        if item is not None and (item.value, item.day, item.note, item.evidence) == wanted:
+        digest = _file_digest(entry)
+        same_file = digest is None or (item is not None and item.evidence_file_sha256 == digest)
+        if item is not None and (item.value, item.day, item.note, item.evidence) == wanted and same_file:
             result.unchanged += 1
             continue
         if item is None:
@@ -424,8 +565,10 @@ def _save(
             updated.append(item)
         item.value, item.day, item.note, item.evidence = wanted
         item.entered_by, item.entered_at = actor, now
+        if not same_file:
+            _attach_file(item, entry.evidence_file, stored)
     EvaluationInput.objects.bulk_create(created)
-    EvaluationInput.objects.bulk_update(updated, [*FIELDS, "entered_by", "entered_at"])
+    EvaluationInput.objects.bulk_update(updated, [*FIELDS, *FILE_FIELDS, "entered_by", "entered_at"])
     result.created, result.updated = len(created), len(updated)
     return created, updated
 
@@ -438,9 +581,10 @@ class _ImportContext:
     communes: dict[str, Commune]
     people: dict[str, Person]
     holders: set[tuple[int, str, int]]
+    files: EvidenceFiles
 
     @classmethod
-    def build(cls, period: Period, rows: Sequence[dict[str, Any]]) -> _ImportContext:
+    def build(cls, period: Period, rows: Sequence[dict[str, Any]], files: EvidenceFiles) -> _ImportContext:
         codes = {commune_code(r.get("unit_code")) for r in rows}
         communes = {c.code: c for c in Commune.objects.filter(code__in=codes, province=period.province)}
         person_codes = {nfc(r.get("person")) for r in rows} - {""}
@@ -449,7 +593,7 @@ class _ImportContext:
             commune__in=list(communes.values()), person__in=list(people.values()), start__lte=period.end
         ).filter(Q(end__isnull=True) | Q(end__gte=period.start))
         holders = set(tenures.values_list("commune_id", "post", "person_id"))
-        return cls(period, communes, people, holders)
+        return cls(period, communes, people, holders, files)
 
     def parse(self, raw: dict[str, Any]) -> tuple[Entry, str]:
         code = commune_code(raw.get("unit_code"))
@@ -476,8 +620,98 @@ class _ImportContext:
         check_subject(kind, post, person)
         if person is not None and (commune.pk, post, person.pk) not in self.holders:
             raise InvalidInput("person", _("Cán bộ này không giữ chức vụ đó ở xã trong kỳ."))
-        entry = Entry(commune, post, person, kind, value, day, nfc(raw.get("note")), nfc(raw.get("evidence")))
+        file = self.files.get(nfc(raw.get("evidence_file")))
+        entry = Entry(
+            commune, post, person, kind, value, day, nfc(raw.get("note")), nfc(raw.get("evidence")), file
+        )
         return entry, value
+
+
+class EvidenceFiles:
+    """The evidence files an import's rows name: members of its ZIP, checked once each, or files
+    already stored with an input of the province (``id:<n>``). A context manager (closes the ZIP)."""
+
+    def __init__(self, period: Period, zip_path: str | Path | None) -> None:
+        self.period = period
+        self.archive = None if zip_path is None else _open_zip(zip_path)
+        self.checked: dict[str, Any] = {}
+
+    def __enter__(self) -> EvidenceFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+    def get(self, name: str) -> Any:
+        """The checked file ``name`` names, None for an empty name; raises InvalidInput."""
+        if not name:
+            return None
+        if name.casefold().startswith(EXISTING_FILE):
+            return self._existing(name[len(EXISTING_FILE) :].strip())
+        if name not in self.checked:
+            self.checked[name] = self._member(name)
+        return self.checked[name]
+
+    def _existing(self, number: str) -> EvaluationInput:
+        item = (
+            EvaluationInput.objects.filter(
+                pk=int(number) if number.isascii() and number.isdigit() else 0,
+                period__province_id=self.period.province_id,
+            )
+            .exclude(evidence_file_stored="")
+            .first()
+        )
+        if item is None:
+            raise InvalidInput(
+                "evidence_file",
+                _("Không có tệp minh chứng đã tải lên của dữ liệu số %(n)s trong tỉnh.") % {"n": number},
+            )
+        return item
+
+    def _member(self, name: str) -> Any:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from kpixa.reporting.evidence import max_bytes
+
+        if self.archive is None:
+            raise InvalidInput(
+                "evidence_file",
+                _("Dòng này ghi tệp minh chứng “%(f)s” nhưng không kèm tệp ZIP minh chứng.") % {"f": name},
+            )
+        try:
+            info = self.archive.getinfo(name)
+        except KeyError:
+            raise InvalidInput(
+                "evidence_file", _("Không có tệp “%(f)s” trong tệp ZIP minh chứng.") % {"f": name}
+            ) from None
+        limit = max_bytes()
+        if info.is_dir() or info.file_size > limit:
+            raise InvalidInput(
+                "evidence_file",
+                _("Tệp “%(f)s” vượt quá dung lượng cho phép (%(mb)s MB).")
+                % {"f": name, "mb": limit // (1024 * 1024)},
+            )
+        with self.archive.open(info) as member:
+            data = member.read(limit + 1)  # never more than the limit, whatever the header says
+        if len(data) > limit:
+            raise InvalidInput(
+                "evidence_file",
+                _("Tệp “%(f)s” vượt quá dung lượng cho phép (%(mb)s MB).")
+                % {"f": name, "mb": limit // (1024 * 1024)},
+            )
+        return check_evidence_file(SimpleUploadedFile(name, data))
+
+
+def _open_zip(path: str | Path) -> Any:
+    import zipfile
+
+    try:
+        return zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InvalidInput(
+            "evidence_zip", _("Không đọc được tệp ZIP minh chứng: %(e)s") % {"e": exc}
+        ) from None
 
 
 # --- the pure rules' inputs --------------------------------------------------------------------

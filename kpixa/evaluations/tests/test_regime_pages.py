@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from kpixa.evaluations import chain, inputs
+from kpixa.evaluations import inputs
 from kpixa.evaluations.models import LeaderEvaluation
-from kpixa.evaluations.services import enter_leader_assessment, evaluate_period
+from kpixa.evaluations.services import chain
+from kpixa.evaluations.services.evaluation import enter_leader_assessment, evaluate_period
 from kpixa.evaluations.tests import test_legal
 from kpixa.evaluations.tests.conftest import score
 from kpixa.units.models import PostKind
@@ -67,12 +68,13 @@ def test_a_failed_leader_shows_the_reason_with_its_article(world, evaluated):
     assert "Không hoàn thành nhiệm vụ" in page
 
 
-def test_without_it_the_earlier_rating_is_shown_labelled_as_such(scored: Any) -> None:
+def test_without_it_no_leader_class_is_shown_only_the_communes_kpi(scored: Any) -> None:
     client = Client()
     client.force_login(scored.users["commune_leader"])
     html = client.get("/xa/23872/lanh-dao/?period=2025-Q3").content.decode()
-    assert "Xếp loại theo quy tắc trước đây của kpixa" in html
-    assert "Đánh giá theo văn bản (bộ chỉ số" not in html
+    assert "chưa được đánh giá theo văn bản" in html
+    assert "không phải đánh giá lãnh đạo" in html
+    assert "Đánh giá theo văn bản (bộ chỉ số" not in html and "Tổng điểm lãnh đạo" not in html
 
 
 def test_the_earlier_rating_says_d_is_the_communes_total_only_as_a_fallback(world, test_kpi, leaders):

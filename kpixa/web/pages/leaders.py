@@ -1,7 +1,10 @@
 """A commune's leader page (``/xa/<code>/lanh-dao/``): the period's evaluation under the texts
 (``RegimeEvaluation``: each leader's regime, total, class, criteria and reasons with their
-articles) where ``evaluate`` stored one; otherwise the earlier rating (``evaluate_period``) with
-its chain, labelled as such; and the consequences proposed for the period (5 queries)."""
+articles) where ``evaluate`` stored one. The earlier one-formula rating (``evaluate_period``) is
+never shown as a leader's class: without an evaluation under the texts the page shows the
+commune's KPI score, labelled as such, the leaders in post and that they are not yet evaluated,
+so no page shows two classes for one leader (docs/rules.md, "Evaluation of communes and leaders").
+Five queries."""
 
 from __future__ import annotations
 

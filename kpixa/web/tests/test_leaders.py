@@ -13,17 +13,16 @@ from kpixa.web.tests.scored import scored_fixture  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def test_it_shows_both_leaders_with_their_rating_chain(scored: Any) -> None:
+def test_without_an_evaluation_under_the_texts_it_shows_no_leader_class(scored: Any) -> None:
+    """The earlier one-formula rating is not a leader evaluation: the page shows the commune's KPI
+    score, labelled as such, and the leaders in post without a class."""
     html = page(client_for(scored, "commune_leader"), "/xa/23872/lanh-dao/?period=2025-Q3")
     assert "Rơ Châm Hùng" in html and "Siu Thị Lan" in html
-    for step in (
-        "Kết quả đơn vị",
-        "d — kết quả đơn vị (%)",
-        "Tổng điểm lãnh đạo",
-        "Giới hạn theo xếp loại đơn vị",
-    ):
-        assert step in html
+    assert "chưa được đánh giá theo văn bản" in html
+    assert "Điểm KPI của xã/phường (không phải đánh giá lãnh đạo)" in html
+    for step in ("Tổng điểm lãnh đạo", "Giới hạn theo xếp loại đơn vị", "Chỉ tiêu 20% xuất sắc"):
+        assert step not in html
     result = CommuneEvaluation.objects.get(period__code="2025-Q3", commune=scored.commune)
     words = {"xuat_sac": "Xuất sắc", "tot": "Tốt", "kha": "Khá", "chua_dat": "Chưa đạt"}
-    assert f"<strong>{words[result.classification]}</strong>" in html  # in its framework's words
-    assert "Đề xuất xử lý" in html
+    assert words[result.classification] in html  # the commune's class, in its framework's words
+    assert html.count('class="cls ') == 1  # one class on the page: the commune's
