@@ -12,6 +12,7 @@ urlpatterns = [
     path("scores/", include("kpixa.scoring.urls")),
     path("reporting/", include("kpixa.reporting.urls")),
     path("ky-danh-gia/", include("kpixa.evaluations.urls")),
+    path("canh-bao/", include("kpixa.warnings.urls")),
     path("giao-ban/", include("kpixa.review.urls")),
     path("", include("kpixa.web.urls")),
 ]

@@ -142,6 +142,7 @@ class NotificationKind(models.TextChoices):
     RESULT_PUBLISHED = "result_published", _("Kết quả đã công bố")
     APPEAL_DECIDED = "appeal_decided", _("Khiếu nại đã được giải quyết")
     CONSEQUENCE_PROPOSED = "consequence_proposed", _("Đề xuất xử lý")
+    EARLY_WARNING = "early_warning", _("Cảnh báo sớm trong kỳ")
 
 
 class Notification(models.Model):

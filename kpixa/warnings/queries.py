@@ -25,6 +25,7 @@ from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
 from kpixa.rules.classification import band_rank
 from kpixa.scoring import inputs as inp
 from kpixa.scoring.engine import core
+from kpixa.scoring.engine.i18n import memoized
 from kpixa.scoring.engine.measures import FRAMEWORK_PREFIX, REPORTED_PREFIX
 from kpixa.scoring.engine.model import Framework
 from kpixa.scoring.engine.periods import PeriodSpan, month
@@ -98,6 +99,19 @@ class Projection:
         """Points between the best and the worst case: what finishing the open dossiers on time decides."""
         best, worst = self.totals.get(pj.BEST), self.totals.get(pj.WORST)
         return (best or Decimal(0)) - (worst or Decimal(0))
+
+    @property
+    def scenarios(self) -> list[tuple[str, Decimal | None, str | None, str]]:
+        """(scenario, total, class code, class label) for worst, expected and best, in that order."""
+        out = []
+        for scenario in (pj.WORST, pj.EXPECTED, pj.BEST):
+            code = self.classes.get(scenario)
+            out.append((scenario, self.totals.get(scenario), code, self.class_labels.get(code or "", "")))
+        return out
+
+    @property
+    def current_label(self) -> str:
+        return self.class_labels.get(self.classes.get(CURRENT) or "", "")
 
     def due_within(self, days: int) -> list[DueDossier]:
         return [d for d in self.due_soon if d.within_days is not None and d.within_days <= days]
@@ -357,16 +371,20 @@ def _score(
     targets = inp.resolve_targets(fw.code, period.code, communes)
     units = [c.unit_info() for c in communes]
     counted = {m for m in fw.measures() if not m.startswith((REPORTED_PREFIX, FRAMEWORK_PREFIX))}
-    out = {}
-    with translation.override("vi"):
-        for scenario, by_commune in measures.items():
-            values = {}
-            for c in communes:
+    out: dict[str, list[core.UnitScore]] = {scenario: [] for scenario in measures}
+    seen: dict[tuple[str, tuple[tuple[str, Any], ...]], core.UnitScore] = {}
+    with translation.override("vi"), memoized():
+        for c, unit in zip(communes, units, strict=True):
+            for scenario, by_commune in measures.items():
                 row = dict(inputs[c.code])
                 row.update({k: v for k, v in by_commune.get(c.id, {}).items() if k in counted})
                 row.update(totals.get(scenario, {}).get(c.code, {}))
-                values[c.code] = row
-            out[scenario] = core.score_many(fw, units, values, targets)
+                # Scenarios that leave a commune's inputs alike (no open dossier, none due before
+                # the end) are scored once.
+                key = (c.code, tuple(sorted(row.items())))
+                if key not in seen:
+                    seen[key] = core.score_unit(fw, unit, row, targets.get(c.code))
+                out[scenario].append(seen[key])
     return out
 
 

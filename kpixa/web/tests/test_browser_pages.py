@@ -40,8 +40,8 @@ def test_it_shows_commune_roles_their_commune_and_nothing_more(
 ) -> None:
     login(page, live_server.url, role, PASSWORD)
     page.goto(live_server.url + "/cua-toi/")
-    assert page.url.endswith("/xa/23872/")
-    assert "Thẻ điểm Xã Ia Dom" in page.locator("h1").inner_text()
+    assert page.url.endswith("/canh-bao/xa/23872/")  # their list for today (early warning)
+    assert "Việc cần làm — Xã Ia Dom" in page.locator("h1").inner_text()
     assert status_of(page, live_server.url + "/tinh/52/") == 403
     assert status_of(page, live_server.url + "/xa/23869/") == 404
     assert status_of(page, live_server.url + "/xa/23872/lanh-dao/") == 200

@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def test_it_sends_each_user_to_their_own_page(scored: Any) -> None:
     assert client_for(scored, "province_viewer").get("/cua-toi/")["Location"] == "/tinh/52/"
-    assert client_for(scored, "commune_leader").get("/cua-toi/")["Location"] == "/xa/23872/"
+    assert client_for(scored, "commune_leader").get("/cua-toi/")["Location"] == "/canh-bao/xa/23872/"
 
 
 def test_it_sends_logged_in_users_from_the_home_page_to_their_own_page(scored: Any) -> None:
     assert client_for(scored, "province_admin").get("/")["Location"] == "/tinh/52/"
     assert client_for(scored, "province_viewer").get("/")["Location"] == "/tinh/52/"
-    assert client_for(scored, "commune_leader").get("/")["Location"] == "/xa/23872/"
-    assert client_for(scored, "commune_officer").get("/")["Location"] == "/xa/23872/"
+    assert client_for(scored, "commune_leader").get("/")["Location"] == "/canh-bao/xa/23872/"
+    assert client_for(scored, "commune_officer").get("/")["Location"] == "/canh-bao/xa/23872/"
     assert client_for(scored, None).get("/").status_code == 200
 
 
