@@ -94,13 +94,14 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _own_page(user: Any) -> str | None:
-    """The URL of the user's own page: province roles their dashboard, commune roles their scorecard."""
+    """The URL of the user's own page: province roles their dashboard, commune roles their list of
+    what to finish today and this week (the early warning)."""
     if not getattr(user, "is_authenticated", False):
         return None
     if user.role in PROVINCE_ROLES and user.province_id:
         return reverse("web:province", kwargs={"province_code": user.province.code})
-    if user.role in COMMUNE_ROLES and user.commune_id:
-        return reverse("web:scorecard", kwargs={"code": user.commune.code})
+    if user.role in COMMUNE_ROLES and user.commune_id:  # the commune's list for today (early warning)
+        return reverse("warnings:commune", kwargs={"code": user.commune.code})
     return None
 
 
