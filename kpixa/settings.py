@@ -241,8 +241,18 @@ KPIXA_APPEAL_DAYS = env_int("KPIXA_APPEAL_DAYS", 10)  # unverified default: the 
 KPIXA_AUDIT_HMAC_KEY = env_str("KPIXA_AUDIT_HMAC_KEY", "")
 KPIXA_SITE_URL = env_str("KPIXA_SITE_URL", "")  # absolute links in e-mails, e.g. https://kpi.example.gov.vn
 
-EMAIL_BACKEND = env_str("KPIXA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (docs/settings.md): the console in the demo, SMTP in production, the server from the environment.
+EMAIL_BACKEND = env_str(
+    "KPIXA_EMAIL_BACKEND",
+    f"django.core.mail.backends.{'smtp' if PRODUCTION else 'console'}.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env_str("KPIXA_EMAIL_FROM", "kpixa@localhost")
+EMAIL_HOST = env_str("KPIXA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KPIXA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KPIXA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KPIXA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KPIXA_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("KPIXA_EMAIL_SSL", False)
 
 LOGGING = {
     "version": 1,
