@@ -98,6 +98,8 @@ def seed_demo(stdout_write: Callable[[str], None] = print) -> None:
             stdout_write(f"… {label}")
             step()
     seed_demo_users()
+    if (warnings_step := _optional("kpixa.warnings.demo", "seed_warnings_demo")) is not None:
+        warnings_step()  # after the users, so that today's early-warning digest reaches them too
     stdout_write("")
     stdout_write("Demo logins (password: demo) — http://127.0.0.1:8000/accounts/login/")
     for login in demo_logins():
