@@ -236,14 +236,22 @@ class DocumentSettingsAdmin(AuditedModelAdmin):
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["province"] if is_scoped(request) else []
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # one row per province: a province administrator adds his own once
-        if (
-            is_scoped(request)
-            and DocumentSettings.objects.filter(province_id=user_province_id(request)).exists()
-        ):
-            return False
-        return super().has_add_permission(request)
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        province_id = user_province_id(request) if is_scoped(request) else None
+
+        class OnePerProvince(form):  # type: ignore[misc,valid-type]
+            """The province field is hidden from a province administrator: say it when his
+            province already has its settings, instead of failing on the unique constraint."""
+
+            def clean(self) -> Any:
+                data = super().clean()
+                taken = DocumentSettings.objects.filter(province_id=province_id or 0).exists()
+                if province_id is not None and self.instance.pk is None and taken:
+                    raise forms.ValidationError(gettext("Tỉnh đã có thể thức văn bản; hãy sửa bản đã có."))
+                return data
+
+        return OnePerProvince
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(getattr(request.user, "is_superuser", False)) and super().has_delete_permission(

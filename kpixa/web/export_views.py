@@ -52,6 +52,16 @@ def _period(request: HttpRequest, framework_code: str, province: Province) -> st
     return period
 
 
+def _number(request: HttpRequest) -> int | None:
+    """The ``so`` parameter: the report's registered number (1–999999), or None for a draft."""
+    raw = request.GET.get("so", "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < 1_000_000:
+        raise exports.ExportError(_("Số văn bản phải là số nguyên dương, ví dụ 12."))
+    return int(raw)
+
+
 def _render(build: Callable[[], bytes], fmt: str, name: str) -> HttpResponse:
     try:
         return _download(build(), fmt, name)
@@ -70,7 +80,7 @@ def commune_export(request: HttpRequest, commune_code: str, fmt: str) -> HttpRes
     period = _period(request, framework, commune.province)
     build = exports.scorecard_xlsx if fmt == "xlsx" else exports.scorecard_pdf
     name = _("Kết quả đánh giá %(unit)s %(period)s") % {"unit": commune.name, "period": period}
-    return _render(lambda: build(commune, framework, period), fmt, name)
+    return _render(lambda: build(commune, framework, period, _number(request)), fmt, name)
 
 
 @access("province")
@@ -84,4 +94,4 @@ def province_export(request: HttpRequest, province_code: str, fmt: str) -> HttpR
     period = _period(request, framework, province)
     build = exports.ranking_xlsx if fmt == "xlsx" else exports.ranking_pdf
     name = _("Xếp hạng %(unit)s %(period)s") % {"unit": province.name, "period": period}
-    return _render(lambda: build(province, framework, period), fmt, name)
+    return _render(lambda: build(province, framework, period, _number(request)), fmt, name)

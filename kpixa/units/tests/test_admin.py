@@ -106,3 +106,37 @@ def test_the_commune_list_does_not_grow_queries_with_rows(
     assert "Xã biên giới" in page.content.decode()
     with django_assert_max_num_queries(12):
         admin_client_52.get(reverse("admin:units_tenure_changelist"))
+
+
+def _document_form(**changes: str) -> dict[str, str]:
+    form = {
+        "issuer_parent": "",
+        "issuer_body": "",
+        "symbol": "BC-SNV",
+        "place": "",
+        "recipients": "UBND tỉnh (b/c)\nLưu: VT",
+        "signer_authority": "KT. GIÁM ĐỐC",
+        "signer_title": "PHÓ GIÁM ĐỐC",
+        "signer_name": "Nguyễn Văn An",
+    }
+    return form | changes
+
+
+def test_a_province_admin_sets_his_document_settings_once_and_each_change_is_audited(world, admin_client_52):  # type: ignore[no-untyped-def]
+    from kpixa.units.models import DocumentSettings
+
+    add = reverse("admin:units_documentsettings_add")
+    assert admin_client_52.post(add, _document_form()).status_code == 302
+    settings = DocumentSettings.objects.get()
+    assert settings.province == world.province  # his province, whatever the form said
+    again = admin_client_52.post(add, _document_form(signer_name="Người khác"))
+    assert again.status_code == 200 and "hãy sửa bản đã có" in again.content.decode()
+    assert DocumentSettings.objects.count() == 1
+    change = reverse("admin:units_documentsettings_change", args=[settings.pk])
+    assert admin_client_52.post(change, _document_form(signer_name="Trần Thị Bình")).status_code == 302
+    entry = AuditEntry.objects.filter(object_type="units.DocumentSettings", action="admin.change").get()
+    assert entry.province_code == "52"
+    assert entry.before["signer_name"] == "Nguyễn Văn An"  # type: ignore[index]
+    assert entry.after["signer_name"] == "Trần Thị Bình"  # type: ignore[index]
+    delete = reverse("admin:units_documentsettings_delete", args=[settings.pk])
+    assert admin_client_52.post(delete, {"post": "yes"}).status_code == 403

@@ -1,7 +1,7 @@
 """Official-report exports (XLSX and PDF) of a commune's scorecard and of a province's ranking.
 
 Each function reads stored results only, in a fixed number of queries (see docs/exports.md):
-``scorecard_*`` 4 queries, ``ranking_*`` 2. They raise ``ExportError`` for an unknown period or
+``scorecard_*`` 5 queries, ``ranking_*`` 3. They raise ``ExportError`` for an unknown period or
 framework and ``NoResults`` when nothing is stored for the unit and period.
 """
 
@@ -34,21 +34,33 @@ __all__ = [
 ]
 
 
-def scorecard_xlsx(commune: Commune, framework_code: str, period_code: str) -> bytes:
+# ``number``: the document's registered number ("Số: 12/BC-SNV"); None leaves the blank the clerk
+# fills when registering it (Decree 30/2020/NĐ-CP, Article 8(1)(c)).
+
+
+def scorecard_xlsx(
+    commune: Commune, framework_code: str, period_code: str, number: int | None = None
+) -> bytes:
     """The commune's stored scorecard as an XLSX official report."""
-    return scorecard_workbook(load_scorecard(commune, framework_code, period_code))
+    return scorecard_workbook(load_scorecard(commune, framework_code, period_code, number))
 
 
-def scorecard_pdf(commune: Commune, framework_code: str, period_code: str) -> bytes:
+def scorecard_pdf(
+    commune: Commune, framework_code: str, period_code: str, number: int | None = None
+) -> bytes:
     """The commune's stored scorecard as a PDF official report (A4 portrait)."""
-    return to_pdf(scorecard_html(load_scorecard(commune, framework_code, period_code)))
+    return to_pdf(scorecard_html(load_scorecard(commune, framework_code, period_code, number)))
 
 
-def ranking_xlsx(province: Province, framework_code: str, period_code: str) -> bytes:
+def ranking_xlsx(
+    province: Province, framework_code: str, period_code: str, number: int | None = None
+) -> bytes:
     """The province's stored ranking as an XLSX official report."""
-    return ranking_workbook(load_ranking(province, framework_code, period_code))
+    return ranking_workbook(load_ranking(province, framework_code, period_code, number))
 
 
-def ranking_pdf(province: Province, framework_code: str, period_code: str) -> bytes:
+def ranking_pdf(
+    province: Province, framework_code: str, period_code: str, number: int | None = None
+) -> bytes:
     """The province's stored ranking as a PDF official report (A4 landscape)."""
-    return to_pdf(ranking_html(load_ranking(province, framework_code, period_code)))
+    return to_pdf(ranking_html(load_ranking(province, framework_code, period_code, number)))

@@ -20,7 +20,7 @@ from kpixa.scoring.engine.model import Framework, Group
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
-from kpixa.units.models import Commune, Province
+from kpixa.units.models import Commune, DocumentSettings, Province
 from kpixa.web.pages.scorecard import IndicatorLine, Scorecard, period_card
 
 PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ", "TP. ", "TP ")
@@ -70,6 +70,48 @@ def default_issuer(province: Province) -> Issuer:
     return Issuer(f"{_('UBND')} {kind} {place_name(province).upper()}", _("SỞ NỘI VỤ"))
 
 
+def document_settings(province: Province) -> DocumentSettings:
+    """The province's stored document settings (one query), or unsaved defaults when it has none."""
+    found = DocumentSettings.objects.filter(province=province).first()
+    return found or DocumentSettings(province=province)
+
+
+def number_line(settings: DocumentSettings, number: int | None) -> str:
+    """ "Số: 12/BC-SNV"; without a registered number, a blank the clerk fills when the report is
+    registered ("Số:      /BC-SNV"); Decree 30/2020/NĐ-CP, Article 8(1)(c) and Appendix I."""
+    blank = "\u00a0" * 6
+    return _("Số: %(number)s/%(symbol)s") % {
+        "number": number if number is not None else blank,
+        "symbol": settings.symbol,
+    }
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Where the report goes and who signs it (Decree 30/2020/NĐ-CP, Article 8(1)(g) and (i)):
+    the recipients ("Nơi nhận"), the signatory's authority ("KT. GIÁM ĐỐC"), title and name."""
+
+    recipients: list[str]
+    authority: str
+    title: str
+    name: str
+
+    def recipient_lines(self) -> list[str]:
+        """The recipients as the document lists them: "- X;" each, the last one "- Y."."""
+        lines = [line.rstrip(";.") for line in self.recipients] or [_("Lưu: VT")]
+        return [f"- {line}{'.' if i == len(lines) - 1 else ';'}" for i, line in enumerate(lines)]
+
+
+def signing(settings: DocumentSettings) -> Signing:
+    """The report's recipients and signatory from the province's settings."""
+    return Signing(
+        settings.recipient_lines(),
+        settings.signer_authority.strip().upper(),
+        settings.signer_title.strip().upper(),
+        settings.signer_name.strip(),
+    )
+
+
 def two_digits_if_needed(number: int, pad: bool) -> str:
     """A day or month as official documents write it: days below 10 and months 1–2 get a leading 0."""
     return f"{number:02d}" if pad else str(number)
@@ -101,6 +143,7 @@ class Header:
     """The official-report frame around an export's table."""
 
     issuer: Issuer
+    number_line: str
     date_line: str
     title: str
     subject: str
@@ -108,21 +151,35 @@ class Header:
     period_label: str
     as_of_line: str
     example_note: str
+    signing: Signing
 
 
 def _header(
-    province: Province, framework: Framework, period: PeriodSpan, title: str, subject: str, as_of: Any
+    province: Province,
+    framework: Framework,
+    period: PeriodSpan,
+    title: str,
+    subject: str,
+    as_of: Any,
+    number: int | None = None,
 ) -> Header:
+    """The report's frame; reads the province's document settings (one query)."""
     example = _("Bộ chỉ số ví dụ, không phải danh mục chính thức.") if framework.is_example else ""
+    settings = document_settings(province)
+    issuer = default_issuer(province)
     return Header(
-        issuer=default_issuer(province),
-        date_line=date_line(place_name(province), timezone.localdate()),
+        issuer=Issuer(
+            settings.issuer_parent.strip() or issuer.parent, settings.issuer_body.strip() or issuer.body
+        ),
+        number_line=number_line(settings, number),
+        date_line=date_line(settings.place.strip() or place_name(province), timezone.localdate()),
         title=title,
         subject=subject,
         framework_name=framework.name.vi,
         period_label=_("Kỳ đánh giá: %(label)s (%(code)s)") % {"label": period.label_vi, "code": period.code},
         as_of_line=as_of_line(as_of),
         example_note=example,
+        signing=signing(settings),
     )
 
 
@@ -238,8 +295,11 @@ def _rank_counts(unit: UnitScore, commune: Commune) -> dict[str, int]:
     return ranked.aggregate(province=Count("pk"), kind=Count("pk", filter=Q(commune__kind=commune.kind)))
 
 
-def load_scorecard(commune: Commune, framework_code: str, period_code: str) -> ScorecardReport:
-    """Return the commune's stored scorecard (4 queries; ``commune.province`` must be loaded).
+def load_scorecard(
+    commune: Commune, framework_code: str, period_code: str, number: int | None = None
+) -> ScorecardReport:
+    """Return the commune's stored scorecard (5 queries; ``commune.province`` must be loaded),
+    headed with the registered document ``number`` when one is given.
 
     Raises ExportError for an unknown period or framework, NoResults when nothing is stored.
     """
@@ -254,7 +314,7 @@ def load_scorecard(commune: Commune, framework_code: str, period_code: str) -> S
     counts = _rank_counts(unit, commune)
     title = _("BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CỦA %(unit)s") % {"unit": commune.name.upper()}
     subject = f"{commune.name} — {commune.province.name}"
-    header = _header(commune.province, framework, period, title, subject, unit.as_of)
+    header = _header(commune.province, framework, period, title, subject, unit.as_of, number)
     return ScorecardReport(header, card, unit, _groups(card, unit), counts["province"], counts["kind"])
 
 
@@ -289,6 +349,9 @@ class RankingLine:
     number: int
     unit: UnitScore
     group_points: list[Decimal | None]
+    # per group: whether the group's maximum for this commune differs from the framework's (an
+    # indicator without data or not applicable was left out and the rest re-scaled)
+    rescaled: list[bool]
 
 
 @dataclass(frozen=True)
@@ -312,16 +375,22 @@ def _class_counts(framework: Framework, units: list[UnitScore]) -> list[tuple[st
     return [*counts, (_("Chưa xếp loại"), unclassified)] if unclassified else counts
 
 
+def _ranking_line(number: int, framework: Framework, unit: UnitScore) -> RankingLine:
+    stored = [unit.group_totals.get(group.code, {}) for group in framework.groups]
+    maxima = [_decimal(totals.get("max_points")) for totals in stored]
+    rescaled = [m is not None and m != g.max_points for m, g in zip(maxima, framework.groups, strict=True)]
+    return RankingLine(number, unit, [_decimal(totals.get("points")) for totals in stored], rescaled)
+
+
 def _ranking_lines(framework: Framework, units: list[UnitScore]) -> list[RankingLine]:
-    codes = [group.code for group in framework.groups]
-    return [
-        RankingLine(i, unit, [_decimal(unit.group_totals.get(code, {}).get("points")) for code in codes])
-        for i, unit in enumerate(units, start=1)
-    ]
+    return [_ranking_line(i, framework, unit) for i, unit in enumerate(units, start=1)]
 
 
-def load_ranking(province: Province, framework_code: str, period_code: str) -> Ranking:
-    """Return the province's stored ranking, best first, unranked last (2 queries).
+def load_ranking(
+    province: Province, framework_code: str, period_code: str, number: int | None = None
+) -> Ranking:
+    """Return the province's stored ranking, best first, unranked last (3 queries), headed with
+    the registered document ``number`` when one is given.
 
     Raises ExportError for an unknown period or framework, NoResults when nothing is stored.
     """
@@ -341,7 +410,7 @@ def load_ranking(province: Province, framework_code: str, period_code: str) -> R
     title = _("BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CÁC XÃ, PHƯỜNG, ĐẶC KHU")
     subject = _("Trên địa bàn %(province)s") % {"province": province.name[:1].lower() + province.name[1:]}
     as_of = max(u.as_of for u in units)
-    header = _header(province, framework, period, title, subject, as_of)
+    header = _header(province, framework, period, title, subject, as_of, number)
     return Ranking(
         header, province, period, framework, _ranking_lines(framework, units), _class_counts(framework, units)
     )

@@ -21,9 +21,9 @@ from kpixa.web.exports.text import (
     MOTTO_SUBTITLE,
     group_number,
     number,
+    points,
     ranking_headers,
     scorecard_headers,
-    signature_titles,
 )
 from kpixa.web.pages.scorecard import IndicatorLine
 
@@ -33,7 +33,6 @@ def _frame(header: Any, landscape: bool) -> dict[str, Any]:
         "header": header,
         "motto": MOTTO,
         "motto_subtitle": MOTTO_SUBTITLE,
-        "signatures": signature_titles(),
         "landscape": landscape,
     }
 
@@ -43,7 +42,13 @@ def _cell(text: Any, css: str = "", span: int = 0) -> dict[str, Any]:
 
 
 def _num(value: Any) -> dict[str, Any]:
+    """A count (numerator, denominator) as the document writes it: "1.270", "12,5" for a decimal."""
     return _cell(number(value), "num")
+
+
+def _pts(value: Any) -> dict[str, Any]:
+    """Points, a rate or a target, always with two decimals."""
+    return _cell(points(value), "num")
 
 
 def _group_row(index: int, block: GroupBlock) -> dict[str, Any]:
@@ -51,8 +56,8 @@ def _group_row(index: int, block: GroupBlock) -> dict[str, Any]:
     cells = [
         _cell(group_number(index), "center"),
         _cell(name, span=6),
-        _num(block.points),
-        _num(block.max_points),
+        _pts(block.points),
+        _pts(block.max_points),
     ]
     return {"kind": "group", "cells": [*cells, _cell(""), _cell("")]}
 
@@ -64,10 +69,10 @@ def _indicator_row(number: int, line: IndicatorLine, score: IndicatorScore) -> d
         _cell(line.indicator.name.vi),
         _num(score.numerator),
         _num(score.denominator),
-        _num(score.rate_display),
-        _num(score.target),
-        _num(score.points),
-        _num(score.max_points),
+        _pts(score.rate_display),
+        _pts(score.target),
+        _pts(score.points),
+        _pts(score.max_points),
         _cell(status_label(score), "center"),
         _cell(score.explanation_vi, "explain"),
     ]
@@ -82,12 +87,20 @@ def scorecard_rows(card: ScorecardReport) -> list[dict[str, Any]]:
         rows += [_indicator_row(*numbered) for numbered in block.numbered()]
     total = [
         _cell(_("TỔNG CỘNG"), span=6),
-        _num(card.unit.total),
-        _num(card.unit.max_total),
+        _pts(card.unit.total),
+        _pts(card.unit.max_total),
         _cell(""),
         _cell(""),
     ]
     return [*rows, {"kind": "total", "cells": [_cell(""), *total]}]
+
+
+def _group_cell(line: RankingLine, index: int) -> dict[str, Any]:
+    """A group's points; marked "*" where the group's maximum was re-scaled for this commune."""
+    cell = _pts(line.group_points[index])
+    if line.rescaled[index]:
+        cell["text"] = f"{cell['text']}*"
+    return cell
 
 
 def _ranking_row(line: RankingLine) -> dict[str, Any]:
@@ -98,8 +111,8 @@ def _ranking_row(line: RankingLine) -> dict[str, Any]:
         _cell(unit.commune.code, "center"),
         _cell(unit.commune.name),
         _cell(unit.commune.get_kind_display(), "center"),
-        *[_num(points) for points in line.group_points],
-        _num(unit.total),
+        *[_group_cell(line, index) for index in range(len(line.group_points))],
+        _pts(unit.total),
         _cell(unit.classification_label or _("Chưa xếp loại")),
     ]
     return {"cells": cells}
@@ -119,6 +132,7 @@ def ranking_html(ranking: Ranking) -> str:
     """Return the HTML of the province ranking report (A4 landscape)."""
     context = _frame(ranking.header, landscape=True) | {
         "rows": [_ranking_row(line) for line in ranking.lines],
+        "rescaled": any(any(line.rescaled) for line in ranking.lines),
         "classes": ranking.classes,
         "columns": ranking_headers(ranking.framework),
     }

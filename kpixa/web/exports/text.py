@@ -1,4 +1,4 @@
-"""Fixed wording of the official report: the national motto, column headers, signature titles."""
+"""Fixed wording of the official report: the national motto, column headers, number styles."""
 
 from __future__ import annotations
 
@@ -41,19 +41,11 @@ def ranking_headers(framework: Framework) -> list[str]:
     """The ranking table's column headers: one per group of ``framework`` between the fixed ones."""
     groups = [
         _("%(number)s. %(name)s (%(max)s)")
-        % {"number": group_number(i), "name": g.name.vi, "max": number(g.max_points)}
+        % {"number": group_number(i), "name": g.name.vi, "max": points(g.max_points)}
         for i, g in enumerate(framework.groups, start=1)
     ]
     fixed = [_("STT"), _("Hạng"), _("Mã"), _("Tên đơn vị"), _("Loại")]
     return [*fixed, *groups, _("Tổng điểm"), _("Xếp loại")]
-
-
-def signature_titles() -> tuple[tuple[str, str], tuple[str, str]]:
-    """(title, note) of the preparer's and of the head's signature blocks."""
-    return (
-        (_("NGƯỜI LẬP BIỂU"), _("(Ký, ghi rõ họ tên)")),
-        (_("THỦ TRƯỞNG ĐƠN VỊ"), _("(Ký, ghi rõ họ tên, đóng dấu)")),
-    )
 
 
 def number(value: Any) -> str:
@@ -64,4 +56,14 @@ def number(value: Any) -> str:
     if amount == amount.to_integral_value():
         return f"{int(amount):,}".replace(",", ".")
     text = f"{amount:,.2f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def points(value: Any) -> str:
+    """Points, rates and targets, always with two decimals ("20,00", "67,24"); None as "–".
+
+    One style for every such column, so a group's "20,00" and a commune's "20,83" read alike."""
+    if value is None:
+        return "–"
+    text = f"{Decimal(str(value)):,.2f}"
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")

@@ -27,7 +27,6 @@ from kpixa.web.exports.text import (
     group_number,
     ranking_headers,
     scorecard_headers,
-    signature_titles,
 )
 
 FONT = "Times New Roman"
@@ -37,6 +36,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 SCORECARD_WIDTHS = (6, 8, 38, 10, 10, 9, 9, 8, 8, 12, 48)
+SCORECARD_DECIMALS = frozenset({6, 7, 8, 9})  # rate, target, points, maximum
 RANKING_FIXED_WIDTHS = (6, 7, 9, 28, 9)
 
 
@@ -67,6 +67,7 @@ def write_header(ws: Any, header: Header, ncols: int) -> int:
     _merged(ws, 1, mid + 1, ncols, MOTTO, _font(bold=True))
     _merged(ws, 2, 1, mid, header.issuer.body, _font(bold=True))
     _merged(ws, 2, mid + 1, ncols, MOTTO_SUBTITLE, _font(bold=True, underline=True))
+    _merged(ws, 4, 1, mid, header.number_line, _font(size=13))
     _merged(ws, 4, mid + 1, ncols, header.date_line, _font(italic=True))
     lines = [
         (header.title, _font(bold=True, size=14)),
@@ -83,33 +84,48 @@ def write_header(ws: Any, header: Header, ncols: int) -> int:
     return 6 + len(lines) + 1
 
 
-def _number_format(value: Any) -> str:
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return "#,##0"
-    return "#,##0.00"
+# Number formats: whole numbers (STT, rank, counts) as integers; points, rates and targets with
+# two decimals always (one style, docs/exports.md); a count that is not whole keeps two decimals.
+INTEGER = "#,##0"
+TWO_DECIMALS = "#,##0.00"
 
 
-def write_row(ws: Any, row: int, values: Sequence[Any], bold: bool = False) -> None:
-    """Write one boxed table row; numbers right-aligned with a number format, text wrapped."""
+def _number_format(value: Any, decimals: bool) -> str:
+    if decimals or (isinstance(value, Decimal | float) and value != int(value)):
+        return TWO_DECIMALS
+    return INTEGER
+
+
+def write_row(
+    ws: Any,
+    row: int,
+    values: Sequence[Any],
+    bold: bool = False,
+    decimal_columns: frozenset[int] = frozenset(),
+) -> None:
+    """Write one boxed table row; numbers right-aligned with a number format (two decimals in the
+    1-based ``decimal_columns``, whole numbers elsewhere), text wrapped."""
     for column, value in enumerate(values, start=1):
         cell = as_text(ws.cell(row=row, column=column, value=value))
         cell.font = _font(bold=bold, size=11)
         cell.border = BOX
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            cell.number_format = _number_format(value)
+            cell.number_format = _number_format(value, column in decimal_columns)
             cell.alignment = RIGHT
         else:
             cell.alignment = LEFT if isinstance(value, str) and len(value) > 12 else CENTER
 
 
-def write_signatures(ws: Any, row: int, ncols: int) -> None:
-    """Write the two signature blocks below the table, starting at ``row``."""
-    mid = _split(ncols)
-    (left, left_note), (right, right_note) = signature_titles()
-    _merged(ws, row, 1, mid, left, _font(bold=True))
-    _merged(ws, row, mid + 1, ncols, right, _font(bold=True))
-    _merged(ws, row + 1, 1, mid, left_note, _font(italic=True))
-    _merged(ws, row + 1, mid + 1, ncols, right_note, _font(italic=True))
+def write_signatures(ws: Any, row: int, ncols: int, header: Header) -> None:
+    """Write "Nơi nhận" (left) and the signatory's authority, title and name (right) from ``row``."""
+    mid, signing = _split(ncols), header.signing
+    _merged(ws, row, 1, mid, _("Nơi nhận:"), _font(bold=True, italic=True), LEFT)
+    for offset, line in enumerate(signing.recipient_lines(), start=1):
+        _merged(ws, row + offset, 1, mid, line, _font(size=11), LEFT)
+    titles = [text for text in (signing.authority, signing.title) if text]
+    for offset, text in enumerate(titles):
+        _merged(ws, row + offset, mid + 1, ncols, text, _font(bold=True))
+    _merged(ws, row + len(titles) + 4, mid + 1, ncols, signing.name, _font(bold=True))
 
 
 def setup_page(ws: Any, header_row: int, widths: Sequence[float], landscape: bool) -> None:
@@ -180,16 +196,16 @@ def scorecard_workbook(card: ScorecardReport) -> bytes:
     write_row(ws, first, headers, bold=True)
     row = first + 1
     for index, block in enumerate(card.groups, start=1):
-        write_row(ws, row, _group_row(index, block), bold=True)
+        write_row(ws, row, _group_row(index, block), bold=True, decimal_columns=SCORECARD_DECIMALS)
         row += 1
         for values in _indicator_rows(block):
-            write_row(ws, row, values)
+            write_row(ws, row, values, decimal_columns=SCORECARD_DECIMALS)
             row += 1
     total = ["", "", _("TỔNG CỘNG"), None, None, None, None, card.unit.total, card.unit.max_total, "", ""]
-    write_row(ws, row, total, bold=True)
+    write_row(ws, row, total, bold=True, decimal_columns=SCORECARD_DECIMALS)
     for offset, text in enumerate(scorecard_summary(card), start=2):
         _merged(ws, row + offset, 1, len(headers), text, _font(), LEFT)
-    write_signatures(ws, row + 6, len(headers))
+    write_signatures(ws, row + 6, len(headers), card.header)
     setup_page(ws, first, SCORECARD_WIDTHS, landscape=False)
     return _save(book)
 
@@ -220,13 +236,14 @@ def ranking_workbook(ranking: Ranking) -> bytes:
     headers = ranking_headers(ranking.framework)
     first = write_header(ws, ranking.header, len(headers))
     write_row(ws, first, headers, bold=True)
+    decimals = frozenset(range(6, len(headers)))  # the groups' points and the total
     for index in range(len(ranking.lines)):
-        write_row(ws, first + 1 + index, _ranking_row(ranking, index))
+        write_row(ws, first + 1 + index, _ranking_row(ranking, index), decimal_columns=decimals)
     row = first + len(ranking.lines) + 2
     _merged(ws, row, 1, len(headers), _("Tổng hợp xếp loại:"), _font(bold=True), LEFT)
     for offset, (label, count) in enumerate(ranking.classes, start=1):
         _merged(ws, row + offset, 1, len(headers), f"– {label}: {count}", _font(), LEFT)
     groups = [9] * len(ranking.framework.groups)
     setup_page(ws, first, [*RANKING_FIXED_WIDTHS, *groups, 9, 26], landscape=True)
-    write_signatures(ws, row + len(ranking.classes) + 2, len(headers))
+    write_signatures(ws, row + len(ranking.classes) + 2, len(headers), ranking.header)
     return _save(book)

@@ -17,11 +17,11 @@ from openpyxl import load_workbook
 from kpixa.frameworks.models import FrameworkStatus, FrameworkVersion
 from kpixa.frameworks.services import install_framework, shipped_files
 from kpixa.scoring.models import IndicatorScore, UnitScore
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 from kpixa.scoring.tests.conftest import FedInputs, progress
 from kpixa.web import export_views, exports
 from kpixa.web.exports import data, pdf
-from kpixa.web.exports.text import MOTTO, MOTTO_SUBTITLE, number
+from kpixa.web.exports.text import MOTTO, MOTTO_SUBTITLE, number, points
 from kpixa.web.pages import scorecard as scorecard_page
 
 # The exports' own URLs (the web app includes them into the site's URLs), plus the login page.
@@ -117,7 +117,9 @@ def test_it_exports_the_scorecard_as_xlsx_with_the_official_header(scored: Any) 
     assert any(str(c).startswith("Gia Lai, ngày ") for c in cells)
     assert "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CỦA XÃ IA DOM" in cells
     assert "Kỳ đánh giá: Tháng 10/2026 (2026-10)" in cells
-    assert {"NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ"} <= set(cells)
+    assert {"Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-SNV", "Nơi nhận:", "- Lưu: VT.", "GIÁM ĐỐC"} <= set(
+        cells
+    )
     motto = next(c for row in sheet.iter_rows() for c in row if c.value == MOTTO_SUBTITLE)
     assert motto.font.u == "single"
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
@@ -190,10 +192,10 @@ def test_it_renders_the_scorecard_html_with_the_motto_and_values(scored: Any) ->
     html = pdf.scorecard_html(card)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
     assert "Độc lập - Tự do - Hạnh phúc" in html
-    assert "UBND TỈNH GIA LAI" in html and "NGƯỜI LẬP BIỂU" in html and "THỦ TRƯỞNG ĐƠN VỊ" in html
+    assert "UBND TỈNH GIA LAI" in html and "Nơi nhận:" in html and "GIÁM ĐỐC" in html
     assert "size: A4 portrait" in html and "counter(pages)" in html
     assert ">854<" in html and ">1.270<" in html and ">67,24<" in html
-    assert f">{number(card.unit.total)}<" in html
+    assert f">{points(card.unit.total)}<" in html
 
 
 def test_it_exports_the_scorecard_as_a_pdf_with_pages(scored: Any) -> None:
@@ -208,7 +210,7 @@ def test_it_exports_the_scorecard_as_a_pdf_with_pages(scored: Any) -> None:
 def test_it_reads_the_scorecard_in_a_fixed_number_of_queries(
     scored: Any, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         exports.scorecard_xlsx(scored.commune, "dvc766", PERIOD)
 
 
@@ -251,7 +253,7 @@ def test_it_exports_the_ranking_as_a_pdf(scored: Any) -> None:
 def test_it_reads_the_ranking_in_a_fixed_number_of_queries(
     scored: Any, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         exports.ranking_xlsx(scored.province, "dvc766", PERIOD)
 
 
@@ -336,11 +338,96 @@ def test_it_leaves_citizens_personal_data_out(scored: Any) -> None:
 
 
 # session, user, the access check and the view's scoped lookup (the commune is fetched by both),
-# the latest period, then the export's own queries (4 for a scorecard, 2 for a ranking).
-@pytest.mark.parametrize(("url", "queries"), [("/xa/23872/xuat/xlsx/", 8), ("/tinh/52/xuat/xlsx/", 5)])
+# the latest period, then the export's own queries (5 for a scorecard, 3 for a ranking: each
+# reads the province's document settings).
+@pytest.mark.parametrize(("url", "queries"), [("/xa/23872/xuat/xlsx/", 9), ("/tinh/52/xuat/xlsx/", 6)])
 def test_it_serves_a_download_in_a_fixed_number_of_queries(
     scored: Any, django_assert_num_queries: Any, url: str, queries: int
 ) -> None:
     client = _client(scored, "province_admin")
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+# --- the document's form (Decree 30/2020/NĐ-CP, Article 8(1)) ------------------------------
+
+
+def _settings(world: Any) -> Any:
+    from kpixa.units.models import DocumentSettings
+
+    return DocumentSettings.objects.create(
+        province=world.province,
+        symbol="BC-SNV",
+        recipients="UBND tỉnh (b/c);\nCác xã, phường\nLưu: VT, CCHC",
+        signer_authority="kt. giám đốc",
+        signer_title="Phó Giám đốc",
+        signer_name="Nguyễn Văn An",
+    )
+
+
+def test_it_numbers_addresses_and_signs_the_report_from_the_province_settings(scored: Any) -> None:
+    _settings(scored)
+    sheet = _sheet(exports.ranking_xlsx(scored.province, "dvc766", PERIOD, number=12))
+    cells = _cells(sheet)
+    assert {"Số: 12/BC-SNV", "Nơi nhận:", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An"} <= set(cells)
+    assert [c for c in cells if isinstance(c, str) and c.startswith("- ")] == [
+        "- UBND tỉnh (b/c);",
+        "- Các xã, phường;",
+        "- Lưu: VT, CCHC.",
+    ]
+    html = pdf.scorecard_html(data.load_scorecard(scored.commune, "dvc766", PERIOD, number=7))
+    assert "Số: 7/BC-SNV" in html and "Nguyễn Văn An" in html and "- Lưu: VT, CCHC." in html
+
+
+def test_it_leaves_the_number_blank_and_invents_no_signatory_without_settings(scored: Any) -> None:
+    card = data.load_scorecard(scored.commune, "dvc766", PERIOD)
+    assert card.header.number_line == "Số: " + "\u00a0" * 6 + "/BC-SNV"
+    assert card.header.signing.name == "" and card.header.signing.recipient_lines() == ["- Lưu: VT."]
+
+
+def test_it_writes_one_decimal_style_and_whole_numbers_as_integers(scored: Any) -> None:
+    assert [points(Decimal("20")), points(Decimal("20.833")), points(None)] == ["20,00", "20,83", "–"]
+    sheet = _sheet(exports.ranking_xlsx(scored.province, "dvc766", PERIOD))
+    row = next(r for r in sheet.iter_rows() if r[2].value == scored.commune.code)
+    assert row[0].number_format == "#,##0" and row[1].number_format == "#,##0"  # STT, rank
+    assert {cell.number_format for cell in row[5:-1] if cell.value is not None} == {"#,##0.00"}
+    html = pdf.ranking_html(data.load_ranking(scored.province, "dvc766", PERIOD))
+    assert "(20,00)" in html or "(18,00)" in html  # group maxima in the headers, two decimals
+    assert not re.search(r"<td class=\"num\">\d+</td>", html.split("<tbody>")[1].split("</tbody>")[0])
+
+
+def test_it_fits_a_province_of_135_communes_on_four_landscape_pages(scored: Any) -> None:
+    from kpixa.units.models import Commune, CommuneKind
+
+    version = UnitScore.objects.filter(commune=scored.commune, period_code=PERIOD).get().framework_version
+    communes = Commune.objects.bulk_create(
+        Commune(
+            code=f"9{n:04d}", name=f"Xã Ia Pết Đăk Krông {n}", kind=CommuneKind.XA, province=scored.province
+        )
+        for n in range(133)
+    )
+    UnitScore.objects.bulk_create(
+        UnitScore(
+            framework_version=version,
+            commune=c,
+            period_code=PERIOD,
+            total=Decimal("70.5"),
+            max_total=Decimal("100"),
+            group_totals={"1": {"points": "17.25", "max_points": "18"}},
+            as_of=UnitScore.objects.get(commune=scored.commune, period_code=PERIOD).as_of,
+        )
+        for c in communes
+    )
+    _settings(scored)
+    ranking = data.load_ranking(scored.province, "dvc766", PERIOD)
+    assert len(ranking.lines) == 136  # 133 + Ia Dom, Ia Dơk and the commune without data
+    assert len(pdf.render_document(pdf.ranking_html(ranking)).pages) <= 4
+
+
+def test_it_takes_the_registered_number_from_the_address_and_refuses_a_wrong_one(scored: Any) -> None:
+    _settings(scored)
+    client = _client(scored, "province_admin")
+    response = client.get("/tinh/52/xuat/xlsx/?period=2026-10&framework=dvc766&so=35")
+    assert response.status_code == 200 and "Số: 35/BC-SNV" in _cells(_sheet(response.content))
+    refused = client.get("/tinh/52/xuat/xlsx/?period=2026-10&framework=dvc766&so=3a")
+    assert refused.status_code == 400 and "Số văn bản" in refused.content.decode()
