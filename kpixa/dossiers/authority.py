@@ -12,6 +12,11 @@ system) or *local* (one commune's own records). A batch's writer decides what it
   local record can never replace or change an official record (a key an official system holds
   is refused).
 
+An official record of a key a commune's local source holds supersedes the local record: the
+local row leaves the counted records (its rollups taken back) and is kept in full, with its
+versions, as a ``SupersededRecord`` naming the official batch (``supersede_local``), so one
+dossier never counts twice, whichever arrived first.
+
 Whatever the writer, a stored dossier of a commune outside the batch's scope is never replaced,
 and a dossier counted late in a closed period never turns on time, unless the change comes
 through an appeal (``services.appeal_corrections.correct_through_appeal``). Refused records go
@@ -20,15 +25,24 @@ to quarantine with their reason, like every other rejection.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from kpixa.dossiers import copyload
+from kpixa.dossiers import copyload, history, rollups
 from kpixa.dossiers.facts import Facts, outcome_as_of
-from kpixa.dossiers.models import Dossier, ImportBatch, SourceKind, SourceSystem
+from kpixa.dossiers.models import (
+    Dossier,
+    DossierVersion,
+    ImportBatch,
+    SourceKind,
+    SourceSystem,
+    SupersededRecord,
+)
 from kpixa.dossiers.records import DossierRecord, Reject
 from kpixa.dossiers.signals import AppealScope, appeal_scope
 from kpixa.units.signals import frozen_periods
@@ -206,7 +220,54 @@ def refused_writes(
     ]
     if changed:
         refused.update(_late_to_on_time(batch, changed))
+    if authority.kind == SourceKind.OFFICIAL:
+        supersede_local(batch, [key for key, _rec, _f in written if key not in refused])
     return refused
+
+
+def supersede_local(batch: ImportBatch, keys: Sequence[str]) -> int:
+    """Remove the local records of ``keys`` that an official batch is writing: their rollup
+    contributions are taken back and each is kept in full (values and versions) as a
+    ``SupersededRecord``; return how many (three queries when none, in the batch's transaction)."""
+    if not keys:
+        return 0
+    local = SourceSystem.objects.filter(kind=SourceKind.LOCAL).values("code")
+    found = Dossier.objects.filter(ma_ho_so__in=copyload.key_set(list(keys)), source_system__in=local)
+    rows: list[dict[str, Any]] = [dict(row) for row in found.values()]
+    if not rows:
+        return 0
+    ids = [row["id"] for row in rows]
+    versions: dict[int, list[dict[str, Any]]] = {}
+    for version in DossierVersion.objects.filter(dossier_id__in=ids).order_by("id").values():
+        versions.setdefault(version["dossier_id"], []).append(
+            {k: history.jsonable(v) for k, v in version.items() if k != "dossier_id"}
+        )
+    now, label = timezone.now(), history.actor_label(batch)[:200]
+    SupersededRecord.objects.bulk_create(
+        SupersededRecord(
+            source_system=row["source_system"],
+            key=row["ma_ho_so"],
+            commune_id=row["commune_id"],
+            values={k: history.jsonable(v) for k, v in row.items()},
+            versions=versions.get(row["id"], []),
+            previous_batch_id=row["batch_id"],
+            batch=batch,
+            superseded_at=now,
+            actor_id=batch.created_by_id,
+            actor_label=label,
+        )
+        for row in rows
+    )
+    deltas: Counter[rollups.Key] = Counter()
+    per_procedure: Counter[Any] = Counter()
+    facts = [{name: row[name] for name in rollups.DOSSIER_FACT_FIELDS} for row in rows]
+    rollups.contributions(facts, rollups.DOSSIER_SPECS, -1, deltas)
+    rollups.procedure_contributions(facts, -1, per_procedure)
+    DossierVersion.objects.filter(dossier_id__in=ids).delete()
+    Dossier.objects.filter(pk__in=ids).delete()
+    rollups.apply_deltas(deltas)
+    rollups.apply_procedure_deltas(per_procedure)
+    return len(rows)
 
 
 def _shadowing(batch: ImportBatch, keys: list[str]) -> dict[str, Reject]:

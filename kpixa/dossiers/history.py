@@ -141,3 +141,49 @@ def as_before(dossier: Dossier, versions: Sequence[DossierVersion]) -> list[dict
         current = {**current, **{name: pair[0] for name, pair in version.changes.items()}}
         found.append(current)
     return found
+
+
+# --- petitions and ratings ----------------------------------------------------------------------
+# Their versions are kept by database triggers (migration 0009): ``RecordVersion`` rows hold the
+# replaced and the new row in full; what changed, who wrote it and when follow from them here.
+
+# The row's bookkeeping, not its content: left out of what changed.
+RECORD_BOOKKEEPING = ("id", "batch_id", "version_at", "version_hash")
+
+
+def record_versions(kind: str, record: Any) -> list[dict[str, Any]]:
+    """Every kept version of a petition or a rating (``kind``), newest first: when, which batch,
+    who (its writer, in words), the batch of the replaced version and ``{field: [before, after]}``
+    of what changed (two queries)."""
+    from kpixa.dossiers.models import RecordVersion
+
+    rows = list(RecordVersion.objects.filter(kind=kind, record_id=record.pk).order_by("-id"))
+    batches = {
+        b.pk: b
+        for b in ImportBatch.objects.filter(pk__in={r.batch_id for r in rows}).select_related("created_by")
+    }
+    found = []
+    for row in rows:
+        batch = batches.get(row.batch_id) if row.batch_id is not None else None
+        changes = {
+            name: [row.before_values.get(name), value]
+            for name, value in row.after_values.items()
+            if name not in RECORD_BOOKKEEPING and _differs(row.before_values.get(name), value)
+        }
+        found.append(
+            {
+                "changed_at": row.changed_at,
+                "batch_id": row.batch_id,
+                "previous_batch_id": row.previous_batch_id,
+                "actor": actor_label(batch) if batch is not None else "",
+                "changes": changes,
+            }
+        )
+    return found
+
+
+def _differs(before: Any, after: Any) -> bool:
+    """Values of a JSON row differ (SQLite writes booleans as 0/1, PostgreSQL as true/false)."""
+    if isinstance(before, bool) or isinstance(after, bool):
+        return bool(before) != bool(after) or (before is None) != (after is None)
+    return before != after

@@ -260,6 +260,64 @@ class DossierVersion(models.Model):
         return f"{self.dossier_id}@{self.batch_id}"
 
 
+class SupersededRecord(models.Model):
+    """A commune's local record of a key an official system then sent: removed from the counted
+    records so the dossier never counts twice, and kept here in full — its values and its kept
+    versions — with the official batch that superseded it, when and by whom
+    (kpixa/dossiers/authority.py, ``supersede_local``; docs/dossier-format.md, "Source systems and
+    authority")."""
+
+    kind = models.CharField(_("loại bản ghi"), max_length=10, default="dossier")
+    source_system = models.CharField(_("nguồn số liệu riêng"), max_length=60)
+    key = models.CharField(_("mã"), max_length=100)
+    commune = models.ForeignKey("units.Commune", on_delete=models.PROTECT, related_name="+")
+    values = models.JSONField(_("giá trị đã lưu"))
+    versions = models.JSONField(_("các phiên bản trước"), default=list)
+    previous_batch_id = models.BigIntegerField(_("lô của bản ghi riêng"), null=True, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="+", verbose_name=_("lô chính thức thay thế")
+    )
+    superseded_at = models.DateTimeField(_("thay thế lúc"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("người gửi bản chính thức"), max_length=200)
+
+    class Meta:
+        ordering = ["-superseded_at", "-id"]
+        indexes = [models.Index(fields=["key"])]
+        verbose_name = _("bản ghi riêng đã được thay thế")
+        verbose_name_plural = _("bản ghi riêng đã được thay thế")
+
+    def __str__(self) -> str:
+        return f"{self.source_system}:{self.key}"
+
+
+class RecordVersion(models.Model):
+    """The version of a petition or a rating that a write replaced, kept by a database trigger
+    on every UPDATE that changes the row (bulk upserts send no Django signals): the batch that
+    wrote the new version (who: its writer), the batch of the replaced one, when, and both rows
+    in full, from which what changed follows (kpixa/dossiers/history.py, ``record_versions``;
+    migration 0009 installs the triggers on PostgreSQL and SQLite)."""
+
+    kind = models.CharField(_("loại bản ghi"), max_length=10)  # petition | rating
+    record_id = models.BigIntegerField(_("bản ghi"))
+    batch_id = models.BigIntegerField(_("lô thay đổi"), null=True, blank=True)
+    previous_batch_id = models.BigIntegerField(_("lô của bản trước"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("thay đổi lúc"))
+    before_values = models.JSONField(_("bản trước"))
+    after_values = models.JSONField(_("bản sau"))
+
+    class Meta:
+        ordering = ["kind", "record_id", "id"]
+        indexes = [models.Index(fields=["kind", "record_id"])]
+        verbose_name = _("phiên bản phản ánh, đánh giá")
+        verbose_name_plural = _("phiên bản phản ánh, đánh giá")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.record_id}@{self.batch_id}"
+
+
 class Petition(models.Model):
     """A citizen petition (phản ánh, kiến nghị — PAKN) handled by a commune."""
 
