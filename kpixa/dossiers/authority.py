@@ -62,11 +62,15 @@ class Authority:
 
     kind: str
     refusal: str | None = None
+    # Whether communes of the batch's province hold local records an official record may
+    # supersede (``supersede_local``, on the per-record path only).
+    local_records: bool = False
 
     @property
     def fast_path_ok(self) -> bool:
-        """The column-wise CSV path writes new rows straight in: official sources only."""
-        return self.refusal is None and self.kind == SourceKind.OFFICIAL
+        """The column-wise CSV path writes new rows straight in: official sources only, and only
+        where no local record of the province could be superseded (the per-record path does it)."""
+        return self.refusal is None and self.kind == SourceKind.OFFICIAL and not self.local_records
 
 
 # --- registration -------------------------------------------------------------------------------
@@ -151,6 +155,22 @@ _OTHER_PROVINCE = gettext_noop("Hệ thống nguồn '%(system)s' thuộc tỉnh
 
 def for_batch(batch: ImportBatch) -> Authority:
     """What ``batch`` may write, from its channel, its writer and its source system."""
+    found = _for_batch(batch)
+    if found.kind == SourceKind.OFFICIAL and found.refusal is None and _has_local_records(batch):
+        return Authority(found.kind, None, local_records=True)
+    return found
+
+
+def _has_local_records(batch: ImportBatch) -> bool:
+    """Whether local records exist in the batch's province (any province's for a batch of none):
+    one probe of the dossiers' identity index per local source."""
+    local = SourceSystem.objects.filter(kind=SourceKind.LOCAL)
+    if batch.province_id is not None:
+        local = local.filter(province_id=batch.province_id)
+    return Dossier.objects.filter(source_system__in=local.values("code")).exists()
+
+
+def _for_batch(batch: ImportBatch) -> Authority:
     source = SourceSystem.objects.filter(code=batch.source_system).first()
     writer = batch.created_by if batch.created_by_id else None
     params = {"system": batch.source_system}

@@ -92,3 +92,20 @@ def test_a_petition_keeps_the_version_a_batch_replaced(world) -> None:  # type: 
     assert set(version["changes"]) >= {"handled_at", "status"}
     assert version["changes"]["status"] == [1, 2]
     assert_rollups_equal_rebuild()
+
+
+def test_an_official_csv_file_after_a_local_record_counts_once(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The column-wise CSV path (PostgreSQL) writes new rows straight in: a province with local
+    records takes the per-record path, which supersedes them."""
+    add_procedure()
+    _local(world, [late_record("HS-CHUNG-1")])
+    record = late_record("HS-CHUNG-1")
+    path = tmp_path / "motcua.csv"
+    path.write_text(",".join(record) + "\n" + ",".join(record.values()) + "\n", encoding="utf-8")
+    batch = importing.import_file(path, source_system=OFFICIAL)
+    assert (batch.created, batch.rejected) == (1, 0)
+    assert list(Dossier.objects.filter(ma_ho_so="HS-CHUNG-1").values_list("source_system", flat=True)) == [
+        OFFICIAL
+    ]
+    assert _received(world) == 1 and SupersededRecord.objects.count() == 1
+    assert_rollups_equal_rebuild()
