@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
+export PORT
 PROFILE ?= small
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -23,15 +24,21 @@ install: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@PY_BIN="$$(scripts/find-python.sh)" || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PY_BIN"; "$$PY_BIN" -m venv $(VENV) || exit 1; fi
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@echo "== Installing the pinned dependencies into $(VENV) (a few minutes on a fresh clone) =="
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt -c constraints.txt
+	@echo "== Dependencies installed =="
 	@touch $(STAMP)
 
 demo: install
 	@mkdir -p var
+	@echo "== 1/4 Database tables =="
 	$(PY) manage.py migrate --noinput
+	@echo "== 2/4 Static files =="
 	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "== 3/4 Provinces and communes =="
 	$(PY) manage.py load_units
+	@echo "== 4/4 The Gia Lai demo =="
 	$(PY) manage.py seed_demo
 
 run: demo

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kpixa.accounts.context_processors.notifications",
+                "kpixa.web.navigation.menu",
             ],
         },
     },

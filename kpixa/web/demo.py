@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kpixa.accounts.models import Role, User
+from kpixa.env import env_int
 from kpixa.units.models import Commune, Province
 
 DEMO_PROVINCE = "52"
@@ -38,6 +39,11 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin("leader_iadom", str(Role.COMMUNE_LEADER.label), "Xã Ia Dom"),
         DemoLogin("officer_iadom", str(Role.COMMUNE_OFFICER.label), "Xã Ia Dom"),
     ]
+
+
+def login_url() -> str:
+    """The demo's login address on the port ``make run`` serves on (``PORT``, 8000 by default)."""
+    return f"http://127.0.0.1:{env_int('PORT', 8000)}/accounts/login/"
 
 
 def _optional(module: str, name: str) -> Callable[..., object] | None:
@@ -91,6 +97,7 @@ def seed_demo(stdout_write: Callable[[str], None] = print) -> None:
         ("kpixa.reporting.demo", "seed_reporting_demo", "Số liệu báo cáo và minh chứng"),
         ("kpixa.scoring.demo", "seed_scores_demo", "Điểm số"),
         ("kpixa.evaluations.demo", "seed_evaluations_demo", "Đánh giá, xếp loại"),
+        ("kpixa.review.demo", "seed_review_demo", "Người chịu trách nhiệm chỉ số, họp giao ban"),
     ]
     for module, name, label in steps:
         step = _optional(module, name)
@@ -101,6 +108,6 @@ def seed_demo(stdout_write: Callable[[str], None] = print) -> None:
     if (warnings_step := _optional("kpixa.warnings.demo", "seed_warnings_demo")) is not None:
         warnings_step()  # after the users, so that today's early-warning digest reaches them too
     stdout_write("")
-    stdout_write("Demo logins (password: demo) — http://127.0.0.1:8000/accounts/login/")
+    stdout_write(f"Demo logins (password: demo) — {login_url()}")
     for login in demo_logins():
         stdout_write(f"  {login.username:<16} {login.role:<20} {login.unit}")

@@ -73,12 +73,13 @@ def test_it_answers_the_dashboard_in_a_fixed_number_of_queries(
 ) -> None:
     client = client_for(scored, "province_admin")
     client.get("/tinh/52/?period=2025-Q2")  # warm the framework parse cache
-    # user, province, runs with the framework's versions (session cached); the board: 4
-    with django_assert_num_queries(7):
+    # user, province, runs with the framework's versions (session cached), the menu's unread
+    # count; the board: 4
+    with django_assert_num_queries(8):
         client.get("/tinh/52/?period=2025-Q3&sort=-total")
-    with django_assert_num_queries(3):  # the board is cached under the runs' as-of time
+    with django_assert_num_queries(4):  # the board is cached under the runs' as-of time
         client.get("/tinh/52/?period=2025-Q3&kind=xa")
-    with django_assert_num_queries(3):  # and so is the page's body, for each query string
+    with django_assert_num_queries(4):  # and so is the page's body, for each query string
         client.get("/tinh/52/?period=2025-Q3&kind=xa")
 
 

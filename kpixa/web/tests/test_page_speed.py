@@ -242,7 +242,7 @@ def test_the_server_process_is_warmed_before_it_forks(
     assert all((v.pk, v.sha256) in versions._frameworks for v in active)
     client = Client()
     client.force_login(scored.users["province_viewer"])
-    with django_assert_num_queries(3):  # user, province, runs: the board of 2025-Q3 is ready
+    with django_assert_num_queries(4):  # user, province, runs, unread count: the board is ready
         html = client.get("/tinh/52/?period=2025-Q3").content.decode()
     assert "Xã Ia Dom" in html
     gunicorn = Config().settings  # the module's names gunicorn takes as its settings

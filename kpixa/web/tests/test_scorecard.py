@@ -29,10 +29,10 @@ def test_it_answers_the_scorecard_in_a_fixed_number_of_queries(
     client = client_for(scored, "province_viewer")
     client.get("/xa/23872/?period=2025-Q2")
     # user, commune (read once, by the access check), runs with the versions, unit, lines, and
-    # the count of dossiers without a due time (the data-quality note)
-    with django_assert_num_queries(6):
+    # the count of dossiers without a due time (the data-quality note), the menu's unread count
+    with django_assert_num_queries(7):
         client.get("/xa/23872/?period=2025-Q3")
-    with django_assert_num_queries(3):  # the body is cached under the runs' as-of time
+    with django_assert_num_queries(4):  # the body is cached under the runs' as-of time
         client.get("/xa/23872/?period=2025-Q3")
 
 
