@@ -12,7 +12,6 @@ from django.utils.translation import gettext, gettext_lazy
 
 from kpixa.accounts.access import acting_user
 from kpixa.accounts.admin_audit import AuditedModelAdmin
-from kpixa.evaluations import services
 from kpixa.evaluations.forms import LeaderAssessmentForm
 from kpixa.evaluations.models import (
     CommuneEvaluation,
@@ -22,6 +21,7 @@ from kpixa.evaluations.models import (
     ProvincePolicy,
     QuotaException,
 )
+from kpixa.evaluations.services import evaluation
 
 
 class ReadOnlyMixin:
@@ -53,10 +53,13 @@ class CommuneEvaluationAdmin(ReadOnlyMixin, AuditedModelAdmin):
 
 @admin.register(LeaderEvaluation)
 class LeaderEvaluationAdmin(ReadOnlyMixin, AuditedModelAdmin):
-    """The authority enters general points, đ, e (and a, b, c) here; the service re-rates the leader."""
+    """The authority enters general points, đ, e (and a, b, c) here; the service re-rates the leader.
+
+    These are the earlier one-formula ratings (``evaluate_period``), not the evaluation under the
+    texts: their class is labelled so (docs/rules.md, "Evaluation of communes and leaders")."""
 
     form = LeaderAssessmentForm
-    list_display = ["person", "post", "commune", "period", "total", "classification", "quota_outcome"]
+    list_display = ["person", "post", "commune", "period", "total", "earlier_class", "quota_outcome"]
     list_filter = ["post", "classification", "period__code"]
     list_select_related = ["person", "commune", "period"]
     readonly_fields = [
@@ -78,10 +81,17 @@ class LeaderEvaluationAdmin(ReadOnlyMixin, AuditedModelAdmin):
     ]
     province_lookup = "commune__province"
 
+    @admin.display(
+        description=gettext_lazy("Xếp loại theo quy tắc trước đây (không phải đánh giá theo văn bản)"),
+        ordering="classification",
+    )
+    def earlier_class(self, obj: LeaderEvaluation) -> str:
+        return obj.classification
+
     def save_model(self, request: HttpRequest, obj: LeaderEvaluation, form: Any, change: bool) -> None:
         self.check_writable(request, obj)
         data = form.cleaned_data
-        services.enter_leader_assessment(
+        evaluation.enter_leader_assessment(
             obj,
             acting_user(request),
             general=data["general_points"],
@@ -117,7 +127,7 @@ class ConsequenceAdmin(ReadOnlyMixin, AuditedModelAdmin):
         for consequence in queryset.filter(status="proposed"):
             if not self.has_change_permission(request, consequence):
                 raise PermissionDenied
-            services.decide_consequence(consequence, acting_user(request), accept)
+            evaluation.decide_consequence(consequence, acting_user(request), accept)
         messages.success(request, gettext("Đã ghi nhận quyết định."))
 
 
