@@ -12,6 +12,7 @@ unit-level ``period_end_burst``.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,11 +21,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, JSONField, Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kpixa.accountability import candidates
 from kpixa.accountability.models import AccountabilityFlag, DossierDelay, FlagStatus
 from kpixa.accounts import audit
 from kpixa.dossiers.models import Dossier, DossierVersion
@@ -195,85 +198,119 @@ def detect_dossiers(dossier_ids: Iterable[int], *, as_of: datetime | None = None
 
 def detect_scope(scope: QuerySet[Dossier], ids: Sequence[int], *, as_of: datetime | None = None) -> Result:
     """The pass over the dossiers of ``scope`` whose sorted ids are ``ids``, read in chunks of
-    CHUNK by id range (a range, not a list of ids, keeps each query short)."""
+    CHUNK by id range (a range, not a list of ids, keeps each query short). On PostgreSQL only
+    the dossiers some rule could find something in are read (``candidates``)."""
     from kpixa.workdays.calendar import get_calendar
 
     result = Result()
     calendar, when = get_calendar(), as_of or pass_as_of()
+    by_province: dict[str, rules.Thresholds] = {}
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
-        result.add(_detect_chunk(scope, part[0], part[-1], calendar, when))
+        if candidates.available():
+            # By the chunk's ids, not the scope's filter: right after a batch's commit the planner
+            # has no statistics for its rows and scanned the whole batch for every chunk. A dense
+            # chunk (a batch's ids) is read by id range, the rows of other scopes dropped after.
+            dense = part[-1] - part[0] < 2 * len(part)
+            rows = Dossier.objects.filter(
+                candidates.condition(when, BACKFILL_DAYS),
+                **(
+                    {"id__gte": part[0], "id__lte": part[-1]}
+                    if dense
+                    else {"id__in": RawSQL("SELECT unnest(%s::bigint[])", [list(part)])}  # noqa: S611
+                ),
+            )
+        else:
+            rows = scope.filter(id__gte=part[0], id__lte=part[-1])
+        result.add(_detect_chunk(rows, part, calendar, when, by_province))
     return result
 
 
-def _detect_chunk(scope: QuerySet[Dossier], lo: int, hi: int, calendar: Any, as_of: datetime) -> Result:
-    rows = list(scope.filter(id__gte=lo, id__lte=hi).values(*FIELDS, "commune__province__code"))
-    ids = [row["id"] for row in rows]
+def _detect_chunk(
+    chunk: QuerySet[Dossier],
+    part: Sequence[int],
+    calendar: Any,
+    as_of: datetime,
+    by_province: dict[str, rules.Thresholds],
+) -> Result:
+    """Analyse the dossiers of ``chunk`` (those of ``part`` the rules need to see) and store what
+    they find; ``part`` (the scope's ids from part[0] to part[-1]) bounds what a vanished
+    finding deletes."""
+    lo, hi = part[0], part[-1]
+    ids = set(part)
+    rows = [row for row in chunk.values(*FIELDS, "commune__province__code") if row["id"] in ids]
     versions: dict[int, list[dict[str, list[Any]]]] = defaultdict(list)
-    for dossier_id, changes in (
-        DossierVersion.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi)
-        .order_by("id")
-        .values_list("dossier_id", "changes")
-    ):
-        versions[dossier_id].append(changes)
-    by_province: dict[str, rules.Thresholds] = {}
-    flags: dict[tuple[int, str], AccountabilityFlag] = {}
-    delays: dict[int, DossierDelay] = {}
+    if rows:
+        for dossier_id, changes in (
+            DossierVersion.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi)
+            .order_by("id")
+            .values_list("dossier_id", "changes")
+        ):
+            versions[dossier_id].append(changes)
+    flags: dict[tuple[int, str], dict[str, Any]] = {}
+    delays: dict[int, dict[str, Any]] = {}
     for row in rows:
         code = row["commune__province__code"]
-        t = by_province.setdefault(code, thresholds_for(code))
+        t = by_province.get(code)
+        if t is None:
+            t = by_province[code] = thresholds_for(code)
         found = analyse(row, versions.get(row["id"], []), calendar, t, as_of)
         day = row["end_day"] or row["received_day"]
         for f in found.findings:
-            flags[(row["id"], f.kind)] = AccountabilityFlag(
-                commune_id=row["commune_id"],
-                dossier_id=row["id"],
-                ma_ho_so=row["ma_ho_so"],
-                kind=f.kind,
-                reason=f.reason,
-                evidence=f.evidence,
-                day=day,
-            )
+            flags[(row["id"], f.kind)] = {
+                "commune_id": row["commune_id"],
+                "dossier_id": row["id"],
+                "ma_ho_so": row["ma_ho_so"],
+                "kind": f.kind,
+                "reason": f.reason,
+                "evidence": f.evidence,
+                "day": day,
+            }
         if found.delay is not None:
-            delays[row["id"]] = DossierDelay(
-                dossier_id=row["id"], commune_id=row["commune_id"], day=day, **found.delay
-            )
+            delays[row["id"]] = {
+                "dossier_id": row["id"],
+                "commune_id": row["commune_id"],
+                "day": day,
+                **found.delay,
+            }
     with transaction.atomic():
-        result = _store_flags(lo, hi, set(ids), flags)
-        _store_delays(lo, hi, set(ids), delays)
-    result.dossiers = len(rows)
+        result = _store_flags(lo, hi, ids, flags)
+        _store_delays(lo, hi, ids, delays)
+    result.dossiers = len(part)
     return result
 
 
-def _store_flags(lo: int, hi: int, ids: set[int], new: dict[tuple[int, str], AccountabilityFlag]) -> Result:
+FLAG_FIELDS = ("reason", "evidence", "day", "commune_id")
+# A new dossier flag's other columns (written by COPY, which sets no model defaults).
+NEW_FLAG: dict[str, Any] = {
+    "period_code": "",
+    "status": FlagStatus.OPEN.value,
+    "reviewer_note": "",
+    "reviewed_by_id": None,
+    "reviewed_at": None,
+}
+
+
+def _store_flags(lo: int, hi: int, ids: set[int], new: dict[tuple[int, str], dict[str, Any]]) -> Result:
     result = Result(kinds=Counter(k for _, k in new))
+    stored = AccountabilityFlag.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi)
     existing = {
-        (f.dossier_id, f.kind): f
-        for f in AccountabilityFlag.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi).only(
-            "id", "dossier_id", "kind", "reason", "evidence", "day", "status", "commune_id", "ma_ho_so"
-        )
+        (row[1], row[2]): (row[0], row[3], row[4:])
+        for row in stored.values_list("id", "dossier_id", "kind", "status", *FLAG_FIELDS)
     }
     create = [f for key, f in new.items() if key not in existing]
     update = []
     for key, f in new.items():
         old = existing.get(key)
-        if old is not None and (old.reason, old.evidence, old.day, old.commune_id) != (
-            f.reason,
-            f.evidence,
-            f.day,
-            f.commune_id,
-        ):
-            old.reason, old.evidence, old.day, old.commune_id = f.reason, f.evidence, f.day, f.commune_id
-            update.append(old)
+        if old is not None and old[2] != tuple(f[name] for name in FLAG_FIELDS):
+            update.append(AccountabilityFlag(id=old[0], **{name: f[name] for name in FLAG_FIELDS}))
     gone = [
-        f.id
-        for key, f in existing.items()
-        if key not in new and key[0] in ids and f.status == FlagStatus.OPEN
+        pk
+        for key, (pk, status, _) in existing.items()
+        if key not in new and key[0] in ids and status == FlagStatus.OPEN
     ]
-    AccountabilityFlag.objects.bulk_create(create, batch_size=1000)
-    AccountabilityFlag.objects.bulk_update(
-        update, ["reason", "evidence", "day", "commune_id"], batch_size=500
-    )
+    insert(AccountabilityFlag, [{**f, **NEW_FLAG, "detected_at": timezone.now()} for f in create])
+    AccountabilityFlag.objects.bulk_update(update, list(FLAG_FIELDS), batch_size=500)
     if gone:
         AccountabilityFlag.objects.filter(id__in=gone).delete()
     result.created, result.updated, result.deleted = len(create), len(update), len(gone)
@@ -283,21 +320,48 @@ def _store_flags(lo: int, hi: int, ids: set[int], new: dict[tuple[int, str], Acc
 DELAY_FIELDS = ("commune_id", "day", "cause", "overrun_hours", "late_steps", "hours_over", "departments")
 
 
-def _store_delays(lo: int, hi: int, ids: set[int], new: dict[int, DossierDelay]) -> None:
-    existing = {d.dossier_id: d for d in DossierDelay.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi)}
+def _store_delays(lo: int, hi: int, ids: set[int], new: dict[int, dict[str, Any]]) -> None:
+    existing = {
+        row[0]: row[1:]
+        for row in DossierDelay.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi).values_list(
+            "dossier_id", "id", *DELAY_FIELDS
+        )
+    }
     create = [d for key, d in new.items() if key not in existing]
     update = []
     for key, d in new.items():
         old = existing.get(key)
-        if old is not None and any(getattr(old, f) != getattr(d, f) for f in DELAY_FIELDS):
-            for f in DELAY_FIELDS:
-                setattr(old, f, getattr(d, f))
-            update.append(old)
-    DossierDelay.objects.bulk_create(create, batch_size=1000)
+        if old is not None and old[1:] != tuple(d[name] for name in DELAY_FIELDS):
+            update.append(DossierDelay(id=old[0], dossier_id=key, **{name: d[name] for name in DELAY_FIELDS}))
+    insert(DossierDelay, create)
     DossierDelay.objects.bulk_update(update, list(DELAY_FIELDS), batch_size=500)
     gone = [key for key in existing if key not in new and key in ids]
     if gone:
         DossierDelay.objects.filter(dossier_id__in=gone).delete()
+
+
+def insert(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new rows (dicts by attribute name, JSON fields as Python values): one COPY on
+    PostgreSQL, ``bulk_create`` elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
+        return
+    names = list(rows[0])
+    fields = {f.attname: f for f in model._meta.concrete_fields if f.column}
+    json_fields = {name for name, f in fields.items() if isinstance(f, JSONField)}
+    columns = ", ".join(connection.ops.quote_name(str(fields[name].column)) for name in names)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [json.dumps(row[n], ensure_ascii=False) if n in json_fields else row[n] for n in names]
+            )
 
 
 # --- after a batch, per period ----------------------------------------------------------------
@@ -308,16 +372,23 @@ def detect_for_batch(batch_id: int) -> Result:
     their ends fall in (the batch's communes only)."""
     scope = Dossier.objects.filter(batch_id=batch_id)
     result = detect_scope(scope, list(scope.order_by("id").values_list("id", flat=True)))
-    months = set(
-        Dossier.objects.filter(batch_id=batch_id, end_day__isnull=False).values_list(
-            "commune_id", "end_day__year", "end_day__month"
-        )
+    months = (
+        Dossier.objects.filter(batch_id=batch_id, end_day__isnull=False)
+        .values_list("commune_id", "end_day__year", "end_day__month")
+        .order_by()
+        .distinct()
     )
     by_month: dict[tuple[int, int], set[int]] = defaultdict(set)
     for commune_id, year, month in months:
         by_month[(year, month)].add(commune_id)
-    for (year, month), communes in by_month.items():
-        result.add(detect_bursts(parse_period(f"{year}-{month:02d}"), communes))
+    spans = {key: parse_period(f"{key[0]}-{key[1]:02d}") for key in by_month}
+    if spans:
+        # one count of closures per commune and day for every month and its history
+        first = min(_history_spans(span)[-1].start for span in spans.values())
+        last = max(span.end for span in spans.values())
+        counts = closure_counts(set().union(*by_month.values()), first, last)
+        for key, communes in by_month.items():
+            result.add(detect_bursts(spans[key], communes, counts))
     return result
 
 
@@ -346,29 +417,41 @@ def last_working_days(calendar: Any, end: date, count: int) -> list[date]:
     return out
 
 
-def detect_bursts(span: PeriodSpan, commune_ids: set[int]) -> Result:
-    """Unit-level period_end_burst of each commune for ``span`` against its own earlier periods."""
+def _history_spans(span: PeriodSpan) -> list[PeriodSpan]:
+    """``span`` and the BURST_HISTORY_PERIODS periods before it, latest first."""
+    spans = [span]
+    for _n in range(BURST_HISTORY_PERIODS):
+        spans.append(previous(spans[-1]))
+    return spans
+
+
+def closure_counts(commune_ids: set[int], first: date, last: date) -> dict[tuple[int, date], int]:
+    """How many dossiers of each commune ended on each day from ``first`` to ``last`` (one
+    grouped query)."""
+    rows = (
+        Dossier.objects.filter(commune_id__in=commune_ids, end_day__gte=first, end_day__lte=last)
+        .values_list("commune_id", "end_day")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    return {(commune_id, day): n for commune_id, day, n in rows}
+
+
+def detect_bursts(
+    span: PeriodSpan, commune_ids: set[int], counts: dict[tuple[int, date], int] | None = None
+) -> Result:
+    """Unit-level period_end_burst of each commune for ``span`` against its own earlier periods;
+    ``counts``: closure_counts covering the span and its history, when the caller has them."""
     from kpixa.units.models import Commune
     from kpixa.workdays.calendar import get_calendar
 
     if not commune_ids:
         return Result()
     calendar = get_calendar()
-    spans = [span]
-    for _n in range(BURST_HISTORY_PERIODS):
-        spans.append(previous(spans[-1]))
+    spans = _history_spans(span)
     codes = dict(Commune.objects.filter(id__in=commune_ids).values_list("id", "province__code"))
-    counts: dict[tuple[int, date], int] = {}
-    rows = (
-        Dossier.objects.filter(
-            commune_id__in=commune_ids, end_day__gte=spans[-1].start, end_day__lte=span.end
-        )
-        .values_list("commune_id", "end_day")
-        .order_by()
-    )
-    for commune_id, day in rows:
-        if day is not None:
-            counts[(commune_id, day)] = counts.get((commune_id, day), 0) + 1
+    if counts is None:
+        counts = closure_counts(commune_ids, spans[-1].start, span.end)
     new: dict[int, AccountabilityFlag] = {}
     for commune_id in commune_ids:
         t = thresholds_for(codes.get(commune_id, ""))
