@@ -7,12 +7,14 @@ meeting's pre-read pack apply them to the stored scores:
 - **falling** — its total fell in each of the last ``FALLING_STEPS`` periods, by at least
   ``FALL_SHARE`` % of the framework's total points each time;
 - **failing** — it failed the same indicator in each of the last ``REPEAT_PERIODS`` periods,
-  where that indicator is not failed by ``PROVINCE_WIDE_SHARE`` % of the province's communes or
-  more (then the failure is the province's, listed once, not every commune's).
+  where that indicator is not failed so by ``PROVINCE_WIDE_SHARE`` % of the province's communes
+  or more (then the failure is the province's, listed once with its count, not every commune's).
 
-A change since the previous period is **material** when the class changed, or when the total
-moved by at least ``MATERIAL_SHARE`` % of the framework's total points. Rank moves alone are not:
-with 135 communes a few tenths of a point reorder dozens of ranks.
+A change since the previous period is **material** when the total moved by at least
+``MATERIAL_SHARE`` % of the framework's total points, or when the class changed with the total
+moving by at least ``CLASS_CHANGE_SHARE`` % (a total of 79.9 becoming 80.1 crosses a band without
+anything having happened). Rank moves alone are not: with 135 communes a few tenths of a point
+reorder dozens of ranks.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from kpixa.scoring.models import IndicatorScore
 FALLING_STEPS = 2  # "falling for 2+ periods in a row"
 FALL_SHARE = Decimal(1)  # each fall at least 1% of the total points (1 point of 100)
 REPEAT_PERIODS = 3  # the same indicator failed in each of the last 3 periods
-PROVINCE_WIDE_SHARE = 50  # failed by half the communes or more: the province's problem
+PROVINCE_WIDE_SHARE = 25  # failed by a quarter of the communes or more: the province's problem
 MATERIAL_SHARE = Decimal(5)  # a total moving by 5% of the total points (5 of 100) is material
+CLASS_CHANGE_SHARE = Decimal(2)  # a class change is material when the total moved by 2% or more
 SHORT_LIST = 10  # the dashboard shows the 10 most lagging communes
 PULLS_SHOWN = 3  # indicators named as having pulled a commune down
 
@@ -49,12 +52,19 @@ def below(classification: str, lowest_class: str) -> bool:
     return bool(classification) and classification == lowest_class
 
 
-def province_wide(failing: dict[int, list[str]], communes: int) -> list[str]:
-    """Indicators failed again and again by ``PROVINCE_WIDE_SHARE`` % of ``communes`` or more."""
+def repeat_counts(failing: dict[int, list[str]]) -> list[tuple[str, int]]:
+    """Repeat failures per indicator: how many communes failed it in each of the periods, most
+    first."""
     counts: dict[str, int] = defaultdict(int)
     for codes in failing.values():
         for code in codes:
             counts[code] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def province_wide(failing: dict[int, list[str]], communes: int) -> list[str]:
+    """Indicators failed again and again by ``PROVINCE_WIDE_SHARE`` % of ``communes`` or more."""
+    counts = dict(repeat_counts(failing))
     return sorted(
         code for code, n in counts.items() if communes and n * 100 >= PROVINCE_WIDE_SHARE * communes
     )
@@ -62,9 +72,12 @@ def province_wide(failing: dict[int, list[str]], communes: int) -> list[str]:
 
 def material(previous_class: str, classification: str, change: Decimal | None, total_points: Decimal) -> bool:
     """Whether a commune's change since the previous period is material (see the module)."""
+    if change is None:
+        return False
+    moved = abs(change)
     if previous_class and classification and previous_class != classification:
-        return True
-    return change is not None and abs(change) >= total_points * MATERIAL_SHARE / 100
+        return moved >= total_points * CLASS_CHANGE_SHARE / 100
+    return moved >= total_points * MATERIAL_SHARE / 100
 
 
 def severity(reasons: Sequence[str], total: Decimal | None) -> tuple[int, Decimal]:

@@ -91,7 +91,8 @@ class Board:
     lagging: list[RankedCommune]  # every lagging commune, the most lagging first
     changes: list[RankedCommune]
     stamp: str  # identifies the stored results the board was computed from
-    province_failing: list[str] = field(default_factory=list)  # failed by most communes again and again
+    province_failing: list[str] = field(default_factory=list)  # failed by many communes again and again
+    repeat_counts: list[tuple[str, int]] = field(default_factory=list)  # (indicator, communes failing it)
     lag_periods: list[str] = field(default_factory=list)  # the periods of each row's totals, oldest first
 
 
@@ -160,7 +161,16 @@ class Dashboard:
 
     @property
     def changes(self) -> list[RankedCommune]:
-        return self.board.changes
+        """The material changes, the ``SHORT_LIST`` biggest (all of them when asked)."""
+        return self.board.changes if self.filters.lag_all else self.board.changes[: lag.SHORT_LIST]
+
+    @property
+    def changes_more(self) -> int:
+        return len(self.board.changes) - len(self.changes)
+
+    @property
+    def repeat_counts(self) -> list[tuple[str, int]]:
+        return self.board.repeat_counts
 
     @property
     def rows_html(self) -> SafeString:
@@ -232,7 +242,7 @@ def _board(
     """Compute the board from the stored results (5 queries)."""
     rows, as_of = _ranked_rows(version, period, before, province.pk)
     peer_groups = _add_peer_groups(rows, province.pk)
-    province_failing = _add_failing(rows, version, [period, *before], province.pk)
+    province_failing, repeats = _add_failing(rows, version, [period, *before], province.pk)
     lagging = _mark_lagging(rows, framework)
     pulls = lag.pulled_down(version.code, period.code, before[0].code, [r.commune_id for r in lagging])
     labels = [p.code for p in [*reversed(before), period]]
@@ -249,6 +259,7 @@ def _board(
         changes=_changes(rows, framework.total_points),
         stamp=stamp,
         province_failing=province_failing,
+        repeat_counts=repeats,
         lag_periods=labels,
     )
 
@@ -315,9 +326,12 @@ def _add_peer_groups(rows: list[RankedCommune], pid: int) -> list[tuple[str, str
     return sorted(names.items(), key=lambda item: item[1])
 
 
-def _add_failing(rows: list[RankedCommune], version: Any, periods: list[PeriodSpan], pid: int) -> list[str]:
-    """Indicators each commune failed in every one of ``periods``, except those most communes
-    failed (returned: the province's own failures) (one aggregate query)."""
+def _add_failing(
+    rows: list[RankedCommune], version: Any, periods: list[PeriodSpan], pid: int
+) -> tuple[list[str], list[tuple[str, int]]]:
+    """Indicators each commune failed in every one of ``periods``, except those many communes
+    failed; returns those (the province's failures) and the repeat failures per indicator (one
+    aggregate query)."""
     failed = (
         IndicatorScore.objects.filter(
             framework_version__code=version.code,
@@ -337,7 +351,7 @@ def _add_failing(rows: list[RankedCommune], version: Any, periods: list[PeriodSp
     wide = lag.province_wide(by_commune, len(rows))
     for row in rows:
         row.failing = sorted(set(by_commune.get(row.commune_id, [])) - set(wide))
-    return wide
+    return wide, lag.repeat_counts(by_commune)
 
 
 def _heat_level(percent: int | None) -> int:
