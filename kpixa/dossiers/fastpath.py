@@ -36,6 +36,7 @@ import queue
 import sys
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -67,6 +68,7 @@ from kpixa.dossiers.records import (
     STATUS_NAMES,
     TEXT_LIMITS,
     TRUE_VALUES,
+    Note,
     Reject,
     _any_item,
     parse_fees,
@@ -353,7 +355,9 @@ class Prepared:
     dates: dict[str, Dates]
     proc_index: IntArray
     procedures: list[Any]
+    unknown_only: BoolArray  # plainly clean but for a procedure code not in the catalogue's snapshot
     done: Read | None = None
+    handled: BoolArray | None = None  # rows already through the per-record path (_name_procedures)
 
 
 @dataclass
@@ -364,6 +368,19 @@ class Read:
     unclean: IntArray
     keys: list[str]
     table: Any
+    notes: list[list[Note]]  # what was noted about each clean row (its flags), aligned with ``keys``
+
+    def only(self, keep: BoolArray) -> Read:
+        """The clean rows where ``keep`` (aligned with them) is true."""
+        import pyarrow as pa
+
+        return Read(
+            self.clean[keep],
+            self.unclean,
+            [key for key, wanted in zip(self.keys, keep, strict=True) if wanted],
+            self.table.filter(pa.array(keep)),
+            [notes for notes, wanted in zip(self.notes, keep, strict=True) if wanted],
+        )
 
 
 def _prepare(ctx: Context, names: list[str], block: Any, first_row: int) -> Prepared:
@@ -406,7 +423,7 @@ def _prepare(ctx: Context, names: list[str], block: Any, first_row: int) -> Prep
     proc_index = _to_numpy(
         pc.fill_null(pc.index_in(col("MaTTHC"), value_set=pa.array(proc_codes, pa.string())), -1)
     )
-    unclean |= proc_index < 0
+    unknown = proc_index < 0  # kept apart: the writer may name the code first (_name_procedures)
     status = _to_numpy(pc.fill_null(pc.index_in(col("TrangThaiHoSo"), value_set=_status_codes()), -1)) + 1
     unclean |= status < 1
     channel = _to_numpy(
@@ -424,8 +441,8 @@ def _prepare(ctx: Context, names: list[str], block: Any, first_row: int) -> Prep
     unclean |= finished.present & (finished.secs < received.secs)
     unclean |= _implausible(ctx, cols, dates, row_count)
     return Prepared(
-        block, first_row, unclean, blank, np.flatnonzero(~unclean & ~blank), commune, status, channel, dates,
-        proc_index, [procedures[code] for code in proc_codes],
+        block, first_row, unclean | unknown, blank, np.flatnonzero(~unclean & ~unknown & ~blank), commune,
+        status, channel, dates, proc_index, [procedures[code] for code in proc_codes], unknown & ~unclean,
     )  # fmt: skip
 
 
@@ -477,19 +494,20 @@ def _read_rows(ctx: Context, names: list[str], prepared: Prepared, rows: IntArra
     )
     clean = keep[facts.clean]
     unclean = np.concatenate([rows[~lists.read_ok], keep[~facts.clean]])
+    selected = facts.select(facts.clean)
     table = _rows(
         ctx,
         prepared.block,
         names,
         clean,
-        facts.select(facts.clean),
+        selected,
         prepared.commune,
         prepared.status,
         prepared.channel,
         prepared.dates,
     )
     keys = table.column("ma_ho_so").to_pylist()
-    return Read(clean, unclean, keys, table)
+    return Read(clean, unclean, keys, table, selected["notes"])
 
 
 def _keys(names: list[str], prepared: Prepared) -> list[str]:
@@ -504,8 +522,8 @@ def _keys(names: list[str], prepared: Prepared) -> list[str]:
 
 def _write(ctx: Context, names: list[str], prepared: Prepared, state: _State) -> None:
     """Write one prepared block: the stored-key look-up, the fallback rows, the COPY."""
-    import pyarrow as pa
-
+    if prepared.unknown_only.any():
+        prepared = _name_procedures(ctx, names, prepared, state)
     unclean = prepared.unclean.copy()
     if prepared.done is None:  # the worker left the reading to us: look up first, read the new rows only
         keys = _keys(names, prepared) if len(prepared.candidates) else []
@@ -519,9 +537,11 @@ def _write(ctx: Context, names: list[str], prepared: Prepared, state: _State) ->
         if stored:
             new = np.array([key not in stored for key in read.keys], dtype=bool)
             unclean[read.clean[~new]] = True
-            read = Read(read.clean[new], read.unclean, [], read.table.filter(pa.array(new)))
+            read = read.only(new)
     state.mostly_stored = len(stored) > len(prepared.candidates) // 2
     unclean[read.unclean] = True
+    if prepared.handled is not None:
+        unclean &= ~prepared.handled
     fallback = np.flatnonzero(unclean & ~prepared.blank)
     ctx.counts["read"] += len(fallback) + len(read.clean)
     if len(fallback):
@@ -531,11 +551,56 @@ def _write(ctx: Context, names: list[str], prepared: Prepared, state: _State) ->
         _fallback(ctx, names, prepared.block, fallback, prepared.first_row)
     if len(read.clean):
         state.pending.append(_copy_new(ctx, read.table))
+        ingest.write_flags(
+            ctx, {key: notes for key, notes in zip(read.keys, read.notes, strict=True) if notes}
+        )
         state.pending_rows += len(read.clean)
         if state.pending_rows >= ROLLUP_ROWS:
             _add_rollups(ctx, state)
         ctx.counts["created"] += len(read.clean)
         ctx.fast_rows += len(read.clean)
+
+
+def _name_procedures(ctx: Context, names: list[str], prepared: Prepared, state: _State) -> Prepared:
+    """Let the per-record path add the block's unknown procedure codes, then prepare the block
+    again with the grown catalogue, so the other rows naming them stay on the fast path.
+
+    The per-record path adds an unknown code from the first valid record naming it
+    (``ingest.ensure_procedures``). Per code still unknown, the rows naming it up to its first
+    plainly clean one go that way first, in row order (unless one of their keys is twice in
+    the block: their order with the twin matters, so the code's rows all fall back as before);
+    when all of them are rejected the code stays unknown and its later rows fall back. A block
+    prepared while an earlier block's rows were adding codes is prepared again as well."""
+    block = prepared.block
+    codes = block.column(names.index("MaTTHC")).to_pylist()  # a row with a code has the column
+    keys = block.column(names.index("MaHoSo")).to_pylist()
+    seen = Counter(keys)
+    first: dict[str, int] = {}
+    for position in np.flatnonzero(prepared.unknown_only).tolist():
+        if codes[position] not in ctx.procedures:
+            first.setdefault(codes[position], position)
+    by_code: dict[str, list[int]] = {code: [] for code in first}
+    for row in np.flatnonzero(prepared.proc_index < 0).tolist():
+        if codes[row] in first and row <= first[codes[row]]:
+            by_code[codes[row]].append(row)
+    handled = np.zeros(block.num_rows, dtype=bool)
+    rows = sorted(
+        row for taken in by_code.values() if all(seen[keys[r]] == 1 for r in taken) for row in taken
+    )
+    if rows:
+        handled[rows] = True
+        ctx.counts["read"] += len(rows)
+        _add_rollups(ctx, state)  # the per-record path may replace rows COPYed earlier (see _write)
+        _fallback(ctx, names, block, np.array(rows, dtype=np.int64), prepared.first_row)
+    if not any(codes[row] in ctx.procedures for row in np.flatnonzero(prepared.unknown_only).tolist()):
+        prepared.handled = handled
+        return prepared
+    again = _prepare(ctx, names, block, prepared.first_row)
+    again.unclean |= handled
+    again.candidates = np.flatnonzero(~again.unclean & ~again.blank)
+    again.unknown_only = np.zeros(block.num_rows, dtype=bool)  # what is still unknown falls back
+    again.handled = handled
+    return again
 
 
 def _status_codes() -> Any:
@@ -600,8 +665,10 @@ def _list_columns(
     names: list[str], block: Any, rows: Sequence[int] | np.ndarray, latest: datetime | None = None
 ) -> Lists:
     """Read the list columns of ``rows`` with the per-record path's functions, one row at a time;
-    a row they reject or note something about (records.Note) is not ``read_ok`` (left to the
-    fallback, which says so). ``latest``: no event may be later (records.FUTURE_MARGIN)."""
+    a row they reject is not ``read_ok`` (left to the fallback, which says why). What they note
+    about a row (records.Note: a default date, the sender's DuocLayTuKhoDMQG default) is kept in
+    ``values["notes"]`` and written as the row's flags. ``latest``: no event may be later
+    (records.FUTURE_MARGIN)."""
     import pyarrow as pa
 
     taken = block.take(pa.array(rows, pa.int64())) if len(rows) else block.slice(0, 0)
@@ -615,6 +682,7 @@ def _list_columns(
     texts: dict[str, list[str]] = {
         name: [""] * count for name in ("step_end_source", "steps", "supplements", "hash")
     }
+    row_notes: list[list[Note]] = [[] for _ in range(count)]
     list_names = [name for name in names if name in LIST_COLUMNS]
     for position, values in enumerate(zip(*columns, strict=True)):
         record: dict[str, Any] = dict(zip(names, values, strict=True))
@@ -623,15 +691,15 @@ def _list_columns(
         if "_error" in record:
             read_ok[position] = False
             continue
-        notes: list[Any] = []
-        try:
-            steps = parse_steps(record.get("tienTrinhDongBo") or [], latest=latest, notes=notes)
+        notes: list[Note] = []
+        try:  # in records._validate's order, so the notes come in its order
             received = parse_dt(record["NgayTiepNhan"])
             sups = (
                 parse_supplements(record, received=received, latest=latest, notes=notes)
                 if record.get("DanhSachHoSoBoSung")
                 else []
             )
+            steps = parse_steps(record.get("tienTrinhDongBo") or [], latest=latest, notes=notes)
             fees = parse_fees(record)
             flags[0, position] = _any_item(record, "TaiLieuNop", "DuocSoHoa")
             from_dmqg = reused_from_dmqg(record, notes)
@@ -643,9 +711,7 @@ def _list_columns(
         except Reject:
             read_ok[position] = False
             continue
-        if notes:
-            read_ok[position] = False
-            continue
+        row_notes[position] = notes  # written as the row's flags (ingest.write_flags)
         times["step_end"][position], texts["step_end_source"][position] = step_end(steps)
         step_times = [item.at for item in steps if item.at is not None]
         times["step_last"][position] = max(step_times) if step_times else None
@@ -670,7 +736,7 @@ def _list_columns(
         )
         texts["hash"][position] = record_hash(record)
         fee_lists[position] = fees is not None
-    out: dict[str, Any] = dict(texts)
+    out: dict[str, Any] = dict(texts, notes=row_notes)
     for name in ("ThoiGianGiaiQuyet", "DonViTinh"):  # the record's own limit (rule.limit_for)
         out[name] = columns[names.index(name)] if name in names else [""] * count
     for name, stamps in times.items():
@@ -875,6 +941,7 @@ def _facts(
         "steps": listed["steps"],
         "supplements": listed["supplements"],
         "version_hash": listed["hash"],
+        "notes": listed["notes"],
     }
     return Facts(clean, cols)
 

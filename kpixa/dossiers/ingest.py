@@ -472,7 +472,12 @@ def _notes(rec: DossierRecord) -> list[str]:
 
 def _dossier_flags(ctx: Context, written: list[tuple[int, Any, DossierRecord, Any, Facts]]) -> None:
     found = {rec.ma_ho_so: [*rec.flags, *iter_flags(rec, f)] for _row, _raw, rec, _p, f in written}
-    found = {k: v for k, v in found.items() if v}
+    write_flags(ctx, {k: v for k, v in found.items() if v})
+
+
+def write_flags(ctx: Context, found: dict[str, list[tuple[str, str, dict[str, object]]]]) -> None:
+    """Store the flags of stored dossiers of the batch, by key: (code, template id, values) each,
+    in one look-up of their ids and one bulk insert (both import paths)."""
     if not found:
         return
     ids = dict(
