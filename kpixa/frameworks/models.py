@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from kpixa.scoring.engine.loader import load_framework
 from kpixa.scoring.engine.model import Framework
 
+# The framework pages and exports open on when none is named: the service index of Decision 766.
+DEFAULT_FRAMEWORK = "dvc766"
+
 
 class FrameworkStatus(models.TextChoices):
     DRAFT = "draft", _("Bản nháp")

@@ -14,7 +14,7 @@ from kpixa.accounts.models import AuditEntry
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.frameworks.services import SHIPPED_DIR
 from kpixa.scoring.models import UnitScore
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 from kpixa.scoring.tests.conftest import FedInputs, progress
 
 
@@ -61,9 +61,10 @@ def test_it_shows_a_diff_and_a_preview_without_storing_scores(
     compute_scores("dvc766", "2025-07", "52", providers=fed.providers())
     stored = UnitScore.objects.count()
     changed = _new_version().replace("max_points: 20", "max_points: 20\n        target: 95", 1)
-    # Sessions are read through the cache; one query reads the declared counts (indicator 1.4);
-    # PostgreSQL also takes the audit chain's advisory lock.
-    with django_assert_num_queries(19 + (connection.vendor == "postgresql")):
+    # Sessions are read through the cache; one query reads the declared counts (indicator 1.4),
+    # one the frameworks in force (the download and edit links), one the header's unread
+    # notifications; PostgreSQL also takes the audit chain's advisory lock.
+    with django_assert_num_queries(21 + (connection.vendor == "postgresql")):
         response = _upload(admin_client, changed, "2025-07")
     assert response.status_code == 200
     result = response.context["result"]
