@@ -66,6 +66,8 @@ def _dossiers(total: int, on_time: int, petitions: int, fee: int) -> dict[str, i
         "dossiers.declared_received": total,  # the provincial system's own count (1.4 of 2025.2)
         "ratings.dossier_total": total // 10,
         "ratings.dossier_satisfied": total // 12,
+        "dossiers.late_receipt": total * 3 // 100,  # 2.3 of kpi_xa_example 2025.3
+        "dossiers.pass_around": total // 25,  # 2.4 of kpi_xa_example 2025.3
     }
 
 

@@ -69,9 +69,13 @@ def test_the_command_installs_the_shipped_files_once(capsys) -> None:  # type: i
     call_command("load_frameworks")
     out = capsys.readouterr().out
     assert out.count("installed") == len(shipped_files()) and out.count("unchanged") == len(shipped_files())
-    # dvc766 2025.2 (installed after dvc766.yaml) retires version 2025, whose validity it covers.
-    assert FrameworkVersion.objects.filter(status=FrameworkStatus.ACTIVE).count() == len(shipped_files()) - 1
-    assert FrameworkVersion.objects.get(code="kpi_xa_example").is_example
+    # dvc766 2025.2 (installed after dvc766.yaml) retires version 2025, whose validity it covers;
+    # kpi_xa_example 2025.3 (after kpi-xa-example.yaml) retires 2025.2 the same way.
+    assert FrameworkVersion.objects.filter(status=FrameworkStatus.ACTIVE).count() == len(shipped_files()) - 2
+    assert (
+        FrameworkVersion.objects.get(code="kpi_xa_example", status=FrameworkStatus.ACTIVE).version == "2025.3"
+    )
+    assert all(v.is_example for v in FrameworkVersion.objects.filter(code="kpi_xa_example"))
 
 
 @pytest.mark.django_db
