@@ -38,7 +38,9 @@ def early_warning(ctx: Context) -> list[Row]:
     from kpixa.warnings.queries import warnings_for_province
 
     as_of = _as_of(ctx)
-    codes = list(ctx.profile.provinces) or list(Province.objects.order_by("code").values_list("code", flat=True))
+    codes = list(ctx.profile.provinces) or list(
+        Province.objects.order_by("code").values_list("code", flat=True)
+    )
     began, began_cpu = time.perf_counter(), time.process_time()
     for code in codes:
         call_command("early_warning", province=code, as_of=as_of, format="json", stdout=io.StringIO())

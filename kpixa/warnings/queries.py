@@ -234,37 +234,39 @@ def _hours(calendar: WorkCalendar, a: datetime, b: datetime) -> Decimal:
     return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
 
 
-def closing_pattern(commune_ids: Collection[int], as_of: date) -> dict[int, Decimal]:
+def closing_pattern(communes: Sequence[inp.CommuneRow], as_of: date) -> dict[int, Decimal]:
     """Each commune's recent on-time share: dossiers finished on time ÷ finished over the
-    ``PATTERN_DAYS`` days up to ``as_of``, shrunk toward the share of all the communes asked
-    (``projection.shrunk_share``) (1 query)."""
-    ids = list(commune_ids)
+    ``PATTERN_DAYS`` days up to ``as_of``, shrunk toward its province's share
+    (``projection.shrunk_share``), so that one commune alone gets the same value as in its
+    province's list (1 query)."""
+    provinces = {c.province_id for c in communes}
     rows = (
         Rollup.objects.filter(
-            commune_id__in=ids,
+            commune__province_id__in=provinces,
             day__gt=as_of - timedelta(days=PATTERN_DAYS),
             day__lte=as_of,
             measure__in=OUTCOME_MEASURES,
         )
-        .values("commune_id", "measure")
+        .values("commune_id", "commune__province_id", "measure")
         .annotate(total=Sum("value"))
         .order_by()
     )
     counts: dict[int, dict[str, int]] = defaultdict(dict)
+    by_province: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        counts[row["commune_id"]][row["measure"]] = int(row["total"] or 0)
-    on_all = sum(c.get("dossiers.finished_on_time", 0) for c in counts.values())
-    fin_all = sum(c.get("dossiers.finished", 0) for c in counts.values())
-    prior = Decimal(on_all) / Decimal(fin_all) if fin_all else Decimal("0.5")
-    return {
-        cid: pj.shrunk_share(
-            counts[cid].get("dossiers.finished_on_time", 0),
-            counts[cid].get("dossiers.finished", 0),
-            prior,
-            PATTERN_WEIGHT,
+        value = int(row["total"] or 0)
+        counts[row["commune_id"]][row["measure"]] = value
+        by_province[row["commune__province_id"]][row["measure"]] += value
+    out = {}
+    for c in communes:
+        province = by_province[c.province_id]
+        finished = province["dossiers.finished"]
+        prior = Decimal(province["dossiers.finished_on_time"]) / finished if finished else Decimal("0.5")
+        mine = counts[c.id]
+        out[c.id] = pj.shrunk_share(
+            mine.get("dossiers.finished_on_time", 0), mine.get("dossiers.finished", 0), prior, PATTERN_WEIGHT
         )
-        for cid in ids
-    }
+    return out
 
 
 # --- reported values --------------------------------------------------------------------------
@@ -305,8 +307,12 @@ def project(
     *,
     framework: str | None = None,
     now: datetime | None = None,
+    scenarios: Collection[str] = pj.SCENARIOS,
 ) -> list[Projection]:
-    """Project ``communes`` for the open period of each active framework (or ``framework`` only)."""
+    """Project ``communes`` for the open period of each active framework (or ``framework`` only).
+
+    ``scenarios`` limits the scenarios scored (the current standing always is); the others are
+    left out of ``totals``, ``classes`` and ``rates`` (None)."""
     period = open_period(as_of)
     frameworks = active_frameworks(period, framework)
     if not communes or not frameworks:
@@ -314,8 +320,9 @@ def project(
     ids = [c.id for c in communes]
     base = period_measures(ids, period.start, as_of)
     opened = open_dossiers(ids, as_of)
-    shares = closing_pattern(ids, as_of)
+    shares = closing_pattern(communes, as_of)
     measures = _scenario_measures(ids, base, opened, shares, as_of, period.end)
+    measures = {k: v for k, v in measures.items() if k == CURRENT or k in scenarios}
     dues = _due_lists(opened, instant_of(as_of, now))
     owed = reported_due(communes, period)
     out: list[Projection] = []
@@ -411,11 +418,11 @@ def _projections(
     for c in communes:
         unit = {scenario: by_code[scenario][c.code] for scenario in by_code}
         rates = {
-            r.code: {s: unit[s].indicator(r.code).rate_display for s in pj.SCENARIOS}
+            r.code: {s: unit[s].indicator(r.code).rate_display if s in unit else None for s in pj.SCENARIOS}
             for r in unit[CURRENT].indicators
         }
         points = {
-            r.code: {s: unit[s].indicator(r.code).contribution for s in (*pj.SCENARIOS, CURRENT)}
+            r.code: {s: unit[s].indicator(r.code).contribution for s in unit}
             for r in unit[CURRENT].indicators
         }
         soon, overdue = dues.get(c.id, ([], []))
@@ -448,11 +455,16 @@ def _class_code(score: core.UnitScore) -> str | None:
 
 
 def warnings_for_province(
-    province: Province, as_of: date, *, framework: str | None = None, now: datetime | None = None
+    province: Province,
+    as_of: date,
+    *,
+    framework: str | None = None,
+    now: datetime | None = None,
+    scenarios: Collection[str] = pj.SCENARIOS,
 ) -> list[Projection]:
     """Every active commune of ``province`` projected for the open period of each active framework
     (or ``framework`` only), by framework then commune code."""
-    return project(inp.commune_rows([province.pk]), as_of, framework=framework, now=now)
+    return project(inp.commune_rows([province.pk]), as_of, framework=framework, now=now, scenarios=scenarios)
 
 
 def project_commune(

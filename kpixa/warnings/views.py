@@ -22,6 +22,7 @@ from kpixa.accounts.access import (
 )
 from kpixa.warnings import queries, services
 from kpixa.warnings.models import DigestKind
+from kpixa.warnings.projection import BEST, WORST
 
 DEFAULT_FRAMEWORK = "dvc766"
 FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
@@ -60,7 +61,10 @@ def province(request: HttpRequest, province_code: str) -> HttpResponse:
     code = request.GET.get("framework", "").strip()
     framework = code if FRAMEWORK_CODE.match(code) else DEFAULT_FRAMEWORK
     now = _now(request)
-    projections = queries.warnings_for_province(unit, timezone.localdate(now), framework=framework, now=now)
+    # the list compares today, the worst and the best case: the expected case is not scored here
+    projections = queries.warnings_for_province(
+        unit, timezone.localdate(now), framework=framework, now=now, scenarios=(BEST, WORST)
+    )
     context = {
         "province": unit,
         "framework": framework,

@@ -96,3 +96,47 @@ def test_a_province_is_read_in_a_fixed_number_of_queries(loaded, django_assert_n
     queries.warnings_for_province(loaded.province, AS_OF)  # warm the parsed frameworks
     with django_assert_num_queries(25):
         queries.warnings_for_province(loaded.province, AS_OF)
+
+
+def test_one_commune_is_projected_as_in_its_province_list(loaded):  # type: ignore[no-untyped-def]
+    alone = _dvc(queries.project_commune(loaded.commune, AS_OF), "23872")
+    listed = _dvc(queries.warnings_for_province(loaded.province, AS_OF), "23872")
+    assert (alone.totals, alone.rates, alone.on_time_share) == (
+        listed.totals,
+        listed.rates,
+        listed.on_time_share,
+    )
+
+
+def test_the_command_writes_the_documented_json(loaded, tmp_path):  # type: ignore[no-untyped-def]
+    import json
+
+    from django.core.management import call_command
+
+    out = tmp_path / "ew.json"
+    call_command(
+        "early_warning", province="52", as_of=AS_OF, framework="dvc766", format="json", output=str(out)
+    )
+    rows = json.loads(out.read_text("utf-8"))
+    row = next(r for r in rows if r["unit_code"] == "23872")
+    assert set(row) == {
+        "unit_code",
+        "framework",
+        "period",
+        "projected",
+        "projected_total",
+        "projected_classification",
+        "due_soon",
+        "overdue",
+        "reported_due",
+    }
+    assert row["projected"]["2.1"]["best"] == 70 and row["projected"]["2.1"]["worst"] == 50
+    assert row["overdue"] == [{"ma_ho_so": "O1", "due_at": "2026-03-18T17:00:00+07:00"}]
+    assert row["due_soon"][0] == {
+        "ma_ho_so": "O5",
+        "due_at": "2026-03-20T16:00:00+07:00",
+        "working_hours_left": 7,
+    }
+    csv_out = tmp_path / "ew.csv"
+    call_command("early_warning", province="52", as_of=AS_OF, format="csv", output=str(csv_out))
+    assert "23872,dvc766,2026-03,2.1,70,50," in csv_out.read_text("utf-8-sig")
