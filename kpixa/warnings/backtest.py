@@ -16,8 +16,12 @@ from decimal import Decimal
 
 from kpixa.scoring.models import UnitScore
 from kpixa.units.models import Province
-from kpixa.warnings.projection import BEST, EXPECTED, WORST
-from kpixa.warnings.queries import warnings_for_province
+from kpixa.warnings.projection import BEST, EXPECTED, SCENARIOS, WORST, ZERO
+from kpixa.warnings.queries import Projection, warnings_for_province
+
+
+def _d(value: Decimal | None) -> Decimal:
+    return ZERO if value is None else value
 
 
 @dataclass(frozen=True)
@@ -51,26 +55,24 @@ def backtest(province: Province, as_of: date, framework: str = "dvc766", indicat
             indicator_code=indicator,
         ).values_list("commune__code", "rate_display")
     )
-    pairs = [(p, final[p.commune.code]) for p in projections if p.commune.code in final]
-    pairs = [
-        (p, f)
-        for p, f in pairs
-        if f.total is not None and all(p.totals[s] is not None for s in (BEST, WORST))
+    pairs: list[tuple[Projection, Decimal, str]] = [
+        (p, f.total, f.classification)
+        for p in projections
+        if (f := final.get(p.commune.code)) is not None
+        and f.total is not None
+        and all(p.totals.get(s) is not None for s in SCENARIOS)
     ]
     n = len(pairs) or 1
-    mae = {
-        s: sum((abs((p.totals[s] or 0) - f.total) for p, f in pairs), Decimal(0)) / n
-        for s in (BEST, WORST, EXPECTED)
-    }
-    within = (
-        Decimal(sum(1 for p, f in pairs if (p.totals[WORST] or 0) <= f.total <= (p.totals[BEST] or 0))) / n
+    mae = {s: sum((abs(_d(p.totals.get(s)) - total) for p, total, _c in pairs), ZERO) / n for s in SCENARIOS}
+    within = Decimal(
+        sum(1 for p, total, _c in pairs if _d(p.totals.get(WORST)) <= total <= _d(p.totals.get(BEST)))
     )
-    hits = Decimal(sum(1 for p, f in pairs if p.classes[EXPECTED] == f.classification)) / n
-    rated = [(p, rates[p.commune.code]) for p, _f in pairs if rates.get(p.commune.code) is not None]
+    hits = Decimal(sum(1 for p, _t, code in pairs if p.classes.get(EXPECTED) == code))
+    rated = [(p, rate) for p, _t, _c in pairs if (rate := rates.get(p.commune.code)) is not None]
     m = len(rated) or 1
     rate_mae = {
-        s: sum((abs((p.rates[indicator][s] or 0) - r) for p, r in rated), Decimal(0)) / m
-        for s in (BEST, WORST, EXPECTED)
+        s: sum((abs(_d(p.rates.get(indicator, {}).get(s)) - rate) for p, rate in rated), ZERO) / m
+        for s in SCENARIOS
     }
     q = Decimal("0.01")
     return Backtest(
@@ -78,7 +80,7 @@ def backtest(province: Province, as_of: date, framework: str = "dvc766", indicat
         period,
         len(pairs),
         {s: v.quantize(q) for s, v in mae.items()},
-        within.quantize(q),
-        hits.quantize(q),
+        (within / n).quantize(q),
+        (hits / n).quantize(q),
         {s: v.quantize(q) for s, v in rate_mae.items()},
     )
