@@ -143,14 +143,15 @@ class ProcessRun:
     output: str
 
 
-def run_measured(args: list[str]) -> ProcessRun:
-    """Run ``python manage.py <args>`` as a child; return its wall time and its own peak RSS.
+def run_measured(args: list[str], env: dict[str, str] | None = None) -> ProcessRun:
+    """Run ``python manage.py <args>`` as a child (``env``: variables set for it on top of
+    ours); return its wall time and its own peak RSS.
 
     ``os.wait4`` gives the resource usage of that one child (not of every child so far).
     """
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=dict(os.environ),
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     assert process.stdout is not None

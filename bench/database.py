@@ -74,6 +74,21 @@ def create(url: str, allow_sqlite: bool, workdir: Path) -> Database:
         )
 
 
+def reset(db: Database) -> None:
+    """Start the benchmark database again, empty, migrated and with the units loaded (a second
+    import measured on the same footing as the first)."""
+    from django.db import connections
+
+    connections.close_all()
+    if db.is_postgres:
+        _recreate_postgres(db.url)
+    else:
+        path = Path(urlsplit(db.url).path)
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    migrate_and_load()
+
+
 def setup_django(db: Database, workdir: Path) -> None:
     """Point Django at the benchmark database and start it (must run before any model import)."""
     os.environ["DATABASE_URL"] = db.url
