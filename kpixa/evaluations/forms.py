@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kpixa.evaluations.models import LeaderEvaluation
+from kpixa.reporting.forms import LocalDecimalField
 
 GENERAL_MAX = Decimal(30)
 PERCENT_MAX = Decimal(100)
@@ -37,7 +38,7 @@ def check_assessment(
 
 
 def _percent(label: Any, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+    return LocalDecimalField(
         label=label, required=required, min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
 
@@ -45,7 +46,7 @@ def _percent(label: Any, required: bool = True) -> forms.DecimalField:
 class LeaderAssessmentForm(forms.ModelForm):  # type: ignore[type-arg]
     """What the province admin enters for one leader; saved through ``enter_leader_assessment``."""
 
-    general_points = forms.DecimalField(
+    general_points = LocalDecimalField(
         label=gettext_lazy("Điểm tiêu chí chung (0–30)"),
         min_value=0,
         max_value=30,
@@ -92,7 +93,7 @@ class DecisionForm(forms.Form):
 class UpholdForm(DecisionForm):
     """Upholding an appeal: the indicator's corrected points and the reason."""
 
-    corrected_points = forms.DecimalField(
+    corrected_points = LocalDecimalField(
         label=gettext_lazy("Điểm sau điều chỉnh"), min_value=0, max_digits=7, decimal_places=2
     )
 

@@ -86,7 +86,19 @@ def local_number(value: Any) -> str:
 
 
 class LocalDecimalField(forms.DecimalField):
-    """A DecimalField that reads numbers as the user's language writes them."""
+    """A DecimalField that reads numbers as the user's language writes them and shows its value
+    the same way without trailing zeros, in a text box with the decimal keypad on phones (a
+    number box would refuse the decimal comma)."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget: Any) -> dict[str, Any]:
+        return {"inputmode": "decimal", "autocomplete": "off"}
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return local_number(value)
+        return value
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs say int
         if value in self.empty_values:

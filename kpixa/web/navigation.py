@@ -277,5 +277,9 @@ def menu_for(viewer: Viewer, path: str = "") -> list[Group]:
 
 
 def menu(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: ``nav_menu``, built only when a page renders it (no query either way)."""
-    return {"nav_menu": SimpleLazyObject(lambda: menu_for(viewer_of(request), request.path))}
+    """Context processor: ``nav_menu``, built only when a page renders it (no query either way),
+    and ``nav_names``, the URL names in it, for a page's own links to the same pages
+    (``{% if "dossiers:upload" in nav_names %}``)."""
+    groups = SimpleLazyObject(lambda: menu_for(viewer_of(request), request.path))
+    names = SimpleLazyObject(lambda: {link.url_name for group in groups for link in group.links})
+    return {"nav_menu": groups, "nav_names": names}

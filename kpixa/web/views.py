@@ -32,7 +32,7 @@ from kpixa.scoring.engine.periods import PeriodSpan, quarter
 from kpixa.scoring.versions import ScoringError, period_of
 from kpixa.spreadsheet_safety import csv_writer
 from kpixa.units.models import Commune, CommuneKind, Province
-from kpixa.web.pages import dashboard, dossiers, public
+from kpixa.web.pages import dashboard, dossiers, public, public_help
 from kpixa.web.pages import home as home_page
 from kpixa.web.pages import leaders as leaders_page
 from kpixa.web.pages import national as national_page
@@ -296,9 +296,14 @@ def public_province(request: HttpRequest, province_code: str) -> HttpResponse:
     province = get_object_or_404(Province, code=province_code)
     framework = _framework(request)
     periods = public_periods(province.pk)
+    asked = public_help.unpublished_period(request, periods)
+    if asked is not None:
+        return public_help.period_not_published(request, asked, periods, request.path)
     period = _period(request, periods)
     published = public.published_ranking(province, framework, period) if period else None
-    context = _base(request, periods, period, province=province, published=published)
+    query = request.GET.get("q", "").strip()[:100]
+    rows = public_help.search(published.rows, query) if published else []
+    context = _base(request, periods, period, province=province, published=published, q=query, rows=rows)
     return render(request, "web/public_province.html", context)
 
 
@@ -309,8 +314,14 @@ def public_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_object_or_404(Commune.objects.select_related("province"), code=code)
     framework = _framework(request)
     periods = public_periods(commune.province_id)
+    asked = public_help.unpublished_period(request, periods)
+    if asked is not None:
+        return public_help.period_not_published(request, asked, periods, request.path)
     period = _period(request, periods)
     published = public.published_card(commune, framework, period) if period else None
     context = _base(request, periods, period, commune=commune, published=published)
+    if published is not None and published.unit is not None and period is not None:
+        targets = public_help.published_targets(commune, period.code, framework, published.unit.version)
+        context["lines"] = public_help.public_lines(published.lines(), published.framework, targets)
     context["province_url"] = reverse("web:public_province", args=[commune.province.code])
     return render(request, "web/public_scorecard.html", context)

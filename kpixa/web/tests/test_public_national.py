@@ -100,10 +100,13 @@ def test_a_period_without_a_snapshot_is_not_public(world: Any, test_kpi: Any) ->
     national = get(client, NATIONAL)
     assert "Chưa có kết quả nào được công bố." in national and "Tỉnh Gia Lai" not in national
     assert "Chưa có tỉnh nào công bố kết quả." in get(client, "/")
-    ranking = get(client, f"/cong-khai/tinh/52/?framework=test_kpi&period={Q3}")
+    ranking = get(client, "/cong-khai/tinh/52/?framework=test_kpi")
     assert "Chưa có kết quả đã công bố." in ranking and "Xã Ia Dom" not in ranking
-    card = get(client, f"/cong-khai/xa/{world.commune.code}/?framework=test_kpi&period={Q3}")
+    card = get(client, f"/cong-khai/xa/{world.commune.code}/?framework=test_kpi")
     assert "Chưa có kết quả đã công bố cho xã/phường này." in card and "80 / 100" not in card
+    for url in (f"/cong-khai/tinh/52/?period={Q3}", f"/cong-khai/xa/{world.commune.code}/?period={Q3}"):
+        response = client.get(url)
+        assert response.status_code == 404 and "Chưa có kỳ nào được công bố." in response.content.decode()
 
 
 def test_a_later_unpublished_period_stays_off_the_public_pages(world: Any, published_q3: Any) -> None:  # noqa: F811
@@ -214,7 +217,8 @@ def test_it_shows_only_published_results_without_login(scored: Any) -> None:
     ranking = page(anonymous, "/cong-khai/tinh/52/")
     assert "Quý II/2025 (2025-Q2)" in ranking and "2025-Q3" not in ranking
     assert "Xã Ia Dom" in ranking
-    card = page(anonymous, "/cong-khai/xa/23872/?period=2025-Q3")  # unpublished: falls back to Q2
+    assert anonymous.get("/cong-khai/xa/23872/?period=2025-Q3").status_code == 404  # not published
+    card = page(anonymous, "/cong-khai/xa/23872/")
     assert "Quý II/2025 (2025-Q2)" in card
     assert "/ho-so/" not in card and "/lanh-dao/" not in card
     assert "Nguyễn Văn An" not in card

@@ -71,10 +71,15 @@ def test_it_shows_no_note_before_any_revision(world: Any, published_q3: Any) -> 
 def test_it_does_not_show_an_unpublished_period(revised: Any) -> None:
     score(revised, Q4, {revised.commune: 50, revised.sibling: 40})
     lifecycle.close_period(revised.users["province_admin"], revised.province, Q4)
-    ranking = get(f"/cong-khai/tinh/52/?framework=test_kpi&period={Q4}")
-    assert "Quý IV/2025" not in ranking and "Quý III/2025 (2025-Q3)" in ranking
-    card = get(f"/cong-khai/xa/{revised.commune.code}/?framework=test_kpi&period={Q4}")
-    assert "Quý IV/2025" not in card and "Quý III/2025 (2025-Q3)" in card and "80 / 100" in card
+    for url in (
+        f"/cong-khai/tinh/52/?framework=test_kpi&period={Q4}",
+        f"/cong-khai/xa/{revised.commune.code}/?period={Q4}",
+    ):
+        response = Client().get(url)  # not published: 404 naming the published periods, no fallback
+        page = response.content.decode()
+        assert response.status_code == 404
+        assert "Quý IV/2025" not in page and "Quý III/2025 (2025-Q3)" in page and "80 / 100" not in page
+    assert "80 / 100" in get(f"/cong-khai/xa/{revised.commune.code}/?framework=test_kpi")
 
 
 def test_it_reads_the_public_pages_in_few_queries(revised: Any, django_assert_num_queries: Any) -> None:
@@ -82,5 +87,5 @@ def test_it_reads_the_public_pages_in_few_queries(revised: Any, django_assert_nu
     client.get("/cong-khai/tinh/52/")  # warm the session and cache machinery
     with django_assert_num_queries(4):  # province, periods, snapshot, revisions
         client.get(f"/cong-khai/tinh/52/?framework=test_kpi&period={Q3}")
-    with django_assert_num_queries(5):  # commune, periods, snapshot, framework, rank changes
+    with django_assert_num_queries(6):  # commune, periods, snapshot, framework, targets, rank changes
         client.get(f"/cong-khai/xa/{revised.sibling.code}/?framework=test_kpi&period={Q3}")
