@@ -33,6 +33,7 @@ from kpixa.accounts.models import Role
 from kpixa.evaluations import lifecycle, queries
 from kpixa.evaluations.forms import AppealForm, DecisionForm, UpholdForm
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState
+from kpixa.evaluations.period_list import lifecycle_periods
 from kpixa.evaluations.services import EvaluationError
 from kpixa.reporting.queries import period_or_none as parse_period_code
 from kpixa.scoring.engine.periods import PeriodSpan
@@ -70,7 +71,7 @@ def periods(request: HttpRequest, province_code: str) -> HttpResponse:
     context = {
         "province": province,
         "nav_province": province,
-        "periods": queries.province_periods(province),
+        "periods": lifecycle_periods(province),
         "can_manage": can_manage_province(request.user, province),
     }
     return render(request, "evaluations/periods.html", context)

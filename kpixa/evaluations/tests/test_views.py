@@ -55,7 +55,8 @@ def test_it_lists_the_provinces_periods_with_their_state(world, published_q3, dj
         province=world.province, code="2025-Q4", kind="quarter", start="2025-10-01", end="2025-12-31"
     )
     client = client_for(world, Role.PROVINCE_ADMIN)
-    with django_assert_num_queries(4):  # session (cached), user, province, unread count, periods with counts
+    # session (cached), user, province, unread count, periods with counts, scored periods
+    with django_assert_num_queries(5):
         response = client.get(PERIODS)
     page = text(response)
     assert response.status_code == 200
