@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,7 +105,8 @@ def publish_period(actor: User, province: Province, period_code: str, days: int 
         message = _(
             "Kết quả kỳ %(period)s của %(province)s đã được công bố; có thể khiếu nại đến hết ngày %(until)s."
         ) % {"period": row.code, "province": province.name, "until": row.appeal_until.strftime("%d/%m/%Y")}
-        notify_result_published(province.pk, message, "")
+        link = reverse("web:public_province", args=[province.code]) + f"?period={row.code}"
+        notify_result_published(province.pk, message, link)
     return snapshot
 
 
@@ -441,4 +443,5 @@ def _notify_decided(appeal: Appeal) -> None:
         "status": appeal.get_status_display(),
         "reason": appeal.decision_reason,
     }
-    notify_appeal_decided(appeal.filed_by, appeal.commune_id, message, "")
+    link = reverse("evaluations:commune", args=[appeal.commune.code, appeal.snapshot.period.code])
+    notify_appeal_decided(appeal.filed_by, appeal.commune_id, message, link)
