@@ -8,7 +8,7 @@ meeting's pre-read pack apply them to the stored scores:
   ``FALL_SHARE`` % of the framework's total points each time;
 - **failing** — it failed the same indicator in each of the last ``REPEAT_PERIODS`` periods,
   where that indicator is not failed so by ``PROVINCE_WIDE_SHARE`` % of the province's communes
-  or more (then the failure is the province's, listed once with its count, not every commune's).
+  or more (and ``PROVINCE_WIDE_MIN`` communes at least) (then the failure is the province's, listed once with its count, not every commune's).
 
 A change since the previous period is **material** when the total moved by at least
 ``MATERIAL_SHARE`` % of the framework's total points, or when the class changed with the total
@@ -30,6 +30,7 @@ FALLING_STEPS = 2  # "falling for 2+ periods in a row"
 FALL_SHARE = Decimal(1)  # each fall at least 1% of the total points (1 point of 100)
 REPEAT_PERIODS = 3  # the same indicator failed in each of the last 3 periods
 PROVINCE_WIDE_SHARE = 25  # failed by a quarter of the communes or more: the province's problem
+PROVINCE_WIDE_MIN = 2  # ... and by two communes at least (one commune's failure is its own)
 MATERIAL_SHARE = Decimal(5)  # a total moving by 5% of the total points (5 of 100) is material
 CLASS_CHANGE_SHARE = Decimal(2)  # a class change is material when the total moved by 2% or more
 SHORT_LIST = 10  # the dashboard shows the 10 most lagging communes
@@ -63,10 +64,13 @@ def repeat_counts(failing: dict[int, list[str]]) -> list[tuple[str, int]]:
 
 
 def province_wide(failing: dict[int, list[str]], communes: int) -> list[str]:
-    """Indicators failed again and again by ``PROVINCE_WIDE_SHARE`` % of ``communes`` or more."""
+    """Indicators failed again and again by ``PROVINCE_WIDE_SHARE`` % of ``communes`` or more
+    (and by ``PROVINCE_WIDE_MIN`` communes at least)."""
     counts = dict(repeat_counts(failing))
     return sorted(
-        code for code, n in counts.items() if communes and n * 100 >= PROVINCE_WIDE_SHARE * communes
+        code
+        for code, n in counts.items()
+        if n >= PROVINCE_WIDE_MIN and n * 100 >= PROVINCE_WIDE_SHARE * communes
     )
 
 
