@@ -124,7 +124,7 @@ def what_if(new: Framework, province: Province, current: Any, period: PeriodSpan
     communes = commune_rows([province.pk])
     scores = {s.unit.code: s for s in score_communes(new, communes, period)}
     stored = _stored(current, period, province)
-    labels = {band.code: band.label.vi for band in new.classification}
+    labels = {band.code: band.label.shown for band in new.classification}
     rows = [_row(c.code, c.name, stored.get(c.code), scores[c.code], labels) for c in communes]
     diff = diff_frameworks(framework_of(current), new) if current is not None else []
     return WhatIf(period, current, diff, rows, tuple(labels[band.code] for band in new.classification))
@@ -145,7 +145,7 @@ def _row(code: str, name: str, stored: UnitScore | None, score: Any, labels: dic
         code=code,
         name=name,
         current_total=stored.total if stored else None,
-        current_class=stored.classification_label if stored else "",
+        current_class=(labels.get(stored.classification, stored.classification_label) if stored else ""),
         current_rank=stored.rank_province if stored else None,
         new_total=score.total,
         new_class=labels.get(new_class, new_class),

@@ -19,8 +19,25 @@ def _identity(message: str) -> str:
     return message
 
 
+def _vietnamese() -> str:
+    return "vi"
+
+
 _translator: Callable[[str], str] = _identity
+_language: Callable[[], str | None] = _vietnamese
 _local = threading.local()
+
+
+def set_language_getter(getter: Callable[[], str | None]) -> None:
+    """Install the function that names the active language ("vi", "en"; Django's get_language)."""
+    global _language
+    _language = getter
+
+
+def english() -> bool:
+    """Whether the active language is English (names from framework files are then shown in
+    English where the file gives an English name)."""
+    return (_language() or "vi").startswith("en")
 
 
 def set_translator(translator: Callable[[str], str]) -> None:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from kpixa.rules.classification import NATIONAL_BANDS
 from kpixa.rules.quota import DEFAULT_QUOTA_PERCENT
 from kpixa.scoring.engine.expr import Expression
+from kpixa.scoring.engine.i18n import english
 
 
 class Form(StrEnum):
@@ -51,6 +52,11 @@ class Text:
 
     vi: str
     en: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The name in the active language: English when it is active and the file gives one."""
+        return self.en if self.en and english() else self.vi
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class LeaderPage:
             return ""
         bands = framework_of(self.commune_result.framework_version).classification
         code = self.commune_result.classification
-        return next((b.label.vi for b in bands if b.code == code), code)
+        return next((b.label.shown for b in bands if b.code == code), code)
 
 
 def leader_periods(commune: Commune) -> list[PeriodSpan]:
