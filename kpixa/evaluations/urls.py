@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kpixa.evaluations import input_views, legal_views, public, regime_views, views
+from kpixa.evaluations import decision_views, input_views, legal_views, public, regime_views, views
 
 app_name = "evaluations"
 
@@ -10,8 +10,18 @@ urlpatterns = [
     path("moc-nhat-ky.json", public.audit_heads, name="audit_heads"),
     path("tinh/<str:province_code>/", views.periods, name="periods"),
     path("tinh/<str:province_code>/khieu-nai/", views.appeals, name="appeals"),
+    path("tinh/<str:province_code>/de-xuat/", decision_views.proposals, name="proposals"),
+    path("tinh/<str:province_code>/de-xuat/<int:pk>/", decision_views.consequence_page, name="consequence"),
     path("tinh/<str:province_code>/<str:period>/", views.period_page, name="period"),
     path("tinh/<str:province_code>/<str:period>/du-lieu/", input_views.inputs_page, name="inputs"),
+    path(
+        "tinh/<str:province_code>/<str:period>/lanh-dao/", decision_views.leader_inputs, name="leader_inputs"
+    ),
+    path(
+        "tinh/<str:province_code>/<str:period>/lanh-dao/<int:pk>/",
+        decision_views.leader_assessment,
+        name="leader_assessment",
+    ),
     path(
         "tinh/<str:province_code>/<str:period>/du-lieu/<int:pk>/minh-chung/",
         input_views.input_evidence,
