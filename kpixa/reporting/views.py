@@ -51,6 +51,19 @@ def _province_or_404(user: Any, code: str) -> Province:
     return province
 
 
+def pickable_periods(today: Any = None) -> list[PeriodSpan]:
+    """Every period the picker offers: this and the previous year's months, quarters, halves and
+    years that have begun, latest start first (a month before the quarter it opens)."""
+    day = today or timezone.localdate()
+    found = []
+    for number in (day.year, day.year - 1):
+        found += [month(number, m) for m in range(1, 13)]
+        found += [quarter(number, q) for q in range(1, 5)]
+        found += [half(number, 1), half(number, 2), year(number)]
+    begun = [p for p in found if p.start <= day]
+    return sorted(begun, key=lambda p: (p.start, -p.days), reverse=True)
+
+
 def recent_periods(today: Any = None) -> list[PeriodSpan]:
     """The periods a reporter most likely wants: last and this month, last quarter, half and year."""
     day = today or timezone.localdate()
@@ -65,10 +78,20 @@ def recent_periods(today: Any = None) -> list[PeriodSpan]:
 def index(request: HttpRequest) -> HttpResponse:
     """Links to the user's sheets (commune roles) or province pages (province roles) of recent periods."""
     user: Any = request.user
+    commune = user.commune if user.commune_id else None
+    if request.GET.get("commune"):
+        commune = get_commune_or_404(user, request.GET["commune"][:8])
+    province = visible_provinces(user).first()
+    asked = queries.period_or_none(request.GET.get("period", "")) if request.GET.get("period") else None
+    if asked is not None and commune is not None:
+        return redirect("reporting:sheet", commune.code, asked.code)
+    if asked is not None and province is not None:
+        return redirect("reporting:province", province.code, asked.code)
     context = {
         "periods": recent_periods(),
-        "commune": user.commune if user.commune_id else None,
-        "province": visible_provinces(user).first(),
+        "choices": pickable_periods(),
+        "commune": commune,
+        "province": province,
     }
     return render(request, "reporting/index.html", context)
 
@@ -86,6 +109,7 @@ def sheet(request: HttpRequest, commune_code: str, period: str) -> HttpResponse:
         "can_report": can_report_for(request.user, commune),
         "closed": services.period_is_closed(commune.province_id, the_period.code),
         "form": ValueForm(),
+        "choices": pickable_periods(),
     }
     return render(request, "reporting/sheet.html", context)
 
@@ -153,6 +177,7 @@ def province_page(request: HttpRequest, province_code: str, period: str) -> Http
         "can_review": can_manage_province(request.user, province),
         "reject_form": RejectForm(),
         "deadline_form": DeadlineForm(),
+        "choices": pickable_periods(),
     }
     return render(request, "reporting/province.html", context)
 
