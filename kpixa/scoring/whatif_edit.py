@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 import yaml
 from django.utils.translation import gettext as _
 
+from kpixa.scoring.engine.numbers import fmt_number
+
 EDITABLE_INDICATOR_KEYS = ("max_points", "target")
 
 
@@ -124,6 +126,13 @@ def parse_number(raw: str) -> Decimal:
     return value
 
 
+def _is_number(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
+
+
 def _written(value: Decimal) -> str:
     """A number as YAML writes it: "12", "12.5" (no exponent, no trailing zeros)."""
     text = format(value.normalize(), "f")
@@ -153,7 +162,8 @@ def apply_edits(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
             same = False
         if not same:
             edits.append((field.start, field.end, _written(number)))
-            changes.append(f"{field.label}: {field.what} {field.value} → {_written(number)}")
+            old = fmt_number(Decimal(field.value)) if _is_number(field.value) else field.value
+            changes.append(f"{field.label}: {field.what} {old} → {fmt_number(number)}")
     for start, end, new_text in sorted(edits, reverse=True):
         text = text[:start] + new_text + text[end:]
     return text, changes

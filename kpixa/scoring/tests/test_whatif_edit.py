@@ -59,7 +59,7 @@ def test_it_writes_only_the_changed_values_and_keeps_comments_and_layout() -> No
         FILE, {"version": "2", "indicator:1.1:target": "92,5", "class:tot:min": "80"}
     )
     assert edited == FILE.replace('version: "1"', 'version: "2"').replace("target: 90", "target: 92.5")
-    assert changes == ["Số phiên bản: 1 → 2", "1.1 Đúng hạn: Chỉ tiêu (%) 90 → 92.5"]
+    assert changes == ["Số phiên bản: 1 → 2", "1.1 Đúng hạn: Chỉ tiêu (%) 90 → 92,5"]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_it_previews_values_typed_on_the_page_with_class_counts_and_movers(
     )
     assert response.status_code == 200
     assert "result" in response.context, (response.context.get("errors"), response.context.get("edit_error"))
-    assert any("Tổng điểm tối thiểu 80 → 75.5" in line for line in response.context["changes"])
+    assert any("Tổng điểm tối thiểu 80 → 75,5" in line for line in response.context["changes"])
     result = response.context["result"]
     counts = {c.label: (c.before, c.after) for c in result.class_counts()}
     assert sum(before for before, _after in counts.values()) == len(result.rows) == 3
