@@ -55,7 +55,7 @@ def test_the_province_admin_decides_a_joint_departure_proposal(
     screenshot(page, "consequence-phone", PHONE)
     assert fits_the_phone(page)
     page.set_viewport_size(DESKTOP)
-    page.get_by_label("Quyết định").select_option("accept")
+    page.locator("#id_decision").select_option("accept")
     page.get_by_label("Căn cứ, ghi chú (số, ngày văn bản; lý do)").fill("Kết luận 01-KL/TU")
     page.get_by_role("button", name="Ghi quyết định").click()  # the browser refuses without the box
     assert not Consequence.objects.filter(status="accepted").exists()
