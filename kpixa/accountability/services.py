@@ -39,7 +39,7 @@ from kpixa.scoring.engine.periods import PeriodSpan, parse_period, previous
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 2000
+CHUNK = 10_000
 FIELDS = (
     "id",
     "commune_id",
@@ -106,6 +106,42 @@ def _history(
 
 
 # --- the per-dossier pass ---------------------------------------------------------------------
+
+
+class Clock:
+    """The calendar's ``working_time_between`` with each instant's working clock read once.
+
+    The rules ask for the working time between a dossier's instants (receipt, steps, due
+    times, supplement requests and answers, end) many times over, each instant in two or more
+    spans. The working time from ``a`` to ``b`` is W(b) − W(a), W being the working seconds
+    since the calendar's first instant (docs/workdays.md); W of an instant is kept after its
+    first use, so the answers are the calendar's own, to the second. An instant before the
+    calendar's first day goes to the calendar itself (which refuses it as before). Made per
+    chunk of dossiers, so what it keeps stays small.
+    """
+
+    def __init__(self, calendar: Any) -> None:
+        self.calendar = calendar
+        self.origin = datetime.combine(calendar.first_day, datetime.min.time())
+        self.seconds: dict[datetime, float] = {}
+
+    def working_time_between(self, a: datetime, b: datetime) -> timedelta:
+        if b <= a:
+            return self.calendar.working_time_between(a, b)  # type: ignore[no-any-return]
+        wa, wb = self.seconds.get(a), self.seconds.get(b)
+        if wa is None:
+            wa = self._clock(a)
+        if wb is None:
+            wb = self._clock(b)
+        if wa is None or wb is None:
+            return self.calendar.working_time_between(a, b)  # type: ignore[no-any-return]
+        return timedelta(seconds=wb - wa)
+
+    def _clock(self, t: datetime) -> float | None:
+        if t.tzinfo is not None or t < self.origin:
+            return None
+        w = self.seconds[t] = self.calendar.working_time_between(self.origin, t).total_seconds()
+        return w
 
 
 @dataclass
@@ -249,12 +285,13 @@ def _detect_chunk(
             versions[dossier_id].append(changes)
     flags: dict[tuple[int, str], dict[str, Any]] = {}
     delays: dict[int, dict[str, Any]] = {}
+    clock = Clock(calendar)
     for row in rows:
         code = row["commune__province__code"]
         t = by_province.get(code)
         if t is None:
             t = by_province[code] = thresholds_for(code)
-        found = analyse(row, versions.get(row["id"], []), calendar, t, as_of)
+        found = analyse(row, versions.get(row["id"], []), clock, t, as_of)
         day = row["end_day"] or row["received_day"]
         for f in found.findings:
             flags[(row["id"], f.kind)] = {
