@@ -70,8 +70,8 @@ def publish_period(ctx: Context) -> int:
     The national page shows published snapshots only (docs/reporting.md): without a publication it would be
     measured empty. Returns how many provinces were published.
     """
-    from kpixa.evaluations import lifecycle
     from kpixa.evaluations.models import Period, PeriodState
+    from kpixa.evaluations.services import lifecycle
     from kpixa.scoring.models import UnitScore
     from kpixa.units.models import Province
 

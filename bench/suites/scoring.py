@@ -276,7 +276,7 @@ def full_recompute(ctx: Context) -> list[Row]:
 
 
 INCREMENTAL_GOAL = Goal("< 1 s", "<=", 1.0)
-REFRESH = "kpixa.scoring.services:refresh_after_batch"
+REFRESH = "kpixa.scoring.services.scores:refresh_after_batch"
 IMPORT_FILE = "kpixa.dossiers.services.importing:import_file"
 
 
@@ -327,7 +327,7 @@ def touched(batch: Any) -> tuple[set[int], set[Any]]:
 def incremental_refresh(ctx: Context) -> list[Row]:
     """Ingest 1,000 new dossiers of the period, then time the refresh of the scores they touch."""
     from kpixa.dossiers.services.importing import import_file
-    from kpixa.scoring.services import refresh_after_batch
+    from kpixa.scoring.services.scores import refresh_after_batch
 
     ensure_imported(ctx)
     ensure_scored(ctx)

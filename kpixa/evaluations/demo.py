@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from kpixa.accounts.demo import demo_admin as demo_admin
 from kpixa.accounts.models import User
-from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import LeaderEvaluation, Period, PeriodState
-from kpixa.evaluations.services import enter_leader_assessment, evaluate_period
+from kpixa.evaluations.services import lifecycle
+from kpixa.evaluations.services.evaluation import enter_leader_assessment, evaluate_period
 from kpixa.units.models import Province
 
 DEMO_PROVINCE = "52"

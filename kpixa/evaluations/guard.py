@@ -6,8 +6,8 @@ The database itself refuses:
 - any DELETE (and, on PostgreSQL, TRUNCATE) of either, except inside ``allowed(FLUSH)``, which
   only the ``flush`` command enters (a whole-database reset, how transactional tests tear down);
 - any INSERT of a snapshot, except inside ``allowed(SNAPSHOT_INSERT)``, which only the
-  publication and appeal services of ``evaluations.lifecycle`` enter, in the transaction that
-  also writes the audit entry recording the snapshot's SHA-256.
+  publication and appeal services of ``evaluations.services`` (``lifecycle``, ``appeals``) enter,
+  in the transaction that also writes the audit entry recording the snapshot's SHA-256.
 
 PostgreSQL: the triggers are django-pgtrigger ``Protect`` triggers declared on the models;
 ``allowed`` is ``pgtrigger.ignore`` of the named triggers, a transaction-local setting that the

@@ -7,14 +7,19 @@ primary key here filter by the user's scope themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
+from kpixa.accounts import audit
 from kpixa.accounts.access import visible_provinces
-from kpixa.evaluations.lifecycle import audited
+from kpixa.accounts.models import AuditEntry
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, Snapshot
+from kpixa.evaluations.snapshots import content_hash
 from kpixa.units.models import Commune, Province
 
 PENDING = Q(snapshots__appeals__status=AppealStatus.PENDING)
@@ -51,7 +56,7 @@ def period_snapshots(period: Period | None) -> list[Snapshot]:
 
 def latest_snapshot(province: Province, period_code: str) -> Snapshot | None:
     """The latest published revision of the province's period with its period, or None (1 query);
-    only a revision the audit chain records (``lifecycle.audited``)."""
+    only a revision the audit chain records (``audited``)."""
     return (
         audited(Snapshot.objects.filter(period__province=province, period__code=period_code))
         .select_related("period")
@@ -139,3 +144,77 @@ def _decimal(value: Any) -> Decimal | None:
         return None if value is None else Decimal(value)
     except InvalidOperation:
         return None
+
+
+# --- snapshots the audit chain vouches for ---------------------------------------------------------
+
+
+def _recording_entries() -> QuerySet[Any]:
+    """The audit entries that published the outer query's snapshot (its SHA-256 in ``after``)."""
+    return (
+        AuditEntry.objects.filter(
+            action__in=audit.PUBLISHING_ACTIONS, province_code=OuterRef("period__province__code")
+        )
+        .annotate(recorded=Coalesce(KT("after__sha256"), KT("after__revision_sha256")))
+        .filter(recorded=OuterRef("sha256"))
+        .order_by("id")
+    )
+
+
+def audited(snapshots: QuerySet[Snapshot]) -> QuerySet[Snapshot]:
+    """Only the snapshots whose SHA-256 a publication entry of the audit chain records, each with
+    that entry's id and hash (``audit_entry_id``, ``audit_hash``: the head published with it).
+
+    A row inserted behind the app's back (however well it hashes its own content) has no such
+    entry, so public pages never show it; ``snapshot_problems`` names it.
+    """
+    entries = _recording_entries()
+    return snapshots.annotate(
+        audit_entry_id=Subquery(entries.values("id")[:1]), audit_hash=Subquery(entries.values("hash")[:1])
+    ).filter(audit_entry_id__isnull=False)
+
+
+def snapshot_problems() -> list[tuple[str, str]]:
+    """Every published snapshot the audit chain does not vouch for, and every publication whose
+    snapshot is gone or altered: (what, why) pairs; empty when all agree (2 queries)."""
+    recorded: dict[str, int] = {}
+    for entry in AuditEntry.objects.filter(action__in=audit.PUBLISHING_ACTIONS).only("id", "action", "after"):
+        recorded[str((entry.after or {}).get(audit.PUBLISHING_ACTIONS[entry.action], ""))] = entry.pk
+    problems, seen = [], set()
+    for snap in Snapshot.objects.order_by("id").iterator(chunk_size=50):
+        seen.add(snap.sha256)
+        if content_hash(snap.content) != snap.sha256:
+            problems.append((f"snapshot #{snap.pk}", "content does not match its SHA-256"))
+        if snap.sha256 not in recorded:
+            problems.append((f"snapshot #{snap.pk}", "no publication in the audit log records it"))
+    for sha256, entry_id in recorded.items():
+        if sha256 not in seen:
+            problems.append((f"audit entry #{entry_id}", f"its snapshot {sha256[:12]} is missing"))
+    return problems
+
+
+@dataclass(frozen=True)
+class RankChange:
+    """A published rank that a later revision changed, and why."""
+
+    revision: int
+    at: datetime
+    before: int | None
+    after: int | None
+    explanation: str
+
+
+def rank_changes(province: Province, period_code: str, commune_code: str) -> list[RankChange]:
+    """Every revision that changed ``commune_code``'s published rank, oldest first (1 query)."""
+    found = []
+    for snap in audited(
+        Snapshot.objects.filter(period__province=province, period__code=period_code, revision__gt=1)
+    ).order_by("revision"):
+        for change in snap.changes:
+            if change["commune"] == commune_code and change["field"] == "rank":
+                found.append(
+                    RankChange(
+                        snap.revision, snap.created_at, change["before"], change["after"], snap.explanation_vi
+                    )
+                )
+    return found

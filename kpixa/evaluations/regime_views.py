@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kpixa.accounts.access import ADMIN, access, acting_user, can_manage_province, visible_provinces
-from kpixa.evaluations import chain, legal
+from kpixa.evaluations import legal
 from kpixa.evaluations.models import Period, QuotaException, RegimeEvaluation
-from kpixa.evaluations.services import EvaluationError, period_row
+from kpixa.evaluations.services import chain
+from kpixa.evaluations.services.periods import EvaluationError, period_row
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.reporting.queries import period_or_none as parse_period_code
 from kpixa.scoring.engine.periods import PeriodSpan

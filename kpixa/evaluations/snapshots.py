@@ -141,7 +141,7 @@ def build_content(period: Period) -> dict[str, Any]:
 # --- revisions ----------------------------------------------------------------------------------
 
 
-def _find_unit(content: dict[str, Any], framework: str, commune: str) -> dict[str, Any] | None:
+def find_unit(content: dict[str, Any], framework: str, commune: str) -> dict[str, Any] | None:
     for unit in content["units"]:
         if unit["framework"] == framework and unit["commune"] == commune:
             return unit
@@ -154,7 +154,7 @@ def revise(
     """Return new content with one indicator's points corrected, the commune's total, class and every
     rank of that framework recomputed, and the list of changes (field, before, after)."""
     new = copy.deepcopy(content)
-    unit = _find_unit(new, framework, commune)
+    unit = find_unit(new, framework, commune)
     if unit is None:
         raise KeyError(commune)
     row = next(i for i in unit["indicators"] if i["code"] == indicator)

@@ -30,11 +30,13 @@ from kpixa.accounts.access import (
     visible_provinces,
 )
 from kpixa.accounts.models import Role
-from kpixa.evaluations import lifecycle, queries
+from kpixa.evaluations import queries
 from kpixa.evaluations.forms import AppealForm, DecisionForm, UpholdForm
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState
 from kpixa.evaluations.period_list import lifecycle_periods
-from kpixa.evaluations.services import EvaluationError
+from kpixa.evaluations.services import appeals as appeal_services
+from kpixa.evaluations.services import lifecycle
+from kpixa.evaluations.services.periods import EvaluationError
 from kpixa.reporting.queries import period_or_none as parse_period_code
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.units.models import Commune, Province
@@ -170,7 +172,7 @@ def _managed_appeal_or_404(user: Any, pk: int) -> Appeal:
 
 
 def _max_points(appeal: Appeal) -> Any:
-    latest = lifecycle.latest_snapshot(appeal.commune.province, appeal.snapshot.period.code)
+    latest = queries.latest_snapshot(appeal.commune.province, appeal.snapshot.period.code)
     return queries.indicator_max_points(latest, appeal) if latest is not None else None
 
 
@@ -200,7 +202,7 @@ def uphold(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors(request, form)
         return redirect("evaluations:appeal", appeal.pk)
     try:
-        revision = lifecycle.uphold_appeal(
+        revision = appeal_services.uphold_appeal(
             acting_user(request), appeal, form.cleaned_data["reason"], form.cleaned_data["corrected_points"]
         )
     except EvaluationError as exc:
@@ -224,7 +226,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors(request, form)
         return redirect("evaluations:appeal", appeal.pk)
     try:
-        lifecycle.reject_appeal(acting_user(request), appeal, form.cleaned_data["reason"])
+        appeal_services.reject_appeal(acting_user(request), appeal, form.cleaned_data["reason"])
     except EvaluationError as exc:
         messages.error(request, str(exc))
     else:
@@ -279,7 +281,7 @@ def file_appeal(request: HttpRequest, code: str, period: str) -> HttpResponse:
         return redirect("evaluations:commune", commune.code, the_period.code)
     data = form.cleaned_data
     try:
-        lifecycle.file_appeal(
+        appeal_services.file_appeal(
             acting_user(request),
             commune,
             the_period.code,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpixa.scoring.services import compute_scores, frozen_provinces
+from kpixa.scoring.services.scores import compute_scores, frozen_provinces
 from kpixa.units.models import Province
 
 DEMO_PROVINCE = "52"

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from kpixa.scoring.services import refresh_after_batch
+from kpixa.scoring.services.scores import refresh_after_batch
 
 
 def refresh_on_batch(

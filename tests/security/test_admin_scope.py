@@ -397,7 +397,7 @@ def test_it_names_the_province_in_the_audit_entry_of_a_score_refresh(world):
     after an ingest batch names that province."""
     from kpixa.accounts.models import AuditEntry
     from kpixa.scoring.models import ScoreRun
-    from kpixa.scoring.services import _audit_refresh
+    from kpixa.scoring.services.scores import _audit_refresh
 
     run = ScoreRun(pk=1, province=world.province, period_code="2025-Q3")
     _audit_refresh([run], {world.commune.pk}, set())

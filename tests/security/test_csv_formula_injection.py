@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 from kpixa.accounts import audit
 from kpixa.accounts.models import AuditEntry, User
 from kpixa.frameworks.services import install_framework, shipped_files
-from kpixa.scoring.services import Providers, compute_scores
+from kpixa.scoring.services.scores import Providers, compute_scores
 from kpixa.spreadsheet_safety import append_row, as_text, is_formula_like, safe_cell
 from kpixa.web.exports.xlsx import _merged, write_row
 

@@ -1,10 +1,11 @@
 """Published snapshots cannot be forged in the database, and a forgery that gets in is not shown.
 
-Revisions are created only by publication and upheld appeals (``evaluations.lifecycle``), which
-record each snapshot's SHA-256 in the audit chain. The database refuses any other INSERT, any
-UPDATE, and any DELETE outside a whole-database flush (the old unlock table, which any writer
-could fill, is gone). A database owner who switches the triggers off can still insert a row:
-public pages show only revisions a publication entry records, and ``verify_audit`` names it.
+Revisions are created only by publication and upheld appeals (``evaluations.services.lifecycle``,
+``services.appeals``), which record each snapshot's SHA-256 in the audit chain. The database
+refuses any other INSERT, any UPDATE, and any DELETE outside a whole-database flush (the old
+unlock table, which any writer could fill, is gone). A database owner who switches the triggers
+off can still insert a row: public pages show only revisions a publication entry records, and
+``verify_audit`` names it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from kpixa.evaluations import lifecycle, snapshots
+from kpixa.evaluations import snapshots
 from kpixa.evaluations.models import Snapshot
+from kpixa.evaluations.queries import latest_snapshot
+from kpixa.evaluations.services import appeals
 from kpixa.evaluations.tests.conftest import Q3, published_q3, score, test_kpi  # noqa: F401
 from tests.security.tamper import raw, triggers_off
 
@@ -87,7 +90,7 @@ def test_a_forged_revision_that_gets_in_is_not_shown_and_is_reported(published, 
     with triggers_off(TABLE):  # a database owner's insert
         forged = _insert_forged(published)
     assert Snapshot.objects.filter(sha256=forged).exists()
-    latest = lifecycle.latest_snapshot(published.period.province, Q3)
+    latest = latest_snapshot(published.period.province, Q3)
     assert latest is not None and latest.pk == published.pk
     html = Client().get(PAGE).content.decode()
     assert "Bản công bố lần 1" in html and "lần 2" not in html
@@ -108,7 +111,7 @@ def test_a_forged_revision_is_not_what_communes_see_or_appeal_against(published,
     shown = queries.latest_snapshot(world.province, Q3)
     assert shown is not None and shown.pk == published.pk
     leader = world.users["commune_leader"]
-    appeal = lifecycle.file_appeal(leader, world.commune, Q3, "test_kpi", "1.1", "Thiếu số liệu")
+    appeal = appeals.file_appeal(leader, world.commune, Q3, "test_kpi", "1.1", "Thiếu số liệu")
     assert appeal.snapshot_id == published.pk
 
 
@@ -132,9 +135,9 @@ def test_an_upheld_appeal_is_shown_because_the_chain_records_it(published, world
     leader = world.users["commune_leader"]
     leader.commune = world.sibling
     leader.save()
-    appeal = lifecycle.file_appeal(leader, world.sibling, Q3, "test_kpi", "1.1", "Thiếu số liệu tháng 9")
-    revision = lifecycle.uphold_appeal(world.users["province_admin"], appeal, "Đã đối chiếu", Decimal(85))
-    latest = lifecycle.latest_snapshot(world.province, Q3)
+    appeal = appeals.file_appeal(leader, world.sibling, Q3, "test_kpi", "1.1", "Thiếu số liệu tháng 9")
+    revision = appeals.uphold_appeal(world.users["province_admin"], appeal, "Đã đối chiếu", Decimal(85))
+    latest = latest_snapshot(world.province, Q3)
     assert latest is not None and latest.pk == revision.pk and latest.audit_hash  # type: ignore[attr-defined]
     assert "Bản công bố lần 2" in Client().get(PAGE).content.decode()
     call_command("verify_audit")

@@ -11,7 +11,7 @@ from kpixa.dossiers.services.importing import import_file, touched_by
 from kpixa.dossiers.tests.conftest import PORTAL_SAMPLE
 from kpixa.frameworks.services import install_framework, shipped_files
 from kpixa.scoring.models import IndicatorScore, RunKind, ScoreRun
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from kpixa.frameworks.services import install_framework
 from kpixa.reporting.models import ReportedValue, ValueStatus
 from kpixa.reporting.queries import required_measures
 from kpixa.scoring.engine.periods import parse_period
-from kpixa.scoring.services import Providers, compute_scores
+from kpixa.scoring.services.scores import Providers, compute_scores
 from kpixa.units.models import Person, PostKind, Tenure
 
 TEST_FRAMEWORK = """
@@ -129,7 +129,7 @@ Q3 = "2025-Q3"
 @pytest.fixture
 def published_q3(world: Any, test_kpi: Any) -> Any:
     """Gia Lai's 2025-Q3 scored (Ia Dom 80, Ia Dơk 70, Quy Nhơn Bắc 60), closed and published."""
-    from kpixa.evaluations import lifecycle
+    from kpixa.evaluations.services import lifecycle
 
     score(world, Q3, {world.commune: 80, world.sibling: 70, world.third: 60})
     admin = world.users["province_admin"]

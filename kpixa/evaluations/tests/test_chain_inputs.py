@@ -10,7 +10,7 @@ from typing import Any
 
 from kpixa.evaluations import inputs
 from kpixa.evaluations.models import LeaderEvaluation, Period
-from kpixa.evaluations.services import evaluate_period
+from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.evaluations.tests.conftest import score
 from kpixa.units.models import PostKind
 

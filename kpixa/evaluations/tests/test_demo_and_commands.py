@@ -31,7 +31,7 @@ def test_the_demo_publishes_once_and_leaves_other_periods_open(world, test_kpi):
 def test_the_demo_finishes_a_period_left_closed(world, test_kpi):
     score(world, Q3, {world.commune: 80})
     admin = world.users[Role.PROVINCE_ADMIN]
-    from kpixa.evaluations.lifecycle import close_period
+    from kpixa.evaluations.services.lifecycle import close_period
 
     close_period(admin, world.province, Q3)
     assert publish_demo_periods("52", (Q3,), admin) == [Q3]

@@ -10,14 +10,9 @@ import pytest
 
 from kpixa.accounts.models import AuditEntry
 from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation
-from kpixa.evaluations.services import (
-    EvaluationError,
-    decide_consequence,
-    enter_leader_assessment,
-    evaluate_period,
-    set_joint_departure,
-    set_joint_policy,
-)
+from kpixa.evaluations.services.evaluation import decide_consequence, enter_leader_assessment, evaluate_period
+from kpixa.evaluations.services.periods import EvaluationError
+from kpixa.evaluations.services.policy import set_joint_departure, set_joint_policy
 from kpixa.evaluations.tests.conftest import score
 from kpixa.units.models import Person, PostKind, Tenure
 

@@ -10,19 +10,16 @@ from typing import Any
 import pytest
 
 from kpixa.accounts.models import Role
-from kpixa.evaluations import chain, lifecycle
 from kpixa.evaluations.models import CommuneEvaluation, LeaderEvaluation, ProvincePolicy
-from kpixa.evaluations.services import (
-    EvaluationError,
-    enter_leader_assessment,
-    evaluate_period,
-    set_quota_peer_groups,
-)
+from kpixa.evaluations.services import appeals, chain, lifecycle
+from kpixa.evaluations.services.evaluation import enter_leader_assessment, evaluate_period
+from kpixa.evaluations.services.periods import EvaluationError
+from kpixa.evaluations.services.policy import set_quota_peer_groups
 from kpixa.evaluations.tests.conftest import TEST_FRAMEWORK, report_tasks, score
 from kpixa.frameworks.services import install_framework
 from kpixa.scoring.engine.evaluation import leader_formula
 from kpixa.scoring.engine.loader import load_framework
-from kpixa.scoring.services import Providers, compute_scores
+from kpixa.scoring.services.scores import Providers, compute_scores
 from kpixa.units.models import Commune, CommuneKind, PeerGroup, Person, PostKind, Tenure
 
 H2 = "2025-H2"
@@ -241,9 +238,9 @@ def test_it_recomputes_leader_ratings_in_an_appeal_revision(world: Any, test_kpi
     # 30 + (500 + 92)/6 × 70% = 99.07; alone among rated xã leaders: floor(20% × 1) = 0 → "tốt".
     assert (entry["total"], entry["classification"]) == ("99.07", "tot")
     leader = world.users[Role.COMMUNE_LEADER]
-    appeal = lifecycle.file_appeal(leader, world.commune, q3, "test_kpi", "1.1", "Số liệu sai")
+    appeal = appeals.file_appeal(leader, world.commune, q3, "test_kpi", "1.1", "Số liệu sai")
     # 1.1 had 82 points; corrected to 52 → total 62, "hoàn thành".
-    revision = lifecycle.uphold_appeal(admin, appeal, "Đối chiếu lại", Decimal(52))
+    revision = appeals.uphold_appeal(admin, appeal, "Đối chiếu lại", Decimal(52))
     entry = next(e for e in revision.content["leader_evaluations"] if e["person"] == le.person_id)
     # d = 62: 30 + (500 + 62)/6 × 70% = 95.57, capped by the corrected class.
     assert (entry["total"], entry["classification"]) == ("95.57", "hoan_thanh")

@@ -257,7 +257,7 @@ def test_the_period_page_speaks_english_when_asked(world, evaluated, settings):
 
 
 def test_the_published_snapshot_carries_the_evaluation_under_the_texts(world, evaluated):
-    from kpixa.evaluations import lifecycle
+    from kpixa.evaluations.services import lifecycle
 
     admin = world.users["province_admin"]
     lifecycle.close_period(admin, world.province, YEAR)

@@ -11,15 +11,17 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from kpixa.accounts.models import AuditEntry, Notification, NotificationKind, Role, User
-from kpixa.evaluations import lifecycle, snapshots
+from kpixa.evaluations import snapshots
 from kpixa.evaluations.models import Appeal, AppealStatus, PeriodState, Snapshot, SnapshotImmutable
-from kpixa.evaluations.services import EvaluationError
+from kpixa.evaluations.queries import latest_snapshot, rank_changes
+from kpixa.evaluations.services import appeals, lifecycle
+from kpixa.evaluations.services.periods import EvaluationError
 from kpixa.reporting import services as reporting
 from kpixa.reporting.models import ReportingError
 from kpixa.reporting.tests.conftest import pdf
 from kpixa.scoring.engine.periods import parse_period
 from kpixa.scoring.models import UnitScore
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 
 Q3 = "2025-Q3"
 
@@ -97,20 +99,20 @@ def test_the_whole_path_by_the_right_roles(world, test_kpi, django_capture_on_co
     }
     assert Notification.objects.filter(user=leader, kind=NotificationKind.RESULT_PUBLISHED).exists()
     # appeal → uphold → revision 2 with the diff, rank change explained
-    appeal = lifecycle.file_appeal(
+    appeal = appeals.file_appeal(
         leader, world.commune, Q3, "test_kpi", "1.1", "Số liệu thu thiếu tháng 9", pdf("bo-sung.pdf")
     )
     assert appeal.evidence_type == "application/pdf"
-    revision = lifecycle.uphold_appeal(admin, appeal, "Đã đối chiếu chứng từ", Decimal("85"))
+    revision = appeals.uphold_appeal(admin, appeal, "Đã đối chiếu chứng từ", Decimal("85"))
     assert revision.revision == 2 and revision.previous == snapshot and revision.sha256 != snapshot.sha256
     fields = {(c["commune"], c["field"]): (c["before"], c["after"]) for c in revision.changes}
     assert fields[("23872", "1.1.points")] == ("70.00", "85")
     assert fields[("23872", "total")] == ("80.00", "95.00")
     assert fields[("23872", "rank")] == (2, 1) and fields[("23869", "rank")] == (1, 2)
-    changes = lifecycle.rank_changes(world.province, Q3, "23872")
+    changes = rank_changes(world.province, Q3, "23872")
     assert [(c.revision, c.before, c.after) for c in changes] == [(2, 2, 1)]
     assert "Đã đối chiếu chứng từ" in changes[0].explanation
-    assert lifecycle.latest_snapshot(world.province, Q3) == revision
+    assert latest_snapshot(world.province, Q3) == revision
     assert Notification.objects.filter(user=leader, kind=NotificationKind.APPEAL_DECIDED).exists()
     # final after the window
     with pytest.raises(EvaluationError, match="Chưa hết hạn"):
@@ -155,12 +157,12 @@ def test_it_refuses_steps_out_of_order(world, test_kpi):
 @pytest.mark.parametrize("name", [Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.COMMUNE_OFFICER])
 def test_only_the_communes_leader_appeals(world, published, name):
     with pytest.raises(EvaluationError, match="lãnh đạo"):
-        lifecycle.file_appeal(role(world, name), world.commune, Q3, "test_kpi", "1.1", "lý do")
+        appeals.file_appeal(role(world, name), world.commune, Q3, "test_kpi", "1.1", "lý do")
 
 
 def test_a_leader_cannot_appeal_for_another_commune(world, published):
     with pytest.raises(EvaluationError, match="lãnh đạo"):
-        lifecycle.file_appeal(role(world, Role.COMMUNE_LEADER), world.sibling, Q3, "test_kpi", "1.1", "lý do")
+        appeals.file_appeal(role(world, Role.COMMUNE_LEADER), world.sibling, Q3, "test_kpi", "1.1", "lý do")
 
 
 def test_appeals_close_with_the_window(world, published):
@@ -168,30 +170,30 @@ def test_appeals_close_with_the_window(world, published):
         appeal_until=timezone.localdate() - timedelta(days=1)
     )
     with pytest.raises(EvaluationError, match="hết hạn"):
-        lifecycle.file_appeal(role(world, Role.COMMUNE_LEADER), world.commune, Q3, "test_kpi", "1.1", "lý do")
+        appeals.file_appeal(role(world, Role.COMMUNE_LEADER), world.commune, Q3, "test_kpi", "1.1", "lý do")
 
 
 def test_an_appeal_names_an_indicator_of_the_result(world, published):
     with pytest.raises(EvaluationError, match="không có chỉ số"):
-        lifecycle.file_appeal(role(world, Role.COMMUNE_LEADER), world.commune, Q3, "test_kpi", "9.9", "lý do")
+        appeals.file_appeal(role(world, Role.COMMUNE_LEADER), world.commune, Q3, "test_kpi", "9.9", "lý do")
 
 
 def test_only_the_province_admin_decides_and_a_rejection_keeps_the_result(world, published):
-    appeal = lifecycle.file_appeal(
+    appeal = appeals.file_appeal(
         role(world, Role.COMMUNE_LEADER), world.commune, Q3, "test_kpi", "1.1", "lý do"
     )
     for name in (Role.PROVINCE_VIEWER, Role.COMMUNE_LEADER, Role.COMMUNE_OFFICER):
         with pytest.raises(EvaluationError):
-            lifecycle.uphold_appeal(role(world, name), appeal, "ok", Decimal(90))
-    rejected = lifecycle.reject_appeal(role(world, Role.PROVINCE_ADMIN), appeal, "Không có căn cứ")
+            appeals.uphold_appeal(role(world, name), appeal, "ok", Decimal(90))
+    rejected = appeals.reject_appeal(role(world, Role.PROVINCE_ADMIN), appeal, "Không có căn cứ")
     assert rejected.status == AppealStatus.REJECTED
-    assert lifecycle.latest_snapshot(world.province, Q3) == published
+    assert latest_snapshot(world.province, Q3) == published
     with pytest.raises(EvaluationError, match="đã được giải quyết"):
-        lifecycle.uphold_appeal(role(world, Role.PROVINCE_ADMIN), appeal, "ok", Decimal(90))
+        appeals.uphold_appeal(role(world, Role.PROVINCE_ADMIN), appeal, "ok", Decimal(90))
 
 
 def test_a_pending_appeal_blocks_finalising(world, published):
-    lifecycle.file_appeal(role(world, Role.COMMUNE_LEADER), world.commune, Q3, "test_kpi", "1.1", "lý do")
+    appeals.file_appeal(role(world, Role.COMMUNE_LEADER), world.commune, Q3, "test_kpi", "1.1", "lý do")
     with pytest.raises(EvaluationError, match="chưa giải quyết"):
         lifecycle.finalize_period(
             role(world, Role.PROVINCE_ADMIN),
@@ -236,12 +238,12 @@ def test_a_published_snapshot_cannot_change_in_the_database(published, operation
 
 
 def test_nothing_is_published_before_publication(world, test_kpi):
-    assert lifecycle.latest_snapshot(world.province, Q3) is None
+    assert latest_snapshot(world.province, Q3) is None
     assert not Appeal.objects.exists()
 
 
 def test_new_consequence_proposals_notify_the_leaders_and_the_admins(world, test_kpi, leaders):
-    from kpixa.evaluations.services import evaluate_period
+    from kpixa.evaluations.services.evaluation import evaluate_period
     from kpixa.evaluations.tests.conftest import score
 
     score(world, Q3, {world.commune: 30, world.sibling: 80, world.third: 90})

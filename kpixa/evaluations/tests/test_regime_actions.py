@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import translation
 
 from kpixa.accounts.models import AuditEntry, Role
-from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import Period, QuotaException, RegimeEvaluation
+from kpixa.evaluations.services import lifecycle
 from kpixa.evaluations.tests.conftest import score
 
 YEAR = "2026"

@@ -13,7 +13,7 @@ from django.utils import translation
 from kpixa.accounts.models import AuditEntry, Role, User
 from kpixa.evaluations import legal
 from kpixa.evaluations.models import RegimeEvaluation, RegimeProposalDecision
-from kpixa.evaluations.services import EvaluationError
+from kpixa.evaluations.services.periods import EvaluationError
 from kpixa.evaluations.tests import test_legal
 
 evaluated = test_legal.evaluated

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import RegimeEvaluation
+from kpixa.evaluations.services import appeals, lifecycle
 from kpixa.evaluations.tests import test_legal
 
 YEAR = test_legal.YEAR
@@ -36,10 +36,10 @@ def published(world: Any, evaluated: dict[str, Any]) -> Any:
 
 
 def uphold(world: Any, points: str) -> Any:
-    appeal = lifecycle.file_appeal(
+    appeal = appeals.file_appeal(
         world.users["commune_leader"], world.commune, YEAR, "test_kpi", "1.1", "Thiếu số liệu quý 4"
     )
-    return lifecycle.uphold_appeal(world.users["province_admin"], appeal, "Đã đối chiếu", Decimal(points))
+    return appeals.uphold_appeal(world.users["province_admin"], appeal, "Đã đối chiếu", Decimal(points))
 
 
 def commune_of(snapshot: Any, code: str) -> dict[str, Any]:

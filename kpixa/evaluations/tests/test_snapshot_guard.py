@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from kpixa.accounts.models import Role
-from kpixa.evaluations import guard, lifecycle
+from kpixa.evaluations import guard
 from kpixa.evaluations.models import Snapshot
+from kpixa.evaluations.services import lifecycle
 from kpixa.evaluations.tests.conftest import Q3, score
 
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from kpixa.accounts.models import Role, User
-from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState, Snapshot
+from kpixa.evaluations.services import appeals
 from kpixa.evaluations.tests.conftest import Q3, score
 from kpixa.reporting.tests.conftest import pdf, upload
 
@@ -44,7 +44,7 @@ def scored(world, test_kpi):
 
 def file_appeal(world, indicator="1.1"):
     leader = world.users[Role.COMMUNE_LEADER]
-    return lifecycle.file_appeal(leader, world.commune, Q3, "test_kpi", indicator, "Thiếu số liệu tháng 9")
+    return appeals.file_appeal(leader, world.commune, Q3, "test_kpi", indicator, "Thiếu số liệu tháng 9")
 
 
 # --- the period pages ----------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_the_admin_finalises_after_the_window(world, published_q3):
 
 
 def test_the_period_page_lists_revisions_with_what_changed(world, published_q3, django_assert_num_queries):
-    lifecycle.uphold_appeal(world.users[Role.PROVINCE_ADMIN], file_appeal(world), "Đã đối chiếu", Decimal(85))
+    appeals.uphold_appeal(world.users[Role.PROVINCE_ADMIN], file_appeal(world), "Đã đối chiếu", Decimal(85))
     client = client_for(world, Role.PROVINCE_VIEWER)
     with django_assert_num_queries(5):  # session (cached), user, province, unread count, period, snapshots
         response = client.get(PERIOD)
@@ -220,7 +220,7 @@ def test_only_the_leader_may_post_an_appeal(world, published_q3, role):
 
 def test_the_admin_lists_appeals_pending_first(world, published_q3, django_assert_num_queries):
     first = file_appeal(world)
-    lifecycle.reject_appeal(world.users[Role.PROVINCE_ADMIN], first, "Không có căn cứ")
+    appeals.reject_appeal(world.users[Role.PROVINCE_ADMIN], first, "Không có căn cứ")
     file_appeal(world, "1.2")
     client = client_for(world, Role.PROVINCE_ADMIN)
     with django_assert_num_queries(4):  # session (cached), user, province, unread count, appeals

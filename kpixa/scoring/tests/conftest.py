@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kpixa.frameworks.services import install_framework, shipped_files
-from kpixa.scoring.services import Providers
+from kpixa.scoring.services.scores import Providers
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from kpixa.scoring.models import ScoreRun
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 from kpixa.scoring.tests.conftest import FedInputs, progress
 
 UNIT_KEYS = {"unit_code", "unit_name", "total", "classification", "indicators"}

@@ -10,8 +10,10 @@ import pytest
 from kpixa.accounts.models import AuditEntry
 from kpixa.evaluations.models import Period
 from kpixa.scoring.models import IndicatorScore, RunStatus, ScoreRun, Target, TargetScope, UnitScore
-from kpixa.scoring.services import ScoringError, compute_scores, generate_baselines
+from kpixa.scoring.services.baselines import generate_baselines
+from kpixa.scoring.services.scores import compute_scores
 from kpixa.scoring.tests.conftest import FedInputs, progress
+from kpixa.scoring.versions import ScoringError
 
 
 def _score(commune: Any, code: str, period: str = "2026-YTD-03", framework: str = "dvc766") -> IndicatorScore:

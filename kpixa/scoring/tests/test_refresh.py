@@ -7,7 +7,7 @@ from typing import Any
 
 from kpixa.evaluations.models import Period
 from kpixa.scoring.models import IndicatorScore, RunKind, ScoreRun, UnitScore
-from kpixa.scoring.services import compute_scores, refresh_after_batch
+from kpixa.scoring.services.scores import compute_scores, refresh_after_batch
 from kpixa.scoring.tests.conftest import FedInputs, progress
 
 FIELDS = (

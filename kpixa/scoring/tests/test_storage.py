@@ -6,7 +6,7 @@ from typing import Any
 
 from kpixa.accounts.models import AuditEntry
 from kpixa.scoring.models import IndicatorScore, UnitScore
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 from kpixa.scoring.tests.conftest import FedInputs, progress
 
 PERIOD = "2025-07"

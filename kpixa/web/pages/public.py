@@ -10,10 +10,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from kpixa.evaluations import lifecycle
-from kpixa.evaluations.lifecycle import RankChange
 from kpixa.evaluations.models import Snapshot
-from kpixa.evaluations.queries import PublishedUnit, published_units
+from kpixa.evaluations.queries import (
+    PublishedUnit,
+    RankChange,
+    audited,
+    latest_snapshot,
+    published_units,
+    rank_changes,
+)
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring.engine.model import Framework
 from kpixa.scoring.engine.periods import PeriodSpan
@@ -75,7 +80,7 @@ def _public_rows(snapshot: Snapshot, framework_code: str) -> list[PublicRow]:
 def published_ranking(province: Province, framework_code: str, period: PeriodSpan) -> Published | None:
     """The province's published ranking of the period from its latest snapshot, None when the period
     has none (1 query, 2 when it has later revisions). Stored scores are never read here."""
-    snapshot = lifecycle.latest_snapshot(province, period.code)
+    snapshot = latest_snapshot(province, period.code)
     if snapshot is None:
         return None
     rows = _public_rows(snapshot, framework_code)
@@ -106,7 +111,7 @@ class PublishedCard:
 def published_card(commune: Commune, framework_code: str, period: PeriodSpan) -> PublishedCard | None:
     """The commune's result in the latest snapshot of the period, with the revisions that changed its
     published rank; None when the period has no snapshot (3 queries: snapshot, framework, changes)."""
-    snapshot = lifecycle.latest_snapshot(commune.province, period.code)
+    snapshot = latest_snapshot(commune.province, period.code)
     if snapshot is None:
         return None
     units = [u for u in published_units(snapshot, commune.code) if u.framework == framework_code]
@@ -115,9 +120,7 @@ def published_card(commune: Commune, framework_code: str, period: PeriodSpan) ->
     if unit is not None:
         version = FrameworkVersion.objects.filter(code=framework_code, version=unit.version).first()
         framework = framework_of(version) if version is not None else None
-    changes = (
-        lifecycle.rank_changes(commune.province, period.code, commune.code) if snapshot.revision > 1 else []
-    )
+    changes = rank_changes(commune.province, period.code, commune.code) if snapshot.revision > 1 else []
     return PublishedCard(snapshot, unit, framework, changes)
 
 
@@ -137,9 +140,7 @@ def _notes(
     """The period's revisions after the first, oldest first (1 query)."""
     names = {r.code: r.name for r in rows}
     revisions = (
-        lifecycle.audited(
-            Snapshot.objects.filter(period__province=province, period__code=period.code, revision__gt=1)
-        )
+        audited(Snapshot.objects.filter(period__province=province, period__code=period.code, revision__gt=1))
         .defer("content")
         .order_by("revision")
     )

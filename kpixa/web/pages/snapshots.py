@@ -15,9 +15,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
-from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import Period as EvaluationPeriod
 from kpixa.evaluations.models import PeriodState, Snapshot
+from kpixa.evaluations.queries import audited
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.web.pages.common import decimal_or_none, sort_periods
 
@@ -40,12 +40,10 @@ SNAPSHOT_CACHE_SECONDS = 24 * 3600  # a snapshot's content never changes: its SH
 def latest_snapshots(period_code: str | None = None) -> list[Snapshot]:
     """The latest revision of each province's published period (of ``period_code`` when given), with
     its period and province, without its content (1 query, whatever the number of provinces)."""
-    # Only revisions the audit chain records (lifecycle.audited): a row forged in the database is never shown.
-    same_period = lifecycle.audited(Snapshot.objects.filter(period=OuterRef("period")))
+    # Only revisions the audit chain records (audited): a row forged in the database is never shown.
+    same_period = audited(Snapshot.objects.filter(period=OuterRef("period")))
     latest = same_period.order_by("-revision").values("revision")[:1]
-    found = lifecycle.audited(
-        Snapshot.objects.filter(period__state__in=PUBLIC_STATES, revision=Subquery(latest))
-    )
+    found = audited(Snapshot.objects.filter(period__state__in=PUBLIC_STATES, revision=Subquery(latest)))
     if period_code is not None:
         found = found.filter(period__code=period_code)
     return list(

@@ -7,7 +7,7 @@ from typing import Any
 from django.test import Client
 
 from kpixa.dossiers.rollups import rebuild
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 
 
 def client_for(world: Any, role: str | None) -> Client:

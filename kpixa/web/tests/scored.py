@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from kpixa.dossiers.models import Dossier, Procedure
-from kpixa.evaluations import lifecycle
-from kpixa.evaluations.services import evaluate_period
+from kpixa.evaluations.services import lifecycle
+from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.frameworks.services import install_framework, shipped_files
-from kpixa.scoring.services import Providers, compute_scores
+from kpixa.scoring.services.scores import Providers, compute_scores
 from kpixa.units.models import PeerGroup, Person, PostKind, Tenure
 
 QUARTERS = ("2025-Q1", "2025-Q2", "2025-Q3")

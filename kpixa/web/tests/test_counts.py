@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from kpixa.dossiers.rollups import rebuild
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 from kpixa.scoring.versions import period_of
 from kpixa.web.pages import dossiers, scorecard
 from kpixa.web.pages.runs import scored_runs

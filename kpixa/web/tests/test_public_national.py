@@ -12,11 +12,11 @@ import pytest
 from django.test import Client
 
 from kpixa.accounts.models import User
-from kpixa.evaluations import lifecycle
 from kpixa.evaluations.models import Period, PeriodState
+from kpixa.evaluations.services import appeals, lifecycle
 from kpixa.evaluations.tests.conftest import published_q3, reported, score, test_kpi  # noqa: F401
 from kpixa.scoring.models import UnitScore
-from kpixa.scoring.services import compute_scores
+from kpixa.scoring.services.scores import compute_scores
 from kpixa.web.tests.helpers import assert_csp_clean, client_for, page
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
 
@@ -30,8 +30,8 @@ def appeal(world: Any) -> Any:
     leader = world.users["commune_leader"]
     leader.commune = world.sibling
     leader.save()
-    filed = lifecycle.file_appeal(leader, world.sibling, Q3, "test_kpi", "1.1", "Thiếu số liệu tháng 9")
-    return lifecycle.uphold_appeal(world.users["province_admin"], filed, "Đã đối chiếu chứng từ", Decimal(85))
+    filed = appeals.file_appeal(leader, world.sibling, Q3, "test_kpi", "1.1", "Thiếu số liệu tháng 9")
+    return appeals.uphold_appeal(world.users["province_admin"], filed, "Đã đối chiếu chứng từ", Decimal(85))
 
 
 def get(client: Client, url: str) -> str:

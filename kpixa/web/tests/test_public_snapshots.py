@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kpixa.evaluations import lifecycle
+from kpixa.evaluations.queries import latest_snapshot
+from kpixa.evaluations.services import appeals, lifecycle
 from kpixa.evaluations.tests.conftest import published_q3, score, test_kpi  # noqa: F401
 from kpixa.scoring.models import UnitScore
 
@@ -24,8 +25,8 @@ def revised(world: Any, published_q3: Any) -> Any:  # noqa: F811
     leader = world.users["commune_leader"]
     leader.commune = world.sibling
     leader.save()
-    appeal = lifecycle.file_appeal(leader, world.sibling, Q3, "test_kpi", "1.1", "Thiếu số liệu tháng 9")
-    lifecycle.uphold_appeal(world.users["province_admin"], appeal, "Đã đối chiếu chứng từ", Decimal(85))
+    appeal = appeals.file_appeal(leader, world.sibling, Q3, "test_kpi", "1.1", "Thiếu số liệu tháng 9")
+    appeals.uphold_appeal(world.users["province_admin"], appeal, "Đã đối chiếu chứng từ", Decimal(85))
     return world
 
 
@@ -46,7 +47,7 @@ def test_it_ranks_from_the_latest_revision_and_notes_the_change(revised: Any) ->
     assert '<td class="num">2</td>' in row_of(html, "Xã Ia Dom")
     assert NOTE in html and "Đã đối chiếu chứng từ" in html
     assert "Xã Ia Dơk: hạng 2 → 1" in html and "Xã Ia Dom: hạng 1 → 2" in html
-    latest = lifecycle.latest_snapshot(revised.province, Q3)
+    latest = latest_snapshot(revised.province, Q3)
     assert latest is not None and latest.revision == 2
     assert "Bản công bố lần 2" in html and latest.sha256[:12] in html
     # the stored rows are frozen at the pre-appeal values: the page does not read them

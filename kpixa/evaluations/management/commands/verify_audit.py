@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpixa.accounts.audit import ChainBreak, verify_against, verify_chain
 from kpixa.accounts.models import AuditEntry
-from kpixa.evaluations.lifecycle import snapshot_problems
+from kpixa.evaluations.queries import snapshot_problems
 
 
 def _load_heads(path: str) -> list[dict[str, Any]]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpixa.scoring.services import ScoringError, compute_scores
+from kpixa.scoring.services.scores import compute_scores
+from kpixa.scoring.versions import ScoringError
 
 
 class Command(BaseCommand):

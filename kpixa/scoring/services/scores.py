@@ -1,6 +1,7 @@
-"""Scoring state changes: full computes, incremental refresh after an ingest batch, baselines.
+"""Scores: full computes of a framework's period, and the incremental refresh after an ingest batch.
 
-Each public function owns its transaction and writes its audit entry.
+Each public function owns its transaction and writes its audit entry (``score_communes`` scores in
+memory and stores nothing). The rows are written by ``services.storage``.
 """
 
 from __future__ import annotations
@@ -8,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -19,16 +18,14 @@ from kpixa.accounts import audit
 from kpixa.accounts.models import User
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring import inputs as inp
-from kpixa.scoring import storage
 from kpixa.scoring.engine import core
-from kpixa.scoring.engine.model import Direction, Framework
+from kpixa.scoring.engine.model import Framework
 from kpixa.scoring.engine.periods import PeriodSpan
-from kpixa.scoring.models import IndicatorScore, RunKind, RunStatus, ScoreRun, Target, TargetScope
+from kpixa.scoring.models import RunKind, RunStatus, ScoreRun
+from kpixa.scoring.services import storage
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
 from kpixa.units.models import Province
 from kpixa.units.signals import frozen_periods
-
-__all__ = ["ScoringError", "compute_scores", "generate_baselines", "refresh_after_batch", "score_communes"]
 
 
 @dataclass(frozen=True)
@@ -184,10 +181,10 @@ def _stored_periods(province_ids: Collection[int], days: Collection[date]) -> se
     return {(vid, code) for vid, code in pairs if any(day in period_of(code) for day in days)}
 
 
-def _refresh_plan(province_ids: Collection[int], days: Collection[date]) -> list[tuple[Any, PeriodSpan]]:
+def _refresh_plan(
+    province_ids: Collection[int], days: Collection[date]
+) -> list[tuple[FrameworkVersion, PeriodSpan]]:
     """The (version, period) pairs to refresh, ordered so frameworks read fresh totals of others."""
-    from kpixa.frameworks.models import FrameworkVersion
-
     pairs = _stored_periods(province_ids, days)
     versions = FrameworkVersion.objects.in_bulk({vid for vid, _code in pairs})
     plan = [(versions[vid], period_of(code)) for vid, code in pairs]
@@ -283,69 +280,3 @@ def _audit_refresh(runs: list[ScoreRun], commune_ids: set[int], days: set[date])
             "periods": sorted({r.period_code for r in runs}),
         },
     )
-
-
-# --- targets --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def generate_baselines(
-    framework: str, period: str, from_period: str, plus_points: Decimal | int | str, actor: User | None = None
-) -> int:
-    """Create unit targets for ``period``: each commune's rate in ``from_period`` + ``plus_points``
-    percentage points, capped at 100 (minus and floored at 0 for lower-is-better indicators).
-
-    Reads the stored scores of ``from_period`` (any version of ``framework``); replaces the unit
-    targets of the same communes and indicators; returns how many targets were written.
-    """
-    step = Decimal(str(plus_points))
-    lower = _lower_is_better(framework, period)
-    rows = IndicatorScore.objects.filter(
-        framework_version__code=framework, period_code=from_period, rate__isnull=False
-    ).values_list("commune_id", "indicator_code", "rate")
-    targets = [
-        Target(
-            framework_code=framework,
-            indicator_code=code,
-            period_code=period,
-            scope=TargetScope.UNIT,
-            commune_id=commune_id,
-            value=_baseline(rate, step, code in lower),
-            generated_from=from_period,
-        )
-        for commune_id, code, rate in rows
-        if rate is not None
-    ]
-    # Replace rather than upsert: the unit scope's unique constraint is partial, which
-    # PostgreSQL's ON CONFLICT cannot name.
-    Target.objects.filter(
-        framework_code=framework,
-        period_code=period,
-        scope=TargetScope.UNIT,
-        indicator_code__in={t.indicator_code for t in targets},
-        commune_id__in={t.commune_id for t in targets},
-    ).delete()
-    Target.objects.bulk_create(targets, batch_size=storage.BATCH)
-    audit.record(
-        "scoring.generate_baselines",
-        actor=actor,
-        object_type="scoring.Target",
-        after={
-            "framework": framework,
-            "period": period,
-            "from": from_period,
-            "plus": str(step),
-            "count": len(targets),
-        },
-    )
-    return len(targets)
-
-
-def _lower_is_better(framework_code: str, period_code: str) -> set[str]:
-    framework = framework_of(version_for(framework_code, period_of(period_code)))
-    return {i.code for i in framework.indicators() if i.direction == Direction.LOWER}
-
-
-def _baseline(rate: Decimal, step: Decimal, lower: bool) -> Decimal:
-    value = rate - step if lower else rate + step
-    return max(Decimal(0), min(Decimal(100), value)).quantize(Decimal("0.01"))

@@ -1,14 +1,14 @@
 """Evaluating a period: commune classes, leader ratings (Decree 335), the 20% quota, consequences.
 
 The platform proposes; people decide (``decide_consequence``). Every public function owns its
-transaction and writes one audit entry.
+transaction and writes one audit entry. The steps of the chain are in ``services.chain``, the
+province's policy in ``services.policy``, the period row in ``services.periods``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,29 +16,23 @@ from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import User
-from kpixa.evaluations import chain
 from kpixa.evaluations.models import (
     Consequence,
     ConsequenceStatus,
     LeaderEvaluation,
     Period,
-    PeriodKind,
     ProvincePolicy,
 )
+from kpixa.evaluations.services import chain
+from kpixa.evaluations.services.periods import EvaluationError, open_period_row, scored_period
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.rules.consequences import JointPolicy
 from kpixa.scoring.engine.evaluation import LeaderFormulaError
 from kpixa.scoring.engine.model import EvaluationRules, Framework
 from kpixa.scoring.engine.periods import PeriodSpan
-from kpixa.scoring.models import UnitScore
-from kpixa.scoring.services import compute_scores
-from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
+from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Province
 from kpixa.units.queries import accountable_leaders_over
-
-
-class EvaluationError(ScoringError):
-    """An evaluation request that cannot be carried out (message in Vietnamese)."""
 
 
 @dataclass(frozen=True)
@@ -50,40 +44,6 @@ class EvaluationSummary:
     leaders: int
     leaders_rated: int
     proposals: int
-
-
-def period_row(province: Province, period: PeriodSpan) -> Period:
-    """Return the province's evaluation Period for ``period``, creating it open when missing."""
-    row, _created = Period.objects.get_or_create(
-        province=province,
-        code=period.code,
-        defaults={"kind": period.kind, "start": period.start, "end": period.end},
-    )
-    return row
-
-
-def scored_period(
-    framework_code: str, period_code: str, province_code: str, actor: User | None
-) -> tuple[Province, PeriodSpan, FrameworkVersion]:
-    """The province, period and framework version an evaluation reads, with the framework's scores
-    computed first when none are stored (raises EvaluationError for an unknown province)."""
-    province = Province.objects.filter(code=province_code).first()
-    if province is None:
-        raise EvaluationError(_("Không có tỉnh mã “%(code)s”.") % {"code": province_code})
-    period = period_of(period_code)
-    version = version_for(framework_code, period)
-    if not UnitScore.objects.filter(framework_version=version, period_code=period.code).exists():
-        compute_scores(framework_code, period.code, province_code, actor, triggered_by="evaluation")
-    return province, period, version
-
-
-def open_period_row(province: Province, period: PeriodSpan) -> Period:
-    """``period_row``, refused when the period is closed: an evaluation is never re-run on a
-    closed period (call inside the evaluation's transaction)."""
-    row = period_row(province, period)
-    if row.is_closed:
-        raise EvaluationError(_("Kỳ %(period)s đã khóa: không đánh giá lại.") % {"period": row.code})
-    return row
 
 
 def effective_rules(
@@ -106,49 +66,6 @@ def effective_rules(
     if joint.below_total is not None:
         rules = replace(rules, joint_departure_below_total=joint.below_total)
     return rules
-
-
-def set_joint_policy(
-    province: Province,
-    *,
-    enabled: bool,
-    citation: str,
-    period_kind: str,
-    below_total: Decimal | None,
-    actor: User | None = None,
-) -> ProvincePolicy:
-    """Set the province's joint-departure policy: on or off, the text that states it, its period
-    and its threshold (docs/rules.md, "Evaluation of communes and leaders"). Turning it on needs the
-    citation and the threshold; audited with before and after."""
-    citation = citation.strip()
-    if enabled and (not citation or below_total is None):
-        raise EvaluationError(_("Chính sách cùng lên đường cần văn bản của tỉnh và ngưỡng điểm."))
-    if below_total is not None and not Decimal(0) <= below_total <= Decimal(100):
-        raise EvaluationError(_("Ngưỡng điểm phải từ 0 đến 100."))
-    if period_kind not in PeriodKind.values:
-        raise EvaluationError(_("Loại kỳ không hợp lệ."))
-    fields = {
-        "joint_departure": enabled,
-        "joint_departure_citation": citation,
-        "joint_departure_period": period_kind,
-        "joint_departure_below_total": below_total,
-    }
-    with transaction.atomic():
-        policy, _created = ProvincePolicy.objects.get_or_create(province=province)
-        before = {f: str(getattr(policy, f)) for f in fields}
-        for name, value in fields.items():
-            setattr(policy, name, value)
-        policy.save(update_fields=list(fields))
-        audit.record(
-            "evaluations.province_policy",
-            actor=actor,
-            object_type="evaluations.ProvincePolicy",
-            object_id=policy.pk,
-            province_code=province.code,
-            before=before,
-            after={f: str(v) for f, v in fields.items()},
-        )
-    return policy
 
 
 def evaluate_period(
@@ -261,43 +178,3 @@ def decide_consequence(consequence: Consequence, actor: User, accept: bool, note
             reason=note,
         )
     return consequence
-
-
-def set_joint_departure(
-    province: Province, enabled: bool | None, actor: User | None = None
-) -> ProvincePolicy:
-    """Turn the province's "cùng lên đường" rule on or off (None: follow the framework)."""
-    return _set_policy_field(province, "joint_departure", enabled, actor)
-
-
-def _set_policy_field(province: Province, field: str, value: Any, actor: User | None) -> ProvincePolicy:
-    """Set one field of the province's policy (created on first use), audited with before and after."""
-    with transaction.atomic():
-        policy, _created = ProvincePolicy.objects.get_or_create(province=province)
-        before = getattr(policy, field)
-        setattr(policy, field, value)
-        policy.save(update_fields=[field])
-        audit.record(
-            "evaluations.province_policy",
-            actor=actor,
-            object_type="evaluations.ProvincePolicy",
-            object_id=policy.pk,
-            province_code=province.code,
-            before={field: before},
-            after={field: value},
-        )
-    return policy
-
-
-def set_quota_peer_groups(province: Province, codes: list[str], actor: User | None = None) -> ProvincePolicy:
-    """Set the peer groups the province counts its excellent quota in, in priority order (each
-    commune's quota group is the first it belongs to; none: its kind). Unknown codes are refused."""
-    from kpixa.units.models import PeerGroup
-
-    codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
-    unknown = sorted(
-        set(codes) - set(PeerGroup.objects.filter(code__in=codes).values_list("code", flat=True))
-    )
-    if unknown:
-        raise EvaluationError(_("Không có nhóm tương đồng: %(codes)s") % {"codes": ", ".join(unknown)})
-    return _set_policy_field(province, "quota_peer_groups", codes, actor)

@@ -1,7 +1,8 @@
 """The evaluation chain, step by step: commune result → d → leader score → cap → quota → proposals.
 
 Set-based: each step reads what it needs for the whole province in a fixed number of queries.
-Called by ``services.evaluate_period`` inside its transaction.
+Called by ``services.evaluation.evaluate_period`` inside its transaction (which writes the audit
+entry), and by ``services.appeals.uphold_appeal`` for a revision.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from kpixa.evaluations.models import (
     ProvincePolicy,
     QuotaOutcome,
 )
+from kpixa.evaluations.snapshots import find_unit
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.frameworks.services import framework_in_force
 from kpixa.reporting.queries import reported_values
 from kpixa.rules import leaders as law
@@ -123,7 +126,7 @@ def policy_of(province_id: int) -> ProvincePolicy:
 
 
 def commune_facts(
-    version: Any, period: PeriodSpan, province: Province, quota_groups: Sequence[str] = ()
+    version: FrameworkVersion, period: PeriodSpan, province: Province, quota_groups: Sequence[str] = ()
 ) -> dict[int, CommuneFacts]:
     """Return the facts of every scored commune of the province, its class after the collective
     rules and its quota group (7 queries; 8 with ``quota_groups``)."""
@@ -221,7 +224,7 @@ def _add_basic_targets(facts: dict[int, CommuneFacts], framework: Framework) -> 
 
 
 def store_commune_evaluations(
-    row: Period, version: Any, facts: Mapping[int, CommuneFacts]
+    row: Period, version: FrameworkVersion, facts: Mapping[int, CommuneFacts]
 ) -> list[CommuneEvaluation]:
     """Upsert one CommuneEvaluation per scored commune: the class by the file's bands (90/70/50),
     then the collective rules on its tasks (excellent needs every task on time; more than 20% late
@@ -373,7 +376,9 @@ def default_abc(fact: CommuneFacts) -> tuple[Decimal | None, Decimal | None, Dec
     return fact.completed_percent if fact.completed_percent is not None else total, total, timeliness
 
 
-def leader_formula_for(version: Any, row: Period, policy: ProvincePolicy | None = None) -> ev.LeaderFormula:
+def leader_formula_for(
+    version: FrameworkVersion, row: Period, policy: ProvincePolicy | None = None
+) -> ev.LeaderFormula:
     """The formula leaders of ``row`` are rated by when the commune framework ``version`` is evaluated.
 
     The version in force on the period's last day of the province's leader framework
@@ -625,9 +630,7 @@ def revise_evaluations(
     )
     if evaluation is None or evaluation.framework_version.code != framework_code:
         return []
-    from kpixa.evaluations.snapshots import _find_unit
-
-    unit = _find_unit(content, framework_code, commune_code) or {}
+    unit = find_unit(content, framework_code, commune_code) or {}
     total = None if unit.get("total") is None else Decimal(unit["total"])
     tasks = (
         CollectiveFacts(evaluation.tasks_total, evaluation.tasks_late or 0)

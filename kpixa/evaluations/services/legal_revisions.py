@@ -15,7 +15,7 @@ from typing import Any
 
 from kpixa.evaluations import legal
 from kpixa.evaluations.models import Period, RegimeEvaluation
-from kpixa.evaluations.snapshots import _find_unit
+from kpixa.evaluations.snapshots import find_unit
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring.engine.periods import parse_period
 
@@ -31,7 +31,7 @@ def revise_regimes(
     ``framework_code`` in ``content``; put it into ``content`` and the stored evaluation; return
     the changes. Nothing changes when the snapshot carries no such evaluation."""
     published = (content.get("regime_evaluations") or {}).get(framework_code)
-    unit = _find_unit(content, framework_code, commune_code)
+    unit = find_unit(content, framework_code, commune_code)
     if published is None or unit is None:
         return []
     version = FrameworkVersion.objects.filter(code=framework_code, version=unit.get("version")).first()
