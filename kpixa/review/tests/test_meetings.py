@@ -153,3 +153,12 @@ def test_the_pack_downloads_as_a_pdf(meetings: Any) -> None:
     client = client_for(meetings, "province_viewer")
     response = client.get(f"/tinh/52/giao-ban/{meetings.meetings[0].pk}/tai-lieu.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_meeting_page_speaks_english(meetings: Any) -> None:
+    client = client_for(meetings, "province_viewer")
+    client.cookies["django_language"] = "en"
+    html = page(client, f"/giao-ban/tinh/52/{meetings.meetings[1].pk}/")
+    for words in ("The worst communes", "Commitments of the previous meeting", "Pulled down by:", "down"):
+        assert words in html
+    assert "Các xã/phường kém nhất" not in html
