@@ -163,3 +163,10 @@ def test_it_lists_the_proposals_of_the_evaluation_under_the_texts(world: Any, re
         url, {"period": test_legal.YEAR, "kind": "dismissal", "post": PostKind.SECRETARY.value}
     ).content.decode()
     assert decide not in secretary
+
+
+def test_the_leader_page_names_the_framework_and_the_reasons_beside_the_class(proposed: Any) -> None:
+    leader = client_for(proposed, "commune_leader")
+    body = leader.get(reverse("web:leaders", args=["23872"]), {"period": "2025-H2"}).content.decode()
+    assert "Không hoàn thành nhiệm vụ" in body
+    assert "theo bộ chỉ số test_kpi 1" in body and "nhiệm vụ trễ hạn" in body
