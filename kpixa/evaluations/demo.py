@@ -1,16 +1,18 @@
-"""Demo step: evaluate Gia Lai's second half of 2025 with plausible entries by the authority, and
-publish July–September 2025 and 2025-Q3 (idempotent: a second run changes nothing)."""
+"""Demo step: evaluate Gia Lai's second half of 2025 with plausible entries by the authority and
+the province's joint-departure ("cùng lên đường") policy on the half-year, so the demo shows such
+a case, and publish July–September 2025 and 2025-Q3 (idempotent: a second run changes nothing)."""
 
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from kpixa.accounts.demo import demo_admin as demo_admin
 from kpixa.accounts.models import User
-from kpixa.evaluations.models import LeaderEvaluation, Period, PeriodState
+from kpixa.evaluations.models import CommuneEvaluation, LeaderEvaluation, Period, PeriodState, ProvincePolicy
 from kpixa.evaluations.services import lifecycle
 from kpixa.evaluations.services.evaluation import enter_leader_assessment, evaluate_period
+from kpixa.evaluations.services.policy import set_joint_policy
 from kpixa.units.models import Province
 
 DEMO_PROVINCE = "52"
@@ -18,6 +20,14 @@ DEMO_FRAMEWORK = "kpi_xa_example"
 DEMO_PERIOD = "2025-H2"
 # Closed and published by the demo, so public pages have content; Q4, its months and H2 stay open.
 DEMO_PUBLISHED = ("2025-07", "2025-08", "2025-09", "2025-Q3")
+# The demo's joint-departure policy: an example text (no province publishes a score threshold),
+# on half-years, its threshold the whole point above the lowest commune total of the demo period,
+# so that the demo shows one "cùng lên đường" case whatever the generated data.
+DEMO_JOINT_CITATION = (
+    "Ví dụ của bản demo: cơ chế “cùng lên đường” theo thông báo kết luận của Ban Thường vụ "
+    "Tỉnh ủy (2025); ngưỡng điểm do bản demo đặt, không phải quy định chính thức"
+)
+DEMO_JOINT_PERIOD = "half"
 
 
 def _spread(key: str, low: int, high: int) -> Decimal:
@@ -31,6 +41,7 @@ def seed_evaluations_demo() -> None:
     """Evaluate 2025-H2, enter general points, đ and e for leaders without entries, then evaluate
     again so the quota and the proposals see every rating; then publish 2025-07..09 and 2025-Q3."""
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
+    seed_joint_policy_demo()
     pending = LeaderEvaluation.objects.filter(
         period__code=DEMO_PERIOD,
         period__province__code=DEMO_PROVINCE,
@@ -48,6 +59,34 @@ def seed_evaluations_demo() -> None:
         )
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
     seed_published_demo()
+
+
+def seed_joint_policy_demo() -> ProvincePolicy | None:
+    """Turn on Gia Lai's joint-departure policy for half-years with a threshold just above the
+    lowest commune total of the demo period (set once: a province's own setting is kept)."""
+    province = Province.objects.get(code=DEMO_PROVINCE)
+    policy = ProvincePolicy.objects.filter(province=province).first()
+    if policy is not None and policy.joint_departure is not None:
+        return policy
+    lowest = (
+        CommuneEvaluation.objects.filter(
+            period__province=province, period__code=DEMO_PERIOD, total__isnull=False
+        )
+        .order_by("total")
+        .values_list("total", flat=True)
+        .first()
+    )
+    if lowest is None:
+        return None
+    threshold = lowest.quantize(Decimal(1), rounding=ROUND_FLOOR) + 1
+    return set_joint_policy(
+        province,
+        enabled=True,
+        citation=DEMO_JOINT_CITATION,
+        period_kind=DEMO_JOINT_PERIOD,
+        below_total=threshold,
+        actor=demo_admin(province),
+    )
 
 
 def publish_demo_periods(province_code: str, period_codes: tuple[str, ...], actor: User) -> list[str]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import User
+from kpixa.evaluations import sync_relief
 from kpixa.evaluations.models import (
     Consequence,
     ConsequenceStatus,
@@ -110,7 +111,9 @@ def _evaluate(
     leaders = chain.rate_leaders(row, period, facts, tenures, formula)
     chain.apply_quota(leaders, facts, rules)
     LeaderEvaluation.objects.bulk_update(leaders, chain.LEADER_RESULT_FIELDS)
-    proposals = chain.propose(row, period, facts, leaders, rules)
+    # The province may leave sync-caused lateness out of the consequences, never out of the score.
+    relieved = sync_relief.consequence_facts(version, period, province, facts)
+    proposals = chain.propose(row, period, relieved, leaders, rules)
     rated = sum(1 for leader in leaders if leader.total is not None)
     return EvaluationSummary(row, len(communes), len(leaders), rated, proposals)
 
