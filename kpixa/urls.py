@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kpixa.web.favicon import favicon
+
 urlpatterns = [
     path("accounts/", include("kpixa.accounts.urls")),
     path("admin/", admin.site.urls),
@@ -14,5 +16,6 @@ urlpatterns = [
     path("ky-danh-gia/", include("kpixa.evaluations.urls")),
     path("canh-bao/", include("kpixa.warnings.urls")),
     path("giao-ban/", include("kpixa.review.urls")),
+    path("favicon.ico", favicon),
     path("", include("kpixa.web.urls")),
 ]

@@ -152,3 +152,14 @@ def test_the_menu_costs_no_query(scored: Any, django_assert_num_queries: Any, rf
     with django_assert_num_queries(0):
         groups = list(menu(request)["nav_menu"])
     assert groups
+
+
+def test_every_page_names_the_icon_and_favicon_ico_leads_to_it(client: Any, db: Any) -> None:
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+    assert icon is not None and icon.group(1).endswith("favicon.svg")
+    assert finders.find("kpixa/favicon.svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == icon.group(1)
