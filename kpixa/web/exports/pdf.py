@@ -95,14 +95,6 @@ def scorecard_rows(card: ScorecardReport) -> list[dict[str, Any]]:
     return [*rows, {"kind": "total", "cells": [_cell(""), *total]}]
 
 
-def _group_cell(line: RankingLine, index: int) -> dict[str, Any]:
-    """A group's points; marked "*" where the group's maximum was re-scaled for this commune."""
-    cell = _pts(line.group_points[index])
-    if line.rescaled[index]:
-        cell["text"] = f"{cell['text']}*"
-    return cell
-
-
 def _ranking_row(line: RankingLine) -> dict[str, Any]:
     unit = line.unit
     cells = [
@@ -111,7 +103,7 @@ def _ranking_row(line: RankingLine) -> dict[str, Any]:
         _cell(unit.commune.code, "center"),
         _cell(unit.commune.name),
         _cell(unit.commune.get_kind_display(), "center"),
-        *[_group_cell(line, index) for index in range(len(line.group_points))],
+        *[_pts(points) for points in line.group_points],
         _pts(unit.total),
         _cell(unit.classification_label or _("Chưa xếp loại")),
     ]
@@ -130,11 +122,13 @@ def scorecard_html(card: ScorecardReport) -> str:
 
 def ranking_html(ranking: Ranking) -> str:
     """Return the HTML of the province ranking report (A4 landscape)."""
+    groups = range(len(ranking.framework.groups))
+    rescaled = [any(line.rescaled[i] for line in ranking.lines) for i in groups]
     context = _frame(ranking.header, landscape=True) | {
         "rows": [_ranking_row(line) for line in ranking.lines],
-        "rescaled": any(any(line.rescaled) for line in ranking.lines),
+        "rescaled": any(rescaled),
         "classes": ranking.classes,
-        "columns": ranking_headers(ranking.framework),
+        "columns": ranking_headers(ranking.framework, rescaled),
     }
     return render_to_string("web/exports/ranking.html", context)
 

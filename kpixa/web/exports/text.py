@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -37,11 +38,13 @@ def scorecard_headers() -> list[str]:
     ]
 
 
-def ranking_headers(framework: Framework) -> list[str]:
-    """The ranking table's column headers: one per group of ``framework`` between the fixed ones."""
+def ranking_headers(framework: Framework, rescaled: Sequence[bool] = ()) -> list[str]:
+    """The ranking table's column headers: one per group of ``framework`` between the fixed ones;
+    a group whose maximum was re-scaled for some unit (``rescaled``) has its maximum marked "*"."""
+    marks = [("*" if i < len(rescaled) and rescaled[i] else "") for i in range(len(framework.groups))]
     groups = [
         _("%(number)s. %(name)s (%(max)s)")
-        % {"number": group_number(i), "name": g.name.vi, "max": points(g.max_points)}
+        % {"number": group_number(i), "name": g.name.vi, "max": points(g.max_points) + marks[i - 1]}
         for i, g in enumerate(framework.groups, start=1)
     ]
     fixed = [_("STT"), _("Hạng"), _("Mã"), _("Tên đơn vị"), _("Loại")]

@@ -392,7 +392,7 @@ def test_it_writes_one_decimal_style_and_whole_numbers_as_integers(scored: Any) 
     assert row[0].number_format == "#,##0" and row[1].number_format == "#,##0"  # STT, rank
     assert {cell.number_format for cell in row[5:-1] if cell.value is not None} == {"#,##0.00"}
     html = pdf.ranking_html(data.load_ranking(scored.province, "dvc766", PERIOD))
-    assert "(20,00)" in html or "(18,00)" in html  # group maxima in the headers, two decimals
+    assert re.search(r"\((18|20),00\*?\)", html)  # group maxima in the headers, two decimals
     assert not re.search(r"<td class=\"num\">\d+</td>", html.split("<tbody>")[1].split("</tbody>")[0])
 
 
@@ -431,3 +431,13 @@ def test_it_takes_the_registered_number_from_the_address_and_refuses_a_wrong_one
     assert response.status_code == 200 and "Số: 35/BC-SNV" in _cells(_sheet(response.content))
     refused = client.get("/tinh/52/xuat/xlsx/?period=2026-10&framework=dvc766&so=3a")
     assert refused.status_code == 400 and "Số văn bản" in refused.content.decode()
+
+
+def test_it_marks_a_group_maximum_re_scaled_for_some_commune_and_says_why(scored: Any) -> None:
+    ranking = data.load_ranking(scored.province, "dvc766", PERIOD)
+    rescaled = [any(line.rescaled[i] for line in ranking.lines) for i in range(len(ranking.framework.groups))]
+    html = pdf.ranking_html(ranking)
+    for group, marked in zip(ranking.framework.groups, rescaled, strict=True):
+        assert (f"({points(group.max_points)}*)" in html) == marked
+    assert ("(*) Nhóm có chỉ số không áp dụng" in html) == any(rescaled)
+    assert any(rescaled)  # 1.1–1.3 are province-only: every commune's group I is re-scaled
