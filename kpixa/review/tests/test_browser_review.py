@@ -4,11 +4,15 @@ short lagging list; the commune's commitments and the leader page's owned indica
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from conftest import PASSWORD
+from kpixa.frameworks.models import FrameworkVersion
+from kpixa.frameworks.services import assign_owner
+from kpixa.units.models import PostKind
 from kpixa.web.tests.conftest import DESKTOP, PHONE, _fresh_cache, browser, login, page, screenshot  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,6 +75,8 @@ def test_the_commune_sees_its_commitments_and_its_leaders_owned_indicators(
     page: Any,  # noqa: F811
     meetings: Any,
 ) -> None:
+    version = FrameworkVersion.objects.get(code="dvc766", version="2025.2")
+    assign_owner(None, version, meetings.province, "2", PostKind.CHAIRMAN, date(2025, 1, 1))
     login(page, live_server.url, "commune_leader", PASSWORD)
     page.goto(live_server.url + "/giao-ban/xa/23872/cam-ket/")
     assert "Giải quyết đúng hạn (23872)" in page.content()
@@ -78,5 +84,6 @@ def test_the_commune_sees_its_commitments_and_its_leaders_owned_indicators(
     shoot(page, "review-commune")
     page.goto(live_server.url + "/xa/23872/lanh-dao/")
     owned = page.locator("section.owned")
-    assert "Chưa có người chịu trách nhiệm" in owned.inner_text()  # no owner assigned yet: all gaps
+    assert "Chủ tịch UBND: Siu Thị Lan" in owned.inner_text()  # owns group 2 from 2025-01-01
+    assert "Thiếu người chịu trách nhiệm" in owned.inner_text()  # the other groups: gaps
     shoot(page, "review-leader-owned")

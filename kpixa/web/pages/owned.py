@@ -1,6 +1,7 @@
 """On the leader page: what each leader of the commune answers for (the responsibility matrix,
-docs/review.md "Owners"), each indicator's status and value in the period, and the indicators
-nobody answers for (gaps). 4 queries: the version, the assignments, the tenures, the scores."""
+docs/review.md "Owners"), each indicator's status and value in the period, its projection to the
+end of the open period (kpixa/warnings: worst, expected, best), and the indicators nobody
+answers for (gaps). 4 queries for the owners and scores, and the projection's own."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore
 from kpixa.scoring.versions import ScoringError, version_for
 from kpixa.units.models import Commune, PostKind
+from kpixa.warnings.queries import Projection, project_commune
 from kpixa.web.pages.runs import scored_periods
 
 
@@ -26,6 +28,7 @@ class OwnedIndicator:
     target: Decimal | None = None
     points: Decimal | None = None
     max_points: Decimal | None = None
+    projected: dict[str, Decimal | None] = field(default_factory=dict)  # scenario → rate (%)
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Owned:
     day: date
     holders: list[Holder]
     gaps: list[OwnedIndicator]
+    projection: Projection | None = None  # the open period's, when the framework has one
 
 
 def owned(commune: Commune, framework_code: str, period: PeriodSpan) -> Owned | None:
@@ -60,11 +64,14 @@ def owned(commune: Commune, framework_code: str, period: PeriodSpan) -> Owned | 
             framework_version=version, commune=commune, period_code=period.code
         ).only("indicator_code", "status", "rate_display", "target", "points", "max_points")
     }
+    projection = _projection(commune, framework_code)
     holders: dict[str, Holder] = {}
     gaps = []
     for code, line in lines.items():
         score = scores.get(code)
         item = OwnedIndicator(line)
+        if projection is not None:
+            item.projected = projection.rates.get(code, {})
         if score is not None:
             item.status, item.value, item.target = score.status, score.rate_display, score.target
             item.points, item.max_points = score.points, score.max_points
@@ -74,7 +81,14 @@ def owned(commune: Commune, framework_code: str, period: PeriodSpan) -> Owned | 
         holder = holders.setdefault(line.post, Holder(line.post, line.post_label, line.person_name))
         holder.indicators.append(item)
     order = {post: i for i, post in enumerate(PostKind.values)}
-    return Owned(period, day, sorted(holders.values(), key=lambda h: order.get(h.post, 99)), gaps)
+    holders_sorted = sorted(holders.values(), key=lambda h: order.get(h.post, 99))
+    return Owned(period, day, holders_sorted, gaps, projection)
+
+
+def _projection(commune: Commune, framework_code: str) -> Projection | None:
+    """The commune's projection to the end of the framework's open period (None without one)."""
+    found = project_commune(commune, timezone.localdate(), framework=framework_code)
+    return found[0] if found else None
 
 
 def owned_for(commune: Commune, framework_code: str, period: PeriodSpan | None) -> Owned | None:
