@@ -8,7 +8,8 @@ meeting's pre-read pack apply them to the stored scores:
   ``FALL_SHARE`` % of the framework's total points each time;
 - **failing** — it failed the same indicator in each of the last ``REPEAT_PERIODS`` periods,
   where that indicator is not failed so by ``PROVINCE_WIDE_SHARE`` % of the province's communes
-  or more (and ``PROVINCE_WIDE_MIN`` communes at least) (then the failure is the province's, listed once with its count, not every commune's).
+  or more, and ``PROVINCE_WIDE_MIN`` communes at least (then the failure is the province's,
+  listed once with its count, not every commune's).
 
 A change since the previous period is **material** when the total moved by at least
 ``MATERIAL_SHARE`` % of the framework's total points, or when the class changed with the total

@@ -4,6 +4,7 @@ matrix. Thin: check access, validate a form, call a query or a service (which au
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -34,6 +35,7 @@ from kpixa.scoring.versions import ScoringError
 from kpixa.units.models import Commune, Province
 
 DEFAULT_FRAMEWORK = "dvc766"
+FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 
 
 def _province(request: HttpRequest, code: str) -> Province:
@@ -182,6 +184,11 @@ def commune_commitments(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "review/commune.html", {"commune": commune, "lines": lines})
 
 
+def _framework(request: HttpRequest) -> str:
+    code = request.GET.get("framework", "").strip()
+    return code if FRAMEWORK_CODE.match(code) else DEFAULT_FRAMEWORK
+
+
 def _day(request: HttpRequest) -> date:
     try:
         return date.fromisoformat(request.GET.get("ngay", ""))
@@ -196,7 +203,7 @@ def owners(request: HttpRequest, province_code: str) -> HttpResponse:
     province = _province(request, province_code)
     day = _day(request)
     try:
-        matrix = queries.owner_matrix(province, DEFAULT_FRAMEWORK, day)
+        matrix = queries.owner_matrix(province, _framework(request), day)
     except ScoringError:
         matrix = None
     admin = can_manage_province(request.user, province)
@@ -234,6 +241,6 @@ def owners(request: HttpRequest, province_code: str) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Đã giao người chịu trách nhiệm."))
-                return redirect("review:owners", province.code)
+                return redirect(request.get_full_path())
     context = {"province": province, "matrix": matrix, "form": form, "day": day}
     return render(request, "review/owners.html", context)

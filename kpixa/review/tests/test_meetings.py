@@ -140,7 +140,7 @@ def test_the_pack_downloads_as_an_official_xlsx(meetings: Any) -> None:
     client = client_for(meetings, "province_viewer")
     response = client.get(f"/tinh/52/giao-ban/{meetings.meetings[1].pk}/tai-lieu.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet: Any = load_workbook(io.BytesIO(response.content)).active
     text = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "TÀI LIỆU HỌP GIAO BAN" in text

@@ -116,3 +116,24 @@ def test_the_commune_s_own_assignment_wins_and_names_the_person_holding_the_post
     assert lines["1.2"].post == "secretary"  # the province's group owner beats the file's indicator owner
     other = owners_of(version, world.sibling.pk, world.province.pk, date(2025, 5, 1))
     assert other["1.1"].post == "secretary" and other["1.1"].person_name == ""
+
+
+@pytest.mark.django_db
+def test_the_matrix_page_shows_owners_and_gaps_in_fixed_queries(
+    world: Any, version: Any, django_assert_num_queries: Any
+) -> None:
+    from kpixa.web.tests.helpers import client_for, page
+
+    assign_owner(None, version, world.province, "1", PostKind.SECRETARY, date(2025, 1, 1))
+    assign_owner(
+        None, version, world.province, "1.1", PostKind.CHAIRMAN, date(2025, 1, 1), commune=world.commune
+    )
+    client = client_for(world, "province_viewer")
+    url = "/giao-ban/tinh/52/chiu-trach-nhiem/?ngay=2025-05-01&framework=t"
+    client.get(url)
+    with django_assert_num_queries(5):  # user, province, menu count, version, assignments
+        html = page(client, url)
+    assert "1 chỉ số chưa có người chịu trách nhiệm." in html  # 2.1: no owner anywhere
+    assert "Giao người chịu trách nhiệm" not in html  # a viewer does not assign
+    assert "Giao người chịu trách nhiệm" in page(client_for(world, "province_admin"), url)
+    assert client_for(world, "province_viewer").post(url, {}).status_code == 403
