@@ -56,6 +56,14 @@ _NOT_HAND_BACK = f'(@.status != {_RETURNED} || !exists(@.status) || @.status.typ
 _LATE_STEP = f"$[*] ? (@.at > @.step_due || ({_NOT_HAND_BACK} && @.at > $end))"
 _NOT_A_HAND = f"$[*] ? (@.status == {_SUPPLEMENT} || @.status == {_RETURNED})"
 _D = '"dossiers_dossier"'
+# At least %s steps that are neither a supplement request nor the hand-back (the parameter three
+# times): pass_around's clause, also read per row to skip that rule where it cannot fire.
+_HANDS = f"""CASE
+        WHEN jsonb_array_length({_D}."steps") < %s THEN false
+        WHEN jsonb_array_length({_D}."steps") = %s THEN NOT {_D}."steps" @? '{_NOT_A_HAND}'
+        ELSE jsonb_array_length({_D}."steps")
+            - jsonb_array_length(jsonb_path_query_array({_D}."steps", '{_NOT_A_HAND}')) >= %s
+    END"""  # noqa: S608 — constants only
 _SQL = f"""(
     {_D}."late_receipt"
     OR jsonb_array_length({_D}."supplements") > 0
@@ -69,12 +77,7 @@ _SQL = f"""(
     OR jsonb_path_exists({_D}."steps", '{_LATE_STEP}', jsonb_build_object('end', to_char(
         ({_D}."end_at" + make_interval(secs => %s)) AT TIME ZONE INTERVAL '+07:00',
         'YYYY-MM-DD"T"HH24:MI:SS')))
-    OR CASE
-        WHEN jsonb_array_length({_D}."steps") < %s THEN false
-        WHEN jsonb_array_length({_D}."steps") = %s THEN NOT {_D}."steps" @? '{_NOT_A_HAND}'
-        ELSE jsonb_array_length({_D}."steps")
-            - jsonb_array_length(jsonb_path_query_array({_D}."steps", '{_NOT_A_HAND}')) >= %s
-    END
+    OR {_HANDS}
 )"""  # noqa: S608 — constants only; every value is a parameter
 
 
@@ -100,12 +103,21 @@ def condition(as_of: datetime, backfill_days: int) -> RawSQL:
     """The necessary condition as a boolean expression over ``dossiers_dossier`` (PostgreSQL),
     for a pass that judges open dossiers at ``as_of`` (naive local time)."""
     t = loosest()
-    hands = min(3, t.max_hand_changes + 2)
     params = [
         [int(s) for s in REFUSED_OR_WITHDRAWN],
         as_of.replace(tzinfo=VN),
         backfill_days,
         t.backdate_tolerance_s,
-        *[hands] * 3,
+        *_hands_params(t),
     ]
     return RawSQL(_SQL, params, output_field=BooleanField())  # noqa: S611 — fixed SQL, values as parameters
+
+
+def _hands_params(t: rules.Thresholds) -> list[int]:
+    return [min(3, t.max_hand_changes + 2)] * 3
+
+
+def hands() -> RawSQL:
+    """pass_around's clause alone, as a boolean column (PostgreSQL): False where the dossier has
+    too few hand steps for any province's pass_around."""
+    return RawSQL(f"({_HANDS})", _hands_params(loosest()), output_field=BooleanField())  # noqa: S611

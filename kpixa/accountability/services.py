@@ -108,42 +108,6 @@ def _history(
 # --- the per-dossier pass ---------------------------------------------------------------------
 
 
-class Clock:
-    """The calendar's ``working_time_between`` with each instant's working clock read once.
-
-    The rules ask for the working time between a dossier's instants (receipt, steps, due
-    times, supplement requests and answers, end) many times over, each instant in two or more
-    spans. The working time from ``a`` to ``b`` is W(b) − W(a), W being the working seconds
-    since the calendar's first instant (docs/workdays.md); W of an instant is kept after its
-    first use, so the answers are the calendar's own, to the second. An instant before the
-    calendar's first day goes to the calendar itself (which refuses it as before). Made per
-    chunk of dossiers, so what it keeps stays small.
-    """
-
-    def __init__(self, calendar: Any) -> None:
-        self.calendar = calendar
-        self.origin = datetime.combine(calendar.first_day, datetime.min.time())
-        self.seconds: dict[datetime, float] = {}
-
-    def working_time_between(self, a: datetime, b: datetime) -> timedelta:
-        if b <= a:
-            return self.calendar.working_time_between(a, b)  # type: ignore[no-any-return]
-        wa, wb = self.seconds.get(a), self.seconds.get(b)
-        if wa is None:
-            wa = self._clock(a)
-        if wb is None:
-            wb = self._clock(b)
-        if wa is None or wb is None:
-            return self.calendar.working_time_between(a, b)  # type: ignore[no-any-return]
-        return timedelta(seconds=wb - wa)
-
-    def _clock(self, t: datetime) -> float | None:
-        if t.tzinfo is not None or t < self.origin:
-            return None
-        w = self.seconds[t] = self.calendar.working_time_between(self.origin, t).total_seconds()
-        return w
-
-
 @dataclass
 class Analysis:
     """What the rules found in one dossier."""
@@ -164,7 +128,11 @@ def analyse(
     assert received is not None
     due, effective, end = local(row["due_at"]), local(row["effective_due_at"]), local(row["end_at"])
     steps, sups = step_rows(row["steps"]), supplement_rows(row["supplements"])
-    found: list[rules.Finding | None] = [rules.pass_around(steps, sups, t)]
+    # ``may_pass_around``: False when the pass read the row knowing it has too few hand steps
+    # for pass_around (candidates.hands); absent when every dossier is read.
+    found: list[rules.Finding | None] = [
+        rules.pass_around(steps, sups, t) if row.get("may_pass_around", True) else None
+    ]
     found += rules.supplement_findings(calendar, sups, due, t)
     found.append(rules.due_extended(_history(versions, "due_at", due), t))
     found.append(rules.backdated_end(end, steps, _history(versions, "end_at", end)[:-1], t))
@@ -243,12 +211,13 @@ def detect_scope(scope: QuerySet[Dossier], ids: Sequence[int], *, as_of: datetim
     by_province: dict[str, rules.Thresholds] = {}
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
+        rows: QuerySet[Any]
         if candidates.available():
             # By the chunk's ids, not the scope's filter: right after a batch's commit the planner
             # has no statistics for its rows and scanned the whole batch for every chunk. A dense
             # chunk (a batch's ids) is read by id range, the rows of other scopes dropped after.
             dense = part[-1] - part[0] < 2 * len(part)
-            rows = Dossier.objects.filter(
+            rows = Dossier.objects.annotate(may_pass_around=candidates.hands()).filter(
                 candidates.condition(when, BACKFILL_DAYS),
                 **(
                     {"id__gte": part[0], "id__lte": part[-1]}
@@ -263,7 +232,7 @@ def detect_scope(scope: QuerySet[Dossier], ids: Sequence[int], *, as_of: datetim
 
 
 def _detect_chunk(
-    chunk: QuerySet[Dossier],
+    chunk: QuerySet[Any],
     part: Sequence[int],
     calendar: Any,
     as_of: datetime,
@@ -274,7 +243,8 @@ def _detect_chunk(
     finding deletes."""
     lo, hi = part[0], part[-1]
     ids = set(part)
-    rows = [row for row in chunk.values(*FIELDS, "commune__province__code") if row["id"] in ids]
+    extra = ["may_pass_around"] if "may_pass_around" in chunk.query.annotations else []
+    rows = [row for row in chunk.values(*FIELDS, *extra, "commune__province__code") if row["id"] in ids]
     versions: dict[int, list[dict[str, list[Any]]]] = defaultdict(list)
     if rows:
         for dossier_id, changes in (
@@ -285,13 +255,12 @@ def _detect_chunk(
             versions[dossier_id].append(changes)
     flags: dict[tuple[int, str], dict[str, Any]] = {}
     delays: dict[int, dict[str, Any]] = {}
-    clock = Clock(calendar)
     for row in rows:
         code = row["commune__province__code"]
         t = by_province.get(code)
         if t is None:
             t = by_province[code] = thresholds_for(code)
-        found = analyse(row, versions.get(row["id"], []), clock, t, as_of)
+        found = analyse(row, versions.get(row["id"], []), calendar, t, as_of)
         day = row["end_day"] or row["received_day"]
         for f in found.findings:
             flags[(row["id"], f.kind)] = {
