@@ -163,3 +163,15 @@ def test_every_page_names_the_icon_and_favicon_ico_leads_to_it(client: Any, db: 
     assert finders.find("kpixa/favicon.svg")
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == icon.group(1)
+
+
+def test_every_menu_label_has_english() -> None:
+    from django.utils import translation
+
+    from kpixa.web.navigation import GROUPS
+
+    labels = [entry.label for entry in ENTRIES] + list(GROUPS)
+    with translation.override("en"):
+        english = [str(label) for label in labels]
+    untranslated = [str(label) for label, text in zip(labels, english, strict=True) if text == str(label)]
+    assert not untranslated
