@@ -9,9 +9,18 @@ from decimal import ROUND_FLOOR, Decimal
 
 from kpixa.accounts.demo import demo_admin as demo_admin
 from kpixa.accounts.models import User
-from kpixa.evaluations.models import CommuneEvaluation, LeaderEvaluation, Period, PeriodState, ProvincePolicy
+from kpixa.evaluations import inputs
+from kpixa.evaluations.models import (
+    CommuneEvaluation,
+    EvaluationInput,
+    InputKind,
+    LeaderEvaluation,
+    Period,
+    PeriodState,
+    ProvincePolicy,
+)
 from kpixa.evaluations.services import lifecycle
-from kpixa.evaluations.services.evaluation import enter_leader_assessment, evaluate_period
+from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.evaluations.services.policy import set_joint_policy
 from kpixa.units.models import Province
 
@@ -28,6 +37,7 @@ DEMO_JOINT_CITATION = (
     "Tỉnh ủy (2025); ngưỡng điểm do bản demo đặt, không phải quy định chính thức"
 )
 DEMO_JOINT_PERIOD = "half"
+DEMO_EVIDENCE = "Ví dụ của bản demo: điểm do bản demo tạo, không phải kết quả đánh giá thật"
 
 
 def _spread(key: str, low: int, high: int) -> Decimal:
@@ -38,27 +48,46 @@ def _spread(key: str, low: int, high: int) -> Decimal:
 
 
 def seed_evaluations_demo() -> None:
-    """Evaluate 2025-H2, enter general points, đ and e for leaders without entries, then evaluate
-    again so the quota and the proposals see every rating; then publish 2025-07..09 and 2025-Q3."""
+    """Evaluate 2025-H2, turn on the joint-departure policy, enter general points, đ and e as
+    evaluation inputs for leaders without them, then evaluate again so the quota and the proposals
+    see every rating; then publish 2025-07..09 and 2025-Q3."""
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
     seed_joint_policy_demo()
-    pending = LeaderEvaluation.objects.filter(
-        period__code=DEMO_PERIOD,
-        period__province__code=DEMO_PROVINCE,
-        judged=True,
-        general_points__isnull=True,
-    )
-    for le in pending:
-        key = f"{le.commune_id}:{le.post}:{le.person_id}"
-        enter_leader_assessment(
-            le,
-            None,
-            general=_spread(key + ":general", 24, 30),
-            organising=_spread(key + ":dd", 70, 100),
-            uniting=_spread(key + ":e", 70, 100),
-        )
+    seed_leader_inputs_demo()
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
     seed_published_demo()
+
+
+def seed_leader_inputs_demo() -> int:
+    """Enter deterministic general points (24–30), đ and e (70–100) as the demo period's evaluation
+    inputs — what the province's evaluators enter on the leaders' page, read by both evaluations —
+    for each judged leader without them; return how many leaders got them (0 on a second run)."""
+    province = Province.objects.get(code=DEMO_PROVINCE)
+    row = Period.objects.get(province=province, code=DEMO_PERIOD)
+    have = set(
+        EvaluationInput.objects.filter(period=row, kind=InputKind.GENERAL_POINTS).values_list(
+            "commune_id", "post", "person_id"
+        )
+    )
+    admin = demo_admin(province)
+    count = 0
+    leaders = LeaderEvaluation.objects.filter(period=row, judged=True).select_related("commune", "person")
+    for le in leaders.order_by("pk"):
+        if (le.commune_id, le.post, le.person_id) in have:
+            continue
+        key = f"{le.commune_id}:{le.post}:{le.person_id}"
+        values = (
+            (InputKind.GENERAL_POINTS, _spread(key + ":general", 24, 30)),
+            (InputKind.ORGANISING, _spread(key + ":dd", 70, 100)),
+            (InputKind.UNITING, _spread(key + ":e", 70, 100)),
+        )
+        for kind, value in values:
+            entry = inputs.Entry(
+                le.commune, le.post, le.person, kind.value, str(value), None, "", DEMO_EVIDENCE
+            )
+            inputs.set_input(row, entry, actor=admin)
+        count += 1
+    return count
 
 
 def seed_joint_policy_demo() -> ProvincePolicy | None:

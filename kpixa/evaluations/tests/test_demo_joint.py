@@ -1,5 +1,6 @@
 """The demo contains a joint-departure ("cùng lên đường") case: Gia Lai's half-year policy with a
-threshold just above the lowest commune total, set once and kept on the next run."""
+threshold just above the lowest commune total, set once and kept on the next run; and the leaders'
+general points, đ and e entered as evaluation inputs, as the province's evaluators enter them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.evaluations.demo import DEMO_JOINT_PERIOD, DEMO_PERIOD, seed_joint_policy_demo
-from kpixa.evaluations.models import Consequence, ProvincePolicy
+from kpixa.evaluations.demo import (
+    DEMO_JOINT_PERIOD,
+    DEMO_PERIOD,
+    seed_joint_policy_demo,
+    seed_leader_inputs_demo,
+)
+from kpixa.evaluations.models import Consequence, EvaluationInput, LeaderEvaluation, ProvincePolicy
 from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.evaluations.tests.conftest import score
 
@@ -35,3 +41,15 @@ def test_the_demo_policy_proposes_both_leaders_of_the_lowest_commune(
     entries = AuditEntry.objects.filter(action="evaluations.province_policy").count()
     seed_joint_policy_demo()  # a second run keeps the province's setting and writes nothing
     assert AuditEntry.objects.filter(action="evaluations.province_policy").count() == entries
+
+
+def test_the_demo_enters_leaders_points_as_evaluation_inputs_once(
+    world: Any, test_kpi: Any, leaders: Any
+) -> None:
+    score(world, DEMO_PERIOD, {world.commune: 62, world.sibling: 75, world.third: 80})
+    evaluate_period("test_kpi", DEMO_PERIOD, "52")
+    assert seed_leader_inputs_demo() == 6  # a Secretary and a Chairman in each of three communes
+    assert EvaluationInput.objects.filter(period__code=DEMO_PERIOD).count() == 18
+    evaluate_period("test_kpi", DEMO_PERIOD, "52")
+    assert not LeaderEvaluation.objects.filter(period__code=DEMO_PERIOD, total__isnull=True).exists()
+    assert seed_leader_inputs_demo() == 0
