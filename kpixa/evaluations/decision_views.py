@@ -43,6 +43,7 @@ from kpixa.evaluations.models import (
 )
 from kpixa.evaluations.services.evaluation import decide_consequence
 from kpixa.evaluations.services.periods import EvaluationError, period_row
+from kpixa.reporting.forms import LocalDecimalField
 from kpixa.reporting.queries import period_or_none as parse_period_code
 from kpixa.rules.classification import NATIONAL_BANDS
 from kpixa.scoring.engine.periods import PeriodSpan
@@ -316,26 +317,23 @@ class LeaderEntryForm(forms.Form):
     """One leader's general-criteria points, đ and e with the basis of the assessment. Vietnamese
     number formats ("28,5") are accepted."""
 
-    general_points = forms.DecimalField(
+    general_points = LocalDecimalField(
         label=gettext_lazy("Điểm tiêu chí chung (0–30)"),
         min_value=0,
         max_value=30,
         decimal_places=2,
-        localize=True,
     )
-    organising = forms.DecimalField(
+    organising = LocalDecimalField(
         label=gettext_lazy("đ — năng lực tổ chức thực hiện nhiệm vụ (%)"),
         min_value=0,
         max_value=100,
         decimal_places=2,
-        localize=True,
     )
-    uniting = forms.DecimalField(
+    uniting = LocalDecimalField(
         label=gettext_lazy("e — năng lực tập hợp, đoàn kết (%)"),
         min_value=0,
         max_value=100,
         decimal_places=2,
-        localize=True,
     )
     evidence = forms.CharField(
         max_length=300,

@@ -39,3 +39,16 @@ def test_the_points_box_accepts_a_comma_and_prefills_without_trailing_zeros() ->
         assert 'value="12.5"' in str(
             LeaderAssessmentForm(initial={"general_points": Decimal("12.50")})["general_points"]
         )
+
+
+def test_the_leader_entry_page_takes_and_shows_vietnamese_numbers() -> None:
+    from kpixa.evaluations.decision_views import LeaderEntryForm
+
+    with translation.override("vi"):
+        form = LeaderEntryForm(
+            {"general_points": "27,5", "organising": "92,25", "uniting": "90", "evidence": "QĐ 12"}
+        )
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["general_points"] == Decimal("27.5")
+        shown = str(LeaderEntryForm(initial={"general_points": Decimal("27.50")})["general_points"])
+    assert 'value="27,5"' in shown
