@@ -1,4 +1,5 @@
-"""The early warning pages in real headless Chromium, at phone (390 px) and desktop width."""
+"""The early warning pages (kpixa/warnings) in real headless Chromium, at phone (390 px) and
+desktop width; here, beside the other page tests, to share their one browser per session."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 import pytest
 
 from conftest import PASSWORD
+from kpixa.dossiers.tests.conftest import catalogue  # noqa: F401
+from kpixa.scoring.tests.conftest import frameworks  # noqa: F401
 from kpixa.warnings import views
 from kpixa.warnings.tests.test_queries import run, timelines
 from kpixa.web.tests.conftest import DESKTOP, PHONE, login, screenshot
@@ -17,7 +20,7 @@ NOW = datetime(2026, 3, 20, 9, 0).astimezone()
 
 
 @pytest.fixture
-def loaded(catalogue, frameworks, monkeypatch):  # type: ignore[no-untyped-def]
+def loaded(catalogue, frameworks, monkeypatch):  # type: ignore[no-untyped-def]  # noqa: F811
     run(timelines())
     monkeypatch.setattr(views, "_now", lambda request: NOW)
     return catalogue
