@@ -20,6 +20,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from kpixa.accounts import audit
+from kpixa.accounts.models import User
 from kpixa.dossiers.models import DeclaredCount, Flag, ImportBatch, flag_params
 
 PER_UNIT_KEY = "TheoDonVi"
@@ -34,7 +35,7 @@ def declare_counts(
     counts: Iterable[MonthCount],
     *,
     batch: ImportBatch | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     actor_label: str = "",
 ) -> int:
     """Store (replace) the declared monthly counts of ``source_system``; return how many (2 queries
@@ -113,7 +114,7 @@ def store_from_batch(
     declared: dict[str, Any] | None,
     units: dict[str, int],
     allowed: set[int] | None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> int:
     """Store a batch's ``TongHop.TheoDonVi`` and flag the items not read; return the flags added."""
     counts, unread = read_per_unit(declared, units, allowed)

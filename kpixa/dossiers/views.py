@@ -17,6 +17,7 @@ from kpixa.accounts.access import (
     LOGIN,
     REPORT,
     access,
+    acting_user,
     mask_id_number,
     mask_name,
     mask_phone,
@@ -148,7 +149,7 @@ def fix_rejection(request: HttpRequest, rejection_id: int) -> HttpResponse:
     form = FixForm(request.POST or None, initial={"raw": initial})
     if request.method == "POST" and form.is_valid():
         batch = resubmission.resubmit_rejections(
-            [rejection], actor=request.user, edited={rejection.pk: form.cleaned_data["raw"]}
+            [rejection], actor=acting_user(request), edited={rejection.pk: form.cleaned_data["raw"]}
         )
         messages.success(request, _("Đã gửi lại bản ghi (lô #%(id)s).") % {"id": batch.pk if batch else "—"})
         return redirect("dossiers:job", batch_id=batch.pk) if batch else redirect("dossiers:quarantine")

@@ -9,12 +9,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from kpixa.evaluations.models import CommuneEvaluation, LeaderEvaluation, Period, RegimeEvaluation
 from kpixa.rules.classification import band_for
 from kpixa.rules.ranking import competition_ranks
+from kpixa.scoring.engine.model import ClassBand
 from kpixa.scoring.models import IndicatorScore, UnitScore
 
 
@@ -149,7 +151,12 @@ def find_unit(content: dict[str, Any], framework: str, commune: str) -> dict[str
 
 
 def revise(
-    content: dict[str, Any], framework: str, commune: str, indicator: str, points: Decimal, bands: Any
+    content: dict[str, Any],
+    framework: str,
+    commune: str,
+    indicator: str,
+    points: Decimal,
+    bands: Sequence[ClassBand] | None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Return new content with one indicator's points corrected, the commune's total, class and every
     rank of that framework recomputed, and the list of changes (field, before, after)."""
@@ -164,16 +171,12 @@ def revise(
     total = Decimal(unit["total"] or 0) + points - old_points
     changes.append(_change(commune, framework, "total", unit["total"], str(total)))
     unit["total"] = str(total)
-    band = _band(bands, total)
+    band = band_for(bands, total) if bands else None
     if band is not None and band.code != unit["classification"]:
         changes.append(_change(commune, framework, "classification", unit["classification"], band.code))
         unit["classification"], unit["classification_label"] = band.code, band.label.vi
     changes += _rerank([u for u in new["units"] if u["framework"] == framework], framework)
     return new, changes
-
-
-def _band(bands: Any, total: Decimal) -> Any:
-    return band_for(bands, total) if bands else None
 
 
 def _rerank(units: list[dict[str, Any]], framework: str) -> list[dict[str, Any]]:

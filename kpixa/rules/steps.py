@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from kpixa.rules.codes import END_STATUSES, REFUSED_OR_WITHDRAWN, DossierStatus
+from kpixa.rules.codes import REFUSED_OR_WITHDRAWN, DossierStatus
 
 Cause = Literal["staff", "citizen", "sync"]
 
@@ -548,7 +548,3 @@ def period_end_burst(
             "ratio": t.burst_ratio,
         },
     )
-
-
-def is_end_status(status: int | None) -> bool:
-    return status in END_STATUSES

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kpixa.accounts.models import User
 from kpixa.dossiers import authority
 from kpixa.dossiers.models import ImportBatch
 from kpixa.dossiers.parsing import source_from_document
@@ -17,7 +18,7 @@ from kpixa.dossiers.services.importing import new_batch, run_batch
 from kpixa.dossiers.signals import appeal_scope
 
 
-def correct_through_appeal(actor: Any, appeal: Any, source_system: str, records: list[Any]) -> ImportBatch:
+def correct_through_appeal(actor: User, appeal: Any, source_system: str, records: list[Any]) -> ImportBatch:
     """Import corrected dossiers of an appeal's commune as one batch tied to the appeal.
 
     The only way a dossier counted late in a closed period may turn on time

@@ -18,6 +18,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from kpixa.accounts import audit
+from kpixa.accounts.models import User
 from kpixa.dossiers import authority, copyload, fastpath, ingest, jobs, limits
 from kpixa.dossiers import declared as declared_counts
 from kpixa.dossiers.models import ImportBatch, JobStatus, flag_params
@@ -63,7 +64,7 @@ def run_batch(
     batch: ImportBatch,
     source: Source,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     progress: Progress | None = None,
     with_results: bool = False,
     actor_label: str = "",
@@ -160,7 +161,7 @@ def _copy_counts(batch: ImportBatch, ctx: ingest.Context) -> None:
         setattr(batch, name, ctx.counts[name])
 
 
-def _finish(batch: ImportBatch, ctx: ingest.Context, actor: Any, actor_label: str) -> None:
+def _finish(batch: ImportBatch, ctx: ingest.Context, actor: User | None, actor_label: str) -> None:
     _copy_counts(batch, ctx)
     batch.status, batch.finished_at = JobStatus.DONE, timezone.now()
     batch.save()
@@ -268,7 +269,7 @@ def import_file(
     kind: str = "dossier",
     fmt: str | None = None,
     source_system: str = DEFAULT_SYSTEM,
-    actor: Any = None,
+    actor: User | None = None,
     progress: Progress | None = None,
 ) -> ImportBatch:
     """Import one file as one batch (format from the extension unless ``fmt``); return the batch."""

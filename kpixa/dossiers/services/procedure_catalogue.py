@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from kpixa.accounts import audit
+from kpixa.accounts.models import User
 from kpixa.dossiers.models import Procedure
 from kpixa.dossiers.parsing import FormatError, open_source
 
@@ -32,7 +33,7 @@ PROCEDURE_COLUMNS = (
 )
 
 
-def import_procedures(path: str | Path, *, actor: Any = None) -> dict[str, int]:
+def import_procedures(path: str | Path, *, actor: User | None = None) -> dict[str, int]:
     """Load the catalogue from CSV/XLSX (columns in PROCEDURE_COLUMNS); upsert by code as verified."""
     rows = list(_procedure_rows(Path(path)))
     with transaction.atomic():

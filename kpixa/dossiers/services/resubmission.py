@@ -10,13 +10,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kpixa.accounts.models import User
 from kpixa.dossiers.models import ImportBatch, Rejection
 from kpixa.dossiers.parsing import Source
 from kpixa.dossiers.services.importing import new_batch, run_batch
 
 
 def resubmit_rejections(
-    rejections: list[Rejection], *, actor: Any = None, edited: dict[int, Any] | None = None
+    rejections: list[Rejection], *, actor: User | None = None, edited: dict[int, Any] | None = None
 ) -> ImportBatch | None:
     """Re-run quarantined records (optionally with fixed raw JSON) as a new batch of their kind.
 

@@ -5,15 +5,14 @@ Each function owns its transaction and writes one audit entry (per batch, never 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from kpixa.accounts import audit
+from kpixa.accounts.models import User
 from kpixa.dossiers import rollups
 
 
-def rebuild_rollups(province_code: str | None = None, *, actor: Any = None) -> int:
+def rebuild_rollups(province_code: str | None = None, *, actor: User | None = None) -> int:
     """Recompute all rollups (or one province's) from the raw rows; return the rows written."""
     from kpixa.units.models import Province
 

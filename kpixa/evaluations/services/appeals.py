@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,8 @@ from kpixa.evaluations.queries import audited
 from kpixa.evaluations.services import chain, legal_revisions
 from kpixa.evaluations.services.lifecycle import expect_state, insert_snapshot, locked_period, require_admin
 from kpixa.evaluations.services.periods import EvaluationError
+from kpixa.reporting.evidence import CheckedFile
+from kpixa.scoring.engine.model import ClassBand
 from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Commune
 
@@ -47,7 +50,7 @@ def file_appeal(
     framework_code: str,
     indicator_code: str,
     reason: str,
-    upload: Any = None,
+    upload: UploadedFile | None = None,
 ) -> Appeal:
     """A commune leader appeals one indicator of the latest published result, within the window."""
     _check_appellant(actor, commune)
@@ -81,7 +84,7 @@ def file_appeal(
     return appeal
 
 
-def _check_evidence(upload: Any) -> Any:
+def _check_evidence(upload: UploadedFile | None) -> CheckedFile | None:
     if upload is None:
         return None
     from kpixa.reporting.evidence import check_upload
@@ -93,7 +96,7 @@ def _check_evidence(upload: Any) -> Any:
         raise EvaluationError(str(exc)) from exc
 
 
-def _attach(appeal: Appeal, checked: Any) -> None:
+def _attach(appeal: Appeal, checked: CheckedFile | None) -> None:
     if checked is None:
         return
     from kpixa.reporting.evidence import store
@@ -206,7 +209,7 @@ def uphold_appeal(actor: User, appeal: Appeal, reason: str, corrected_points: De
     return revision
 
 
-def _bands(framework_code: str, content: dict[str, Any], commune_code: str) -> Any:
+def _bands(framework_code: str, content: dict[str, Any], commune_code: str) -> tuple[ClassBand, ...] | None:
     from kpixa.frameworks.models import FrameworkVersion
 
     unit = snapshots.find_unit(content, framework_code, commune_code)

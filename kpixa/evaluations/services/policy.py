@@ -60,13 +60,6 @@ def set_joint_policy(
     return policy
 
 
-def set_joint_departure(
-    province: Province, enabled: bool | None, actor: User | None = None
-) -> ProvincePolicy:
-    """Turn the province's "cùng lên đường" rule on or off (None: follow the framework)."""
-    return _set_policy_field(province, "joint_departure", enabled, actor)
-
-
 def _set_policy_field(
     province: Province, field: str, value: bool | list[str] | None, actor: User | None
 ) -> ProvincePolicy:

@@ -12,7 +12,7 @@ from kpixa.accounts.models import AuditEntry
 from kpixa.evaluations.models import CommuneEvaluation, Consequence, LeaderEvaluation
 from kpixa.evaluations.services.evaluation import decide_consequence, enter_leader_assessment, evaluate_period
 from kpixa.evaluations.services.periods import EvaluationError
-from kpixa.evaluations.services.policy import set_joint_departure, set_joint_policy
+from kpixa.evaluations.services.policy import set_joint_policy
 from kpixa.evaluations.tests.conftest import score
 from kpixa.units.models import Person, PostKind, Tenure
 
@@ -161,7 +161,14 @@ def test_joint_departure_needs_the_provinces_threshold_and_acts_on_its_period(
 
 
 def test_it_lets_a_province_turn_joint_departure_off(world: Any, test_kpi: Any, leaders: Any) -> None:
-    set_joint_departure(world.province, False, world.users["province_admin"])
+    set_joint_policy(
+        world.province,
+        enabled=False,
+        citation="",
+        period_kind="year",
+        below_total=None,
+        actor=world.users["province_admin"],
+    )
     score(world, "2025-H2", {world.commune: 40, world.sibling: 75, world.third: 75})
     evaluate_period("test_kpi", "2025-H2", "52")
     assert list(Consequence.objects.values_list("kind", flat=True)) == ["warning"]

@@ -240,10 +240,6 @@ class Expression:
     names: frozenset[str]
 
     @property
-    def is_constant(self) -> bool:
-        return not self.names
-
-    @property
     def is_single_name(self) -> bool:
         return isinstance(self.tree, Ref)
 

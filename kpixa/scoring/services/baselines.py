@@ -25,7 +25,8 @@ def generate_baselines(
     targets of the same communes and indicators; returns how many targets were written.
     """
     step = Decimal(str(plus_points))
-    lower = _lower_is_better(framework, period)
+    indicators = framework_of(version_for(framework, period_of(period))).indicators()
+    lower = {i.code for i in indicators if i.direction == Direction.LOWER}
     rows = IndicatorScore.objects.filter(
         framework_version__code=framework, period_code=from_period, rate__isnull=False
     ).values_list("commune_id", "indicator_code", "rate")
@@ -65,11 +66,6 @@ def generate_baselines(
         },
     )
     return len(targets)
-
-
-def _lower_is_better(framework_code: str, period_code: str) -> set[str]:
-    framework = framework_of(version_for(framework_code, period_of(period_code)))
-    return {i.code for i in framework.indicators() if i.direction == Direction.LOWER}
 
 
 def _baseline(rate: Decimal, step: Decimal, lower: bool) -> Decimal:

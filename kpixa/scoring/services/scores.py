@@ -60,17 +60,6 @@ def score_communes(
         return core.score_many(framework, [c.unit_info() for c in communes], values, targets, as_of=as_of)
 
 
-def _store(
-    version: FrameworkVersion,
-    period: PeriodSpan,
-    communes: list[inp.CommuneRow],
-    scores: list[core.UnitScore],
-    as_of: datetime,
-) -> storage.Saved:
-    by_code = {c.code: c for c in communes}
-    return storage.save(version, period.code, [(by_code[s.unit.code], s) for s in scores], as_of)
-
-
 def _province(code: str | None) -> Province | None:
     if code is None:
         return None
@@ -139,8 +128,13 @@ def _full_run(
 ) -> None:
     as_of = timezone.now()
     scores = score_communes(framework_of(version), communes, period, providers, as_of)
-    saved = _store(version, period, communes, scores, as_of)
-    _finish(run, as_of, len(communes), saved.indicators)
+    by_code = {c.code: c for c in communes}
+    saved = storage.save(version, period.code, [(by_code[s.unit.code], s) for s in scores], as_of)
+    run.status, run.finished_at, run.inputs_as_of = RunStatus.DONE, timezone.now(), as_of
+    run.communes_count, run.indicator_scores_count = len(communes), saved.indicators
+    run.save(
+        update_fields=["status", "finished_at", "inputs_as_of", "communes_count", "indicator_scores_count"]
+    )
     audit.record(
         "scoring.compute",
         actor=actor,
@@ -154,17 +148,6 @@ def _full_run(
             "indicator_scores": saved.indicators,
             "indicator_scores_changed": saved.indicators_written,
         },
-    )
-
-
-def _finish(run: ScoreRun, as_of: datetime, communes: int, written: int) -> None:
-    run.status = RunStatus.DONE
-    run.finished_at = timezone.now()
-    run.inputs_as_of = as_of
-    run.communes_count = communes
-    run.indicator_scores_count = written
-    run.save(
-        update_fields=["status", "finished_at", "inputs_as_of", "communes_count", "indicator_scores_count"]
     )
 
 
@@ -188,13 +171,13 @@ def _refresh_plan(
     pairs = _stored_periods(province_ids, days)
     versions = FrameworkVersion.objects.in_bulk({vid for vid, _code in pairs})
     plan = [(versions[vid], period_of(code)) for vid, code in pairs]
+
+    def reads_other_frameworks(version: FrameworkVersion) -> bool:
+        return any(m.startswith("framework.") for m in framework_of(version).measures())
+
     return sorted(
-        plan, key=lambda item: (_reads_other_frameworks(item[0]), item[0].pk, item[1].start, item[1].end)
+        plan, key=lambda item: (reads_other_frameworks(item[0]), item[0].pk, item[1].start, item[1].end)
     )
-
-
-def _reads_other_frameworks(version: FrameworkVersion) -> bool:
-    return any(m.startswith("framework.") for m in framework_of(version).measures())
 
 
 def refresh_after_batch(

@@ -268,9 +268,13 @@ def ranks_of(totals: Mapping[int, Decimal], communes: Mapping[int, CommuneRow]) 
     """Rank the communes with a total: within each province, within the communes of the same kind
     there (the quota's peer group), and within each peer group. Returns commune id -> Ranks."""
     province = competition_ranks_by(totals, {cid: [str(communes[cid].province_id)] for cid in totals})
-    kind = competition_ranks_by(totals, {cid: [_kind_key(communes[cid])] for cid in totals})
+
+    def in_province(cid: int, group: str) -> str:
+        return f"{communes[cid].province_id}:{group}"
+
+    kind = competition_ranks_by(totals, {cid: [in_province(cid, communes[cid].kind)] for cid in totals})
     peers = grouped_ranks(
-        totals, {cid: [_peer_key(communes[cid], g) for g in communes[cid].peer_groups] for cid in totals}
+        totals, {cid: [in_province(cid, g) for g in communes[cid].peer_groups] for cid in totals}
     )
     return {
         cid: (
@@ -280,14 +284,6 @@ def ranks_of(totals: Mapping[int, Decimal], communes: Mapping[int, CommuneRow]) 
         )
         for cid in totals
     }
-
-
-def _kind_key(commune: CommuneRow) -> str:
-    return f"{commune.province_id}:{commune.kind}"
-
-
-def _peer_key(commune: CommuneRow, group: str) -> str:
-    return f"{commune.province_id}:{group}"
 
 
 def competition_ranks_by(totals: Mapping[int, Decimal], keys: dict[int, list[str]]) -> dict[int, int]:

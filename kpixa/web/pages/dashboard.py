@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, QuerySet
 from django.utils.safestring import SafeString
 
+from kpixa.frameworks.parsed import VersionRef
 from kpixa.review import lagging as lag
 from kpixa.scoring.engine.core import CHUA_DAT
 from kpixa.scoring.engine.model import Framework
@@ -122,10 +123,6 @@ class Dashboard:
         return _filtered(self.board.rows, self.filters)
 
     @property
-    def all_rows(self) -> list[RankedCommune]:
-        return self.board.rows
-
-    @property
     def as_of(self) -> datetime | None:
         return self.board.as_of
 
@@ -189,7 +186,7 @@ class Filters:
     lag_all: bool = False  # the whole lagging list instead of the short one
 
 
-def _unit_scores(version: Any, codes: list[str], province_id: int) -> QuerySet[UnitScore]:
+def _unit_scores(version: VersionRef, codes: list[str], province_id: int) -> QuerySet[UnitScore]:
     return UnitScore.objects.filter(
         framework_version__code=version.code, period_code__in=codes, commune__province_id=province_id
     )
@@ -218,7 +215,7 @@ def province_dashboard(
     return Dashboard(province, framework, period, filters, before[0].code, key, load)
 
 
-def _monthly(version: Any, period: PeriodSpan, pid: int) -> list[tuple[str, Decimal | None]]:
+def _monthly(version: VersionRef, period: PeriodSpan, pid: int) -> list[tuple[str, Decimal | None]]:
     """The province's average total per month of the year up to the period's end (one query)."""
     months = months_of(period)
     averages = dict(
@@ -233,7 +230,7 @@ def _monthly(version: Any, period: PeriodSpan, pid: int) -> list[tuple[str, Deci
 
 def _board(
     province: Province,
-    version: Any,
+    version: VersionRef,
     framework: Framework,
     period: PeriodSpan,
     before: list[PeriodSpan],
@@ -280,7 +277,7 @@ CURRENT_COLUMNS = (
 
 
 def _ranked_rows(
-    version: Any, period: PeriodSpan, before: list[PeriodSpan], pid: int
+    version: VersionRef, period: PeriodSpan, before: list[PeriodSpan], pid: int
 ) -> tuple[list[RankedCommune], datetime | None]:
     """The period's rows in ranking order, with the totals, ranks and classes before (one query)."""
     values = list(
@@ -327,7 +324,7 @@ def _add_peer_groups(rows: list[RankedCommune], pid: int) -> list[tuple[str, str
 
 
 def _add_failing(
-    rows: list[RankedCommune], version: Any, periods: list[PeriodSpan], pid: int
+    rows: list[RankedCommune], version: VersionRef, periods: list[PeriodSpan], pid: int
 ) -> tuple[list[str], list[tuple[str, int]]]:
     """Indicators each commune failed in every one of ``periods``, except those many communes
     failed; returns those (the province's failures) and the repeat failures per indicator (one

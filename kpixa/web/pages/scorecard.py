@@ -15,6 +15,8 @@ from typing import Any
 from django.db.models import Q
 
 from kpixa.dossiers.models import Dossier
+from kpixa.frameworks.models import FrameworkVersion
+from kpixa.frameworks.parsed import VersionRef
 from kpixa.scoring.engine.model import Framework, Indicator
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
@@ -73,7 +75,7 @@ class Scorecard:
     commune: Commune
     framework: Framework
     period: PeriodSpan
-    version: Any
+    version: FrameworkVersion | VersionRef
     trend_periods: list[PeriodSpan]
     key: str  # changes whenever a run stores results of the card's periods in the province
 
@@ -131,7 +133,9 @@ def scorecard(commune: Commune, framework_code: str, period: PeriodSpan, runs: R
     return Scorecard(commune, framework_of(version), period, version, trend_periods, key)
 
 
-def period_card(commune: Commune, version: Any, framework: Framework, period: PeriodSpan) -> Scorecard:
+def period_card(
+    commune: Commune, version: FrameworkVersion | VersionRef, framework: Framework, period: PeriodSpan
+) -> Scorecard:
     """The commune's scorecard of one period without trend or cache key (the official-report exports);
     no query until ``unit`` and ``lines`` are read."""
     return Scorecard(commune, framework, period, version, [period], key="")

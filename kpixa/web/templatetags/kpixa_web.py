@@ -138,9 +138,3 @@ def class_label(code: str) -> str:
         "khong_hoan_thanh": _("Không hoàn thành nhiệm vụ"),
     }
     return labels.get(code, code or "—")
-
-
-@register.filter
-def get_item(mapping: Any, key: Any) -> Any:
-    """``mapping[key]`` or an empty list (for dicts keyed by ids in templates)."""
-    return (mapping or {}).get(key, [])
