@@ -39,6 +39,7 @@ from kpixa.dossiers.models import (
     Dossier,
     DossierVersion,
     ImportBatch,
+    RecordVersion,
     SourceKind,
     SourceSystem,
     SupersededRecord,
@@ -350,6 +351,103 @@ def _appeal_scope(batch: ImportBatch) -> AppealScope | None:
 def _covered(appeal: tuple[int, Any, Any], old_commune: int, new_commune: int, start: Any, end: Any) -> bool:
     commune, first, last = appeal
     return old_commune == commune == new_commune and first <= end and start <= last
+
+
+# --- petitions and ratings ---------------------------------------------------------------------
+
+_SIMPLE_SHADOWS_OFFICIAL = gettext_noop(
+    "Bản ghi %(key)s đã có trong hệ thống chính thức '%(system)s': số liệu riêng của xã không thể "
+    "thay thế hay sửa bản ghi chính thức."
+)
+_SIMPLE_OUTSIDE_SCOPE = gettext_noop(
+    "Bản ghi %(key)s đã lưu thuộc xã/phường ngoài phạm vi của bên gửi: không được thay thế."
+)
+_KEY_FIELD = {"petition": "MaPAKN", "rating": "MaDanhGia"}
+
+
+def refused_simple_writes(
+    batch: ImportBatch,
+    authority: Authority | None,
+    allowed: set[int] | None,
+    written: Sequence[Any],
+    stored: dict[str, Any],
+) -> dict[str, Reject]:
+    """The winning petitions or ratings of a chunk (unsaved ``Petition``/``Rating`` objects) that
+    may not be written, by key, with the reason; on an official batch, the local records of the
+    keys it writes are superseded first (``supersede_local_records``), as for dossiers.
+
+    ``stored``: the stored versions of the batch's own source, by key (``ingest.Stored`` or None).
+    """
+    if authority is None or not written:
+        return {}
+    model, field = type(written[0]), _KEY_FIELD[batch.kind]
+    keys = [obj.code for obj in written]
+    refused: dict[str, Reject] = {}
+    if authority.kind == SourceKind.LOCAL:
+        local = SourceSystem.objects.filter(kind=SourceKind.LOCAL).values("code")
+        found = (
+            model._default_manager.filter(code__in=copyload.key_set(keys))
+            .exclude(source_system__in=local)
+            .values_list("code", "source_system")
+        )
+        for key, system in found:
+            refused[key] = Reject(field, key, _SIMPLE_SHADOWS_OFFICIAL % {"key": key, "system": system})
+    if allowed is not None:
+        for key in keys:
+            old = stored.get(key)
+            if old is not None and old.row["commune_id"] not in allowed:
+                refused.setdefault(key, Reject(field, key, _SIMPLE_OUTSIDE_SCOPE % {"key": key}))
+    if authority.kind == SourceKind.OFFICIAL:
+        supersede_local_records(batch, model, [key for key in keys if key not in refused])
+    return refused
+
+
+def supersede_local_records(batch: ImportBatch, model: Any, keys: Sequence[str]) -> int:
+    """``supersede_local`` for petitions and ratings (``model``): the local records of ``keys``
+    in the official batch's province (any province's for a batch of none) leave the counted
+    records, their rollups taken back, each kept in full with its versions (``RecordVersion``)
+    as a ``SupersededRecord``; return how many (two queries when none)."""
+    if not keys:
+        return 0
+    local = SourceSystem.objects.filter(kind=SourceKind.LOCAL)
+    if batch.province_id is not None:
+        local = local.filter(province_id=batch.province_id)
+    found = model._default_manager.filter(
+        code__in=copyload.key_set(list(keys)), source_system__in=local.values("code")
+    )
+    rows: list[dict[str, Any]] = [dict(row) for row in found.values()]
+    if not rows:
+        return 0
+    kind, ids = batch.kind, [row["id"] for row in rows]
+    kept_versions = RecordVersion.objects.filter(kind=kind, record_id__in=ids)
+    versions: dict[int, list[dict[str, Any]]] = {}
+    for version in kept_versions.order_by("id").values():
+        versions.setdefault(version["record_id"], []).append(
+            {k: history.jsonable(v) for k, v in version.items() if k != "record_id"}
+        )
+    now, label = timezone.now(), history.actor_label(batch)[:200]
+    SupersededRecord.objects.bulk_create(
+        SupersededRecord(
+            kind=kind,
+            source_system=row["source_system"],
+            key=row["code"],
+            commune_id=row["commune_id"],
+            values={k: history.jsonable(v) for k, v in row.items()},
+            versions=versions.get(row["id"], []),
+            previous_batch_id=row["batch_id"],
+            batch=batch,
+            superseded_at=now,
+            actor_id=batch.created_by_id,
+            actor_label=label,
+        )
+        for row in rows
+    )
+    deltas: Counter[rollups.Key] = Counter()
+    rollups.contributions(rows, rollups.SPECS_BY_MODEL[model], -1, deltas)
+    kept_versions.delete()
+    model._default_manager.filter(pk__in=ids).delete()
+    rollups.apply_deltas(deltas)
+    return len(rows)
 
 
 def refuse_all(ctx: Any, chunk: list[tuple[int, Any]], reason: str) -> None:

@@ -599,9 +599,16 @@ def ingest_simple(ctx: Context, chunk: list[tuple[int, Any]]) -> None:
     items = [(row, o.code, local(o.version_at), o.version_hash) for row, o in objs]
     stored = fetch_stored(model, ctx.batch.source_system, "code", [i[1] for i in items], fact_fields)
     statuses, winners = classify(items, stored)  # type: ignore[arg-type]
+    winning = [objs[i][1] for i in winners.values()]
+    refused = authority.refused_simple_writes(ctx.batch, ctx.authority, ctx.allowed, winning, stored)
+    raws = dict(chunk)
     for (row, key, *_r), status in zip(items, statuses, strict=True):
-        ctx.result(row, key, status)
-    write = [objs[i][1] for i in winners.values()]
+        if key in refused and status in ("created", "updated"):  # authority.py: quarantined, not written
+            ctx.reject(row, raws[row], refused[key], key)
+        else:
+            ctx.result(row, key, status)
+    ctx.flush_rejections()
+    write = [o for o in winning if o.code not in refused]
     update = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "source_system", "code")]
     model._default_manager.bulk_create(
         write, update_conflicts=True, unique_fields=["source_system", "code"], update_fields=update
