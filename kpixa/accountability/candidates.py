@@ -86,11 +86,17 @@ def available() -> bool:
     return ENABLED and connection.vendor == "postgresql"
 
 
+def thresholds_for(province_code: str) -> rules.Thresholds:
+    """The detectors' thresholds of a province: ``KPIXA_FLAG_THRESHOLDS[code]`` over
+    ``KPIXA_FLAG_THRESHOLDS["default"]`` over the documented defaults (rules.Thresholds)."""
+    table: dict[str, dict[str, Any]] = getattr(settings, "KPIXA_FLAG_THRESHOLDS", {}) or {}
+    values = {**table.get("default", {}), **table.get(province_code, {})}
+    return rules.Thresholds(**values)
+
+
 def loosest() -> rules.Thresholds:
     """The thresholds that let the most dossiers through: the smallest ``max_hand_changes`` and
     ``backdate_tolerance_s`` of the defaults and of every province in ``KPIXA_FLAG_THRESHOLDS``."""
-    from kpixa.accountability.services import thresholds_for
-
     table: dict[str, Any] = getattr(settings, "KPIXA_FLAG_THRESHOLDS", {}) or {}
     every = [thresholds_for(code) for code in {"", *table}]
     return rules.Thresholds(

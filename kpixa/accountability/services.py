@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, JSONField, Model, QuerySet
 from django.db.models.expressions import RawSQL
@@ -28,14 +27,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpixa.accountability import candidates
-from kpixa.accountability.models import AccountabilityFlag, DossierDelay, FlagStatus
+from kpixa.accountability.models import AccountabilityFlag, DossierDelay, FlagStatus, SyncExclusion
 from kpixa.accounts import audit
+from kpixa.accounts.models import User
 from kpixa.dossiers.models import Dossier, DossierVersion
 from kpixa.dossiers.step_analysis import naive_local as local
 from kpixa.dossiers.step_analysis import parse_time as _parse
 from kpixa.dossiers.step_analysis import step_rows, supplement_rows
 from kpixa.rules import steps as rules
 from kpixa.scoring.engine.periods import PeriodSpan, parse_period, previous
+from kpixa.units.models import Province
 
 logger = logging.getLogger(__name__)
 
@@ -69,14 +70,6 @@ BURST_HISTORY_PERIODS = 3
 
 class ReviewError(ValueError):
     """A review the service refuses (Vietnamese message)."""
-
-
-def thresholds_for(province_code: str) -> rules.Thresholds:
-    """The detectors' thresholds of a province: ``KPIXA_FLAG_THRESHOLDS[code]`` over
-    ``KPIXA_FLAG_THRESHOLDS["default"]`` over the documented defaults (rules.Thresholds)."""
-    table: dict[str, dict[str, Any]] = getattr(settings, "KPIXA_FLAG_THRESHOLDS", {}) or {}
-    values = {**table.get("default", {}), **table.get(province_code, {})}
-    return rules.Thresholds(**values)
 
 
 @dataclass
@@ -259,7 +252,7 @@ def _detect_chunk(
         code = row["commune__province__code"]
         t = by_province.get(code)
         if t is None:
-            t = by_province[code] = thresholds_for(code)
+            t = by_province[code] = candidates.thresholds_for(code)
         found = analyse(row, versions.get(row["id"], []), calendar, t, as_of)
         day = row["end_day"] or row["received_day"]
         for f in found.findings:
@@ -377,16 +370,14 @@ def detect_for_batch(batch_id: int) -> Result:
     """The pass over the dossiers a committed batch wrote, then period_end_burst for the months
     their ends fall in (the batch's communes only)."""
     scope = Dossier.objects.filter(batch_id=batch_id)
-    result = detect_scope(scope, list(scope.order_by("id").values_list("id", flat=True)))
-    months = (
-        Dossier.objects.filter(batch_id=batch_id, end_day__isnull=False)
-        .values_list("commune_id", "end_day__year", "end_day__month")
-        .order_by()
-        .distinct()
-    )
+    # one read of the batch for both: its ids and the months its communes' dossiers ended in
+    written = list(scope.order_by("id").values_list("id", "commune_id", "end_day"))
+    result = detect_scope(scope, [row[0] for row in written])
     by_month: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for commune_id, year, month in months:
-        by_month[(year, month)].add(commune_id)
+    for _id, commune_id, end_day in written:
+        if end_day is not None:
+            by_month[(end_day.year, end_day.month)].add(commune_id)
+    del written
     spans = {key: parse_period(f"{key[0]}-{key[1]:02d}") for key in by_month}
     if spans:
         # one count of closures per commune and day for every month and its history
@@ -460,7 +451,7 @@ def detect_bursts(
         counts = closure_counts(commune_ids, spans[-1].start, span.end)
     new: dict[int, AccountabilityFlag] = {}
     for commune_id in commune_ids:
-        t = thresholds_for(codes.get(commune_id, ""))
+        t = candidates.thresholds_for(codes.get(commune_id, ""))
         per = [
             _split(counts, commune_id, s, last_working_days(calendar, s.end, t.burst_last_days))
             for s in spans
@@ -520,7 +511,7 @@ def _store_unit_flags(period_code: str, commune_ids: set[int], new: dict[int, Ac
 # --- review ---------------------------------------------------------------------------------
 
 
-def review_flag(flag: AccountabilityFlag, status: str, note: str, *, actor: Any) -> AccountabilityFlag:
+def review_flag(flag: AccountabilityFlag, status: str, note: str, *, actor: User) -> AccountabilityFlag:
     """Confirm or dismiss a flag with a note (required), audited with the province's code.
     A flag is reviewed again only to change its decision."""
     if status not in (FlagStatus.CONFIRMED, FlagStatus.DISMISSED):
@@ -559,12 +550,12 @@ def review_flag(flag: AccountabilityFlag, status: str, note: str, *, actor: Any)
 # --- sync-caused lateness and consequences -----------------------------------------------------
 
 
-def decide_sync_exclusion(province: Any, period_code: str, excluded: bool, note: str, *, actor: Any) -> Any:
+def decide_sync_exclusion(
+    province: Province, period_code: str, excluded: bool, note: str, *, actor: User | None
+) -> SyncExclusion:
     """Record (or change) the province's decision to leave sync-caused lateness out of the
     consequences of a period; a note is required; audited with the province's code. The
     published score is never changed by it."""
-    from kpixa.accountability.models import SyncExclusion
-
     span = parse_period(period_code)
     note = note.strip()
     if not note:

@@ -22,6 +22,7 @@ from django.utils import translation
 from kpixa.accountability.queries import period_measures as accountability_measures
 from kpixa.accountability.services import sync_excluded
 from kpixa.evaluations.services import chain
+from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring import inputs as inp
 from kpixa.scoring.engine import core
 from kpixa.scoring.engine.measures import FRAMEWORK_PREFIX
@@ -56,7 +57,11 @@ def relieved(values: Mapping[str, Any], sync_late: int) -> dict[str, Any]:
 
 
 def relieved_totals(
-    version: Any, period: PeriodSpan, communes: list[inp.CommuneRow], sync: Mapping[int, int], depth: int = 0
+    version: FrameworkVersion,
+    period: PeriodSpan,
+    communes: list[inp.CommuneRow],
+    sync: Mapping[int, int],
+    depth: int = 0,
 ) -> dict[str, Decimal | None]:
     """Each commune's total under ``version`` with its sync-caused late dossiers counted on time,
     scored in memory (nothing stored); another framework's total it reads is relieved the same way."""
@@ -95,7 +100,7 @@ def relieved_totals(
 
 
 def consequence_facts(
-    version: Any, period: PeriodSpan, province: Province, facts: Mapping[int, chain.CommuneFacts]
+    version: FrameworkVersion, period: PeriodSpan, province: Province, facts: Mapping[int, chain.CommuneFacts]
 ) -> dict[int, chain.CommuneFacts]:
     """The facts the consequences are proposed from: ``facts`` as they are, unless the province
     decided to leave sync-caused lateness out of the period's consequences; then each commune with

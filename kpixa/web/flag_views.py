@@ -18,6 +18,7 @@ from kpixa.accounts.access import (
     COMMUNE,
     PROVINCE,
     access,
+    acting_user,
     can_manage_province,
     checked_commune,
     visible_provinces,
@@ -78,7 +79,9 @@ def review(request: HttpRequest, flag_id: int) -> HttpResponse:
     if not can_manage_province(request.user, flag.commune.province):
         raise Http404
     try:
-        review_flag(flag, request.POST.get("status", ""), request.POST.get("note", ""), actor=request.user)
+        review_flag(
+            flag, request.POST.get("status", ""), request.POST.get("note", ""), actor=acting_user(request)
+        )
         messages.success(request, FlagStatus(request.POST["status"]).label)
     except ReviewError as exc:
         messages.error(request, str(exc))
