@@ -370,16 +370,14 @@ def detect_for_batch(batch_id: int) -> Result:
     """The pass over the dossiers a committed batch wrote, then period_end_burst for the months
     their ends fall in (the batch's communes only)."""
     scope = Dossier.objects.filter(batch_id=batch_id)
-    result = detect_scope(scope, list(scope.order_by("id").values_list("id", flat=True)))
-    months = (
-        Dossier.objects.filter(batch_id=batch_id, end_day__isnull=False)
-        .values_list("commune_id", "end_day__year", "end_day__month")
-        .order_by()
-        .distinct()
-    )
+    # one read of the batch for both: its ids and the months its communes' dossiers ended in
+    written = list(scope.order_by("id").values_list("id", "commune_id", "end_day"))
+    result = detect_scope(scope, [row[0] for row in written])
     by_month: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for commune_id, year, month in months:
-        by_month[(year, month)].add(commune_id)
+    for _id, commune_id, end_day in written:
+        if end_day is not None:
+            by_month[(end_day.year, end_day.month)].add(commune_id)
+    del written
     spans = {key: parse_period(f"{key[0]}-{key[1]:02d}") for key in by_month}
     if spans:
         # one count of closures per commune and day for every month and its history
