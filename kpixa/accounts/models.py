@@ -6,6 +6,7 @@ import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,6 +154,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=30, choices=NotificationKind.choices)
     message_vi = models.TextField(_("nội dung"))
+    message_en = models.TextField(_("nội dung tiếng Anh"), blank=True)
     link = models.CharField(_("liên kết"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
@@ -166,3 +168,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: {self.message_vi[:40]}"
+
+    @property
+    def message(self) -> str:
+        """The message in the active language: the English text when English is active and the
+        notification was written in English too, else the Vietnamese one."""
+        english = (translation.get_language() or "vi").startswith("en")
+        return self.message_en if english and self.message_en else self.message_vi

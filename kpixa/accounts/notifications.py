@@ -32,16 +32,22 @@ def _recipients(users: Iterable[Any]) -> list[User]:
     return list(seen.values())
 
 
-def notify(users: Iterable[Any], kind: str, message_vi: str, link: str = "") -> list[Notification]:
+def notify(
+    users: Iterable[Any], kind: str, message_vi: str, link: str = "", message_en: str = ""
+) -> list[Notification]:
     """Create one notification per distinct active user and queue its e-mail; return the notifications.
 
-    ``kind`` is a ``NotificationKind`` value; ``link`` a site path (e.g. ``/reporting/...``).
+    ``kind`` is a ``NotificationKind`` value; ``link`` a site path (e.g. ``/reporting/...``);
+    ``message_en`` the same message in English, shown to users who chose English (the e-mail is
+    Vietnamese).
     """
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     recipients = _recipients(users)
     created = Notification.objects.bulk_create(
-        Notification(user=u, kind=kind, message_vi=message_vi, link=link, emailed=bool(u.email))
+        Notification(
+            user=u, kind=kind, message_vi=message_vi, message_en=message_en, link=link, emailed=bool(u.email)
+        )
         for u in recipients
     )
     mailed = [u.email for u in recipients if u.email]
@@ -110,9 +116,13 @@ def province_users(province_id: int) -> QuerySet[User]:
     ).exclude(role="")
 
 
-def notify_result_published(province_id: int, message_vi: str, link: str) -> list[Notification]:
+def notify_result_published(
+    province_id: int, message_vi: str, link: str, message_en: str = ""
+) -> list[Notification]:
     """Tell every user of the province that a period's result was published."""
-    return notify(province_users(province_id), NotificationKind.RESULT_PUBLISHED, message_vi, link)
+    return notify(
+        province_users(province_id), NotificationKind.RESULT_PUBLISHED, message_vi, link, message_en
+    )
 
 
 def notify_appeal_decided(appellant: Any, commune_id: int, message_vi: str, link: str) -> list[Notification]:

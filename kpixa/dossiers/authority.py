@@ -36,6 +36,7 @@ from django.utils.translation import gettext_noop
 from kpixa.dossiers import copyload, history, rollups
 from kpixa.dossiers.facts import Facts, outcome_as_of
 from kpixa.dossiers.models import (
+    LOCAL_NAME_PREFIX,
     Dossier,
     DossierVersion,
     ImportBatch,
@@ -87,7 +88,7 @@ def _local_fields(commune: Any) -> dict[str, Any]:
         "kind": SourceKind.LOCAL,
         "commune_id": commune.pk,
         "province_id": commune.province_id,
-        "name": f"Số liệu riêng của {commune.name}",
+        "name": f"{LOCAL_NAME_PREFIX}{commune.name}",
     }
 
 

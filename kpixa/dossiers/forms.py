@@ -32,7 +32,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, sources: list[SourceSystem] | None = None, **kwargs: Any) -> None:
         """``sources``: the systems the user may write (authority.writable_sources), the only choices."""
         super().__init__(*args, **kwargs)
-        choices = [(s.code, f"{s.code} — {s.name}" if s.name else s.code) for s in sources or []]
+        choices = [(s.code, f"{s.code} — {s.shown_name}" if s.name else s.code) for s in sources or []]
         field = self.fields["source_system"]
         field.choices = choices  # type: ignore[attr-defined]
         field.error_messages["invalid_choice"] = _(

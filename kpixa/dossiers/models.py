@@ -121,6 +121,10 @@ class SourceKind(models.TextChoices):
     LOCAL = "local", _("Số liệu riêng của xã")
 
 
+# How kpixa names a commune's local source when it registers it (kpixa/dossiers/authority.py).
+LOCAL_NAME_PREFIX = "Số liệu riêng của "
+
+
 class SourceSystem(models.Model):
     """A registered source of records and what it may write (docs/dossier-format.md, "Source
     systems and authority").
@@ -156,6 +160,16 @@ class SourceSystem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.get_kind_display()})"
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language: a local source's name is written by kpixa when it is
+        registered ("Số liệu riêng của <commune>", kpixa/dossiers/authority.py), so it is shown
+        translated around the commune's name; any other name is data, shown as stored."""
+        prefix = LOCAL_NAME_PREFIX
+        if self.kind == SourceKind.LOCAL and self.name.startswith(prefix):
+            return gettext("Số liệu riêng của %(name)s") % {"name": self.name.removeprefix(prefix)}
+        return self.name
 
 
 class Dossier(models.Model):

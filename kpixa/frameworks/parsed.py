@@ -45,6 +45,12 @@ _frameworks: OrderedDict[tuple[int | None, str], Framework] = OrderedDict()
 _frameworks_lock = threading.Lock()
 
 
+def parsed_frameworks() -> list[Framework]:
+    """The framework versions parsed in this process so far (no query)."""
+    with _frameworks_lock:
+        return list(_frameworks.values())
+
+
 def framework_of(version: FrameworkVersion | VersionRef) -> Framework:
     """Return the parsed engine Framework of a FrameworkVersion row or a VersionRef.
 

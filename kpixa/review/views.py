@@ -81,7 +81,7 @@ def _meeting(province: Province, meeting_id: int) -> Meeting:
 
 
 def _commitment_form(meeting: Meeting, pack: queries.Pack, data: object = None) -> CommitmentForm:
-    indicators = [(i.code, f"{i.code} {i.name.vi}") for g in pack.framework.groups for i in g.indicators]
+    indicators = [(i.code, f"{i.code} {i.name.shown}") for g in pack.framework.groups for i in g.indicators]
     return CommitmentForm(data, communes=_communes(meeting.province), indicators=indicators)
 
 
@@ -211,8 +211,8 @@ def owners(request: HttpRequest, province_code: str) -> HttpResponse:
     if matrix is not None and admin:
         framework = framework_of(matrix.version)
         codes = [
-            *((g.code, f"{_('Nhóm')} {g.code}. {g.name.vi}") for g in framework.groups),
-            *((i.code, f"{i.code} {i.name.vi}") for g in framework.groups for i in g.indicators),
+            *((g.code, f"{_('Nhóm')} {g.code}. {g.name.shown}") for g in framework.groups),
+            *((i.code, f"{i.code} {i.name.shown}") for g in framework.groups for i in g.indicators),
         ]
         form = OwnerForm(request.POST or None, codes=codes, communes=_communes(province))
     if request.method == "POST":

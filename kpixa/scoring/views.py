@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kpixa.accounts.access import ADMIN, access
 from kpixa.frameworks.models import DEFAULT_FRAMEWORK, FrameworkStatus, FrameworkVersion
+from kpixa.frameworks.parsed import framework_of
 from kpixa.frameworks.services import activate_framework, framework_in_force, install_framework
 from kpixa.scoring.engine.loader import FrameworkError, load_framework
 from kpixa.scoring.engine.periods import PeriodError, parse_period
@@ -67,7 +68,8 @@ def whatif(request: HttpRequest) -> HttpResponse:
     province = _province(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "province": province}
-    context["frameworks"] = _frameworks_in_force()
+    # (version, its name from the file in the active language): the row keeps the Vietnamese name.
+    context["frameworks"] = [(v, framework_of(v).name.shown) for v in _frameworks_in_force()]
     if request.method == "POST" and form.is_valid():
         upload: Any = form.files["file"]
         name = str(upload.name or "upload.yaml")

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from kpixa.web.labels import class_shown
+
 if TYPE_CHECKING:
     from kpixa.web.pages.dashboard import RankedCommune
 
@@ -80,7 +82,7 @@ def ranking_row(row: RankedCommune, url_pattern: str, period_code: str) -> str:
         row.name,
         num(row.total),
         class_css(row.classification),
-        row.classification_label or "—",
+        class_shown(row.classification_label, row.classification) or "—",
         signed(row.change),
         heat,
     )

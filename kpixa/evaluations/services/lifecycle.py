@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
@@ -98,12 +98,25 @@ def publish_period(actor: User, province: Province, period_code: str, days: int 
             sha256=snapshot.sha256,
             appeal_until=row.appeal_until,
         )
-        message = _(
-            "Kết quả kỳ %(period)s của %(province)s đã được công bố; có thể khiếu nại đến hết ngày %(until)s."
-        ) % {"period": row.code, "province": province.name, "until": row.appeal_until.strftime("%d/%m/%Y")}
+        values = {
+            "period": row.code,
+            "province": province.name,
+            "until": row.appeal_until.strftime("%d/%m/%Y"),
+        }
+        messages = {language: _published_message(values, language) for language in ("vi", "en")}
         link = reverse("web:public_province", args=[province.code]) + f"?period={row.code}"
-        notify_result_published(province.pk, message, link)
+        notify_result_published(province.pk, messages["vi"], link, messages["en"])
     return snapshot
+
+
+def _published_message(values: dict[str, str], language: str) -> str:
+    """The notification of a publication in ``language`` (stored in both: each user reads it in
+    the language chosen)."""
+    with translation.override(language):
+        text = _(
+            "Kết quả kỳ %(period)s của %(province)s đã được công bố; có thể khiếu nại đến hết ngày %(until)s."
+        )
+        return text % values
 
 
 def insert_snapshot(

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, QuerySet
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from kpixa.frameworks.parsed import VersionRef
 from kpixa.review import lagging as lag
@@ -128,7 +129,7 @@ class Dashboard:
 
     @property
     def groups(self) -> list[tuple[str, str]]:
-        return [(g.code, g.name.vi) for g in self.framework.groups]
+        return [(g.code, g.name.shown) for g in self.framework.groups]
 
     @property
     def distribution(self) -> list[tuple[str, str, int]]:
@@ -202,7 +203,11 @@ def province_dashboard(
     framework = framework_of(version)
     before = previous_periods(period, LAG_PERIODS - 1)
     stamp = runs.stamp([period, *before, *months_of(period)])
-    key = digest(f"{province.pk}:{province.data_version}:{version.pk}:{version.sha256}:{period.code}:{stamp}")
+    # The language is in the key: the rows' markup and the class labels are built in it.
+    language = get_language() or ""
+    key = digest(
+        f"{province.pk}:{province.data_version}:{version.pk}:{version.sha256}:{period.code}:{stamp}:{language}"
+    )
 
     def compute() -> Board:
         board = _board(province, version, framework, period, before, stamp)
@@ -429,7 +434,7 @@ def _sorted(rows: list[RankedCommune], sort: str) -> list[RankedCommune]:
 
 def _distribution(framework: Framework, rows: list[RankedCommune]) -> list[tuple[str, str, int]]:
     counts = Counter(r.classification for r in rows)
-    bands = [(band.code, band.label.vi, counts.get(band.code, 0)) for band in framework.classification]
+    bands = [(band.code, band.label.shown, counts.get(band.code, 0)) for band in framework.classification]
     if counts.get(""):
         bands.append(("", "", counts[""]))
     return bands

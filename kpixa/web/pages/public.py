@@ -103,7 +103,7 @@ class PublishedCard:
 
     def lines(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(code, name, published values) of each indicator, in the framework's order when known."""
-        names = {i.code: i.name.vi for i in self.framework.indicators()} if self.framework else {}
+        names = {i.code: i.name.shown for i in self.framework.indicators()} if self.framework else {}
         rows = self.unit.indicators if self.unit else []
         return [(r["code"], names.get(r["code"], ""), r) for r in rows]
 

@@ -148,7 +148,7 @@ def _line(
     period: PeriodSpan,
     trend_periods: list[PeriodSpan],
 ) -> IndicatorLine:
-    group = next(g.name.vi for g in framework.groups if g.code == ind.group)
+    group = next(g.name.shown for g in framework.groups if g.code == ind.group)
     trend = [(p.code, _trend_value(by_key.get((p.code, ind.code)))) for p in trend_periods]
     numerator, denominator = _outcome(ind.numerator), _outcome(ind.denominator)
     late = "late" if (numerator, denominator) == ("on_time", "total") else ""

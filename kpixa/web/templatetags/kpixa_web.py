@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from kpixa.web import charts, rendering
+from kpixa.web import charts, labels, rendering
 from kpixa.web.exports.data import status_labels
 
 register = template.Library()
@@ -30,6 +30,8 @@ STATUS_CLASSES = {
 num = register.filter("num", rendering.num)
 signed = register.filter("signed", rendering.signed)
 class_css = register.filter("class_css", rendering.class_css)
+# A stored class label in the active language: ``{{ u.classification_label|class_shown:u.classification }}``.
+class_shown = register.filter("class_shown", labels.class_shown)
 
 
 @register.filter
