@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from kpixa.web.tests.browser import browser, page  # noqa: F401  (one session browser for every app)
+
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety check
 # would refuse database access from it although nothing runs concurrently.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -13,12 +13,12 @@ from conftest import PASSWORD
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.frameworks.services import assign_owner
 from kpixa.units.models import PostKind
-from kpixa.web.tests.conftest import DESKTOP, PHONE, _fresh_cache, browser, login, page, screenshot  # noqa: F401
+from kpixa.web.tests.conftest import DESKTOP, PHONE, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def shoot(page: Any, name: str) -> None:  # noqa: F811
+def shoot(page: Any, name: str) -> None:
     screenshot(page, f"{name}-desktop", DESKTOP)
     screenshot(page, f"{name}-phone", PHONE)
     page.set_viewport_size(DESKTOP)
@@ -26,7 +26,7 @@ def shoot(page: Any, name: str) -> None:  # noqa: F811
 
 def test_a_province_admin_assigns_an_owner_and_checks_a_commitment(
     live_server: Any,
-    page: Any,  # noqa: F811
+    page: Any,
     meetings: Any,
 ) -> None:
     login(page, live_server.url, "province_admin", PASSWORD)
@@ -72,7 +72,7 @@ def test_a_province_admin_assigns_an_owner_and_checks_a_commitment(
 
 def test_the_commune_sees_its_commitments_and_its_leaders_owned_indicators(
     live_server: Any,
-    page: Any,  # noqa: F811
+    page: Any,
     meetings: Any,
 ) -> None:
     version = FrameworkVersion.objects.get(code="dvc766", version="2025.2")

@@ -3,6 +3,7 @@ bands on the page, preview class counts before/after and the biggest movers."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -102,7 +103,7 @@ def test_it_downloads_the_file_in_force_for_province_admins_only(
 ) -> None:
     url = reverse("scoring:whatif_download") + "?framework=dvc766"
     response = admin_client.get(url)
-    in_force = FrameworkVersion.objects.in_force("dvc766", __import__("datetime").date.today()).first()
+    in_force = FrameworkVersion.objects.in_force("dvc766", date.today()).get()
     assert response.status_code == 200 and response.content.decode("utf-8") == in_force.source_text
     assert response["Content-Disposition"] == f'attachment; filename="dvc766-{in_force.version}.yaml"'
     leader = Client()
