@@ -86,20 +86,20 @@ def test_anonymous_users_are_sent_to_log_in(world):
 def test_the_viewer_sees_the_period_without_buttons_and_cannot_move_it(world, scored):
     client = client_for(world, Role.PROVINCE_VIEWER)
     page = text(client.get(PERIOD))
-    assert "Đang mở" in page and "Khóa số liệu</button>" not in page
+    assert "Đang mở" in page and "Xác nhận khóa số liệu</button>" not in page
     assert client.post(PERIOD + "khoa/").status_code == 403
     assert not Period.objects.filter(code=Q3, state=PeriodState.CLOSED).exists()
 
 
 def test_the_admin_closes_publishes_and_sees_the_hash(world, scored):
     client = client_for(world, Role.PROVINCE_ADMIN)
-    assert "Khóa số liệu</button>" in text(client.get(PERIOD))
+    assert "Xác nhận khóa số liệu</button>" in text(client.get(PERIOD))  # behind its confirmation
     page = text(client.post(PERIOD + "khoa/", follow=True))
-    assert "Đã khóa số liệu kỳ 2025-Q3." in page and "Công bố kết quả</button>" in page
+    assert "Đã khóa số liệu kỳ 2025-Q3." in page and "Xác nhận công bố</button>" in page
     page = text(client.post(PERIOD + "cong-bo/", follow=True))
     snapshot = Snapshot.objects.get(period__code=Q3)
     assert f"Mã băm SHA-256 của bản công bố: {snapshot.sha256}" in page
-    assert "Công bố lần đầu." in page and "Chuyển thành chính thức</button>" in page
+    assert "Công bố lần đầu." in page and "Xác nhận chuyển thành chính thức</button>" in page
 
 
 def test_it_shows_refusals_in_vietnamese(world, scored):
@@ -259,7 +259,7 @@ def test_the_admin_upholds_an_appeal_into_a_new_revision(world, published_q3):
     appeal = file_appeal(world)
     client = client_for(world, Role.PROVINCE_ADMIN)
     page = text(client.get(f"/ky-danh-gia/khieu-nai/{appeal.pk}/"))
-    assert "Điểm tối đa của chỉ số: 90,00" in page
+    assert "Điểm tối đa của chỉ số: 90<" in page  # the Vietnamese way, without trailing zeros
     data = {"reason": "Đã đối chiếu chứng từ", "corrected_points": "85"}
     page = text(client.post(f"/ky-danh-gia/khieu-nai/{appeal.pk}/chap-nhan/", data, follow=True))
     revision = Snapshot.objects.get(period__code=Q3, revision=2)
