@@ -98,11 +98,15 @@ def _frameworks_in_force() -> list[FrameworkVersion]:
     return list(first.values())
 
 
-def _version_in_force(request: HttpRequest) -> FrameworkVersion:
+def _version_in_force(request: HttpRequest) -> FrameworkVersion | None:
+    """The version in force today of ``?framework=`` (default dvc766); None, with a message for
+    the user, when there is none (the caller sends him back to the what-if page)."""
     code = (request.GET.get("framework") or request.POST.get("framework") or DEFAULT_FRAMEWORK).strip()
     version = framework_in_force(code, date.today())
     if version is None:
-        raise Http404(_("Không có phiên bản đang áp dụng của bộ chỉ số “%(code)s”.") % {"code": code})
+        messages.error(
+            request, _("Không có phiên bản đang áp dụng của bộ chỉ số “%(code)s”.") % {"code": code}
+        )
     return version
 
 
@@ -110,6 +114,8 @@ def _version_in_force(request: HttpRequest) -> FrameworkVersion:
 def download(request: HttpRequest) -> HttpResponse:
     """The file of the version in force of ``?framework=`` (default dvc766), to edit and upload."""
     version = _version_in_force(request)
+    if version is None:
+        return redirect("scoring:whatif")
     response = HttpResponse(version.source_text, content_type="application/x-yaml; charset=utf-8")
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{version.code}-{version.version}.yaml")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -123,6 +129,8 @@ def edit(request: HttpRequest) -> HttpResponse:
     it exactly as an uploaded file (nothing applies until "Áp dụng")."""
     province = _province(request)
     version = _version_in_force(request)
+    if version is None:
+        return redirect("scoring:whatif")
     context: dict[str, Any] = {
         "province": province,
         "version_in_force": version,

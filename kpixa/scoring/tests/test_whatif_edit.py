@@ -109,7 +109,9 @@ def test_it_downloads_the_file_in_force_for_province_admins_only(
     leader = Client()
     leader.force_login(world.users["commune_leader"])
     assert leader.get(url).status_code == 403
-    assert admin_client.get(reverse("scoring:whatif_download") + "?framework=khong-co").status_code == 404
+    unknown = admin_client.get(reverse("scoring:whatif_download") + "?framework=khong-co", follow=True)
+    assert unknown.redirect_chain[-1][0] == reverse("scoring:whatif")
+    assert "Không có phiên bản đang áp dụng" in unknown.content.decode()
 
 
 def test_the_what_if_page_links_the_download_and_the_editor(
