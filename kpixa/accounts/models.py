@@ -46,6 +46,11 @@ class User(AbstractUser):
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
 
+    def get_full_name(self) -> str:
+        """The name in Vietnamese order: family and middle names (``last_name``), then the given
+        name (``first_name``); a name is data, shown as entered in every language."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     def clean(self) -> None:
         """Check the role's scope: province roles name a province and no commune; commune roles name
         a commune, whose province becomes the user's province."""

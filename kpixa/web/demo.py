@@ -62,8 +62,8 @@ def seed_demo_users() -> None:
     province = Province.objects.get(code=DEMO_PROVINCE)
     commune = Commune.objects.get(code=DEMO_COMMUNE)
     specs = [
-        ("province_admin", Role.PROVINCE_ADMIN, None, "Nguyễn Văn", "Quản trị", True),
-        ("province_viewer", Role.PROVINCE_VIEWER, None, "Trần Thị", "Theo dõi", False),
+        ("province_admin", Role.PROVINCE_ADMIN, None, "Nguyễn Văn", "Minh", True),
+        ("province_viewer", Role.PROVINCE_VIEWER, None, "Trần Thị", "Bình", False),
         ("leader_iadom", Role.COMMUNE_LEADER, commune, "Rơ Châm", "Hùng", False),
         ("officer_iadom", Role.COMMUNE_OFFICER, commune, "Siu", "H'Lan", False),
     ]
