@@ -24,7 +24,7 @@ from kpixa.accounts.access import (
     checked_commune,
     visible_provinces,
 )
-from kpixa.frameworks.models import FrameworkVersion
+from kpixa.frameworks.models import DEFAULT_FRAMEWORK, FrameworkVersion
 from kpixa.frameworks.parsed import framework_of
 from kpixa.frameworks.services import OwnerError, assign_owner
 from kpixa.review import queries
@@ -34,7 +34,6 @@ from kpixa.review.services import ReviewError, add_commitment, prepare_meeting, 
 from kpixa.scoring.versions import ScoringError
 from kpixa.units.models import Commune, Province
 
-DEFAULT_FRAMEWORK = "dvc766"
 FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 
 

@@ -20,11 +20,11 @@ from kpixa.accounts.access import (
     checked_commune,
     visible_provinces,
 )
+from kpixa.frameworks.models import DEFAULT_FRAMEWORK
 from kpixa.warnings import queries, services
 from kpixa.warnings.models import DigestKind
 from kpixa.warnings.projection import BEST, WORST
 
-DEFAULT_FRAMEWORK = "dvc766"
 FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 
 

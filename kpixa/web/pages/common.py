@@ -9,10 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from kpixa.frameworks.models import DEFAULT_FRAMEWORK as DEFAULT_FRAMEWORK  # the pages import it from here
 from kpixa.scoring.engine.periods import MONTH, QUARTER, PeriodSpan, month, previous
 from kpixa.scoring.versions import ScoringError, period_of
 
-DEFAULT_FRAMEWORK = "dvc766"
 KIND_ORDER = {QUARTER: 4, MONTH: 3, "half": 2, "year": 1, "ytd": 0}
 CACHE_SECONDS = 600  # computed dashboards and scorecards, keyed by the stored results' as-of time
 
