@@ -134,6 +134,7 @@ def edit(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "province": province,
         "version_in_force": version,
+        "version_name": framework_of(version).name.shown,  # the row keeps the Vietnamese name
         "values": {},
         "editing": True,
     }

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import yaml
 from django.utils.translation import gettext as _
 
+from kpixa.scoring.engine.i18n import english
 from kpixa.scoring.engine.numbers import fmt_number
 
 EDITABLE_INDICATOR_KEYS = ("max_points", "target")
@@ -46,10 +47,13 @@ def _child(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
     return None
 
 
-def _vi(node: yaml.Node | None) -> str:
+def _shown(node: yaml.Node | None) -> str:
+    """A name of the file in the active language: its ``en`` when English is active and the file
+    gives one, else its ``vi`` (the labels of the form and of the changes shown, never written)."""
     if isinstance(node, yaml.MappingNode):
+        en = _scalar(node, "en") if english() else None
         vi = _scalar(node, "vi")
-        return vi.value if vi is not None else ""
+        return en.value if en is not None and en.value else vi.value if vi is not None else ""
     return node.value if isinstance(node, yaml.ScalarNode) else ""
 
 
@@ -66,7 +70,7 @@ def _group_fields(group: yaml.MappingNode) -> list[Field]:
     code = _scalar(group, "code")
     if code is None:
         return []
-    section = f"{code.value}. {_vi(_child(group, 'name'))}"
+    section = f"{code.value}. {_shown(_child(group, 'name'))}"
     fields = []
     group_max = _scalar(group, "max")
     if group_max is not None:
@@ -78,7 +82,7 @@ def _group_fields(group: yaml.MappingNode) -> list[Field]:
         icode = _scalar(indicator, "code")
         if icode is None:
             continue
-        label = f"{icode.value} {_vi(_child(indicator, 'name'))}"
+        label = f"{icode.value} {_shown(_child(indicator, 'name'))}"
         for key in EDITABLE_INDICATOR_KEYS:
             node = _scalar(indicator, key)
             if node is not None:
@@ -90,7 +94,7 @@ def _band_field(band: yaml.MappingNode) -> Field | None:
     code, minimum = _scalar(band, "code"), _scalar(band, "min")
     if code is None or minimum is None:
         return None
-    label = f"{_vi(_child(band, 'label'))} ({code.value})"
+    label = f"{_shown(_child(band, 'label'))} ({code.value})"
     return _field(f"class:{code.value}:min", _("Xếp loại"), label, _("Tổng điểm tối thiểu"), minimum)
 
 
