@@ -125,10 +125,12 @@ def notify_result_published(
     )
 
 
-def notify_appeal_decided(appellant: Any, commune_id: int, message_vi: str, link: str) -> list[Notification]:
+def notify_appeal_decided(
+    appellant: Any, commune_id: int, message_vi: str, link: str, message_en: str = ""
+) -> list[Notification]:
     """Tell the appellant and the commune's leaders that an appeal was decided."""
     leaders = commune_users([commune_id], [Role.COMMUNE_LEADER])
-    return notify([appellant, *leaders], NotificationKind.APPEAL_DECIDED, message_vi, link)
+    return notify([appellant, *leaders], NotificationKind.APPEAL_DECIDED, message_vi, link, message_en)
 
 
 def notify_consequence_proposed(

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
@@ -220,11 +220,16 @@ def _bands(framework_code: str, content: dict[str, Any], commune_code: str) -> t
 
 
 def _notify_decided(appeal: Appeal) -> None:
-    message = _("Khiếu nại về chỉ số %(indicator)s kỳ %(period)s: %(status)s. %(reason)s") % {
-        "indicator": appeal.indicator_code,
-        "period": appeal.snapshot.period.code,
-        "status": appeal.get_status_display(),
-        "reason": appeal.decision_reason,
-    }
+    messages = {}
+    for language in ("vi", "en"):  # stored in both: each user reads it in the language chosen
+        with translation.override(language):
+            messages[language] = _(
+                "Khiếu nại về chỉ số %(indicator)s kỳ %(period)s: %(status)s. %(reason)s"
+            ) % {
+                "indicator": appeal.indicator_code,
+                "period": appeal.snapshot.period.code,
+                "status": appeal.get_status_display(),
+                "reason": appeal.decision_reason,
+            }
     link = reverse("evaluations:commune", args=[appeal.commune.code, appeal.snapshot.period.code])
-    notify_appeal_decided(appeal.filed_by, appeal.commune_id, message, link)
+    notify_appeal_decided(appeal.filed_by, appeal.commune_id, messages["vi"], link, messages["en"])
