@@ -200,15 +200,26 @@ def reject_value(actor: User, value: ReportedValue, reason: str) -> ReportedValu
 def _notify_reviewed(row: ReportedValue, kind: str, reason: str) -> None:
     """Tell the commune's officers and the submitter that a value was approved or sent back."""
     period = queries.period_or_none(row.period_code)
-    with translation.override("vi"):  # stored as message_vi, whatever the reviewer's language
-        label = queries.label_of(row.measure, period) if period else row.measure
-        values = {"label": label, "period": row.period_code, "commune": row.commune.name, "reason": reason}
-        if kind == NotificationKind.VALUE_APPROVED:
-            message = _("Số liệu “%(label)s” kỳ %(period)s của %(commune)s đã được tỉnh duyệt.") % values
-        else:
-            message = _("Số liệu “%(label)s” kỳ %(period)s của %(commune)s bị trả lại: %(reason)s") % values
+    messages = {}
+    for language in ("vi", "en"):  # stored in both, whatever the reviewer's language
+        with translation.override(language):
+            label = queries.label_of(row.measure, period) if period else row.measure
+            values = {
+                "label": label,
+                "period": row.period_code,
+                "commune": row.commune.name,
+                "reason": reason,
+            }
+            if kind == NotificationKind.VALUE_APPROVED:
+                message = _("Số liệu “%(label)s” kỳ %(period)s của %(commune)s đã được tỉnh duyệt.") % values
+            else:
+                message = (
+                    _("Số liệu “%(label)s” kỳ %(period)s của %(commune)s bị trả lại: %(reason)s") % values
+                )
+            messages[language] = message
     officers = commune_users([row.commune_id], [Role.COMMUNE_OFFICER])
-    notify([*officers, row.submitted_by], kind, message, sheet_link(row.commune, row.period_code))
+    link = sheet_link(row.commune, row.period_code)
+    notify([*officers, row.submitted_by], kind, messages["vi"], link, messages["en"])
 
 
 # --- deadlines and reminders ------------------------------------------------------------------
