@@ -3,6 +3,7 @@ bands on the page, preview class counts before/after and the biggest movers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring.models import UnitScore
@@ -34,6 +36,13 @@ classification:
   - {code: tot, min: 80, label: {vi: Tốt, en: Good}}
   - {code: chua_dat, min: 0, label: {vi: Chưa đạt, en: Below}}
 """
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Iterator[None]:
+    """The messages compared below are the Vietnamese ones, whatever an earlier test activated."""
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture
