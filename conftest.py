@@ -56,6 +56,17 @@ def _fresh_cache() -> object:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> object:
+    """End every test in the default language: a request in English leaves English active in
+    the test's thread (the locale middleware), which would change the next test's messages."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _fast_hash() -> str:
     from django.contrib.auth.hashers import make_password
 
