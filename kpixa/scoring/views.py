@@ -80,8 +80,9 @@ def whatif(request: HttpRequest) -> HttpResponse:
 
 
 def _frameworks_in_force() -> list[FrameworkVersion]:
-    """The versions in force today, one per framework code (one query; the download and edit
-    links). The order is the one ``in_force`` uses: the most recent validity first."""
+    """The versions in force today, one per framework code (one query, texts included so that
+    naming them from their file costs none; the download and edit links). The order is the one
+    ``in_force`` uses: the most recent validity first."""
     today = date.today()
     rows = (
         FrameworkVersion.objects.filter(
@@ -89,7 +90,6 @@ def _frameworks_in_force() -> list[FrameworkVersion]:
             status=FrameworkStatus.ACTIVE,
             valid_from__lte=today,
         )
-        .defer("source_text")
         .order_by("code", "-valid_from", "-loaded_at")
     )
     first: dict[str, FrameworkVersion] = {}
