@@ -264,22 +264,7 @@ def supersede_local(batch: ImportBatch, keys: Sequence[str]) -> int:
         versions.setdefault(version["dossier_id"], []).append(
             {k: history.jsonable(v) for k, v in version.items() if k != "dossier_id"}
         )
-    now, label = timezone.now(), history.actor_label(batch)[:200]
-    SupersededRecord.objects.bulk_create(
-        SupersededRecord(
-            source_system=row["source_system"],
-            key=row["ma_ho_so"],
-            commune_id=row["commune_id"],
-            values={k: history.jsonable(v) for k, v in row.items()},
-            versions=versions.get(row["id"], []),
-            previous_batch_id=row["batch_id"],
-            batch=batch,
-            superseded_at=now,
-            actor_id=batch.created_by_id,
-            actor_label=label,
-        )
-        for row in rows
-    )
+    keep_superseded(batch, rows, versions, "ma_ho_so")
     deltas: Counter[rollups.Key] = Counter()
     per_procedure: Counter[Any] = Counter()
     facts = [{name: row[name] for name in rollups.DOSSIER_FACT_FIELDS} for row in rows]
@@ -426,23 +411,7 @@ def supersede_local_records(batch: ImportBatch, model: Any, keys: Sequence[str])
         versions.setdefault(version["record_id"], []).append(
             {k: history.jsonable(v) for k, v in version.items() if k != "record_id"}
         )
-    now, label = timezone.now(), history.actor_label(batch)[:200]
-    SupersededRecord.objects.bulk_create(
-        SupersededRecord(
-            kind=kind,
-            source_system=row["source_system"],
-            key=row["code"],
-            commune_id=row["commune_id"],
-            values={k: history.jsonable(v) for k, v in row.items()},
-            versions=versions.get(row["id"], []),
-            previous_batch_id=row["batch_id"],
-            batch=batch,
-            superseded_at=now,
-            actor_id=batch.created_by_id,
-            actor_label=label,
-        )
-        for row in rows
-    )
+    keep_superseded(batch, rows, versions, "code", kind)
     deltas: Counter[rollups.Key] = Counter()
     rollups.contributions(rows, rollups.SPECS_BY_MODEL[model], -1, deltas)
     kept_versions.delete()
@@ -457,3 +426,33 @@ def refuse_all(ctx: Any, chunk: list[tuple[int, Any]], reason: str) -> None:
     for row, raw in chunk:
         ctx.reject(row, raw, Reject("HeThongNguon", ctx.batch.source_system, reason))
     ctx.flush_rejections()
+
+
+def keep_superseded(
+    batch: Any,
+    rows: list[dict[str, Any]],
+    versions: dict[int, list[dict[str, Any]]],
+    key: str,
+    kind: str = "",
+) -> None:
+    """Keep each superseded local row in full, with its earlier versions, as a SupersededRecord
+    (``key``: the row's field holding the record's key; ``kind``: the model's kind, empty for the
+    model's default, dossiers)."""
+    now, label = timezone.now(), history.actor_label(batch)[:200]
+    extra = {"kind": kind} if kind else {}
+    SupersededRecord.objects.bulk_create(
+        SupersededRecord(
+            **extra,
+            source_system=row["source_system"],
+            key=row[key],
+            commune_id=row["commune_id"],
+            values={k: history.jsonable(v) for k, v in row.items()},
+            versions=versions.get(row["id"], []),
+            previous_batch_id=row["batch_id"],
+            batch=batch,
+            superseded_at=now,
+            actor_id=batch.created_by_id,
+            actor_label=label,
+        )
+        for row in rows
+    )

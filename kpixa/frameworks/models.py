@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.db import models
@@ -13,6 +14,14 @@ from kpixa.scoring.engine.model import Framework
 
 # The framework pages and exports open on when none is named: the service index of Decision 766.
 DEFAULT_FRAMEWORK = "dvc766"
+FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
+
+
+def framework_code_or_default(code: str) -> str:
+    """``code`` (e.g. a page's ``?framework=``) when it is a well-formed framework code, else the
+    default framework."""
+    code = code.strip()
+    return code if FRAMEWORK_CODE.match(code) else DEFAULT_FRAMEWORK
 
 
 class FrameworkStatus(models.TextChoices):

@@ -4,7 +4,6 @@ matrix. Thin: check access, validate a form, call a query or a service (which au
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.contrib import messages
@@ -24,7 +23,7 @@ from kpixa.accounts.access import (
     checked_commune,
     visible_provinces,
 )
-from kpixa.frameworks.models import DEFAULT_FRAMEWORK, FrameworkVersion
+from kpixa.frameworks.models import DEFAULT_FRAMEWORK, FrameworkVersion, framework_code_or_default
 from kpixa.frameworks.parsed import framework_of
 from kpixa.frameworks.services import OwnerError, assign_owner
 from kpixa.review import queries
@@ -33,8 +32,6 @@ from kpixa.review.models import Commitment, CommitmentStatus, Meeting
 from kpixa.review.services import ReviewError, add_commitment, prepare_meeting, review_commitment
 from kpixa.scoring.versions import ScoringError
 from kpixa.units.models import Commune, Province
-
-FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 
 
 def _province(request: HttpRequest, code: str) -> Province:
@@ -184,8 +181,7 @@ def commune_commitments(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _framework(request: HttpRequest) -> str:
-    code = request.GET.get("framework", "").strip()
-    return code if FRAMEWORK_CODE.match(code) else DEFAULT_FRAMEWORK
+    return framework_code_or_default(request.GET.get("framework", ""))
 
 
 def _day(request: HttpRequest) -> date:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.contrib import messages
@@ -20,12 +19,10 @@ from kpixa.accounts.access import (
     checked_commune,
     visible_provinces,
 )
-from kpixa.frameworks.models import DEFAULT_FRAMEWORK
+from kpixa.frameworks.models import framework_code_or_default
 from kpixa.warnings import queries, services
 from kpixa.warnings.models import DigestKind
 from kpixa.warnings.projection import BEST, WORST
-
-FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 
 
 def _now(request: HttpRequest) -> datetime:
@@ -58,8 +55,7 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
 def province(request: HttpRequest, province_code: str) -> HttpResponse:
     """The province's communes whose worst case falls a class, the most points at stake first."""
     unit = get_object_or_404(visible_provinces(request.user), code=province_code)
-    code = request.GET.get("framework", "").strip()
-    framework = code if FRAMEWORK_CODE.match(code) else DEFAULT_FRAMEWORK
+    framework = framework_code_or_default(request.GET.get("framework", ""))
     now = _now(request)
     # the list compares today, the worst and the best case: the expected case is not scored here
     projections = queries.warnings_for_province(

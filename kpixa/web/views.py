@@ -6,7 +6,6 @@ its module of kpixa/web/pages/, the markup built in Python in kpixa/web/renderin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from importlib.util import find_spec
 from typing import Any
@@ -28,6 +27,7 @@ from kpixa.accounts.access import (
     visible_provinces,
 )
 from kpixa.accounts.models import COMMUNE_ROLES, PROVINCE_ROLES
+from kpixa.frameworks.models import framework_code_or_default
 from kpixa.scoring.engine.periods import PeriodSpan, quarter
 from kpixa.scoring.versions import ScoringError, period_of
 from kpixa.spreadsheet_safety import csv_writer
@@ -38,12 +38,11 @@ from kpixa.web.pages import leaders as leaders_page
 from kpixa.web.pages import national as national_page
 from kpixa.web.pages import owned as owned_page
 from kpixa.web.pages import scorecard as scorecard_page
-from kpixa.web.pages.common import DEFAULT_FRAMEWORK, pick_period
+from kpixa.web.pages.common import pick_period
 from kpixa.web.pages.runs import scored_periods, scored_runs
 from kpixa.web.pages.snapshots import public_periods
 
 EXPORTS_INSTALLED = find_spec("kpixa.web.export_urls") is not None
-FRAMEWORK_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 OUTCOMES = (
     "total",
     "on_time",
@@ -54,8 +53,7 @@ OUTCOMES = (
 
 
 def _framework(request: HttpRequest) -> str:
-    code = request.GET.get("framework", "").strip()
-    return code if FRAMEWORK_CODE.match(code) else DEFAULT_FRAMEWORK
+    return framework_code_or_default(request.GET.get("framework", ""))
 
 
 def _period(request: HttpRequest, periods: list[PeriodSpan]) -> PeriodSpan | None:
