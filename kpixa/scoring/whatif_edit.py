@@ -160,10 +160,7 @@ def apply_edits(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
                 changes.append(f"{field.what}: {field.value} → {new}")
             continue
         number = parse_number(raw)
-        try:
-            same = Decimal(field.value) == number
-        except InvalidOperation:
-            same = False
+        same = _is_number(field.value) and Decimal(field.value) == number
         if not same:
             edits.append((field.start, field.end, _written(number)))
             old = fmt_number(Decimal(field.value)) if _is_number(field.value) else field.value
