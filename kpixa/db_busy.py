@@ -1,7 +1,7 @@
 """A database busy beyond its wait answers 503 with Retry-After, never a bare 500.
 
 (PostgreSQL: an API batch waits at most ``KPIXA_API_LOCK_WAIT`` seconds for an earlier batch
-of its source system, see kpixa/dossiers/copyload.py ``lock_source``; then the same answer.)
+of its source system, see kpixa/dossiers/services/copyload.py ``lock_source``; then the same answer.)
 
 On SQLite one writer works at a time: an import batch, which is one transaction, holds the
 write lock until it commits, and every other writer (an API post, a login) waits for it up to
@@ -31,7 +31,7 @@ RETRYABLE = ("55P03", "40P01")
 def is_busy(exc: BaseException) -> bool:
     """True for SQLite's "database is locked" / "database table is locked" errors and for
     PostgreSQL's lock timeout (an API batch waiting too long behind another batch of its source
-    system, kpixa/dossiers/copyload.py ``lock_source``) and deadlock errors."""
+    system, kpixa/dossiers/services/copyload.py ``lock_source``) and deadlock errors."""
     if not isinstance(exc, OperationalError):
         return False
     return "is locked" in str(exc) or getattr(exc.__cause__, "sqlstate", None) in RETRYABLE

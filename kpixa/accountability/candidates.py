@@ -26,7 +26,7 @@ of what the rules find, one clause per rule, each weaker than (or equal to) the 
   ``max_hand_changes`` of any province.
 
 The step clauses compare the stored step times as text. The stored steps are written by
-``kpixa.dossiers.ingest`` (both import paths) from the portal's times read as naive local
+``kpixa.dossiers.services.ingest`` (both import paths) from the portal's times read as naive local
 time and encoded by ``datetime.isoformat`` (``YYYY-MM-DDTHH:MM:SS`` and, when not zero,
 ``.ffffff``), for which text order is time order; the equivalence test
 (``tests/test_candidates.py``) runs the pass with and without this condition and compares every

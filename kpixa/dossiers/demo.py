@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from kpixa.dossiers.declared import declare_counts
 from kpixa.dossiers.models import Dossier, Procedure, Rollup
+from kpixa.dossiers.services.declared import declare_counts
 from kpixa.dossiers.services.procedure_catalogue import import_procedures
 from kpixa.units.models import Commune
 

@@ -283,7 +283,7 @@ def _end_source(end_source: str) -> str:
 
 def changes(d: Dossier) -> list[Change]:
     """The dossier's kept versions, newest first, then the batch that created it (one query)."""
-    from kpixa.dossiers.history import versions_of
+    from kpixa.dossiers.services.history import versions_of
 
     versions = versions_of(d)
     found = [

@@ -88,7 +88,7 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
-    # A correction sent while deciding an appeal (kpixa/dossiers/authority.py): the only way a
+    # A correction sent while deciding an appeal (kpixa/dossiers/services/authority.py): the only way a
     # dossier's outcome in a closed period may turn from late to on time.
     appeal = models.ForeignKey(
         "evaluations.Appeal",
@@ -121,7 +121,7 @@ class SourceKind(models.TextChoices):
     LOCAL = "local", _("Số liệu riêng của xã")
 
 
-# How kpixa names a commune's local source when it registers it (kpixa/dossiers/authority.py).
+# How kpixa names a commune's local source when it registers it (kpixa/dossiers/services/authority.py).
 LOCAL_NAME_PREFIX = "Số liệu riêng của "
 
 
@@ -164,7 +164,7 @@ class SourceSystem(models.Model):
     @property
     def shown_name(self) -> str:
         """The name in the active language: a local source's name is written by kpixa when it is
-        registered ("Số liệu riêng của <commune>", kpixa/dossiers/authority.py), so it is shown
+        registered ("Số liệu riêng của <commune>", kpixa/dossiers/services/authority.py), so it is shown
         translated around the commune's name; any other name is data, shown as stored."""
         prefix = LOCAL_NAME_PREFIX
         if self.kind == SourceKind.LOCAL and self.name.startswith(prefix):
@@ -249,7 +249,7 @@ class Dossier(models.Model):
 class DossierVersion(models.Model):
     """The version of a dossier that a batch replaced: who, when, which batch and the field-level
     diff, from which the previous values follow (docs/dossier-format.md, "History"). Written
-    set-based by the ingest (kpixa/dossiers/history.py), one row per replaced dossier."""
+    set-based by the ingest (kpixa/dossiers/services/history.py), one row per replaced dossier."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="versions")
     batch = models.ForeignKey(
@@ -278,7 +278,7 @@ class SupersededRecord(models.Model):
     """A commune's local record of a key an official system then sent: removed from the counted
     records so the dossier never counts twice, and kept here in full — its values and its kept
     versions — with the official batch that superseded it, when and by whom
-    (kpixa/dossiers/authority.py, ``supersede_local``; docs/dossier-format.md, "Source systems and
+    (kpixa/dossiers/services/authority.py, ``supersede_local``; docs/dossier-format.md, "Source systems and
     authority")."""
 
     kind = models.CharField(_("loại bản ghi"), max_length=10, default="dossier")
@@ -311,7 +311,7 @@ class RecordVersion(models.Model):
     """The version of a petition or a rating that a write replaced, kept by a database trigger
     on every UPDATE that changes the row (bulk upserts send no Django signals): the batch that
     wrote the new version (who: its writer), the batch of the replaced one, when, and both rows
-    in full, from which what changed follows (kpixa/dossiers/history.py, ``record_versions``;
+    in full, from which what changed follows (kpixa/dossiers/services/history.py, ``record_versions``;
     migration 0009 installs the triggers on PostgreSQL and SQLite)."""
 
     kind = models.CharField(_("loại bản ghi"), max_length=10)  # petition | rating

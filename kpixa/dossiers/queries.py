@@ -11,7 +11,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kpixa.accounts.models import ApiToken
-from kpixa.dossiers.declared import declared_received
 from kpixa.dossiers.models import (
     Dossier,
     ImportBatch,
@@ -22,6 +21,7 @@ from kpixa.dossiers.models import (
     SourceKind,
     SourceSystem,
 )
+from kpixa.dossiers.services.declared import declared_received
 from kpixa.scoring.engine.measures import ACCOUNTABILITY_MEASURES, MEASURES
 
 # Measures summed over the days of the period straight from the rollups.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpixa.dossiers.authority import register_official
+from kpixa.dossiers.services.authority import register_official
 from kpixa.units.models import Province
 
 

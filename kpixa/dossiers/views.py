@@ -24,12 +24,12 @@ from kpixa.accounts.access import (
     sees_personal_data,
 )
 from kpixa.dossiers import queries
-from kpixa.dossiers.authority import writable_sources
 from kpixa.dossiers.explain import explain
 from kpixa.dossiers.forms import FixForm, UploadForm
-from kpixa.dossiers.jobs import fail_dead_batches
 from kpixa.dossiers.models import JobStatus, file_line
 from kpixa.dossiers.services import resubmission, uploads
+from kpixa.dossiers.services.authority import writable_sources
+from kpixa.dossiers.services.jobs import fail_dead_batches
 from kpixa.spreadsheet_safety import csv_writer
 
 PAGE = 200

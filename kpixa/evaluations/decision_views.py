@@ -29,7 +29,6 @@ from kpixa.accounts.access import (
     can_manage_province,
     visible_provinces,
 )
-from kpixa.evaluations import inputs, legal
 from kpixa.evaluations.models import (
     CommuneEvaluation,
     Consequence,
@@ -41,6 +40,7 @@ from kpixa.evaluations.models import (
     Period,
     RegimeEvaluation,
 )
+from kpixa.evaluations.services import inputs, legal
 from kpixa.evaluations.services.evaluation import decide_consequence
 from kpixa.evaluations.services.periods import EvaluationError, period_row
 from kpixa.reporting.forms import LocalDecimalField

@@ -9,7 +9,6 @@ from decimal import ROUND_FLOOR, Decimal
 
 from kpixa.accounts.demo import demo_admin as demo_admin
 from kpixa.accounts.models import User
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import (
     CommuneEvaluation,
     EvaluationInput,
@@ -19,7 +18,7 @@ from kpixa.evaluations.models import (
     PeriodState,
     ProvincePolicy,
 )
-from kpixa.evaluations.services import lifecycle
+from kpixa.evaluations.services import inputs, lifecycle
 from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.evaluations.services.policy import set_joint_policy
 from kpixa.units.models import Province

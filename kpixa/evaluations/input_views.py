@@ -1,6 +1,6 @@
 """The province admin's page of evaluation inputs for one period: the inputs entered or imported,
 a form to add one (with its date, note and evidence) and a button to remove one. Thin: check
-access, validate, call ``kpixa.evaluations.inputs``, redirect."""
+access, validate, call ``kpixa.evaluations.services.inputs``, redirect."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kpixa.accounts.access import ADMIN, access, acting_user, can_manage_province, visible_provinces
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import EvaluationInput, InputKind, InputRejection, Period
+from kpixa.evaluations.services import inputs
 from kpixa.evaluations.services.periods import EvaluationError, period_row
 from kpixa.reporting.queries import period_or_none as parse_period_code
 from kpixa.scoring.engine.periods import PeriodSpan

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kpixa.accounts.access import PROVINCE, access, can_manage_province, visible_provinces
-from kpixa.evaluations import legal
 from kpixa.evaluations.models import RegimeEvaluation, RegimeProposalDecision
+from kpixa.evaluations.services import legal
 
 
 @access(PROVINCE)

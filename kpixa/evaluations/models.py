@@ -386,7 +386,8 @@ class InputKind(models.TextChoices):
 
 class EvaluationInput(models.Model):
     """One fact an evaluation needs, for a commune (post blank) or one of its leaders, entered or
-    imported with its date, note and evidence; every change is audited (``kpixa.evaluations.inputs``).
+    imported with its date, note and evidence; every change is audited
+    (``kpixa.evaluations.services.inputs``).
 
     ``key`` identifies the fact within the period and commune (post, person, kind, and the date for
     kinds that may occur several times), so the same file imported twice changes nothing."""
@@ -429,7 +430,7 @@ class EvaluationInput(models.Model):
 class InputRejection(models.Model):
     """A row of an evaluation-input file that was refused: its row (the spreadsheet's line), the
     column at fault, the reason and the raw row as read, kept for the province to fix and import
-    again (``kpixa.evaluations.inputs``). ``digest`` identifies the refusal (row, column, reason
+    again (``kpixa.evaluations.services.inputs``). ``digest`` identifies the refusal (row, column, reason
     and raw row), so the same file imported twice keeps it once."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="input_rejections")
@@ -481,7 +482,7 @@ class QuotaException(models.Model):
 class RegimeEvaluation(models.Model):
     """The communes and leaders of a period evaluated under the texts (Decree 335, Regulation 366,
     Regulation 377, the province's policy) from one commune framework's totals and the entered
-    inputs: the exported content (``kpixa.evaluations.legal``)."""
+    inputs: the exported content (``kpixa.evaluations.services.legal``)."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="regime_evaluations")
     framework_code = models.CharField(_("bộ chỉ số"), max_length=40)

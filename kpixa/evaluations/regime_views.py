@@ -1,7 +1,7 @@
 """The province admin's actions on the evaluation under the texts for one period: run ``evaluate``
 after a confirmation step that states its effect, and record an outstanding-organisation decision
 excepting a quota group (docs/scoring.md, "Evaluation under the texts"). Thin: check access,
-validate, call ``kpixa.evaluations.legal`` (which audits), redirect."""
+validate, call ``kpixa.evaluations.services.legal`` (which audits), redirect."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kpixa.accounts.access import ADMIN, access, acting_user, can_manage_province, visible_provinces
-from kpixa.evaluations import legal
 from kpixa.evaluations.models import Period, QuotaException, RegimeEvaluation
-from kpixa.evaluations.services import chain
+from kpixa.evaluations.services import chain, legal
 from kpixa.evaluations.services.periods import EvaluationError, period_row
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.reporting.queries import period_or_none as parse_period_code

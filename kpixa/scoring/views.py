@@ -84,14 +84,11 @@ def _frameworks_in_force() -> list[FrameworkVersion]:
     naming them from their file costs none; the download and edit links). The order is the one
     ``in_force`` uses: the most recent validity first."""
     today = date.today()
-    rows = (
-        FrameworkVersion.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-            status=FrameworkStatus.ACTIVE,
-            valid_from__lte=today,
-        )
-        .order_by("code", "-valid_from", "-loaded_at")
-    )
+    rows = FrameworkVersion.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+        status=FrameworkStatus.ACTIVE,
+        valid_from__lte=today,
+    ).order_by("code", "-valid_from", "-loaded_at")
     first: dict[str, FrameworkVersion] = {}
     for version in rows:
         first.setdefault(version.code, version)

@@ -20,10 +20,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kpixa.dossiers import fastpath, history
 from kpixa.dossiers.models import Dossier, DossierVersion, ImportBatch
 from kpixa.dossiers.parsing import source_from_document
-from kpixa.dossiers.services import importing
+from kpixa.dossiers.services import fastpath, history, importing
 from tests.security.authority_support import OFFICIAL, add_procedure, late_record, moved_due, post
 
 pytestmark = pytest.mark.django_db

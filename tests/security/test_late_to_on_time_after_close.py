@@ -11,9 +11,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from kpixa.dossiers import authority
 from kpixa.dossiers.models import Dossier, DossierVersion, Rejection
-from kpixa.dossiers.services import appeal_corrections
+from kpixa.dossiers.services import appeal_corrections, authority
 from kpixa.evaluations.models import Appeal, AppealStatus
 from kpixa.evaluations.services import lifecycle
 from tests.security.authority_support import OFFICIAL, add_procedure, late_record, moved_due, post, state

@@ -12,10 +12,9 @@ from datetime import date
 
 import pytest
 
-from kpixa.dossiers import history
 from kpixa.dossiers.models import Dossier, Petition, RecordVersion, Rollup, SupersededRecord
 from kpixa.dossiers.parsing import source_from_document
-from kpixa.dossiers.services import importing
+from kpixa.dossiers.services import history, importing
 from tests.security.authority_support import OFFICIAL, add_procedure, late_record, post
 from tests.security.ingest_support import assert_rollups_equal_rebuild
 

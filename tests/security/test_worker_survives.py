@@ -16,9 +16,8 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 
-from kpixa.dossiers import jobs
 from kpixa.dossiers.models import Dossier, DossierVersion, ImportBatch, JobStatus
-from kpixa.dossiers.services import importing, uploads
+from kpixa.dossiers.services import importing, jobs, uploads
 from tests.security.ingest_process import database_url
 from tests.security.ingest_support import add_catalogue, assert_rollups_equal_rebuild, record, records
 
@@ -44,7 +43,7 @@ def test_it_keeps_running_after_a_database_error(queued, monkeypatch, caplog) ->
         return real(handed_over)
 
     monkeypatch.setattr(uploads, "enqueue_waiting", flaky)
-    with caplog.at_level(logging.ERROR, logger="kpixa.dossiers.jobs"):
+    with caplog.at_level(logging.ERROR, logger="kpixa.dossiers.services.jobs"):
         call_command("run_worker", "--once", "--interval", "0.01", verbosity=0)
     queued.refresh_from_db()
     assert queued.status == JobStatus.DONE and queued.read == 20, queued.error

@@ -6,7 +6,7 @@ Forms (docs/generator.md, "Petitions and ratings"):
   (1 received, 2 in progress, 3 handled);
 * rating: MaDanhGia, DoiTuong (1 dossier, 2 petition), MaDoiTuong (the rated dossier's or
   petition's code), DonViXuLy, NgayDanhGia, MucDoHaiLong (1 very satisfied, 2 satisfied,
-  3 acceptable, 4 not satisfied) — the names and scale the importer (kpixa.dossiers.ingest) reads.
+  3 acceptable, 4 not satisfied) — the names and scale the importer (kpixa.dossiers.services.ingest) reads.
 """
 
 from __future__ import annotations

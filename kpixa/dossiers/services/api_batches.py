@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpixa.dossiers import ingest
 from kpixa.dossiers.models import ImportBatch
 from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services import ingest
 from kpixa.dossiers.services.importing import new_batch, run_batch
 
 

@@ -1,5 +1,5 @@
 """Corrections through an appeal: the only way a dossier counted late in a closed period may
-turn on time (kpixa/dossiers/authority.py).
+turn on time (kpixa/dossiers/services/authority.py).
 
 Each function owns its transaction and writes one audit entry (per batch, never per record).
 """
@@ -11,9 +11,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kpixa.accounts.models import User
-from kpixa.dossiers import authority
 from kpixa.dossiers.models import ImportBatch
 from kpixa.dossiers.parsing import source_from_document
+from kpixa.dossiers.services import authority
 from kpixa.dossiers.services.importing import new_batch, run_batch
 from kpixa.dossiers.signals import appeal_scope
 
@@ -22,7 +22,7 @@ def correct_through_appeal(actor: User, appeal: Any, source_system: str, records
     """Import corrected dossiers of an appeal's commune as one batch tied to the appeal.
 
     The only way a dossier counted late in a closed period may turn on time
-    (kpixa/dossiers/authority.py): the province's administrator sends the corrected records of
+    (kpixa/dossiers/services/authority.py): the province's administrator sends the corrected records of
     the appellant commune while the appeal is pending or once it is upheld.
     """
     from kpixa.accounts.access import can_manage_province

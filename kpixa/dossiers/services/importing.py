@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import User
-from kpixa.dossiers import authority, copyload, fastpath, ingest, jobs, limits
-from kpixa.dossiers import declared as declared_counts
+from kpixa.dossiers import limits
 from kpixa.dossiers.models import ImportBatch, JobStatus, flag_params
 from kpixa.dossiers.parsing import Source, guess_format, open_source
+from kpixa.dossiers.services import authority, copyload, fastpath, ingest, jobs
+from kpixa.dossiers.services import declared as declared_counts
 from kpixa.dossiers.signals import batch_committed
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import User
-from kpixa.dossiers import rollups
+from kpixa.dossiers.services import rollups
 
 
 def rebuild_rollups(province_code: str | None = None, *, actor: User | None = None) -> int:

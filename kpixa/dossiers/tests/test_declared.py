@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.dossiers.declared import declare_counts
 from kpixa.dossiers.models import DeclaredCount, Flag
 from kpixa.dossiers.parsing import source_from_document
 from kpixa.dossiers.queries import period_measures
 from kpixa.dossiers.services import importing
+from kpixa.dossiers.services.declared import declare_counts
 from kpixa.dossiers.tests.conftest import base_record
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from kpixa.dossiers import fastpath
 from kpixa.dossiers.generator import GeneratorConfig, write_run
 from kpixa.dossiers.models import Dossier, Flag, Procedure, ProcedureRollup, Rejection, Rollup
-from kpixa.dossiers.services import importing, procedure_catalogue
+from kpixa.dossiers.services import fastpath, importing, procedure_catalogue
 
 pytestmark = [
     pytest.mark.django_db,

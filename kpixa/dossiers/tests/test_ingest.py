@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.dossiers import ingest
 from kpixa.dossiers.facts import outcome_as_of
 from kpixa.dossiers.models import Dossier, Flag, ImportBatch, Procedure, Rejection, Rollup
 from kpixa.dossiers.parsing import Source, source_from_document
 from kpixa.dossiers.queries import period_measures
-from kpixa.dossiers.services import importing, resubmission, rollup_rebuild
+from kpixa.dossiers.services import importing, ingest, resubmission, rollup_rebuild
 from kpixa.dossiers.tests.conftest import base_record, sample_payload
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +91,7 @@ def test_stored_keys_are_found_by_one_index_probe_per_key(catalogue):  # type: i
     # literal list was planned as a scan of the whole source once the batch had no statistics.
     from django.db import connection
 
-    from kpixa.dossiers import copyload
+    from kpixa.dossiers.services import copyload
 
     run([base_record("A"), base_record("B"), base_record("C")], "one")
     run([base_record("B")], "two")

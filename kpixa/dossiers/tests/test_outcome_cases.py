@@ -18,13 +18,12 @@ import yaml
 from django.db import connection
 
 import kpixa.rules
-from kpixa.dossiers import fastpath
 from kpixa.dossiers.facts import ProcedureInfo
 from kpixa.dossiers.models import Dossier, Flag, Procedure
 from kpixa.dossiers.parsing import source_from_document
 from kpixa.dossiers.queries import period_measures
 from kpixa.dossiers.records import validate_dossier
-from kpixa.dossiers.services import importing, rollup_rebuild
+from kpixa.dossiers.services import fastpath, importing, rollup_rebuild
 from kpixa.rules import outcome as rule
 from kpixa.web.pages.dossiers import outcome_filter
 from kpixa.workdays.calendar import WorkCalendar, invalidate_calendar

@@ -12,6 +12,6 @@ transaction (or runs inside its caller's) and writes its audit entry (docs/archi
 - ``appeals``: filing, rejecting and upholding an appeal (a new snapshot revision).
 - ``legal_revisions``: what an upheld appeal changes in the evaluation under the texts.
 
-The evaluation under the texts (``legal``) and the entered inputs (``inputs``) keep their state
-changes in their own modules for now.
+- ``inputs``: the entered and imported inputs of leader evaluation, with their evidence.
+- ``legal``: the evaluation of communes and leaders under the texts (Decree 335, Regulation 366).
 """

@@ -17,7 +17,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kpixa.evaluations import inputs as evaluation_inputs
 from kpixa.evaluations.models import (
     CommuneEvaluation,
     Consequence,
@@ -30,6 +29,7 @@ from kpixa.evaluations.models import (
     ProvincePolicy,
     QuotaOutcome,
 )
+from kpixa.evaluations.services import inputs as evaluation_inputs
 from kpixa.evaluations.snapshots import find_unit
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.frameworks.services import framework_in_force

@@ -13,8 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kpixa.evaluations import legal
 from kpixa.evaluations.models import Period, RegimeEvaluation
+from kpixa.evaluations.services import legal
 from kpixa.evaluations.snapshots import find_unit
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring.engine.periods import parse_period

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import LeaderEvaluation, Period
+from kpixa.evaluations.services import inputs
 from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.evaluations.tests.conftest import score
 from kpixa.units.models import PostKind

@@ -144,8 +144,8 @@ def test_it_enters_a_leaders_points_with_a_decimal_comma(proposed: Any, leaders:
 
 
 def test_it_lists_the_proposals_of_the_evaluation_under_the_texts(world: Any, regime_evaluated: Any) -> None:
-    from kpixa.evaluations import legal
     from kpixa.evaluations.models import RegimeEvaluation
+    from kpixa.evaluations.services import legal
 
     stored = RegimeEvaluation.objects.get(framework_code="test_kpi", period__code=test_legal.YEAR)
     found = next(p for p in legal.proposals(stored) if p.kind == "dismissal" and p.post == "chu_tich")

@@ -15,8 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import EvaluationInput, InputRejection, Period
+from kpixa.evaluations.services import inputs
 from kpixa.reporting.evidence import evidence_root, path_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -12,9 +12,8 @@ from django.test import Client
 from django.utils import translation
 
 from kpixa.accounts.models import AuditEntry, Role
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import AppealStatus, EvaluationInput, Period
-from kpixa.evaluations.services import appeals
+from kpixa.evaluations.services import appeals, inputs
 from kpixa.evaluations.tests.conftest import Q3
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import translation
 
 from kpixa.accounts.models import Role
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import EvaluationInput, InputRejection, Period
+from kpixa.evaluations.services import inputs
 from kpixa.units.models import Person, PostKind, Tenure
 
 HEADER = "unit_code,post,person,kind,value,date,note,evidence\n"

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import EvaluationInput, Period
+from kpixa.evaluations.services import inputs
 from kpixa.units.models import Person, PostKind, Tenure
 
 HEADER = "unit_code,post,person,kind,value,date,note,evidence\n"

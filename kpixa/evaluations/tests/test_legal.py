@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.evaluations import inputs, legal
 from kpixa.evaluations.legal_exports import render
 from kpixa.evaluations.models import Period, ProvincePolicy, RegimeEvaluation
+from kpixa.evaluations.services import inputs, legal
 from kpixa.evaluations.tests.conftest import score
 from kpixa.scoring.versions import period_of, version_for
 from kpixa.units.models import PostKind

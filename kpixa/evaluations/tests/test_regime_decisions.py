@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import translation
 
 from kpixa.accounts.models import AuditEntry, Role, User
-from kpixa.evaluations import legal
 from kpixa.evaluations.models import RegimeEvaluation, RegimeProposalDecision
+from kpixa.evaluations.services import legal
 from kpixa.evaluations.services.periods import EvaluationError
 from kpixa.evaluations.tests import test_legal
 

@@ -11,9 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import LeaderEvaluation
-from kpixa.evaluations.services import chain
+from kpixa.evaluations.services import chain, inputs
 from kpixa.evaluations.services.evaluation import enter_leader_assessment, evaluate_period
 from kpixa.evaluations.tests import test_legal
 from kpixa.evaluations.tests.conftest import score

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.test import Client
 
-from kpixa.dossiers.rollups import rebuild
+from kpixa.dossiers.services.rollups import rebuild
 from kpixa.scoring.services.scores import compute_scores
 
 

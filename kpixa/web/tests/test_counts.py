@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kpixa.dossiers.rollups import rebuild
+from kpixa.dossiers.services.rollups import rebuild
 from kpixa.scoring.services.scores import compute_scores
 from kpixa.scoring.versions import period_of
 from kpixa.web.pages import dossiers, scorecard

@@ -22,8 +22,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from kpixa.dossiers import jobs
-from kpixa.dossiers.services import uploads
+from kpixa.dossiers.services import jobs, uploads
 
 
 class ImportWorker(Worker):

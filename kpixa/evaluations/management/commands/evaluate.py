@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpixa.evaluations import legal
+from kpixa.evaluations.services import legal
 from kpixa.evaluations.services.periods import EvaluationError
 from kpixa.scoring.versions import ScoringError
 

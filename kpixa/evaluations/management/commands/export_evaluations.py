@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpixa.evaluations import legal
 from kpixa.evaluations.legal_exports import FORMATS, render
+from kpixa.evaluations.services import legal
 from kpixa.scoring.exports import write_export
 
 

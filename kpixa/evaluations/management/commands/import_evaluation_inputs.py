@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpixa.evaluations.inputs import InvalidInput, import_inputs_file
+from kpixa.evaluations.services.inputs import InvalidInput, import_inputs_file
 from kpixa.units.management.commands._report import report
 from kpixa.units.tabular import UnreadableFile
 

@@ -33,7 +33,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from kpixa.dossiers import copyload, history, rollups
 from kpixa.dossiers.facts import Facts, outcome_as_of
 from kpixa.dossiers.models import (
     LOCAL_NAME_PREFIX,
@@ -46,6 +45,7 @@ from kpixa.dossiers.models import (
     SupersededRecord,
 )
 from kpixa.dossiers.records import DossierRecord, Reject
+from kpixa.dossiers.services import copyload, history, rollups
 from kpixa.dossiers.signals import AppealScope, appeal_scope
 from kpixa.units.signals import frozen_periods
 

@@ -18,8 +18,8 @@ from typing import Any
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from kpixa.dossiers import rollups
 from kpixa.dossiers.models import Dossier
+from kpixa.dossiers.services import rollups
 
 TABLE = Dossier._meta.db_table
 COLUMNS: tuple[str, ...] = tuple(f.attname for f in Dossier._meta.concrete_fields if f.attname != "id")
@@ -95,7 +95,7 @@ def copy_row(values: Mapping[str, Any]) -> list[Any]:
 def upsert(values: Sequence[Mapping[str, Any]], before_write: Callable[[Any], None] | None = None) -> int:
     """Stage ``values``, snapshot the stored facts they replace into OLD, upsert them; return
     how many stored rows were replaced. ``before_write(cursor)`` runs once the rows are staged,
-    before the stored ones are replaced (the dossier history, kpixa/dossiers/history.py)."""
+    before the stored ones are replaced (the dossier history, kpixa/dossiers/services/history.py)."""
     if not connection.in_atomic_block:  # the TEMP tables live until the end of the transaction
         raise RuntimeError("copyload.upsert must run inside the batch's transaction")
     with connection.cursor() as cursor:

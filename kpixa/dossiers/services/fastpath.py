@@ -49,7 +49,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from kpixa.dossiers import copyload, ingest, rollups
 from kpixa.dossiers.facts import (
     LATE_RECEIPT_HOURS,
     LONG_OPEN_DAYS,
@@ -58,7 +57,6 @@ from kpixa.dossiers.facts import (
     step_end,
     supplement_waiting,
 )
-from kpixa.dossiers.ingest import Context
 from kpixa.dossiers.models import Dossier
 from kpixa.dossiers.parsing import LIST_COLUMNS, _json_list, flat_record, nfc, parse_dt
 from kpixa.dossiers.records import (
@@ -79,6 +77,8 @@ from kpixa.dossiers.records import (
     resident_data_used,
     reused_from_dmqg,
 )
+from kpixa.dossiers.services import copyload, ingest, rollups
+from kpixa.dossiers.services.ingest import Context
 from kpixa.rules import outcome as rule
 from kpixa.rules.codes import FINISHED_STATUSES, Channel, DossierStatus
 

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import User
-from kpixa.evaluations import inputs
 from kpixa.evaluations.models import (
     ConsequenceStatus,
     InputKind,
@@ -33,7 +32,7 @@ from kpixa.evaluations.models import (
     RegimeEvaluation,
     RegimeProposalDecision,
 )
-from kpixa.evaluations.services import chain
+from kpixa.evaluations.services import chain, inputs
 from kpixa.evaluations.services.periods import EvaluationError, open_period_row, scored_period
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.rules import citations as cite

@@ -22,8 +22,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from kpixa.dossiers import copyload
 from kpixa.dossiers.models import Dossier, DossierVersion, ImportBatch
+from kpixa.dossiers.services import copyload
 
 # What a version keeps and compares: every stored column but the identity and the bookkeeping
 # of the write itself (which batch, when received; the version rows record those).
@@ -35,7 +35,7 @@ FIELDS: tuple[str, ...] = tuple(
 
 
 VN = dt_timezone(timedelta(hours=7))  # Vietnam keeps no daylight saving time: one fixed offset
-# The stored values the ingest's checks read (kpixa/dossiers/authority.py).
+# The stored values the ingest's checks read (kpixa/dossiers/services/authority.py).
 CHECKED = ("commune_id", "on_time", "end_day", "overdue_day", "received_day")
 
 

@@ -20,8 +20,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from kpixa.dossiers import authority, copyload, history, rollups
-from kpixa.dossiers.authority import Authority
 from kpixa.dossiers.facts import Facts, ProcedureInfo, compute_facts, is_certification, iter_flags
 from kpixa.dossiers.models import (
     Dossier,
@@ -44,6 +42,8 @@ from kpixa.dossiers.records import (
     split_payload,
     text,
 )
+from kpixa.dossiers.services import authority, copyload, history, rollups
+from kpixa.dossiers.services.authority import Authority
 
 CHUNK = 5000
 STATUSES = ("created", "updated", "unchanged", "ignored", "rejected")
@@ -327,7 +327,7 @@ def _refused(
     winning: list[tuple[int, Any, DossierRecord, Any, Facts]],
     previous: dict[str, dict[str, Any]],
 ) -> dict[str, Reject]:
-    """The winning records the batch may not write, by key (kpixa/dossiers/authority.py)."""
+    """The winning records the batch may not write, by key (kpixa/dossiers/services/authority.py)."""
     if ctx.authority is None:
         return {}
     written = [(rec.ma_ho_so, rec, f) for _row, _raw, rec, _p, f in winning]
