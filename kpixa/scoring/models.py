@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kpixa.units.models import Commune, PeerGroup, Province
@@ -68,6 +71,13 @@ class IndicatorScore(models.Model):
     rate_display = models.DecimalField(_("tỷ lệ hiển thị (%)"), max_digits=7, decimal_places=2, null=True)
     points = models.DecimalField(_("điểm"), max_digits=7, decimal_places=2, null=True)
     max_points = models.DecimalField(_("điểm tối đa"), max_digits=7, decimal_places=2)
+    # What the indicator adds to the total after N/A redistribution or exclusion (the total is
+    # the sum of these); equal to points / max_points when nothing was rescaled. None on rows
+    # stored before these columns existed: read them through ``shown_contribution``.
+    contribution = models.DecimalField(_("điểm tính vào tổng"), max_digits=7, decimal_places=2, null=True)
+    contribution_max = models.DecimalField(
+        _("điểm tối đa tính vào tổng"), max_digits=7, decimal_places=2, null=True
+    )
     # The points the national portal would show (before N/A rescaling; 0 where we say no data).
     portal_points = models.DecimalField(
         _("điểm theo cách của Cổng DVCQG"), max_digits=7, decimal_places=2, null=True
@@ -75,6 +85,8 @@ class IndicatorScore(models.Model):
     target = models.DecimalField(_("chỉ tiêu (%)"), max_digits=7, decimal_places=2, null=True)
     status = models.CharField(_("trạng thái"), max_length=20)
     explanation_vi = models.TextField(_("giải thích"))
+    # The same explanation in English; empty on rows stored before it existed.
+    explanation_en = models.TextField(_("giải thích (tiếng Anh)"), blank=True, default="", db_default="")
     as_of = models.DateTimeField(_("số liệu tính đến"))
 
     class Meta:
@@ -90,6 +102,27 @@ class IndicatorScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.period_code} {self.indicator_code}: {self.points}"
+
+    @property
+    def counted_points(self) -> Decimal | None:
+        """What the row adds to the total (its points on rows stored before contributions were)."""
+        return self.points if self.contribution is None else self.contribution
+
+    @property
+    def counted_max(self) -> Decimal:
+        """The maximum the row adds to the total (its maximum on rows stored before that was)."""
+        return self.max_points if self.contribution_max is None else self.contribution_max
+
+    @property
+    def rescaled(self) -> bool:
+        """Whether the points counted in the total differ from the indicator's own points."""
+        return self.counted_points != self.points or self.counted_max != self.max_points
+
+    @property
+    def explanation(self) -> str:
+        """The explanation in the active language (Vietnamese where no English was stored)."""
+        english = (translation.get_language() or "vi").startswith("en")
+        return (self.explanation_en if english else "") or self.explanation_vi
 
 
 class UnitScore(models.Model):

@@ -77,6 +77,9 @@ class IndicatorResult:
     status: str
     portal_points: Decimal
     explanation: str
+    # The explanation in English when the unit was scored ``bilingual`` (``explanation`` is
+    # then Vietnamese); empty otherwise.
+    explanation_en: str = ""
 
 
 @dataclass(frozen=True)

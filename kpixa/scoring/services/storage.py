@@ -42,10 +42,13 @@ INDICATOR_FIELDS = [
     "rate_display",
     "points",
     "max_points",
+    "contribution",
+    "contribution_max",
     "portal_points",
     "target",
     "status",
     "explanation_vi",
+    "explanation_en",
 ]
 UNIT_FIELDS = [
     "total",
@@ -91,10 +94,13 @@ def indicator_values(r: core.IndicatorResult) -> tuple[Any, ...]:
         r.rate_display,
         r.points,
         r.max_points,
+        r.contribution,
+        r.contribution_max,
         r.portal_points,
         r.target,
         r.status,
         r.explanation,
+        r.explanation_en,
     )
 
 
