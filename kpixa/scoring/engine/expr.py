@@ -231,6 +231,17 @@ def _evaluate(node: Node, env: Mapping[str, Decimal | None]) -> Decimal | None:
     return None
 
 
+def _evaluate_sum(
+    node: Node, env: Mapping[str, Decimal | None], part: Callable[[Decimal], Decimal]
+) -> Decimal | None:
+    """Evaluate ``node`` as a sum of parts, each passed through ``part`` before the adding."""
+    if isinstance(node, BinOp) and node.op in "+-":
+        a, b = _evaluate_sum(node.left, env, part), _evaluate_sum(node.right, env, part)
+        return None if a is None or b is None else _binop(node.op, a, b)
+    value = _evaluate(node, env)
+    return None if value is None else part(value)
+
+
 @dataclass(frozen=True)
 class Expression:
     """A parsed expression: its source text, its tree and the names it reads."""
@@ -246,6 +257,13 @@ class Expression:
     def evaluate(self, env: Mapping[str, Decimal | None]) -> Decimal | None:
         """Return the value over ``env``, or None when an input is missing or a division is by zero."""
         return _evaluate(self.tree, env)
+
+    def evaluate_parts(
+        self, env: Mapping[str, Decimal | None], part: Callable[[Decimal], Decimal]
+    ) -> Decimal | None:
+        """Like ``evaluate``, but each part of the outermost sum goes through ``part`` (e.g. a
+        rounding) before the parts are added: ``6*A + min(2, 2.5*B)`` rounds ``6*A`` and the min."""
+        return _evaluate_sum(self.tree, env, part)
 
 
 def parse_expression(text: str | int | float, allowed: Callable[[str], bool]) -> Expression:

@@ -2,7 +2,8 @@
 
 Rates are percentages computed exactly (Decimal); points come from the unrounded rate and are
 clamped to 0..max. Rounding to 2 decimals happens once, in ``core``, after any N/A
-redistribution (docs/rules.md, "Rates and points").
+redistribution (docs/rules.md, "Rates and points"); a composite's points are a sum whose parts
+are each rounded first, as the portal does (docs/rules.md, "The service index", 4.1).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 
 from kpixa.scoring.engine.i18n import _
 from kpixa.scoring.engine.model import Direction, Form, Indicator
-from kpixa.scoring.engine.numbers import HUNDRED, ZERO, clamp, fmt2, fmt_number
+from kpixa.scoring.engine.numbers import HUNDRED, ZERO, clamp, fmt2, fmt_number, round2
 
 Env = Mapping[str, Decimal | None]
 
@@ -132,7 +133,9 @@ def _composite(ind: Indicator, env: Env) -> Raw | None:
         percent = fmt2(numerator / denominator * HUNDRED)
         parts.append(f"{sub.name} = {fmt_number(numerator)}/{fmt_number(denominator)} = {percent}%")
     assert ind.scoring.points is not None  # the loader requires it
-    raw = ind.scoring.points.evaluate(values)
+    # Each part of the sum is rounded half up to 2 decimals before the adding, as the portal
+    # publishes its online-payment points (docs/rules.md, "The service index", 4.1).
+    raw = ind.scoring.points.evaluate_parts(values, round2)
     if raw is None:
         return None
     points = clamp(raw, ZERO, ind.max_points)
