@@ -17,6 +17,8 @@ IRREVERSIBLE = (
     "evaluations:uphold",
     "evaluations:reject",
     "evaluations:delete_input",
+    "evaluations:import_inputs",
+    "evaluations:revise_input",
     "scoring:activate",
     "reporting:approve",
     "reporting:reject",

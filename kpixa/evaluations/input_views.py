@@ -1,78 +1,34 @@
-"""The province admin's page of evaluation inputs for one period: the inputs entered or imported,
-a form to add one (with its date, note and evidence) and a button to remove one. Thin: check
-access, validate, call ``kpixa.evaluations.services.inputs``, redirect."""
+"""The province admin's pages of evaluation inputs for one period: the inputs entered or imported
+with their history, a form to add one (with its date, note and evidence), the import of a CSV/XLSX
+file with its evidence ZIP, a button to remove one; and, once the period is closed, the revision
+of an input through a pending appeal of its commune. Thin: check access, validate, call
+``kpixa.evaluations.services.inputs``, redirect."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kpixa.accounts.access import ADMIN, access, acting_user, can_manage_province, visible_provinces
-from kpixa.evaluations.models import EvaluationInput, InputKind, InputRejection, Period
+from kpixa.evaluations.forms import InputForm, InputImportForm, InputRevisionForm
+from kpixa.evaluations.models import Appeal, AppealStatus, EvaluationInput, InputRejection, Period
 from kpixa.evaluations.services import inputs
 from kpixa.evaluations.services.periods import EvaluationError, period_row
 from kpixa.reporting.queries import period_or_none as parse_period_code
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.spreadsheet_safety import csv_writer
-from kpixa.units.models import Commune, Person, PostKind, Province
+from kpixa.units.models import Province
+from kpixa.units.tabular import UnreadableFile
 
-POST_CHOICES = [
-    ("", gettext_lazy("Xã (không theo chức vụ)")),
-    (PostKind.SECRETARY.value, PostKind.SECRETARY.label),
-    (PostKind.CHAIRMAN.value, PostKind.CHAIRMAN.label),
-]
 REJECTIONS_SHOWN = 200
-
-
-class InputForm(forms.Form):
-    """One evaluation input as the province admin enters it."""
-
-    commune = forms.ModelChoiceField(queryset=Commune.objects.none(), label=gettext_lazy("Xã/phường"))
-    post = forms.ChoiceField(choices=POST_CHOICES, required=False, label=gettext_lazy("Chức vụ"))
-    person = forms.CharField(max_length=60, required=False, label=gettext_lazy("Mã cán bộ"))
-    kind = forms.ChoiceField(choices=InputKind.choices, label=gettext_lazy("Loại dữ liệu"))
-    value = forms.CharField(max_length=40, label=gettext_lazy("Giá trị"))
-    day = forms.DateField(required=False, label=gettext_lazy("Ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Ghi chú")
-    )
-    evidence = forms.CharField(
-        max_length=300, required=False, label=gettext_lazy("Căn cứ (số, ngày văn bản, quyết định)")
-    )
-    evidence_file = forms.FileField(
-        required=False,
-        label=gettext_lazy("Tệp minh chứng (PDF, PNG, JPEG, XLSX, DOCX; không nhận tệp có macro)"),
-    )
-
-    def __init__(self, province: Province, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.filter(province=province).order_by("name")  # type: ignore[attr-defined]
-
-    def entry(self) -> inputs.Entry:
-        """The validated input; raises InvalidInput for an unknown person code."""
-        data = self.cleaned_data
-        code = data["person"].strip()
-        person = Person.objects.filter(external_id=code).first() if code else None
-        if code and person is None:
-            raise inputs.InvalidInput("person", _("Không có cán bộ mã “%(v)s”.") % {"v": code})
-        return inputs.Entry(
-            data["commune"],
-            data["post"],
-            person,
-            data["kind"],
-            data["value"],
-            data["day"],
-            data["note"].strip(),
-            data["evidence"].strip(),
-        )
+# The session key of the last import's result, shown once on the inputs page after the redirect.
+IMPORT_RESULT = "kpixa_input_import"
 
 
 def _province_or_404(user: Any, province_code: str) -> Province:
@@ -88,12 +44,17 @@ def _period_or_404(user: Any, province_code: str, period: str) -> tuple[Province
     span = parse_period_code(period)
     if span is None:
         raise Http404(_("Mã kỳ không hợp lệ."))
-    return province, span, Period.objects.filter(province=province, code=span.code).first()
+    return (
+        province,
+        span,
+        Period.objects.filter(province=province, code=span.code).select_related("province").first(),
+    )
 
 
 @access(ADMIN)
 def inputs_page(request: HttpRequest, province_code: str, period: str) -> HttpResponse:
-    """The period's inputs and the form to add one (POST adds it, opening the period's row)."""
+    """The period's inputs with their history, the form to add one (POST adds it, opening the
+    period's row) and the import form."""
     province, span, row = _period_or_404(request.user, province_code, period)
     form = InputForm(province, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -110,21 +71,72 @@ def inputs_page(request: HttpRequest, province_code: str, period: str) -> HttpRe
             messages.success(request, _("Đã lưu dữ liệu đánh giá."))
             return redirect("evaluations:inputs", province.code, span.code)
     items = (
-        EvaluationInput.objects.filter(period=row).select_related("commune", "person", "entered_by")
+        list(EvaluationInput.objects.filter(period=row).select_related("commune", "person", "entered_by"))
         if row
         else []
     )
+    history = inputs.history_for(row, [i.pk for i in items]) if row and items else {}
     rejections = list(InputRejection.objects.filter(period=row)[:REJECTIONS_SHOWN]) if row else []
+    result = request.session.pop(IMPORT_RESULT, None) if request.method == "GET" else None
     context = {
         "province": province,
         "nav_province": province,
         "period": span,
+        "closed": row is not None and row.is_closed,
         "form": form,
+        "import_form": InputImportForm(),
+        "import_result": result if result and result.get("period") == span.code else None,
+        "rows": [(i, history.get(i.pk, [])) for i in items],
         "items": items,
         "rejections": rejections,
         "rejections_shown": REJECTIONS_SHOWN,
     }
     return render(request, "evaluations/inputs.html", context)
+
+
+@require_POST
+@access(ADMIN)
+def import_inputs(request: HttpRequest, province_code: str, period: str) -> HttpResponse:
+    """Import a CSV/XLSX file of inputs with its optional evidence ZIP (after the page's
+    confirmation); the result, refused rows included, is shown once on the inputs page."""
+    province, span, row = _period_or_404(request.user, province_code, period)
+    form = InputImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("evaluations:inputs", province.code, span.code)
+    try:
+        if row is None:
+            period_row(province, span)
+        result = inputs.import_inputs_upload(
+            form.cleaned_data["file"],
+            province_code=province.code,
+            period_code=span.code,
+            actor=acting_user(request),
+            evidence_zip=form.cleaned_data.get("evidence_zip"),
+        )
+    except (inputs.InvalidInput, UnreadableFile, EvaluationError) as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluations:inputs", province.code, span.code)
+    request.session[IMPORT_RESULT] = {
+        "period": span.code,
+        "file": form.cleaned_data["file"].name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "refused": len(result.errors),
+        "errors": [[e.row, e.field, e.message] for e in result.errors[:REJECTIONS_SHOWN]],
+    }
+    if result.errors:
+        messages.warning(
+            request,
+            _("Đã nhập tệp: %(n)s dòng bị từ chối, xem từng dòng bên dưới; các dòng khác đã được lưu.")
+            % {"n": len(result.errors)},
+        )
+    else:
+        messages.success(request, _("Đã nhập tệp: mọi dòng hợp lệ."))
+    return redirect("evaluations:inputs", province.code, span.code)
 
 
 # The rejection report's columns: the row (the spreadsheet's line), the column at fault, the
@@ -189,3 +201,96 @@ def input_evidence(request: HttpRequest, province_code: str, period: str, pk: in
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]  # access() types views as returning HttpResponse
+
+
+# --- revision through an appeal -----------------------------------------------------------------
+
+
+def _appeal_or_404(user: Any, pk: int) -> Appeal:
+    """The appeal ``pk`` of a province ``user`` administers, with its commune and period."""
+    appeal = (
+        Appeal.objects.filter(pk=pk, commune__province__in=visible_provinces(user))
+        .select_related("commune__province", "snapshot__period__province", "filed_by")
+        .first()
+    )
+    if appeal is None or not can_manage_province(user, appeal.commune.province):
+        raise Http404(_("Không tìm thấy khiếu nại."))
+    return appeal
+
+
+def revisable(appeal: Appeal) -> bool:
+    """Whether the appeal is a path to revise its commune's inputs: pending, its period closed."""
+    return appeal.status == AppealStatus.PENDING and appeal.snapshot.period.is_closed
+
+
+@access(ADMIN)
+def appeal_inputs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inputs of the appeal's commune for the appeal's period, with their history, each with a
+    link to revise it while the appeal is pending."""
+    appeal = _appeal_or_404(request.user, pk)
+    row = appeal.snapshot.period
+    items = list(
+        EvaluationInput.objects.filter(period=row, commune=appeal.commune).select_related(
+            "commune", "person", "entered_by"
+        )
+    )
+    history = inputs.history_for(row, [i.pk for i in items])
+    context = {
+        "appeal": appeal,
+        "province": appeal.commune.province,
+        "nav_province": appeal.commune.province,
+        "period": row,
+        "revisable": revisable(appeal),
+        "rows": [(i, history.get(i.pk, [])) for i in items],
+    }
+    return render(request, "evaluations/appeal_inputs.html", context)
+
+
+@access(ADMIN)
+def revise_input(request: HttpRequest, pk: int, input_pk: int) -> HttpResponse:
+    """Revise one input of the appeal's commune: the old value shown, the new value, a reason and an
+    optional evidence file asked, and after the confirmation ``inputs.revise_input``."""
+    appeal = _appeal_or_404(request.user, pk)
+    row = appeal.snapshot.period
+    item = (
+        EvaluationInput.objects.filter(pk=input_pk, period=row, commune=appeal.commune)
+        .select_related("commune", "person", "entered_by", "period__province")
+        .first()
+    )
+    if item is None:
+        raise Http404(_("Không tìm thấy dữ liệu."))
+    if not revisable(appeal):
+        messages.error(request, _("Chỉ sửa được dữ liệu qua khiếu nại đang xem xét của kỳ đã khóa."))
+        return redirect("evaluations:appeal_inputs", appeal.pk)
+    initial = {"value": item.value, "day": item.day, "note": item.note, "evidence": item.evidence}
+    form = InputRevisionForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inputs.revise_input(
+                row,
+                form.entry(item),
+                appeal,
+                actor=acting_user(request),
+                upload=form.cleaned_data.get("evidence_file"),
+                reason=form.cleaned_data["reason"].strip(),
+                item=item,
+            )
+        except inputs.InvalidInput as exc:
+            form.add_error("value" if exc.field in ("value", "date", "day") else None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Đã sửa dữ liệu qua khiếu nại; giá trị cũ được giữ trong lịch sử của dữ liệu."),
+            )
+            return redirect("evaluations:appeal_inputs", appeal.pk)
+    context = {
+        "appeal": appeal,
+        "province": appeal.commune.province,
+        "nav_province": appeal.commune.province,
+        "period": row,
+        "item": item,
+        "rule": inputs.value_rule(item.kind),
+        "history": inputs.history_for(row, [item.pk]).get(item.pk, []),
+        "form": form,
+    }
+    return render(request, "evaluations/input_revision.html", context)

@@ -28,6 +28,11 @@ urlpatterns = [
         name="input_evidence",
     ),
     path(
+        "tinh/<str:province_code>/<str:period>/du-lieu/nhap-tep/",
+        input_views.import_inputs,
+        name="import_inputs",
+    ),
+    path(
         "tinh/<str:province_code>/<str:period>/du-lieu/tu-choi.csv",
         input_views.input_rejections_csv,
         name="input_rejections_csv",
@@ -53,6 +58,8 @@ urlpatterns = [
     path("tinh/<str:province_code>/<str:period>/cong-bo/", views.publish, name="publish"),
     path("tinh/<str:province_code>/<str:period>/chinh-thuc/", views.finalize, name="finalize"),
     path("khieu-nai/<int:pk>/", views.appeal_page, name="appeal"),
+    path("khieu-nai/<int:pk>/du-lieu/", input_views.appeal_inputs, name="appeal_inputs"),
+    path("khieu-nai/<int:pk>/du-lieu/<int:input_pk>/", input_views.revise_input, name="revise_input"),
     path("khieu-nai/<int:pk>/chap-nhan/", views.uphold, name="uphold"),
     path("khieu-nai/<int:pk>/khong-chap-nhan/", views.reject, name="reject"),
     path("xa/<str:code>/<str:period>/", views.commune_page, name="commune"),

@@ -23,7 +23,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
-from kpixa.accounts.models import User
+from kpixa.accounts.models import AuditEntry, User
 from kpixa.evaluations.models import EvaluationInput, InputKind, InputRejection, Period
 from kpixa.rules import leaders as rules
 from kpixa.rules.consequences import BASIC_TARGETS
@@ -142,6 +142,23 @@ def clean_value(kind: str, raw: Any, day: date | None) -> str:
     return str(number.quantize(Decimal("0.01")))
 
 
+def value_rule(kind: str) -> str:
+    """What a value of ``kind`` may be, in the words of ``clean_value``'s refusals (for a form)."""
+    if kind == InputKind.DISCIPLINE:
+        forms = ", ".join(rules.DISCIPLINE_FORMS)
+        return _("Một trong: %(f)s; cần ngày quyết định.") % {"f": forms}
+    if kind == InputKind.BASIC_TARGET_MISSED:
+        return _("Một trong: %(f)s.") % {"f": ", ".join(BASIC_TARGETS)}
+    if kind in FLAG_KINDS:
+        return _("1 (có kết luận) hoặc 0.")
+    if kind in COUNT_KINDS:
+        return _("Số nguyên không âm.")
+    if kind in RANGES:
+        low, high = RANGES[InputKind(kind)]
+        return _("Số từ %(lo)s đến %(hi)s (dấu phẩy thập phân được nhận).") % {"lo": low, "hi": high}
+    return ""
+
+
 def _number(text: str) -> Decimal:
     try:
         number = Decimal(text.replace(",", "."))
@@ -174,6 +191,7 @@ def key_of(post: str, person: Person | None, kind: str, value: str, day: date | 
 
 def _data(item: EvaluationInput) -> dict[str, Any]:
     return {
+        "id": item.pk,
         "commune": item.commune.code if item.commune_id else "",
         "post": item.post,
         "person": item.person_id,
@@ -283,20 +301,38 @@ def set_input(
 
 
 def revise_input(
-    period: Period, entry: Entry, appeal: Any, *, actor: User | None = None, upload: Any = None
+    period: Period,
+    entry: Entry,
+    appeal: Any,
+    *,
+    actor: User | None = None,
+    upload: Any = None,
+    reason: str = "",
+    item: EvaluationInput | None = None,
 ) -> EvaluationInput:
     """The revision path of a closed period: store one input as ``set_input`` does, allowed only
     through a pending appeal of the input's commune against the period's published result, and
-    audited as a revision naming the appeal (an upheld appeal then re-runs the evaluation under
-    the texts with it, ``services.legal_revisions``)."""
+    audited as a revision naming the appeal and ``reason`` (an upheld appeal then re-runs the
+    evaluation under the texts with it, ``services.legal_revisions``). With ``item`` that input
+    itself is revised, also when the new value or date makes it another fact (a discipline's form
+    or date); its old version stays in the audit entry."""
     if not period.is_closed:
         return set_input(period, entry, actor=actor, upload=upload)
     _check_appeal(period, entry.commune, appeal)
-    return _checked_set(period, entry, actor, upload, appeal)
+    if item is not None and (item.period_id, item.commune_id) != (period.pk, entry.commune.pk):
+        raise InvalidInput("appeal", _("Dữ liệu này không thuộc xã/phường và kỳ của khiếu nại."))
+    return _checked_set(period, entry, actor, upload, appeal, reason=reason, item=item)
 
 
 def _checked_set(
-    period: Period, entry: Entry, actor: User | None, upload: Any, appeal: Any
+    period: Period,
+    entry: Entry,
+    actor: User | None,
+    upload: Any,
+    appeal: Any,
+    *,
+    reason: str = "",
+    item: EvaluationInput | None = None,
 ) -> EvaluationInput:
     check_subject(entry.kind, entry.post, entry.person)
     value = clean_value(entry.kind, entry.value, entry.day)
@@ -305,7 +341,7 @@ def _checked_set(
     checked = check_evidence_file(upload)
     stored: list[str] = []
     try:
-        return _set_input(period, entry, value, actor, checked, stored, appeal)
+        return _set_input(period, entry, value, actor, checked, stored, appeal, reason=reason, revised=item)
     except BaseException:
         from kpixa.reporting.evidence import remove_quietly
 
@@ -321,10 +357,19 @@ def _set_input(
     checked: Any,
     stored: list[str],
     appeal: Any = None,
+    *,
+    reason: str = "",
+    revised: EvaluationInput | None = None,
 ) -> EvaluationInput:
     with transaction.atomic():
         key = key_of(entry.post, entry.person, entry.kind, value, entry.day)
-        item = EvaluationInput.objects.filter(period=period, commune=entry.commune, key=key).first()
+        same = EvaluationInput.objects.filter(period=period, commune=entry.commune, key=key)
+        if revised is not None:
+            if same.exclude(pk=revised.pk).exists():
+                raise InvalidInput("value", _("Xã/phường đã có dữ liệu này với cùng giá trị và ngày."))
+            item: EvaluationInput | None = EvaluationInput.objects.select_for_update().get(pk=revised.pk)
+        else:
+            item = same.first()
         before = _data(item) if item else None
         item = item or EvaluationInput(
             period=period,
@@ -334,10 +379,12 @@ def _set_input(
             kind=entry.kind,
             key=key,
         )
+        item.key = key
         item.value, item.day, item.note, item.evidence = value, entry.day, entry.note, entry.evidence
         item.entered_by, item.entered_at = actor, timezone.now()
         _attach_file(item, checked, stored)
         item.save()
+        why = f"khiếu nại #{appeal.pk}" if appeal is not None else ""
         audit.record(
             "evaluations.revise_input" if appeal is not None else "evaluations.set_input",
             actor=actor,
@@ -345,8 +392,11 @@ def _set_input(
             object_id=item.pk,
             province_code=period.province.code,
             before=before,
-            after={**_data(item), **({"appeal": appeal.pk, "period": period.code} if appeal else {})},
-            reason=f"khiếu nại #{appeal.pk}" if appeal is not None else "",
+            after={
+                **_data(item),
+                **({"appeal": appeal.pk, "period": period.code, "reason": reason} if appeal else {}),
+            },
+            reason=f"{why}: {reason}" if why and reason else why or reason,
         )
     return item
 
@@ -393,6 +443,51 @@ def import_inputs_file(
     )
 
 
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
+def import_inputs_upload(
+    upload: Any,
+    *,
+    province_code: str,
+    period_code: str,
+    actor: User | None = None,
+    evidence_zip: Any = None,
+) -> ImportResult:
+    """Import an uploaded CSV/XLSX file (``upload``: a Django UploadedFile) with its optional
+    evidence ZIP (an UploadedFile too), as ``import_inputs_file`` does: the file is copied to a
+    private temporary folder under a generated name, an XLSX is refused before it is read when it
+    would expand beyond the import limits (kpixa/dossiers/limits.py), and so is a file with more
+    rows than a batch may hold. Raises InvalidInput (column ``file``) for any of these and
+    UnreadableFile for a file that cannot be read."""
+    import tempfile
+
+    from kpixa.dossiers.limits import LimitExceeded, check_counts, check_file
+
+    suffix = Path(str(upload.name)).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InvalidInput("file", _("Chỉ nhận tệp .csv hoặc .xlsx."))
+    with tempfile.TemporaryDirectory(prefix="kpixa-inputs-") as folder:
+        path = Path(folder) / f"du-lieu{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            check_file(path, suffix.removeprefix("."))
+            rows = read_rows(path)
+            check_counts(len(rows), 0)
+        except LimitExceeded as exc:
+            raise InvalidInput("file", str(exc)) from exc
+        return import_inputs(
+            rows,
+            province_code=province_code,
+            period_code=period_code,
+            actor=actor,
+            evidence_zip=evidence_zip,
+            source={"file": nfc(upload.name), "evidence_zip": nfc(getattr(evidence_zip, "name", ""))},
+        )
+
+
 def find_period(province_code: str, period_code: str) -> Period:
     """The province's period ``period_code``; raises InvalidInput."""
     period = (
@@ -413,13 +508,16 @@ def import_inputs(
     province_code: str,
     period_code: str,
     actor: User | None = None,
-    evidence_zip: str | Path | None = None,
+    evidence_zip: Any = None,
+    source: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Save every valid row together, list the refused ones (row, column, reason); idempotent."""
+    """Save every valid row together, list the refused ones (row, column, reason); idempotent.
+    ``evidence_zip``: a path or a binary file object; ``source``: the uploaded files' names, kept
+    in the audit entry."""
     period = find_period(province_code, period_code)
     check_open(period)
     with EvidenceFiles(period, evidence_zip) as files:
-        return _import(period, rows, province_code, actor, files)
+        return _import(period, rows, province_code, actor, files, dict(source or {}))
 
 
 def _import(
@@ -428,6 +526,7 @@ def _import(
     province_code: str,
     actor: User | None,
     files: EvidenceFiles,
+    source: dict[str, str],
 ) -> ImportResult:
     context = _ImportContext.build(period, rows, files)
     result = ImportResult()
@@ -450,7 +549,7 @@ def _import(
     result.errors.extend(error for error, _raw in refused)
     stored: list[str] = []
     try:
-        return _write_import(period, entries, refused, province_code, actor, result, stored)
+        return _write_import(period, entries, refused, province_code, actor, result, stored, source)
     except BaseException:
         from kpixa.reporting.evidence import remove_quietly
 
@@ -466,9 +565,12 @@ def _write_import(
     actor: User | None,
     result: ImportResult,
     stored: list[str],
+    source: dict[str, str],
 ) -> ImportResult:
     with transaction.atomic():
-        created, updated = _save(period, [(e, v) for _n, e, v in entries.values()], actor, result, stored)
+        created, updated, replaced = _save(
+            period, [(e, v) for _n, e, v in entries.values()], actor, result, stored
+        )
         _keep_rejections(period, refused, actor)
         audit.record(
             "evaluations.import_inputs",
@@ -477,8 +579,10 @@ def _write_import(
             province_code=province_code,
             after={
                 "period": period.code,
+                **{k: v for k, v in source.items() if v},
                 "created": [_data(i) for i in created],
                 "updated": [_data(i) for i in updated],
+                "replaced": replaced,  # the updated inputs as they were, in the same order
                 "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in result.errors],
             },
         )
@@ -538,10 +642,15 @@ def _save(
     actor: User | None,
     result: ImportResult,
     stored: list[str],
-) -> tuple[list[EvaluationInput], list[EvaluationInput]]:
-    existing = {(i.commune_id, i.key): i for i in EvaluationInput.objects.filter(period=period)}
+) -> tuple[list[EvaluationInput], list[EvaluationInput], list[dict[str, Any]]]:
+    existing = {
+        (i.commune_id, i.key): i
+        for i in EvaluationInput.objects.filter(period=period).select_related("commune")
+    }
     now = timezone.now()
-    created, updated = [], []
+    created: list[EvaluationInput] = []
+    updated: list[EvaluationInput] = []
+    replaced: list[dict[str, Any]] = []
     for entry, value in parsed:
         key = key_of(entry.post, entry.person, entry.kind, value, entry.day)
         item = existing.get((entry.commune.pk, key))
@@ -563,6 +672,7 @@ def _save(
             created.append(item)
         else:
             updated.append(item)
+            replaced.append(_data(item))
         item.value, item.day, item.note, item.evidence = wanted
         item.entered_by, item.entered_at = actor, now
         if not same_file:
@@ -570,7 +680,7 @@ def _save(
     EvaluationInput.objects.bulk_create(created)
     EvaluationInput.objects.bulk_update(updated, [*FIELDS, *FILE_FIELDS, "entered_by", "entered_at"])
     result.created, result.updated = len(created), len(updated)
-    return created, updated
+    return created, updated, replaced
 
 
 @dataclass
@@ -631,7 +741,7 @@ class EvidenceFiles:
     """The evidence files an import's rows name: members of its ZIP, checked once each, or files
     already stored with an input of the province (``id:<n>``). A context manager (closes the ZIP)."""
 
-    def __init__(self, period: Period, zip_path: str | Path | None) -> None:
+    def __init__(self, period: Period, zip_path: Any) -> None:
         self.period = period
         self.archive = None if zip_path is None else _open_zip(zip_path)
         self.checked: dict[str, Any] = {}
@@ -703,7 +813,7 @@ class EvidenceFiles:
         return check_evidence_file(SimpleUploadedFile(name, data))
 
 
-def _open_zip(path: str | Path) -> Any:
+def _open_zip(path: Any) -> Any:
     import zipfile
 
     try:
@@ -712,6 +822,67 @@ def _open_zip(path: str | Path) -> Any:
         raise InvalidInput(
             "evidence_zip", _("Không đọc được tệp ZIP minh chứng: %(e)s") % {"e": exc}
         ) from None
+
+
+# --- history ---------------------------------------------------------------------------------
+
+SET, REVISE, IMPORT = "evaluations.set_input", "evaluations.revise_input", "evaluations.import_inputs"
+OBJECT_TYPE = "evaluations.EvaluationInput"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One earlier version of an input: what it was, what it became, who changed it, when and why
+    (``appeal``: the appeal a revision went through)."""
+
+    at: datetime
+    who: str
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str
+    appeal: int | None
+
+    @property
+    def revision(self) -> bool:
+        return self.action == REVISE
+
+    @property
+    def imported(self) -> bool:
+        return self.action == IMPORT
+
+
+def history_for(period: Period, ids: Iterable[int]) -> dict[int, list[Change]]:
+    """The changes of the period's inputs ``ids`` read from the audit log, oldest first: each
+    entry or revision that replaced a version, and each import that updated one (1 query)."""
+    wanted = {str(i) for i in ids}
+    if not wanted:
+        return {}
+    entries = (
+        AuditEntry.objects.filter(
+            province_code=period.province.code, object_type="evaluations.EvaluationInput"
+        )
+        .filter(
+            Q(action__in=(SET, REVISE), object_id__in=wanted) | Q(action=IMPORT, after__period=period.code)
+        )
+        .select_related("actor")
+        .order_by("id")
+    )
+    out: dict[int, list[Change]] = defaultdict(list)
+    for entry in entries:
+        who = (entry.actor.get_full_name() if entry.actor else "") or entry.actor_label
+        after = entry.after if isinstance(entry.after, dict) else {}
+        if entry.action == IMPORT:
+            pairs = zip(after.get("replaced", []), after.get("updated", []), strict=False)
+            for before, new in pairs:
+                if str(new.get("id")) in wanted:
+                    out[int(new["id"])].append(Change(entry.at, who, IMPORT, before, new, "", None))
+        elif isinstance(entry.before, dict):
+            appeal = after.get("appeal") if entry.action == REVISE else None
+            reason = str(after.get("reason", "")) if entry.action == REVISE else entry.reason
+            change = Change(entry.at, who, entry.action, entry.before, after, reason, appeal)
+            out[int(entry.object_id)].append(change)
+    return dict(out)
 
 
 # --- the pure rules' inputs --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +136,51 @@ def published_q3(world: Any, test_kpi: Any) -> Any:
     admin = world.users["province_admin"]
     lifecycle.close_period(admin, world.province, Q3)
     return lifecycle.publish_period(admin, world.province, Q3)
+
+
+# --- evaluation inputs (the test_input*.py and test_inputs.py modules) -----------------------------
+
+INPUT_HEADER = "unit_code,post,person,kind,value,date,note,evidence\n"
+INPUT_HEADER_WITH_FILES = "unit_code,post,person,kind,value,date,note,evidence,evidence_file\n"
+
+
+@pytest.fixture
+def vietnamese() -> Any:
+    """The messages in Vietnamese whatever an earlier test left active (``usefixtures`` it)."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture
+def private_media(settings: Any, tmp_path: Any) -> None:
+    """Evidence files stored under the test's own folder (``usefixtures`` it)."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def year(world: Any) -> Any:
+    """Gia Lai's year 2026, open."""
+    from kpixa.evaluations.models import Period
+
+    return Period.objects.create(
+        province=world.province, code="2026", kind="year", start=date(2026, 1, 1), end=date(2026, 12, 31)
+    )
+
+
+@pytest.fixture
+def chairman(world: Any) -> Person:
+    """Nguyễn Văn An (code CB001), Chairman of Ia Dom since 2024."""
+    person = Person.objects.create(full_name="Nguyễn Văn An", external_id="CB001", province=world.province)
+    Tenure.objects.create(
+        commune=world.commune, post=PostKind.CHAIRMAN, person=person, start=date(2024, 1, 1)
+    )
+    return person
+
+
+def write_inputs(tmp_path: Path, body: str, header: str = INPUT_HEADER) -> Path:
+    """An inputs CSV file ``inputs.csv`` under ``tmp_path``: the header, then ``body``."""
+    path = tmp_path / "inputs.csv"
+    path.write_text(header + body, encoding="utf-8")
+    return path

@@ -6,36 +6,18 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
 
 from kpixa.accounts.models import AuditEntry, Role
-from kpixa.evaluations.models import EvaluationInput, Period
+from kpixa.evaluations.models import EvaluationInput
 
 PAGE = "/ky-danh-gia/tinh/52/2026/du-lieu/"
 
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def year(world):
-    return Period.objects.create(
-        province=world.province, code="2026", kind="year", start=date(2026, 1, 1), end=date(2026, 12, 31)
-    )
+pytestmark = pytest.mark.usefixtures("vietnamese", "private_media")
 
 
 def admin_client(world) -> Client:

@@ -7,38 +7,18 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
 
-from kpixa.evaluations.models import EvaluationInput, InputRejection, Period
+from kpixa.evaluations.models import EvaluationInput, InputRejection
 from kpixa.evaluations.services import inputs
+from kpixa.evaluations.tests.conftest import INPUT_HEADER_WITH_FILES, write_inputs
 from kpixa.reporting.evidence import evidence_root, path_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-HEADER = "unit_code,post,person,kind,value,date,note,evidence,evidence_file\n"
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def year(world: Any) -> Period:
-    return Period.objects.create(
-        province=world.province, code="2026", kind="year", start=date(2026, 1, 1), end=date(2026, 12, 31)
-    )
+pytestmark = pytest.mark.usefixtures("vietnamese", "private_media")
 
 
 def xlsm() -> bytes:
@@ -53,8 +33,7 @@ def xlsm() -> bytes:
 
 
 def files(tmp_path: Path, rows: str, members: dict[str, bytes]) -> tuple[Path, Path]:
-    sheet = tmp_path / "inputs.csv"
-    sheet.write_text(HEADER + rows, encoding="utf-8")
+    sheet = write_inputs(tmp_path, rows, INPUT_HEADER_WITH_FILES)
     archive = tmp_path / "minh-chung.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for name, data in members.items():
@@ -107,7 +86,7 @@ def test_an_already_uploaded_file_is_named_by_its_input_id(world, year, tmp_path
     )
     first = EvaluationInput.objects.get()
     rows = f"23872,,,tasks_completed,10,,,,id:{first.pk}\n23872,,,tasks_on_time,10,,,,id:999999\n"
-    sheet.write_text(HEADER + rows, encoding="utf-8")
+    write_inputs(tmp_path, rows, INPUT_HEADER_WITH_FILES)
     result = inputs.import_inputs_file(sheet, province_code="52", period_code="2026")
     done = EvaluationInput.objects.get(kind="tasks_completed")
     assert done.evidence_file_stored == first.evidence_file_stored

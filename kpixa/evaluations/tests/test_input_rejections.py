@@ -4,20 +4,16 @@ same file twice keeps them once, an interrupted import keeps nothing."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from kpixa.accounts.models import Role
-from kpixa.evaluations.models import EvaluationInput, InputRejection, Period
+from kpixa.evaluations.models import EvaluationInput, InputRejection
 from kpixa.evaluations.services import inputs
-from kpixa.units.models import Person, PostKind, Tenure
+from kpixa.evaluations.tests.conftest import write_inputs as write
 
-HEADER = "unit_code,post,person,kind,value,date,note,evidence\n"
 BODY = (
     "23872,,,tasks_assigned,10,,,\n"
     "99999,,,tasks_assigned,1,,,\n"
@@ -26,33 +22,7 @@ BODY = (
 )
 PAGE = "/ky-danh-gia/tinh/52/2026/du-lieu/"
 
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def year(world: Any) -> Period:
-    return Period.objects.create(
-        province=world.province, code="2026", kind="year", start=date(2026, 1, 1), end=date(2026, 12, 31)
-    )
-
-
-@pytest.fixture
-def chairman(world: Any) -> Person:
-    person = Person.objects.create(full_name="Nguyễn Văn An", external_id="CB001", province=world.province)
-    Tenure.objects.create(
-        commune=world.commune, post=PostKind.CHAIRMAN, person=person, start=date(2024, 1, 1)
-    )
-    return person
-
-
-def write(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "inputs.csv"
-    path.write_text(HEADER + body, encoding="utf-8")
-    return path
+pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 def test_it_keeps_each_refused_row_with_its_column_reason_and_raw_row(world, year, chairman, tmp_path):

@@ -5,48 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from kpixa.accounts.models import AuditEntry
-from kpixa.evaluations.models import EvaluationInput, Period
+from kpixa.evaluations.models import EvaluationInput
 from kpixa.evaluations.services import inputs
-from kpixa.units.models import Person, PostKind, Tenure
+from kpixa.evaluations.tests.conftest import write_inputs as write
+from kpixa.units.models import PostKind
 
-HEADER = "unit_code,post,person,kind,value,date,note,evidence\n"
-
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def year(world: Any) -> Period:
-    return Period.objects.create(
-        province=world.province, code="2026", kind="year", start=date(2026, 1, 1), end=date(2026, 12, 31)
-    )
-
-
-@pytest.fixture
-def chairman(world: Any) -> Person:
-    person = Person.objects.create(full_name="Nguyễn Văn An", external_id="CB001", province=world.province)
-    Tenure.objects.create(
-        commune=world.commune, post=PostKind.CHAIRMAN, person=person, start=date(2024, 1, 1)
-    )
-    return person
-
-
-def write(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "inputs.csv"
-    path.write_text(HEADER + body, encoding="utf-8")
-    return path
+pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 GOOD_ROWS = (
