@@ -29,6 +29,8 @@ def _detail_headers() -> list[str]:
         _("Tỷ lệ (%)"),
         _("Điểm"),
         _("Điểm tối đa"),
+        _("Tính vào tổng"),
+        _("Tối đa tính vào tổng"),
         _("Tình trạng"),
         _("Giải thích"),
     ]
@@ -43,7 +45,10 @@ def summary_rows(board: Scoreboard) -> list[list[Any]]:
 
 
 def detail_rows(board: Scoreboard) -> list[list[Any]]:
-    """One row per (unit, indicator) with the numbers and the explanation."""
+    """One row per (unit, indicator) with the numbers and the explanation (in the active language).
+
+    "Tính vào tổng" is what the indicator adds to the unit's total (after re-scaling around
+    indicators without data or not applicable): a unit's total is the sum of that column."""
     rows = []
     for unit in board.units:
         for r in board.indicators.get(unit.commune_id, []):
@@ -57,8 +62,10 @@ def detail_rows(board: Scoreboard) -> list[list[Any]]:
                     json_number(r.rate_display),
                     json_number(r.points),
                     json_number(r.max_points),
+                    json_number(r.counted_points),
+                    json_number(r.counted_max),
                     r.status,
-                    r.explanation_vi,
+                    r.explanation,
                 ]
             )
     return rows

@@ -319,7 +319,8 @@ def public_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     published = public.published_card(commune, framework, period) if period else None
     context = _base(request, periods, period, commune=commune, published=published)
     if published is not None and published.unit is not None and period is not None:
-        targets = public_help.published_targets(commune, period.code, framework, published.unit.version)
-        context["lines"] = public_help.public_lines(published.lines(), published.framework, targets)
+        stored = public_help.published_stored(commune, period.code, framework, published.unit.version)
+        context["lines"] = public_help.public_lines(published.lines(), published.framework, stored)
+        context["rescaled"] = any(line.rescaled for line in context["lines"])
     context["province_url"] = reverse("web:public_province", args=[commune.province.code])
     return render(request, "web/public_scorecard.html", context)

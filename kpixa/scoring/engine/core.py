@@ -26,7 +26,7 @@ from kpixa.rules.ranking import competition_ranks
 from kpixa.scoring.engine.classification import Classification, CollectiveFacts, classify
 from kpixa.scoring.engine.export import indicator_row, json_number, unit_row
 from kpixa.scoring.engine.forms import Raw, compute, meets
-from kpixa.scoring.engine.i18n import _, memoized
+from kpixa.scoring.engine.i18n import _, can_switch, in_language, memoized
 from kpixa.scoring.engine.model import Framework, Indicator, NAPolicy
 from kpixa.scoring.engine.numbers import CENT, ONE, ZERO, fmt_cents, fmt_number, round2, to_decimal
 
@@ -280,7 +280,9 @@ def _finish(draft: _Draft, factor: Decimal, contribution: Decimal) -> IndicatorR
 
 def _explain(draft: _Draft, points: Decimal, factor: Decimal, contribution: Decimal) -> str:
     if draft.raw is not None:
-        text = f"{draft.raw.rate_text}{draft.raw.rule_text} = {fmt_cents(points)} điểm"
+        text = _("{rate}{rule} = {points} điểm").format(
+            rate=draft.raw.rate_text, rule=draft.raw.rule_text, points=fmt_cents(points)
+        )
     else:
         text = _na_text(draft)
     if factor != ONE and factor != ZERO:
@@ -310,6 +312,30 @@ def _na_text(draft: _Draft) -> str:
     return _("{why} → loại khỏi tổng điểm, quy đổi lại thang điểm").format(why=why)
 
 
+def _in_english(
+    framework: Framework,
+    unit: UnitInfo,
+    env: Mapping[str, Decimal | None],
+    targets: Mapping[str, Any],
+    results: Sequence[IndicatorResult],
+) -> tuple[IndicatorResult, ...]:
+    """Return ``results`` with their explanation in English as well (``explanation_en``).
+
+    The drafts are redone in English (their rule texts are written while scoring); the file's
+    unit labels ("hồ sơ đúng hạn") are Vietnamese only, so the English rates go without them.
+    """
+    with in_language("en"):
+        drafts = [
+            _draft(replace(ind, unit_label="") if ind.unit_label else ind, unit, env, targets)
+            for ind in framework.indicators()
+        ]
+        factors = _factors(framework, drafts)
+        return tuple(
+            replace(r, explanation_en=_explain(d, r.points, factors[r.code], r.contribution))
+            for d, r in zip(drafts, results, strict=True)
+        )
+
+
 def _groups(framework: Framework, results: Sequence[IndicatorResult]) -> tuple[GroupResult, ...]:
     points: dict[str, Decimal] = dict.fromkeys((g.code for g in framework.groups), ZERO)
     maxima = dict(points)
@@ -327,9 +353,17 @@ def score_unit(
     *,
     as_of: datetime | None = None,
     collective: CollectiveFacts | None = None,
+    bilingual: bool = False,
 ) -> UnitScore:
     """Score one unit. ``inputs`` maps measure names to counts/values (None or absent = unknown);
-    ``targets`` overrides indicator targets (percent) by indicator code."""
+    ``targets`` overrides indicator targets (percent) by indicator code. ``bilingual``: the
+    explanations in Vietnamese (``explanation``) and in English (``explanation_en``), whatever
+    the active language, when a language switcher is installed (``i18n``; Django installs one)."""
+    if bilingual and can_switch():
+        with in_language("vi"):
+            score = score_unit(framework, unit, inputs, targets, as_of=as_of, collective=collective)
+        english = _in_english(framework, unit, _env(inputs), targets or {}, score.indicators)
+        return replace(score, indicators=english)
     env = _env(inputs)
     drafts = [_draft(ind, unit, env, targets or {}) for ind in framework.indicators()]
     factors = _factors(framework, drafts)
@@ -371,8 +405,10 @@ def score_many(
     *,
     as_of: datetime | None = None,
     collective_by_unit: Mapping[str, CollectiveFacts] | None = None,
+    bilingual: bool = False,
 ) -> list[UnitScore]:
-    """Score every unit (missing inputs = no data) and return them ranked (see ``rank``)."""
+    """Score every unit (missing inputs = no data) and return them ranked (see ``rank``);
+    ``bilingual`` as in ``score_unit``."""
     targets_by_unit = targets_by_unit or {}
     collective_by_unit = collective_by_unit or {}
     with memoized():
@@ -384,6 +420,7 @@ def score_many(
                 targets_by_unit.get(unit.code),
                 as_of=as_of,
                 collective=collective_by_unit.get(unit.code),
+                bilingual=bilingual,
             )
             for unit in units
         ]

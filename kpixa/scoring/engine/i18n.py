@@ -5,14 +5,16 @@ engine returns them untranslated unless the Django layer installs a translator a
 (``kpixa.frameworks.apps`` installs ``django.utils.translation.gettext``).
 
 Scoring a province asks for the same few messages thousands of times; inside ``memoized()``
-each message is translated once per block (per thread: the language must not change inside).
+each message is translated once per block (per thread: the language must not change inside,
+except through ``in_language``, which keeps its own entries).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 
 def _identity(message: str) -> str:
@@ -25,6 +27,7 @@ def _vietnamese() -> str:
 
 _translator: Callable[[str], str] = _identity
 _language: Callable[[], str | None] = _vietnamese
+_switcher: Callable[[str], AbstractContextManager[Any]] | None = None
 _local = threading.local()
 
 
@@ -38,6 +41,33 @@ def english() -> bool:
     """Whether the active language is English (names from framework files are then shown in
     English where the file gives an English name)."""
     return (_language() or "vi").startswith("en")
+
+
+def set_language_switcher(switcher: Callable[[str], AbstractContextManager[Any]]) -> None:
+    """Install the function that makes a language active inside a block (Django's override)."""
+    global _switcher
+    _switcher = switcher
+
+
+def can_switch() -> bool:
+    """Whether ``in_language`` can change the messages' language (a switcher is installed)."""
+    return _switcher is not None
+
+
+@contextmanager
+def in_language(code: str) -> Iterator[None]:
+    """Within the block, messages and names are in ``code`` ("vi", "en"), memoized apart from the
+    outer language's. Without an installed switcher the block changes nothing."""
+    if _switcher is None:
+        yield
+        return
+    outer = getattr(_local, "language", None)
+    _local.language = code
+    try:
+        with _switcher(code):
+            yield
+    finally:
+        _local.language = outer
 
 
 def set_translator(translator: Callable[[str], str]) -> None:
@@ -59,10 +89,11 @@ def memoized() -> Iterator[None]:
 
 def _(message: str) -> str:
     """Return ``message`` translated by the installed translator (Vietnamese by default)."""
-    cache: dict[str, str] | None = getattr(_local, "cache", None)
+    cache: dict[tuple[str | None, str], str] | None = getattr(_local, "cache", None)
     if cache is None:
         return _translator(message)
-    text = cache.get(message)
+    key = (getattr(_local, "language", None), message)
+    text = cache.get(key)
     if text is None:
-        text = cache[message] = _translator(message)
+        text = cache[key] = _translator(message)
     return text

@@ -57,7 +57,9 @@ def score_communes(
     )
     targets = inp.resolve_targets(framework.code, period.code, communes)
     with translation.override("vi"):
-        return core.score_many(framework, [c.unit_info() for c in communes], values, targets, as_of=as_of)
+        return core.score_many(
+            framework, [c.unit_info() for c in communes], values, targets, as_of=as_of, bilingual=True
+        )
 
 
 def _province(code: str | None) -> Province | None:

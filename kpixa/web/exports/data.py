@@ -21,6 +21,8 @@ from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import ScoringError, framework_of, period_of, version_for
 from kpixa.units.models import Commune, DocumentSettings, Province
+from kpixa.web import labels
+from kpixa.web.labels import class_shown, counted_sentence
 from kpixa.web.pages.scorecard import IndicatorLine, Scorecard, period_card
 
 PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ", "TP. ", "TP ")
@@ -35,14 +37,8 @@ class NoResults(ExportError):
 
 
 def status_labels() -> dict[str, str]:
-    """The Vietnamese label of each stored indicator status."""
-    return {
-        "dat": _("Đạt"),
-        "chua_dat": _("Chưa đạt"),
-        "khong_ap_dung": _("Không áp dụng"),
-        "khong_co_du_lieu": _("Không có dữ liệu"),
-        "khong_do_duoc": _("Không đo được"),
-    }
+    """The label of each stored indicator status (``kpixa.web.labels``)."""
+    return labels.status_labels()
 
 
 # --- the report header ----------------------------------------------------------------------
@@ -230,6 +226,11 @@ class GroupBlock:
     lines: list[IndicatorLine]
     first_number: int = 1
 
+    @property
+    def own_points(self) -> Decimal:
+        """The sum of its indicators' own points (before any re-scaling)."""
+        return sum((score.points or Decimal(0) for _n, _line, score in self.numbered()), Decimal(0))
+
     def numbered(self) -> list[tuple[int, IndicatorLine, IndicatorScore]]:
         """(table number, line, stored result) of each line."""
         return [
@@ -268,9 +269,10 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value in (None, "", "None") else Decimal(str(value))
 
 
-def status_label(score: IndicatorScore) -> str:
-    """The words for a stored result's status."""
-    return status_labels().get(score.status, score.status)
+def status_label(score: IndicatorScore, line: IndicatorLine | None = None) -> str:
+    """The words for a stored result's status, with what it does to the total when it has no result."""
+    policy = str(line.indicator.na_policy) if line is not None else ""
+    return labels.status_text(score.status, policy, score.counted_max)
 
 
 def _groups(card: Scorecard, unit: UnitScore) -> list[GroupBlock]:
@@ -319,9 +321,12 @@ def load_scorecard(
 
 
 def scorecard_summary(card: ScorecardReport) -> list[str]:
-    """The lines printed under the scorecard table: classification and ranks."""
+    """The lines printed under the scorecard table: how the total is made when something was
+    re-scaled (the pages' sentence), classification and ranks."""
     unit = card.unit
-    lines = [_("Xếp loại: %(label)s") % {"label": unit.classification_label or _("Chưa xếp loại")}]
+    lines = [counted_sentence(unit.max_total)] if card.card.rescaled else []
+    label = class_shown(unit.classification_label, unit.classification) or _("Chưa xếp loại")
+    lines.append(_("Xếp loại: %(label)s") % {"label": label})
     if unit.rank_province is not None:
         lines.append(
             _("Xếp hạng trong tỉnh: %(rank)s/%(count)s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -56,8 +57,9 @@ def _group_row(index: int, block: GroupBlock) -> dict[str, Any]:
     cells = [
         _cell(group_number(index), "center"),
         _cell(name, span=6),
+        _pts(block.own_points),
+        _pts(block.group.max_points),
         _pts(block.points),
-        _pts(block.max_points),
     ]
     return {"kind": "group", "cells": [*cells, _cell(""), _cell("")]}
 
@@ -73,8 +75,9 @@ def _indicator_row(number: int, line: IndicatorLine, score: IndicatorScore) -> d
         _pts(score.target),
         _pts(score.points),
         _pts(score.max_points),
-        _cell(status_label(score), "center"),
-        _cell(score.explanation_vi, "explain"),
+        _pts(score.counted_points),
+        _cell(status_label(score, line), "center"),
+        _cell(score.explanation, "explain"),
     ]
     return {"kind": "indicator", "cells": cells}
 
@@ -87,8 +90,9 @@ def scorecard_rows(card: ScorecardReport) -> list[dict[str, Any]]:
         rows += [_indicator_row(*numbered) for numbered in block.numbered()]
     total = [
         _cell(_("TỔNG CỘNG"), span=6),
-        _pts(card.unit.total),
+        _pts(sum((block.own_points for block in card.groups), Decimal(0))),
         _pts(card.unit.max_total),
+        _pts(card.unit.total),
         _cell(""),
         _cell(""),
     ]

@@ -33,6 +33,7 @@ def scorecard_headers() -> list[str]:
         _("Chỉ tiêu (%)"),
         _("Điểm"),
         _("Điểm tối đa"),
+        _("Tính vào tổng"),
         _("Tình trạng"),
         _("Giải thích"),
     ]

@@ -35,8 +35,8 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
-SCORECARD_WIDTHS = (6, 8, 38, 10, 10, 9, 9, 8, 8, 12, 48)
-SCORECARD_DECIMALS = frozenset({6, 7, 8, 9})  # rate, target, points, maximum
+SCORECARD_WIDTHS = (6, 8, 34, 10, 10, 9, 9, 8, 8, 9, 12, 44)
+SCORECARD_DECIMALS = frozenset({6, 7, 8, 9, 10})  # rate, target, points, maximum, counted
 RANKING_FIXED_WIDTHS = (6, 7, 9, 28, 9)
 
 
@@ -160,8 +160,9 @@ def _group_row(index: int, block: GroupBlock) -> list[Any]:
         None,
         None,
         None,
+        block.own_points,
+        block.group.max_points,
         block.points,
-        block.max_points,
         "",
         "",
     ]
@@ -179,8 +180,9 @@ def _indicator_rows(block: GroupBlock) -> list[list[Any]]:
             score.target,
             score.points,
             score.max_points,
-            status_label(score),
-            score.explanation_vi,
+            score.counted_points,
+            status_label(score, line),
+            score.explanation,
         ]
         for number, line, score in block.numbered()
     ]
@@ -201,7 +203,21 @@ def scorecard_workbook(card: ScorecardReport) -> bytes:
         for values in _indicator_rows(block):
             write_row(ws, row, values, decimal_columns=SCORECARD_DECIMALS)
             row += 1
-    total = ["", "", _("TỔNG CỘNG"), None, None, None, None, card.unit.total, card.unit.max_total, "", ""]
+    own = sum((block.own_points for block in card.groups), Decimal(0))
+    total = [
+        "",
+        "",
+        _("TỔNG CỘNG"),
+        None,
+        None,
+        None,
+        None,
+        own,
+        card.unit.max_total,
+        card.unit.total,
+        "",
+        "",
+    ]
     write_row(ws, row, total, bold=True, decimal_columns=SCORECARD_DECIMALS)
     for offset, text in enumerate(scorecard_summary(card), start=2):
         _merged(ws, row + offset, 1, len(headers), text, _font(), LEFT)

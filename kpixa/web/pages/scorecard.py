@@ -22,6 +22,7 @@ from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.scoring.versions import framework_of
 from kpixa.units.models import Commune
+from kpixa.web.labels import status_text
 from kpixa.web.pages.common import digest, previous_periods
 from kpixa.web.pages.dossiers import outcome_filter
 from kpixa.web.pages.runs import Runs
@@ -55,6 +56,13 @@ class IndicatorLine:
     numerator_outcome: str = ""
     denominator_outcome: str = ""
     late_outcome: str = ""
+
+    @property
+    def status_text(self) -> str:
+        """The status's label, with what it does to the total when the indicator has no result."""
+        if self.score is None:
+            return "—"
+        return status_text(self.score.status, str(self.indicator.na_policy), self.score.counted_max)
 
     @property
     def shortfall(self) -> Decimal | None:
@@ -111,6 +119,11 @@ class Scorecard:
             _line(self.framework, ind, by_key, self.period, self.trend_periods)
             for ind in self.framework.indicators()
         ]
+
+    @property
+    def rescaled(self) -> bool:
+        """Whether some indicator counts in the total with other points than its own."""
+        return any(line.score is not None and line.score.rescaled for line in self.lines)
 
 
 def _outcome(expression: Any) -> str:

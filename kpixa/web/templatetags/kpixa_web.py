@@ -13,7 +13,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kpixa.web import charts, labels, rendering
-from kpixa.web.exports.data import status_labels
 
 register = template.Library()
 
@@ -37,7 +36,7 @@ class_shown = register.filter("class_shown", labels.class_shown)
 @register.filter
 def status_label(code: str) -> str:
     """The words for an indicator status (the colour is never the only signal)."""
-    return status_labels().get(code, code or "—")
+    return labels.status_labels().get(code, code or "—")
 
 
 @register.filter

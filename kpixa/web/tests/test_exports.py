@@ -134,7 +134,8 @@ def test_it_writes_the_stored_indicator_results_into_the_xlsx(scored: Any) -> No
         values = (score.numerator, score.denominator, score.rate_display, score.target, score.points)
         assert all(_same(cell, value) for cell, value in zip(row[3:8], values, strict=True)), row
         assert _same(row[8], score.max_points)
-        assert row[10] == score.explanation_vi
+        assert _same(row[9], score.counted_points)
+        assert row[11] == score.explanation_vi
     progress_row = _row_of(sheet, 1, "2.1")
     assert (progress_row[3], progress_row[4], progress_row[5]) == (854, 1270, 67.24)
 
@@ -174,10 +175,10 @@ def test_it_writes_the_stored_total_and_rank_into_the_xlsx(scored: Any) -> None:
     unit = UnitScore.objects.get(commune=scored.commune, period_code=PERIOD)
     sheet = _sheet(exports.scorecard_xlsx(scored.commune, "dvc766", PERIOD))
     total = _row_of(sheet, 2, "TỔNG CỘNG")
-    assert _same(total[7], unit.total) and _same(total[8], unit.max_total)
+    assert _same(total[9], unit.total) and _same(total[8], unit.max_total)
     progress_group = _row_of(sheet, 0, "II")
     assert progress_group[2] == unit.group_totals["2"]["name"]
-    assert _same(progress_group[7], Decimal(unit.group_totals["2"]["points"]))
+    assert _same(progress_group[9], Decimal(unit.group_totals["2"]["points"]))
     cells = _cells(sheet)
     assert f"Xếp loại: {unit.classification_label}" in cells
     ranked = UnitScore.objects.filter(
@@ -441,3 +442,71 @@ def test_it_marks_a_group_maximum_re_scaled_for_some_commune_and_says_why(scored
         assert (f"({points(group.max_points)}*)" in html) == marked
     assert ("(*) Nhóm có chỉ số không áp dụng" in html) == any(rescaled)
     assert any(rescaled)  # 1.1–1.3 are province-only: every commune's group I is re-scaled
+
+
+# --- every column adds up ---------------------------------------------------------------------
+
+
+def _rescaled(scored: Any) -> UnitScore:
+    unit = UnitScore.objects.get(commune=scored.commune, period_code=PERIOD)
+    rows = IndicatorScore.objects.filter(commune=scored.commune, period_code=PERIOD)
+    assert any(r.rescaled for r in rows), "indicators without data: the others count re-scaled"
+    return unit
+
+
+def test_the_xlsx_scorecard_adds_up_in_both_point_columns(scored: Any) -> None:
+    unit = _rescaled(scored)
+    sheet = _sheet(exports.scorecard_xlsx(scored.commune, "dvc766", PERIOD))
+    rows = list(sheet.iter_rows(values_only=True))
+    first = next(i for i, row in enumerate(rows) if row[0] == "STT")
+    total = _row_of(sheet, 2, "TỔNG CỘNG")
+    body = rows[first + 1 : rows.index(total)]
+    groups = [row for row in body if isinstance(row[0], str) and row[0]]
+    indicators = [row for row in body if isinstance(row[0], int)]
+
+    def column(found: list[tuple[Any, ...]], at: int) -> Decimal:
+        return sum((Decimal(str(row[at])) for row in found if row[at] is not None), Decimal(0))
+
+    for at in (7, 9):  # the indicators' own points, and what they count in the total
+        assert column(indicators, at) == column(groups, at) == Decimal(str(total[at]))
+    assert Decimal(str(total[9])) == unit.total
+    assert Decimal(str(total[7])) != unit.total  # re-scaled: both are shown, and the sentence says why
+    assert any(str(c).startswith("Tổng điểm là tổng cột “Tính vào tổng”") for c in _cells(sheet))
+
+
+def test_the_pdf_scorecard_adds_up_in_the_counted_column(scored: Any) -> None:
+    unit = _rescaled(scored)
+    report = data.load_scorecard(scored.commune, "dvc766", PERIOD)
+    rows = pdf.scorecard_rows(report)
+    at = pdf.scorecard_headers().index("Tính vào tổng") - 5  # the total row's label spans 6 columns
+
+    def value(row: dict[str, Any], index: int) -> Decimal:
+        return Decimal(row["cells"][index]["text"].replace(".", "").replace(",", "."))
+
+    indicators = [r for r in rows if r["kind"] == "indicator"]
+    total = next(r for r in rows if r["kind"] == "total")
+    counted = sum((value(r, at + 5) for r in indicators), Decimal(0))
+    assert counted == value(total, at) == unit.total
+    html = pdf.scorecard_html(report)
+    assert "Tổng điểm là tổng cột “Tính vào tổng”" in html
+
+
+def test_the_csv_export_adds_up_to_each_units_total(scored: Any) -> None:
+    import csv
+
+    from kpixa.scoring import exports as score_exports
+    from kpixa.scoring.queries import scoreboard
+
+    _rescaled(scored)
+    board = scoreboard("dvc766", PERIOD, "52")
+    text = score_exports.to_csv(board).decode("utf-8").lstrip("\ufeff")
+    lines = list(csv.reader(io.StringIO(text)))
+    head, body = lines[0], lines[1:]
+    code, total, counted = head.index("Mã đơn vị"), head.index("Tổng điểm"), head.index("Tính vào tổng")
+    sums: dict[str, Decimal] = {}
+    totals: dict[str, str] = {}
+    for row in body:
+        sums[row[code]] = sums.get(row[code], Decimal(0)) + Decimal(row[counted] or 0)
+        totals[row[code]] = row[total]
+    checked = [c for c, t in totals.items() if t]
+    assert checked and all(sums[c] == Decimal(totals[c]) for c in checked)

@@ -1,0 +1,113 @@
+"""Scorecards add up: the total is the sum of the "Tính vào tổng" column, shown beside each
+indicator's own points, with the one sentence on re-scaling, on the public and logged-in pages."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from kpixa.scoring.models import IndicatorScore
+from kpixa.web.tests.helpers import client_for, page
+from kpixa.web.tests.scored import scored_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace(".", "").replace(",", "."))
+
+
+def _total(html: str) -> Decimal:
+    found = re.search(r"<dt>[^<]+</dt><dd>([\d.,]+) / 100</dd>", html)
+    assert found, "the page shows a total"
+    return _decimal(found.group(1))
+
+
+def _column(html: str) -> list[Decimal]:
+    return [Decimal(v) for v in re.findall(r'data-counted="([\d.]+)"', html)]
+
+
+def _own_points(html: str, label: str) -> list[Decimal]:
+    cells = re.findall(rf'data-label="{label}">([\d.,—]+) / [\d.,]+</td>', html)
+    return [_decimal(c) for c in cells if c != "—"]
+
+
+def _sentence(max_total: int = 100) -> str:
+    return render_to_string("web/_counted.html", {"max_total": max_total}).strip()
+
+
+def _rescaled_exists(scored: Any, period: str) -> None:
+    rows = IndicatorScore.objects.filter(
+        commune=scored.commune, period_code=period, framework_version__code="dvc766"
+    )
+    assert any(r.rescaled for r in rows), "Ia Dom has indicators without data: the others are re-scaled"
+
+
+@pytest.mark.parametrize(("who", "url"), [(None, "/cong-khai/xa/23872/"), ("commune_leader", "/xa/23872/")])
+def test_the_total_is_the_sum_of_the_counted_column(scored: Any, who: str | None, url: str) -> None:
+    _rescaled_exists(scored, "2025-Q2")
+    html = page(client_for(scored, who), url + "?period=2025-Q2")
+    counted = _column(html)
+    assert len(counted) > 5
+    assert sum(counted) == _total(html)
+    # The indicators' own points do not add up to it (indicators without data were re-scaled),
+    # which is why the page shows both and says why.
+    assert sum(_own_points(html, "Điểm / tối đa")) != _total(html)
+    assert "Tính vào tổng" in html
+    assert html.count(_sentence()) == 2  # under "how the numbers are made" and above the table
+
+
+def test_the_sentence_is_the_same_on_public_and_logged_in_pages_in_english(scored: Any) -> None:
+    with translation.override("en"):
+        sentence = _sentence()
+    assert "Counted in total" in sentence
+    public = client_for(scored, None)
+    public.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    leader = client_for(scored, "commune_leader")
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for client, url in ((public, "/cong-khai/xa/23872/"), (leader, "/xa/23872/")):
+        html = page(client, url + "?period=2025-Q2")
+        assert sentence in html, url
+
+
+def _status_cell(html: str, code: str) -> str:
+    row = re.search(rf'<span class="code">{re.escape(code)}</span>.*?</tr>', html, re.S)
+    assert row, code
+    status = re.search(r'<span class="status [^"]*">([^<]*)</span>', row.group(0))
+    assert status, code
+    return status.group(1)
+
+
+@pytest.mark.parametrize(("who", "url"), [(None, "/cong-khai/xa/23872/"), ("commune_leader", "/xa/23872/")])
+def test_no_data_with_full_marks_and_no_data_left_out_read_differently(
+    scored: Any, who: str | None, url: str
+) -> None:
+    rows = {
+        r.indicator_code: r
+        for r in IndicatorScore.objects.filter(
+            commune=scored.commune, period_code="2025-Q2", framework_version__code="dvc766"
+        )
+    }
+    assert rows["5.1"].status == rows["6.5"].status == "khong_co_du_lieu"
+    assert rows["5.1"].counted_points and not rows["6.5"].counted_max  # full marks; left out
+    html = page(client_for(scored, who), url + "?period=2025-Q2")
+    assert _status_cell(html, "5.1") == _status_cell(html, "5.2") == "Không có dữ liệu — tính đủ điểm"
+    assert _status_cell(html, "6.5") == "Không có dữ liệu — không tính vào tổng"
+    assert _status_cell(html, "2.1") in ("Đạt", "Chưa đạt")
+
+
+def test_the_indicator_explanations_are_in_english_on_the_english_scorecard(scored: Any) -> None:
+    vietnamese = re.compile("[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]", re.IGNORECASE)
+    leader = client_for(scored, "commune_leader")
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = page(leader, "/xa/23872/?period=2025-Q2")
+    explanations = re.findall(r'<p class="explanation">([^<]*)</p>', html)
+    assert len(explanations) > 5
+    assert [e for e in explanations if vietnamese.search(e)] == []
+    assert any("re-scal" in e or "rescal" in e for e in explanations)
