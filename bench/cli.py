@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             report.write_json(meta, rows, args.results_dir)
 
         try:
-            rows = _run_all(ctx, args.only, started, checkpoint)
+            rows = _run_all(ctx, args.only or list(ctx.profile.benchmarks), started, checkpoint)
         finally:
             _finish(ctx, args.keep_db)
         meta = _meta(ctx, started_at, time.perf_counter() - started)

@@ -25,6 +25,11 @@ class Profile:
     page_clients: int = 20
     requires_postgres: bool = True
     time_budget_s: float = 4 * 3600.0  # benchmarks not started by then are skipped ("n.a.")
+    # Only these benchmarks run (empty: all). A profile made for one benchmark's data says so.
+    benchmarks: tuple[str, ...] = ()
+    # The province whose dossiers are generated and imported; the other communes of the country
+    # get copies of its communes' open dossiers and rollups (bench/suites/early_warning.py).
+    template_province: str = ""
 
 
 PROFILES: dict[str, Profile] = {
@@ -70,5 +75,24 @@ PROFILES: dict[str, Profile] = {
         workday_pairs=1_000_000,
         api_batches=100,
         page_requests_per_client=25,
+    ),
+    "national-month": Profile(
+        name="national-month",
+        description=(
+            "the early warning at national volume: 3,321 communes, September 2025 open as of the 15th, "
+            "only what early_warning reads (PostgreSQL only)"
+        ),
+        provinces=(),
+        date_from=date(2025, 7, 17),  # the closing pattern's 60 days before the as-of day
+        date_to=date(2025, 9, 15),
+        period="2025-09",
+        scale=1.17,  # the national profile's volume per commune
+        expected_dossiers=465_000,  # generated and imported for the template province; the rest is copied
+        workday_pairs=0,
+        api_batches=0,
+        page_requests_per_client=0,
+        time_budget_s=3 * 3600.0,
+        benchmarks=("early_warning",),
+        template_province="52",
     ),
 }
