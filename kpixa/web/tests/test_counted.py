@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from kpixa.scoring.models import IndicatorScore
-from kpixa.web.tests.helpers import client_for, page
+from kpixa.web.tests.conftest import PHONE, screenshot
+from kpixa.web.tests.helpers import client_for
+from kpixa.web.tests.helpers import page as fetch
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +54,7 @@ def _rescaled_exists(scored: Any, period: str) -> None:
 @pytest.mark.parametrize(("who", "url"), [(None, "/cong-khai/xa/23872/"), ("commune_leader", "/xa/23872/")])
 def test_the_total_is_the_sum_of_the_counted_column(scored: Any, who: str | None, url: str) -> None:
     _rescaled_exists(scored, "2025-Q2")
-    html = page(client_for(scored, who), url + "?period=2025-Q2")
+    html = fetch(client_for(scored, who), url + "?period=2025-Q2")
     counted = _column(html)
     assert len(counted) > 5
     assert sum(counted) == _total(html)
@@ -72,7 +74,7 @@ def test_the_sentence_is_the_same_on_public_and_logged_in_pages_in_english(score
     leader = client_for(scored, "commune_leader")
     leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     for client, url in ((public, "/cong-khai/xa/23872/"), (leader, "/xa/23872/")):
-        html = page(client, url + "?period=2025-Q2")
+        html = fetch(client, url + "?period=2025-Q2")
         assert sentence in html, url
 
 
@@ -88,17 +90,19 @@ def _status_cell(html: str, code: str) -> str:
 def test_no_data_with_full_marks_and_no_data_left_out_read_differently(
     scored: Any, who: str | None, url: str
 ) -> None:
-    rows = {
-        r.indicator_code: r
-        for r in IndicatorScore.objects.filter(
-            commune=scored.commune, period_code="2025-Q2", framework_version__code="dvc766"
-        )
-    }
-    assert rows["5.1"].status == rows["6.5"].status == "khong_co_du_lieu"
-    assert rows["5.1"].counted_points and not rows["6.5"].counted_max  # full marks; left out
-    html = page(client_for(scored, who), url + "?period=2025-Q2")
-    assert _status_cell(html, "5.1") == _status_cell(html, "5.2") == "Không có dữ liệu — tính đủ điểm"
-    assert _status_cell(html, "6.5") == "Không có dữ liệu — không tính vào tổng"
+    """5.1/5.2-style "no data" (full marks) and 6.5-style "no data" (left out of the total)."""
+    no_data = IndicatorScore.objects.filter(
+        commune=scored.commune,
+        period_code="2025-Q2",
+        framework_version__code="dvc766",
+        status="khong_co_du_lieu",
+    )
+    full = [r.indicator_code for r in no_data if r.counted_max]
+    left_out = [r.indicator_code for r in no_data if not r.counted_max]
+    assert full and left_out
+    html = fetch(client_for(scored, who), url + "?period=2025-Q2")
+    assert {_status_cell(html, code) for code in full} == {"Không có dữ liệu — tính đủ điểm"}
+    assert {_status_cell(html, code) for code in left_out} == {"Không có dữ liệu — không tính vào tổng"}
     assert _status_cell(html, "2.1") in ("Đạt", "Chưa đạt")
 
 
@@ -106,8 +110,23 @@ def test_the_indicator_explanations_are_in_english_on_the_english_scorecard(scor
     vietnamese = re.compile("[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]", re.IGNORECASE)
     leader = client_for(scored, "commune_leader")
     leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = page(leader, "/xa/23872/?period=2025-Q2")
+    html = fetch(leader, "/xa/23872/?period=2025-Q2")
     explanations = re.findall(r'<p class="explanation">([^<]*)</p>', html)
     assert len(explanations) > 5
     assert [e for e in explanations if vietnamese.search(e)] == []
     assert any("re-scal" in e or "rescal" in e for e in explanations)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_counted_column_and_its_sentence_show_in_a_browser(
+    live_server: Any, page: Any, scored: Any
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/cong-khai/xa/23872/?period=2025-Q2")
+    assert page.locator("p.note.rescaled").is_visible()
+    assert page.locator("table.scorecard th", has_text="Tính vào tổng").is_visible()
+    screenshot(page, "scorecard-counted-public-desktop")
+    page.set_viewport_size(PHONE)
+    assert page.locator("td.rescaled").first.is_visible()
+    screenshot(page, "scorecard-counted-public-phone")
