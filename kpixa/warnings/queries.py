@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -167,22 +167,27 @@ def open_dossiers(commune_ids: Collection[int], as_of: date) -> dict[int, list[p
         .order_by()
     )
     out: dict[int, list[pj.OpenDossier]] = defaultdict(list)
+    tz = timezone.get_current_timezone()  # once: looking it up per value cost more than the rest
     for cid, source, code, proc_name, proc_code, received, due, overdue in rows:
         out[cid].append(
             pj.OpenDossier(
-                cid, source, code, proc_name or proc_code, _local(received), _opt(due), _opt(overdue)
+                cid,
+                source,
+                code,
+                proc_name or proc_code,
+                _local(received, tz),
+                None if due is None else _local(due, tz),
+                None if overdue is None else _local(overdue, tz),
             )
         )
     return out
 
 
-def _local(value: datetime) -> datetime:
-    """``value`` on the local (Vietnam) clock, aware: dates read from it are local dates."""
-    return timezone.localtime(value) if timezone.is_aware(value) else timezone.make_aware(value)
-
-
-def _opt(value: datetime | None) -> datetime | None:
-    return None if value is None else _local(value)
+def _local(value: datetime, tz: tzinfo | None = None) -> datetime:
+    """``value`` on the local (Vietnam) clock, aware: dates read from it are local dates
+    (``timezone.localtime``; ``tz``: the current time zone, when the caller has it already)."""
+    tz = tz or timezone.get_current_timezone()
+    return value.astimezone(tz) if value.tzinfo is not None else timezone.make_aware(value, tz)
 
 
 def instant_of(as_of: date, now: datetime | None) -> datetime:
@@ -193,10 +198,18 @@ def instant_of(as_of: date, now: datetime | None) -> datetime:
 
 
 def split_due(
-    dossiers: Sequence[pj.OpenDossier], instant: datetime, calendar: WorkCalendar
+    dossiers: Sequence[pj.OpenDossier],
+    instant: datetime,
+    calendar: WorkCalendar,
+    memo: dict[datetime, tuple[Decimal, int] | None] | None = None,
 ) -> tuple[list[DueDossier], list[DueDossier]]:
-    """(due within the next 5 working days, overdue) at ``instant``, each in due order."""
+    """(due within the next 5 working days, overdue) at ``instant``, each in due order.
+
+    ``memo``: (working hours left, window) by due instant, shared by the calls of one ``instant``
+    and calendar (a province's dossiers fall due at a few hundred distinct instants)."""
     limits = {n: _add_days(calendar, instant, n) for n in DUE_WINDOWS}
+    last = limits[DUE_WINDOWS[-1]]
+    memo = {} if memo is None else memo
     soon, overdue = [], []
     for d in dossiers:
         late_at = d.overdue_at
@@ -204,9 +217,14 @@ def split_due(
             if late_at is not None or d.due_at is None:  # overdue, or no due time (rule: not on time)
                 overdue.append(_due(d, None, None))
             continue
-        within = next((n for n in DUE_WINDOWS if late_at <= limits[n]), None)
-        if within is not None:
-            soon.append(_due(d, _hours(calendar, instant, late_at), within))
+        if late_at > last:
+            continue
+        if late_at not in memo:
+            within = next((n for n in DUE_WINDOWS if late_at <= limits[n]), None)
+            memo[late_at] = None if within is None else (_hours(calendar, instant, late_at), within)
+        found = memo[late_at]
+        if found is not None:
+            soon.append(_due(d, *found))
     key = _due_order
     return sorted(soon, key=key), sorted(overdue, key=key)
 
@@ -308,11 +326,14 @@ def project(
     framework: str | None = None,
     now: datetime | None = None,
     scenarios: Collection[str] = pj.SCENARIOS,
+    current: bool = True,
 ) -> list[Projection]:
     """Project ``communes`` for the open period of each active framework (or ``framework`` only).
 
-    ``scenarios`` limits the scenarios scored (the current standing always is); the others are
-    left out of ``totals``, ``classes`` and ``rates`` (None)."""
+    ``scenarios`` limits the scenarios scored; the others are left out of ``totals``, ``classes``
+    and ``rates`` (None). ``current=False`` does not score the current standing either (the
+    command, whose output does not show it: a quarter less scoring; ``falls_class`` is then
+    False)."""
     period = open_period(as_of)
     frameworks = active_frameworks(period, framework)
     if not communes or not frameworks:
@@ -322,7 +343,7 @@ def project(
     opened = open_dossiers(ids, as_of)
     shares = closing_pattern(communes, as_of)
     measures = _scenario_measures(ids, base, opened, shares, as_of, period.end)
-    measures = {k: v for k, v in measures.items() if k == CURRENT or k in scenarios}
+    measures = {k: v for k, v in measures.items() if (k == CURRENT and current) or k in scenarios}
     dues = _due_lists(opened, instant_of(as_of, now))
     owed = reported_due(communes, period)
     out: list[Projection] = []
@@ -360,7 +381,8 @@ def _due_lists(
     opened: Mapping[int, list[pj.OpenDossier]], instant: datetime
 ) -> dict[int, tuple[list[DueDossier], list[DueDossier]]]:
     calendar = get_calendar()
-    return {cid: split_due(dossiers, instant, calendar) for cid, dossiers in opened.items()}
+    memo: dict[datetime, tuple[Decimal, int] | None] = {}
+    return {cid: split_due(dossiers, instant, calendar, memo) for cid, dossiers in opened.items()}
 
 
 def _score(
@@ -417,14 +439,12 @@ def _projections(
     out = []
     for c in communes:
         unit = {scenario: by_code[scenario][c.code] for scenario in by_code}
+        first = next(iter(unit.values()))  # every scenario scores the same indicators
         rates = {
             r.code: {s: unit[s].indicator(r.code).rate_display if s in unit else None for s in pj.SCENARIOS}
-            for r in unit[CURRENT].indicators
+            for r in first.indicators
         }
-        points = {
-            r.code: {s: unit[s].indicator(r.code).contribution for s in unit}
-            for r in unit[CURRENT].indicators
-        }
+        points = {r.code: {s: unit[s].indicator(r.code).contribution for s in unit} for r in first.indicators}
         soon, overdue = dues.get(c.id, ([], []))
         out.append(
             Projection(
@@ -461,10 +481,18 @@ def warnings_for_province(
     framework: str | None = None,
     now: datetime | None = None,
     scenarios: Collection[str] = pj.SCENARIOS,
+    current: bool = True,
 ) -> list[Projection]:
     """Every active commune of ``province`` projected for the open period of each active framework
     (or ``framework`` only), by framework then commune code."""
-    return project(inp.commune_rows([province.pk]), as_of, framework=framework, now=now, scenarios=scenarios)
+    return project(
+        inp.commune_rows([province.pk]),
+        as_of,
+        framework=framework,
+        now=now,
+        scenarios=scenarios,
+        current=current,
+    )
 
 
 def project_commune(

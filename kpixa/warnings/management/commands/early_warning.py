@@ -32,7 +32,9 @@ class Command(BaseCommand):
         if province is None:
             raise CommandError(f"no province with code {options['province']!r}")
         try:
-            projections = warnings_for_province(province, options["as_of"], framework=options["framework"])
+            projections = warnings_for_province(
+                province, options["as_of"], framework=options["framework"], current=False
+            )
         except ScoringError as exc:
             raise CommandError(str(exc)) from exc
         write_export(
