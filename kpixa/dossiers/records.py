@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from django.utils.translation import gettext_noop
 
 from kpixa.dossiers.parsing import parse_dt
@@ -257,6 +258,33 @@ def record_hash(raw: Any) -> str:
     """A stable 32-hex-digit hash of a record's content (key order does not matter)."""
     payload = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
+
+
+# A number token with a fraction or an exponent in JSON text: where the parsed value may hold a
+# float. orjson writes some floats unlike ``json.dumps`` (1e-05 as 0.00001, inf as null), so a
+# record whose list columns have one is hashed by ``record_hash`` itself. Structural characters
+# inside strings may match too: that only costs the faster encoding. (RE2 and ``re`` syntax.)
+FLOAT_LITERAL = r"(?:^|[:\[,])[ \t\n\r]*-?[0-9]+[.eE]"
+_ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+_ORJSON_OPTIONS |= orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
+
+
+def record_hash_float_free(raw: Any) -> str:
+    """``record_hash`` of a record that holds no float (the caller knows: e.g. text cells and
+    lists parsed from JSON without a FLOAT_LITERAL), byte for byte the same digest, about ten
+    times faster. orjson writes text, integers of 64 bits, booleans, None, lists and dicts
+    with text keys (sorted by code point) as ``json.dumps`` does with these settings; anything
+    else it would write differently (a datetime, a subclass, a dataclass, a larger integer, a
+    lone surrogate, deep nesting) makes it raise, and ``record_hash`` decides."""
+    try:
+        payload = orjson.dumps(raw, default=_refuse, option=_ORJSON_OPTIONS)
+    except (orjson.JSONEncodeError, TypeError):
+        return record_hash(raw)
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
 def mask_id(number: str) -> str:

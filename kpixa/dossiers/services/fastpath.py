@@ -60,6 +60,7 @@ from kpixa.dossiers.facts import (
 from kpixa.dossiers.models import Dossier
 from kpixa.dossiers.parsing import LIST_COLUMNS, _json_list, flat_record, nfc, parse_dt
 from kpixa.dossiers.records import (
+    FLOAT_LITERAL,
     FUTURE_MARGIN,
     LIMIT_UNITS,
     MAX_LIMITS,
@@ -74,6 +75,7 @@ from kpixa.dossiers.records import (
     parse_steps,
     parse_supplements,
     record_hash,
+    record_hash_float_free,
     resident_data_used,
     reused_from_dmqg,
 )
@@ -670,10 +672,16 @@ def _list_columns(
     ``values["notes"]`` and written as the row's flags. ``latest``: no event may be later
     (records.FUTURE_MARGIN)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     taken = block.take(pa.array(rows, pa.int64())) if len(rows) else block.slice(0, 0)
     columns = [taken.column(column_index).to_pylist() for column_index in range(len(names))]
     count = len(rows)
+    # Rows whose list columns may hold a float are hashed by record_hash itself (FLOAT_LITERAL).
+    floats = np.zeros(count, dtype=bool)
+    for column_index, name in enumerate(names):
+        if name in LIST_COLUMNS and count:
+            floats |= _to_numpy(pc.match_substring_regex(taken.column(column_index), FLOAT_LITERAL))
     read_ok = np.ones(count, dtype=bool)
     flags = np.zeros((6, count), dtype=bool)
     numbers = np.zeros((2, count), dtype=np.int64)
@@ -734,7 +742,7 @@ def _list_columns(
         texts["supplements"][position] = (
             json.dumps([ingest._supplement_json(item) for item in sups], ensure_ascii=False) if sups else "[]"
         )
-        texts["hash"][position] = record_hash(record)
+        texts["hash"][position] = record_hash(record) if floats[position] else record_hash_float_free(record)
         fee_lists[position] = fees is not None
     out: dict[str, Any] = dict(texts, notes=row_notes)
     for name in ("ThoiGianGiaiQuyet", "DonViTinh"):  # the record's own limit (rule.limit_for)
