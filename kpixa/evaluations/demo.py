@@ -1,10 +1,15 @@
 """Demo step: evaluate Gia Lai's second half of 2025 with plausible entries by the authority and
 the province's joint-departure ("cùng lên đường") policy on the half-year, so the demo shows such
-a case, and publish July–September 2025 and 2025-Q3 (idempotent: a second run changes nothing)."""
+a case; evaluate the half-year and 2025-Q3 under the texts (Decree 335, Regulation 366), then
+publish July–September 2025 and 2025-Q3, so 2025-Q3 is a closed period with that evaluation and
+its proposals. Before evaluating, the commune framework's groups get owners (one left without,
+a gap) so the evaluations and proposals cite them (idempotent: a second run changes nothing)."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
 from kpixa.accounts.demo import demo_admin as demo_admin
@@ -18,10 +23,13 @@ from kpixa.evaluations.models import (
     PeriodState,
     ProvincePolicy,
 )
-from kpixa.evaluations.services import inputs, lifecycle
+from kpixa.evaluations.services import inputs, legal, lifecycle
 from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.evaluations.services.policy import set_joint_policy
-from kpixa.units.models import Province
+from kpixa.frameworks.models import IndicatorOwner
+from kpixa.frameworks.services import assign_owner
+from kpixa.scoring.versions import period_of, version_for
+from kpixa.units.models import PostKind, Province
 
 DEMO_PROVINCE = "52"
 DEMO_FRAMEWORK = "kpi_xa_example"
@@ -37,6 +45,17 @@ DEMO_JOINT_CITATION = (
 )
 DEMO_JOINT_PERIOD = "half"
 DEMO_EVIDENCE = "Ví dụ của bản demo: điểm do bản demo tạo, không phải kết quả đánh giá thật"
+# Evaluated under the texts by the demo: the half-year (open, with the leaders' entries) and
+# 2025-Q3 (before the demo closes and publishes it).
+DEMO_LEGAL_PERIODS = (DEMO_PERIOD, "2025-Q3")
+# Who answers for each group of the commune framework in every commune of the province from
+# DEMO_OWNERS_FROM; group 4 is left without an owner, so the demo shows a gap.
+DEMO_OWNERS = {
+    "1": (PostKind.VICE_CHAIRMAN, "Kinh tế – xã hội"),
+    "2": (PostKind.CHAIRMAN, ""),
+    "3": (PostKind.VICE_CHAIRMAN, "Chuyển đổi số"),
+}
+DEMO_OWNERS_FROM = date(2025, 7, 1)
 
 
 def _spread(key: str, low: int, high: int) -> Decimal:
@@ -47,14 +66,51 @@ def _spread(key: str, low: int, high: int) -> Decimal:
 
 
 def seed_evaluations_demo() -> None:
-    """Evaluate 2025-H2, turn on the joint-departure policy, enter general points, đ and e as
-    evaluation inputs for leaders without them, then evaluate again so the quota and the proposals
-    see every rating; then publish 2025-07..09 and 2025-Q3."""
+    """Give the commune framework's groups owners, evaluate 2025-H2, turn on the joint-departure
+    policy, enter general points, đ and e as evaluation inputs for leaders without them, then
+    evaluate again so the quota and the proposals see every rating; evaluate 2025-H2 and 2025-Q3
+    under the texts; then publish 2025-07..09 and 2025-Q3."""
+    seed_owners_demo()
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
     seed_joint_policy_demo()
     seed_leader_inputs_demo()
     evaluate_period(DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_PROVINCE)
+    seed_legal_demo()
     seed_published_demo()
+
+
+def seed_owners_demo(
+    framework: str = DEMO_FRAMEWORK, owners: Mapping[str, tuple[str, str]] | None = None
+) -> int:
+    """Assign ``owners`` (DEMO_OWNERS) for each version of ``framework`` the demo periods use,
+    unless the province already has owners for it; return how many assignments were made."""
+    province = Province.objects.get(code=DEMO_PROVINCE)
+    versions = {version_for(framework, period_of(code)) for code in DEMO_LEGAL_PERIODS}
+    count = 0
+    for version in sorted(versions, key=lambda v: v.pk):
+        if IndicatorOwner.objects.filter(framework_version=version, province=province).exists():
+            continue
+        for code, (post, field) in (owners or DEMO_OWNERS).items():
+            assign_owner(None, version, province, code, post, DEMO_OWNERS_FROM, field=field, note="Demo")
+            count += 1
+    return count
+
+
+def seed_legal_demo(framework: str = DEMO_FRAMEWORK) -> list[str]:
+    """Evaluate Gia Lai under the texts by ``framework`` for each of DEMO_LEGAL_PERIODS still open
+    (a closed period keeps the evaluation it had); return the codes evaluated now."""
+    province = Province.objects.get(code=DEMO_PROVINCE)
+    closed = set(
+        Period.objects.filter(province=province, code__in=DEMO_LEGAL_PERIODS)
+        .exclude(state=PeriodState.OPEN)
+        .values_list("code", flat=True)
+    )
+    done = []
+    for code in DEMO_LEGAL_PERIODS:
+        if code not in closed:
+            legal.evaluate(framework, code, DEMO_PROVINCE, demo_admin(province))
+            done.append(code)
+    return done
 
 
 def seed_leader_inputs_demo() -> int:

@@ -30,6 +30,8 @@ COLUMNS = [
     "criteria",
     "reasons",
     "consequences",
+    "unit_owners",
+    "unit_sync_relief",
 ]
 
 
@@ -41,9 +43,21 @@ def _criteria(items: list[dict[str, Any]]) -> str:
     return " | ".join(f"{c['name']}={c['value']} ({c['input']}; {c['article']})" for c in items)
 
 
+def _owners(items: list[dict[str, Any]]) -> str:
+    """The cited indicators with their owner (post, person; "" post: a gap), as codes and names."""
+    return " | ".join(f"{o['code']}: {o['post'] or '-'} {o.get('person_name') or ''}".rstrip() for o in items)
+
+
+def _sync_relief(relief: dict[str, Any] | None) -> str:
+    if not relief:
+        return ""
+    return f"{relief['total']} {relief['classification']}: {relief['note']}"
+
+
 def rows(communes: list[dict[str, Any]]) -> Iterable[list[Any]]:
-    """One row per leader, the commune's columns repeated."""
+    """One row per leader, the commune's columns repeated (its citations and sync relief last)."""
     for commune in communes:
+        tail = [_owners(commune.get("owners", [])), _sync_relief(commune.get("sync_relief"))]
         unit = [
             commune["unit_code"],
             commune["unit_name"],
@@ -53,7 +67,7 @@ def rows(communes: list[dict[str, Any]]) -> Iterable[list[Any]]:
             _consequences(commune.get("consequences", [])),
         ]
         if not commune["leaders"]:
-            yield unit + [""] * (len(COLUMNS) - len(unit))
+            yield unit + [""] * (len(COLUMNS) - len(unit) - len(tail)) + tail
         for leader in commune["leaders"]:
             yield unit + [
                 leader["post"],
@@ -65,6 +79,7 @@ def rows(communes: list[dict[str, Any]]) -> Iterable[list[Any]]:
                 _criteria(leader.get("criteria", [])),
                 " | ".join(leader["reasons"]),
                 _consequences(leader["consequences"]),
+                *tail,
             ]
 
 

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kpixa.units.models import Commune, Person, PostKind, Province, Tenure
+
+
+class _BilingualExplanation:
+    """``explanation``: the stored explanation in the active language (English when it was stored)."""
+
+    explanation_vi: str
+    explanation_en: str
+
+    @property
+    def explanation(self) -> str:
+        if (get_language() or "").startswith("en") and self.explanation_en:
+            return self.explanation_en
+        return self.explanation_vi
 
 
 class PeriodKind(models.TextChoices):
@@ -62,7 +76,7 @@ class Period(models.Model):
         return self.state in FROZEN_STATES
 
 
-class CommuneEvaluation(models.Model):
+class CommuneEvaluation(_BilingualExplanation, models.Model):
     """A commune's classification for a period by one framework version (docs/rules.md, "Classification")."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="commune_evaluations")
@@ -80,6 +94,7 @@ class CommuneEvaluation(models.Model):
     tasks_total = models.PositiveIntegerField(_("số nhiệm vụ"), null=True, blank=True)
     tasks_late = models.PositiveIntegerField(_("số nhiệm vụ trễ hạn"), null=True, blank=True)
     explanation_vi = models.TextField(_("giải thích"), blank=True)
+    explanation_en = models.TextField(_("giải thích (tiếng Anh)"), blank=True)
     evaluated_at = models.DateTimeField(_("đánh giá lúc"))
 
     class Meta:
@@ -100,7 +115,7 @@ class QuotaOutcome(models.TextChoices):
     DEMOTED = "demoted", _("Vượt chỉ tiêu 20%, hạ xuống tốt")
 
 
-class LeaderEvaluation(models.Model):
+class LeaderEvaluation(_BilingualExplanation, models.Model):
     """The Decree 335 rating of one accountable leader's tenure in a commune for a period."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="leader_evaluations")
@@ -139,6 +154,7 @@ class LeaderEvaluation(models.Model):
         _("kết quả chỉ tiêu xuất sắc"), max_length=10, choices=QuotaOutcome.choices, blank=True
     )
     explanation_vi = models.TextField(_("giải thích"), blank=True)
+    explanation_en = models.TextField(_("giải thích (tiếng Anh)"), blank=True)
     evaluated_at = models.DateTimeField(_("đánh giá lúc"), null=True)
 
     class Meta:
@@ -181,6 +197,11 @@ class Consequence(models.Model):
     kind = models.CharField(_("loại"), max_length=20, choices=ConsequenceKind.choices)
     rule_code = models.CharField(_("mã quy tắc"), max_length=40)
     reason_vi = models.TextField(_("lý do"))
+    # The indicators behind the proposal (failed their target or cost the commune most points),
+    # each with the post and person that owned it on the period's end date (an empty post: a gap):
+    # [{"code", "name_vi", "name_en", "post", "field", "person_id", "person_name"}]
+    # (docs/rules.md, "Owners cited by evaluations and consequences").
+    indicator_owners = models.JSONField(_("người phụ trách chỉ số"), default=list, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=ConsequenceStatus.choices, default=ConsequenceStatus.PROPOSED
     )

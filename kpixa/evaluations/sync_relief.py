@@ -8,19 +8,24 @@ The published score never changes: the stored scores, classes and leader ratings
 are. Only the facts the proposals are made from (``chain.propose``) are replaced: each commune
 with sync-caused late dossiers is scored again, in memory, with those dossiers counted on time,
 and its class follows from that total by the same collective rules.
+
+``relief_for`` is the one place that decides which facts count for consequences: the commune
+evaluation (``consequence_facts``) and the evaluation under the texts (``services.legal``) both
+read it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from kpixa.accountability.models import SyncExclusion
 from kpixa.accountability.queries import period_measures as accountability_measures
-from kpixa.accountability.services import sync_excluded
 from kpixa.evaluations.services import chain
 from kpixa.frameworks.models import FrameworkVersion
 from kpixa.scoring import inputs as inp
@@ -99,33 +104,93 @@ def relieved_totals(
     return out
 
 
+@dataclass(frozen=True)
+class Relief:
+    """The province's decision for the period and what it changes for the consequences: each
+    commune's dossiers made late by the sync alone and its total with them counted on time."""
+
+    decision: SyncExclusion
+    sync_late: dict[int, int]  # commune id → dossiers made late by the sync alone
+    totals: dict[int, Decimal | None]  # commune id → total with those dossiers on time
+
+    @property
+    def decided_by(self) -> str:
+        user = self.decision.decided_by
+        return (user.get_full_name() or user.username) if user is not None else ""
+
+    def as_dict(self) -> dict[str, str]:
+        """The decision as stored with an evaluation: when, by whom, and its note."""
+        return {
+            "decided_at": self.decision.decided_at.isoformat(),
+            "decided_by": self.decided_by,
+            "note": self.decision.note,
+        }
+
+    def note(self, commune_id: int) -> str:
+        """Why the commune's consequences leave dossiers out, in the active language ("" if none)."""
+        count = self.sync_late.get(commune_id)
+        if not count:
+            return ""
+        return _(
+            "không tính {n} hồ sơ trễ hạn do đồng bộ dữ liệu vào đề xuất xử lý, theo quyết định của "
+            "tỉnh ngày {day} ({who}: {note}); điểm công bố không đổi"
+        ).format(
+            n=count,
+            day=timezone.localtime(self.decision.decided_at).strftime("%d/%m/%Y"),
+            who=self.decided_by or "—",
+            note=self.decision.note,
+        )
+
+
+def sync_decision(province: Province, period_code: str) -> SyncExclusion | None:
+    """The province's decision to leave sync-caused lateness out of the period's consequences,
+    with its author, or None when it did not so decide (1 query)."""
+    return (
+        SyncExclusion.objects.filter(province=province, period_code=period_code, excluded=True)
+        .select_related("decided_by")
+        .first()
+    )
+
+
+def relief_for(
+    version: FrameworkVersion, period: PeriodSpan, province: Province, commune_ids: Collection[int]
+) -> Relief | None:
+    """Which facts count for consequences: None when the province did not decide to leave
+    sync-caused lateness out of the period's consequences (1 query); otherwise the decision and,
+    for each of ``commune_ids`` with dossiers made late by the sync alone, its relieved total
+    (scored in memory, nothing stored)."""
+    decision = sync_decision(province, period.code) if commune_ids else None
+    if decision is None:
+        return None
+    sync = sync_late_counts(list(commune_ids), period)
+    if not sync:
+        return Relief(decision, {}, {})
+    communes = inp.commune_rows(ids=list(sync))
+    totals = relieved_totals(version, period, communes, sync)
+    return Relief(decision, sync, {c.id: totals[c.code] for c in communes})
+
+
 def consequence_facts(
     version: FrameworkVersion, period: PeriodSpan, province: Province, facts: Mapping[int, chain.CommuneFacts]
 ) -> dict[int, chain.CommuneFacts]:
     """The facts the consequences are proposed from: ``facts`` as they are, unless the province
-    decided to leave sync-caused lateness out of the period's consequences; then each commune with
-    sync-caused late dossiers gets its relieved total and the class that total earns (its tasks
-    and collective rules unchanged) and an explanation saying so."""
-    if not facts or not sync_excluded(province.code, period.code):
+    decided to leave sync-caused lateness out of the period's consequences (``relief_for``); then
+    each commune with sync-caused late dossiers gets its relieved total and the class that total
+    earns (its tasks and collective rules unchanged) and an explanation saying so."""
+    relief = relief_for(version, period, province, list(facts))
+    if relief is None or not relief.totals:
         return dict(facts)
-    sync = sync_late_counts(list(facts), period)
-    if not sync:
-        return dict(facts)
-    communes = inp.commune_rows(ids=list(sync))
-    totals = relieved_totals(version, period, communes, sync)
     framework = framework_of(version)
     out = dict(facts)
-    for commune in communes:
-        fact = facts[commune.id]
-        total = totals[commune.code]
+    for commune_id, total in relief.totals.items():
+        fact = facts[commune_id]
         code, reasons, explanation = chain.collective_class(framework, total, fact.tasks)
-        note = f"không tính {sync[commune.id]} hồ sơ trễ hạn do đồng bộ dữ liệu theo quyết định của tỉnh"
-        out[commune.id] = replace(
+        out[commune_id] = replace(
             fact,
             total=total,
             class_code=code or fact.class_code,
             collective_reasons=reasons,
-            explanation="; ".join(x for x in (explanation, note) if x),
+            explanation="; ".join(x for x in (explanation, relief.note(commune_id)) if x),
         )
     return out
 

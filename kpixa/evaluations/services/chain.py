@@ -8,15 +8,19 @@ entry), and by ``services.appeals.uphold_appeal`` for a revision.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from kpixa.evaluations import owner_citations
 from kpixa.evaluations.models import (
     CommuneEvaluation,
     Consequence,
@@ -83,6 +87,7 @@ LEADER_RESULT_FIELDS = [
     "judged",
     "quota_outcome",
     "explanation_vi",
+    "explanation_en",
     "evaluated_at",
 ]
 
@@ -105,6 +110,9 @@ class CommuneFacts:
     tasks: CollectiveFacts | None = None
     collective_reasons: tuple[str, ...] = ()
     explanation: str = ""
+    explanation_en: str = ""
+    # The indicators cited with their owner on the period's end date (``owner_citations``).
+    owners: list[dict[str, Any]] = dataclass_field(default_factory=list)
 
     @property
     def completed_percent(self) -> Decimal | None:
@@ -113,6 +121,15 @@ class CommuneFacts:
         if not scored:
             return None
         return round2(Decimal(sum(1 for s in scored if s == DAT)) / Decimal(len(scored)) * HUNDRED)
+
+
+def in_both(build: Callable[[], str]) -> tuple[str, str]:
+    """(Vietnamese, English) of a text built from the catalogue: ``build`` run under each language."""
+    with translation.override("vi"):
+        vi = build()
+    with translation.override("en"):
+        en = build()
+    return vi, en
 
 
 # --- commune facts and classes -------------------------------------------------------------
@@ -129,7 +146,8 @@ def commune_facts(
     version: FrameworkVersion, period: PeriodSpan, province: Province, quota_groups: Sequence[str] = ()
 ) -> dict[int, CommuneFacts]:
     """Return the facts of every scored commune of the province, its class after the collective
-    rules and its quota group (7 queries; 8 with ``quota_groups``)."""
+    rules, its quota group and the indicators it failed or lost most on with their owners
+    (9 queries; 10 with ``quota_groups``)."""
     units = UnitScore.objects.filter(
         framework_version=version, period_code=period.code, commune__province=province
     ).select_related("commune")
@@ -141,14 +159,36 @@ def commune_facts(
     }
     rows = IndicatorScore.objects.filter(
         framework_version=version, period_code=period.code, commune_id__in=list(facts)
-    ).values_list("commune_id", "indicator_code", "status")
-    for commune_id, code, status in rows:
+    ).values_list("commune_id", "indicator_code", "status", "points", "max_points")
+    scores: dict[int, list[owner_citations.ScoreLine]] = defaultdict(list)
+    for commune_id, code, status, points, max_points in rows:
         facts[commune_id].statuses[code] = status
+        scores[commune_id].append(owner_citations.ScoreLine(code, status, points, max_points))
     _add_progress(facts, period)
     _add_basic_targets(facts, framework_of(version))
     _add_quota_groups(facts, quota_groups)
     _apply_collective_rules(facts, period, framework_of(version))
+    _add_owners(facts, version, province, scores, period)
     return facts
+
+
+def _add_owners(
+    facts: dict[int, CommuneFacts],
+    version: FrameworkVersion,
+    province: Province,
+    scores: Mapping[int, Sequence[owner_citations.ScoreLine]],
+    period: PeriodSpan,
+) -> None:
+    """Cite each commune's failed (or most costly) indicators with their owner on the period's
+    end date, in the explanation in both languages (2 queries)."""
+    top = [cid for cid, fact in facts.items() if fact.class_code == owner_citations.TOP_CLASS]
+    cited = owner_citations.citations(version, province.pk, scores, period.end, top)
+    for commune_id, items in cited.items():
+        fact = facts[commune_id]
+        fact.owners = items
+        vi, en = in_both(partial(owner_citations.summary, items))
+        fact.explanation = "; ".join(p for p in (fact.explanation, vi) if p)
+        fact.explanation_en = "; ".join(p for p in (fact.explanation_en, en) if p)
 
 
 def _add_quota_groups(facts: dict[int, CommuneFacts], quota_groups: Sequence[str]) -> None:
@@ -195,6 +235,8 @@ def _apply_collective_rules(facts: dict[int, CommuneFacts], period: PeriodSpan, 
         fact.points_class = fact.class_code
         fact.tasks = tasks_of(values.get(fact.commune_id, {}))
         code, fact.collective_reasons, fact.explanation = collective_class(framework, fact.total, fact.tasks)
+        with translation.override("en"):
+            fact.explanation_en = collective_class(framework, fact.total, fact.tasks)[2]
         fact.class_code = code or fact.class_code
 
 
@@ -242,6 +284,7 @@ def store_commune_evaluations(
             tasks_total=f.tasks.tasks_total if f.tasks else None,
             tasks_late=f.tasks.tasks_late if f.tasks else None,
             explanation_vi=f.explanation,
+            explanation_en=f.explanation_en,
             evaluated_at=now,
         )
         for f in facts.values()
@@ -260,6 +303,7 @@ def store_commune_evaluations(
             "tasks_total",
             "tasks_late",
             "explanation_vi",
+            "explanation_en",
             "evaluated_at",
         ],
     )
@@ -325,11 +369,18 @@ def _apply_inputs(
     le._overrides = law.overrides(given, period_end, regime)  # type: ignore[attr-defined]
 
 
-D_FALLBACK_VI = (
+D_FALLBACK_VI = gettext_noop(
     "d lấy tạm từ tổng điểm của xã vì chưa có dữ liệu xếp loại công chức "
     "(Nghị định 335/2025/NĐ-CP tính d = 100% hoặc 50% theo xếp loại công chức thuộc quyền; "
     "đánh giá theo văn bản không chấm điểm khi thiếu dữ liệu này)"
 )
+NOT_JUDGED_VI = gettext_noop("Giữ chức dưới một nửa thời gian của kỳ: không đánh giá trong kỳ này")
+
+
+def _add_explanation(le: LeaderEvaluation, vi: str, en: str) -> None:
+    """Append a part to the leader's explanation in both languages ("; " between parts)."""
+    le.explanation_vi = "; ".join(p for p in (le.explanation_vi, vi) if p)
+    le.explanation_en = "; ".join(p for p in (le.explanation_en, en) if p)
 
 
 def _note_d_fallback(le: LeaderEvaluation) -> None:
@@ -337,7 +388,7 @@ def _note_d_fallback(le: LeaderEvaluation) -> None:
     only while no civil-servant ratings were entered (docs/rules.md, "Evaluation of communes and
     leaders"); a revision of a published snapshot sets d to the corrected total, so it says so too."""
     if getattr(le, "_d_from_total", True):
-        le.explanation_vi = "; ".join(p for p in (le.explanation_vi, D_FALLBACK_VI) if p)
+        _add_explanation(le, *in_both(lambda: _(D_FALLBACK_VI)))
 
 
 def _apply_overrides(le: LeaderEvaluation) -> None:
@@ -346,7 +397,9 @@ def _apply_overrides(le: LeaderEvaluation) -> None:
     if not reasons or not le.judged:
         return
     le.classification = ev.FAILED
-    le.explanation_vi = "; ".join([p for p in (le.explanation_vi, *(str(r) for r in reasons)) if p])
+    # The rules' reasons are Vietnamese sentences with their article; English shows them as they are.
+    text = "; ".join(str(r) for r in reasons)
+    _add_explanation(le, text, text)
 
 
 def _new_leader(row: Period, tenure: Tenure) -> LeaderEvaluation:
@@ -406,13 +459,16 @@ def _rate(le: LeaderEvaluation, formula: ev.LeaderFormula) -> None:
         return
     general, a, b, c, dd, e = (Decimal(v) for v in inputs)  # type: ignore[arg-type]
     criteria = ev.LeaderCriteria(general, a, b, c, dd, e)
-    rating = ev.rate_leader(criteria, le.d_unit_result, commune_class, formula=formula)
+    with translation.override("vi"):
+        rating = ev.rate_leader(criteria, le.d_unit_result, commune_class, formula=formula)
+    with translation.override("en"):
+        english = ev.rate_leader(criteria, le.d_unit_result, commune_class, formula=formula).explanation
     le.total = rating.score
     le.result_points = rating.score - min(general, formula.general_max)
     le.points_classification = rating.uncapped.code
     le.classification = rating.classification.code
     le.capped_by_unit = rating.capped
-    le.explanation_vi = rating.explanation
+    le.explanation_vi, le.explanation_en = rating.explanation, english
     _note_d_fallback(le)
 
 
@@ -420,9 +476,7 @@ def _clear_rating(le: LeaderEvaluation) -> None:
     le.total = le.result_points = None
     le.points_classification = le.classification = ""
     le.capped_by_unit = False
-    le.explanation_vi = (
-        "" if le.judged else "Giữ chức dưới một nửa thời gian của kỳ: không đánh giá trong kỳ này"
-    )
+    le.explanation_vi, le.explanation_en = ("", "") if le.judged else in_both(lambda: _(NOT_JUDGED_VI))
 
 
 def apply_quota(
@@ -449,15 +503,19 @@ def apply_quota(
         )
         for key, le in rated.items()
     ]
+    with translation.override("en"):
+        english = {
+            d.code: d.reason for d in ev.apply_excellent_quota(candidates, rules.excellent_quota_percent)
+        }
     for decision in ev.apply_excellent_quota(candidates, rules.excellent_quota_percent):
-        _apply_decision(rated[decision.code], decision)
+        _apply_decision(rated[decision.code], decision, english.get(decision.code, decision.reason))
 
 
-def _apply_decision(le: LeaderEvaluation, decision: ev.QuotaDecision) -> None:
+def _apply_decision(le: LeaderEvaluation, decision: ev.QuotaDecision, reason_en: str) -> None:
     if decision.lowered:
         le.classification = decision.class_code
         le.quota_outcome = QuotaOutcome.DEMOTED
-        le.explanation_vi = f"{le.explanation_vi}; {decision.reason}"
+        _add_explanation(le, decision.reason, reason_en)
     elif decision.class_code == ev.EXCELLENT:
         le.quota_outcome = QuotaOutcome.KEPT
 
@@ -525,10 +583,15 @@ def propose(
             kind, rule = KIND_OF_PROPOSAL[proposal.kind]
             for person_id, post in _subjects(proposal.subject, by_commune[commune_id]):
                 wanted[(commune_id, person_id, kind, rule)] = (proposal.reason, post)
-    return _store_proposals(row, wanted)
+    owners = {commune_id: fact.owners for commune_id, fact in facts.items()}
+    return _store_proposals(row, wanted, owners)
 
 
-def _store_proposals(row: Period, wanted: dict[ProposalKey, tuple[str, str]]) -> int:
+def _store_proposals(
+    row: Period, wanted: dict[ProposalKey, tuple[str, str]], owners: Mapping[int, list[dict[str, Any]]]
+) -> int:
+    """Create the new proposals, each citing its commune's indicators and their owners; undecided
+    ones still made get the current citations; undecided ones no longer made are withdrawn."""
     existing = {
         (c.commune_id, c.person_id, c.kind, c.rule_code): c for c in Consequence.objects.filter(period=row)
     }
@@ -536,6 +599,13 @@ def _store_proposals(row: Period, wanted: dict[ProposalKey, tuple[str, str]]) ->
         c.pk for key, c in existing.items() if key not in wanted and c.status == ConsequenceStatus.PROPOSED
     ]
     Consequence.objects.filter(pk__in=stale).delete()
+    refreshed = []
+    for key, c in existing.items():
+        cited = owners.get(key[0], [])
+        if key in wanted and c.status == ConsequenceStatus.PROPOSED and c.indicator_owners != cited:
+            c.indicator_owners = cited
+            refreshed.append(c)
+    Consequence.objects.bulk_update(refreshed, ["indicator_owners"])
     now = timezone.now()
     fresh = [
         Consequence(
@@ -546,6 +616,7 @@ def _store_proposals(row: Period, wanted: dict[ProposalKey, tuple[str, str]]) ->
             kind=key[2],
             rule_code=key[3],
             reason_vi=reason,
+            indicator_owners=owners.get(key[0], []),
             proposed_at=now,
         )
         for key, (reason, post) in wanted.items()

@@ -4,6 +4,11 @@ leaders"): the commune framework's totals and the entered inputs go through the 
 regime its file names (``kpixa.rules.regime_files``). The result is stored once per period and
 framework (``RegimeEvaluation``) in the shape ``export_evaluations`` writes.
 
+As in the commune evaluation, the province's decision to leave sync-caused lateness out of the
+period's consequences (``sync_relief.relief_for``, the one rule for both) changes only the facts
+the proposals are made from, never the stored rating; and each commune cites its failed (or most
+costly) indicators with their owner on the period's end date (``owner_citations``).
+
 Set-based: the whole province in a fixed number of queries.
 """
 
@@ -17,11 +22,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kpixa.accounts import audit
 from kpixa.accounts.models import User
+from kpixa.evaluations import owner_citations, sync_relief
 from kpixa.evaluations.models import (
     ConsequenceStatus,
     InputKind,
@@ -44,7 +50,7 @@ from kpixa.rules.citations import Reason
 from kpixa.rules.quota import QuotaCandidate
 from kpixa.rules.regime_files import regime_for
 from kpixa.scoring.engine.periods import PeriodSpan
-from kpixa.scoring.models import UnitScore
+from kpixa.scoring.models import IndicatorScore, UnitScore
 from kpixa.units.models import Commune, Province, Tenure
 from kpixa.units.queries import accountable_leaders_over
 
@@ -75,6 +81,17 @@ class CommuneResult:
     rating: rules.Rating
     leaders: list[LeaderResult]
     consequences: list[cons.Consequence] = field(default_factory=list)
+    # The rating the proposals are made from when the province left sync-caused lateness out of
+    # the period's consequences and this commune had such dossiers (``rating`` is unchanged).
+    consequence_rating: rules.Rating | None = None
+    sync_late: int = 0
+    sync_note: str = ""
+    # The indicators it failed or lost most on, with their owner on the period's end date.
+    owners: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def for_consequences(self) -> rules.Rating:
+        return self.consequence_rating or self.rating
 
 
 def joint_policy(policy: ProvincePolicy) -> cons.JointPolicy:
@@ -94,10 +111,15 @@ def evaluate(
     the entered inputs; store and audit the result (re-running replaces it; a closed period is
     refused)."""
     province, period, version = scored_period(framework_code, period_code, province_code, actor)
-    with transaction.atomic():
+    with transaction.atomic(), translation.override("vi"):
         row = open_period_row(province, period)
-        results = evaluate_rows(row, period, version, province)
-        content = {"framework": framework_code, "period": row.code, "communes": [as_json(r) for r in results]}
+        results, relief = evaluate_with_relief(row, period, version, province)
+        content = {
+            "framework": framework_code,
+            "period": row.code,
+            "sync_decision": relief.as_dict() if relief is not None else None,
+            "communes": [as_json(r) for r in results],
+        }
         stored, _created = RegimeEvaluation.objects.update_or_create(
             period=row,
             framework_code=framework_code,
@@ -123,6 +145,18 @@ def evaluate_rows(
 ) -> list[CommuneResult]:
     """The results of every scored commune of the province (no writes); ``totals`` (by commune
     code) replace the stored totals, as an upheld appeal's revision corrects them."""
+    return evaluate_with_relief(row, period, version, province, totals)[0]
+
+
+def evaluate_with_relief(
+    row: Period,
+    period: PeriodSpan,
+    version: FrameworkVersion,
+    province: Province,
+    totals: Mapping[str, Decimal | None] | None = None,
+) -> tuple[list[CommuneResult], sync_relief.Relief | None]:
+    """``evaluate_rows`` and the province's sync decision it applied to the proposals (None when
+    the province made none for the period)."""
     units = list(
         UnitScore.objects.filter(
             framework_version=version, period_code=period.code, commune__province=province
@@ -139,10 +173,48 @@ def evaluate_rows(
     for unit in units:
         commune_facts = facts.get(unit.commune_id) or inputs.Facts({}, {})
         results.append(_commune(row, period, unit, commune_facts, tenures.get(unit.commune_id, [])))
+    relief = sync_relief.relief_for(version, period, province, [u.commune_id for u in units])
+    if relief is not None:
+        _apply_relief(results, facts, relief)
+    _add_owners(results, version, province, period)
     policy = chain.policy_of(province.pk)
     _apply_quota(row, period, results, policy)
     _propose(row, results, facts, joint_policy(policy))
-    return results
+    return results, relief
+
+
+def _apply_relief(
+    results: list[CommuneResult], facts: Mapping[int, inputs.Facts], relief: sync_relief.Relief
+) -> None:
+    """The rating each commune's proposals are made from: its relieved total under the same rule."""
+    for result in results:
+        commune_id = result.commune.pk
+        if commune_id not in relief.totals:
+            continue
+        commune = (facts.get(commune_id) or inputs.Facts({}, {})).commune
+        disciplined = int(inputs._one(commune, InputKind.SUBORDINATES_DISCIPLINED) or 0)
+        result.consequence_rating = rules.rate_commune(
+            relief.totals[commune_id], inputs.tasks_of(commune), disciplined
+        )
+        result.sync_late = relief.sync_late[commune_id]
+        result.sync_note = relief.note(commune_id)
+
+
+def _add_owners(
+    results: list[CommuneResult], version: FrameworkVersion, province: Province, period: PeriodSpan
+) -> None:
+    """Each commune's failed or most costly indicators with their owner on the period's end date
+    (3 queries)."""
+    by_id = {r.commune.pk: r for r in results}
+    rows = IndicatorScore.objects.filter(
+        framework_version=version, period_code=period.code, commune_id__in=list(by_id)
+    ).values_list("commune_id", "indicator_code", "status", "points", "max_points")
+    scores: dict[int, list[owner_citations.ScoreLine]] = defaultdict(list)
+    for commune_id, code, status, points, max_points in rows:
+        scores[commune_id].append(owner_citations.ScoreLine(code, status, points, max_points))
+    top = [r.commune.pk for r in results if r.rating.classification == owner_citations.TOP_CLASS]
+    for commune_id, items in owner_citations.citations(version, province.pk, scores, period.end, top).items():
+        by_id[commune_id].owners = items
 
 
 def _commune(
@@ -248,8 +320,8 @@ def _propose(
         proposal_facts = cons.CommuneFacts(
             period_kind=kind,
             period_end=row.end,
-            total=result.rating.total,
-            classification=result.rating.classification,
+            total=result.for_consequences.total,
+            classification=result.for_consequences.classification,
             leaders=tuple(leaders),
             targets_percent=_number(commune.commune, InputKind.TARGETS_PERCENT),
             basic_targets_missed=tuple(
@@ -299,7 +371,10 @@ def _yearly_classes(row: Period, leaders: list[LeaderResult]) -> dict[str, dict[
 
 
 def as_json(result: CommuneResult) -> dict[str, Any]:
-    """``{unit_code, unit_name, total, classification, reasons, consequences, leaders: [...]}``."""
+    """``{unit_code, unit_name, total, classification, reasons, consequences, owners, sync_relief,
+    leaders: [...]}``; ``sync_relief`` (None unless the province's sync decision changed the
+    facts of this commune's proposals): ``{dossiers, total, classification, note}``."""
+    relieved = result.consequence_rating
     return {
         "unit_code": result.commune.code,
         "unit_name": result.commune.name,
@@ -307,6 +382,15 @@ def as_json(result: CommuneResult) -> dict[str, Any]:
         "classification": result.rating.classification,
         "reasons": [str(r) for r in result.rating.reasons],
         "consequences": [c.as_dict() for c in result.consequences],
+        "owners": result.owners,
+        "sync_relief": None
+        if relieved is None
+        else {
+            "dossiers": result.sync_late,
+            "total": _text(relieved.total),
+            "classification": relieved.classification,
+            "note": result.sync_note,
+        },
         "leaders": [_leader_json(leader) for leader in result.leaders],
     }
 
@@ -384,6 +468,8 @@ class Proposal:
     article: str
     reason: str
     decision: RegimeProposalDecision | None
+    # The commune's cited indicators with their owners (``owner_citations``), as stored.
+    owners: tuple[dict[str, Any], ...] = ()
 
     @property
     def identity(self) -> dict[str, str]:
@@ -428,6 +514,7 @@ def proposals(evaluation: RegimeEvaluation) -> list[Proposal]:
                         item.get("article", ""),
                         item["reason"],
                         decisions.get(key),
+                        tuple(commune.get("owners", [])),
                     )
                 )
     return found

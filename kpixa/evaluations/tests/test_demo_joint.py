@@ -10,13 +10,25 @@ from typing import Any
 from kpixa.accounts.models import AuditEntry
 from kpixa.evaluations.demo import (
     DEMO_JOINT_PERIOD,
+    DEMO_LEGAL_PERIODS,
     DEMO_PERIOD,
+    publish_demo_periods,
     seed_joint_policy_demo,
     seed_leader_inputs_demo,
+    seed_legal_demo,
+    seed_owners_demo,
 )
-from kpixa.evaluations.models import Consequence, EvaluationInput, LeaderEvaluation, ProvincePolicy
+from kpixa.evaluations.models import (
+    Consequence,
+    EvaluationInput,
+    LeaderEvaluation,
+    ProvincePolicy,
+    RegimeEvaluation,
+)
+from kpixa.evaluations.services import legal
 from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.evaluations.tests.conftest import score
+from kpixa.units.models import PostKind
 
 
 def test_the_demo_policy_proposes_both_leaders_of_the_lowest_commune(
@@ -53,3 +65,27 @@ def test_the_demo_enters_leaders_points_as_evaluation_inputs_once(
     evaluate_period("test_kpi", DEMO_PERIOD, "52")
     assert not LeaderEvaluation.objects.filter(period__code=DEMO_PERIOD, total__isnull=True).exists()
     assert seed_leader_inputs_demo() == 0
+
+
+def test_the_demo_evaluates_under_the_texts_and_keeps_a_closed_periods_evaluation(
+    world: Any, test_kpi: Any, leaders: Any
+) -> None:
+    """Owners first (once), then the half-year and 2025-Q3 under the texts; once the demo has
+    published 2025-Q3, a second run re-evaluates the open half-year only, and the closed quarter
+    keeps its evaluation, its proposals and their owners."""
+    for period in DEMO_LEGAL_PERIODS:
+        score(world, period, {world.commune: 40, world.sibling: 75, world.third: 80})
+    owners = {"1": (PostKind.CHAIRMAN, "")}
+    assert seed_owners_demo("test_kpi", owners) == 1
+    assert seed_owners_demo("test_kpi", owners) == 0
+    assert seed_legal_demo("test_kpi") == list(DEMO_LEGAL_PERIODS)
+    quarter = DEMO_LEGAL_PERIODS[1]
+    publish_demo_periods("52", (quarter,), world.users["province_admin"])
+    assert seed_legal_demo("test_kpi") == [DEMO_PERIOD]
+    stored = RegimeEvaluation.objects.get(period__code=quarter)
+    assert stored.period.is_closed
+    found = legal.proposals(stored)
+    assert [(p.unit_code, p.kind) for p in found] == [("23872", "warning")]
+    assert [(o["code"], o["post"], o["person_name"]) for o in found[0].owners] == [
+        ("1.1", PostKind.CHAIRMAN, "chairman Xã Ia Dom")
+    ]

@@ -26,7 +26,10 @@ from kpixa.scoring.versions import period_of, version_for
 from kpixa.units.models import PostKind
 
 YEAR = "2026"
-QUERIES = 8  # version, units, inputs, tenures, policy, on-time rates, quota exceptions, earlier years
+# version, units, inputs, tenures, the province's sync decision, indicator scores, owner
+# assignments and post holders (the cited indicators' owners), policy, on-time rates, quota
+# exceptions, earlier years: 12, whatever the number of communes.
+QUERIES = 12
 
 
 def put(

@@ -4,10 +4,14 @@ dossiers made late by the sync alone were on time; the published score and class
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from kpixa.accountability.models import DossierDelay
 from kpixa.accountability.services import decide_sync_exclusion, detect_period
@@ -15,6 +19,7 @@ from kpixa.accountability.tests.test_pass import load, normal
 from kpixa.dossiers.tests.conftest import catalogue, fast_passwords  # noqa: F401
 from kpixa.evaluations import sync_relief
 from kpixa.evaluations.models import CommuneEvaluation, Consequence
+from kpixa.evaluations.services import legal
 from kpixa.evaluations.services.evaluation import evaluate_period
 from kpixa.frameworks.services import install_framework
 from kpixa.scoring.engine.periods import parse_period
@@ -96,3 +101,62 @@ def test_the_relief_moves_late_dossiers_on_time_and_never_below_zero() -> None:
         "dossiers.total": 7,
     }
     assert sync_relief.relieved({"dossiers.late": None}, 2) == {"dossiers.late": None}
+
+
+def test_the_evaluation_under_the_texts_proposes_from_the_published_facts_without_a_decision(
+    sync_late: Any,
+) -> None:
+    stored = legal.evaluate("sync_kpi", PERIOD, "52")
+    assert stored.content["sync_decision"] is None
+    ia_dom = _commune(stored, sync_late.commune.code)
+    assert ia_dom["sync_relief"] is None
+    assert [c["kind"] for c in ia_dom["consequences"]] == ["warning"]
+    page = _legal_page(sync_late)
+    assert "đồng bộ dữ liệu" not in page
+
+
+def test_the_evaluation_under_the_texts_reads_the_provinces_sync_decision(sync_late: Any) -> None:
+    admin = sync_late.users["province_admin"]
+    decide_sync_exclusion(sync_late.province, PERIOD, True, "Lỗi đồng bộ của hệ thống tỉnh", actor=admin)
+    stored = legal.evaluate("sync_kpi", PERIOD, "52", admin)
+    decision = stored.content["sync_decision"]
+    assert (decision["decided_by"], decision["note"]) == ("province_admin", "Lỗi đồng bộ của hệ thống tỉnh")
+    ia_dom = _commune(stored, sync_late.commune.code)
+    # The published rating is unchanged; the proposals are made from the relieved total.
+    assert (ia_dom["total"], ia_dom["classification"]) == ("0.00", "khong_hoan_thanh")
+    assert ia_dom["consequences"] == []
+    relief = ia_dom["sync_relief"]
+    assert (relief["dossiers"], relief["total"], relief["classification"]) == (1, "100.00", "xuat_sac")
+    assert "Lỗi đồng bộ của hệ thống tỉnh" in relief["note"] and "province_admin" in relief["note"]
+    # The same rule as the commune evaluation: both read ``sync_relief.relief_for``.
+    span = parse_period(PERIOD)
+    version = sync_late_version()
+    found = sync_relief.relief_for(version, span, sync_late.province, [sync_late.commune.pk])
+    assert found is not None and found.totals == {sync_late.commune.pk: Decimal("100.00")}
+    page = _legal_page(sync_late)
+    day = timezone.localtime(found.decision.decided_at).strftime("%d/%m/%Y")
+    assert f"Theo quyết định của tỉnh ngày {day} (province_admin: “Lỗi đồng bộ của hệ thống tỉnh”)" in page
+    assert "Đề xuất xử lý tính với 1 hồ sơ trễ hạn do đồng bộ dữ liệu coi là đúng hạn: 100.00 điểm" in page
+    # The decision undone: the warning is proposed again.
+    decide_sync_exclusion(sync_late.province, PERIOD, False, "Hủy quyết định", actor=admin)
+    stored = legal.evaluate("sync_kpi", PERIOD, "52", admin)
+    assert stored.content["sync_decision"] is None
+    assert [c["kind"] for c in _commune(stored, sync_late.commune.code)["consequences"]] == ["warning"]
+
+
+def sync_late_version() -> Any:
+    from kpixa.scoring.versions import version_for
+
+    return version_for("sync_kpi", parse_period(PERIOD))
+
+
+def _commune(stored: Any, code: str) -> dict[str, Any]:
+    return next(c for c in stored.content["communes"] if c["unit_code"] == code)
+
+
+def _legal_page(world: Any) -> str:
+    client = Client()
+    client.force_login(world.users["province_admin"])
+    response = client.get(reverse("evaluations:legal", args=["52", PERIOD]))
+    assert response.status_code == 200
+    return response.content.decode()
