@@ -200,9 +200,9 @@ DIFFERS: dict[str, dict[str, tuple[set[str], str]]] = {
             "portal: procedures connected to population data, every unit: 28 of 388 → 0.14 of 2",
         ),
     },
-    # The version the figures call for (docs/rules.md, "Checked against the portal's published
-    # figures"): 1.1-1.3 for every unit, 5.2 over petitions, 6.1 and 6.5 over all dossiers. The
-    # portal's procedures-connected item still has no kpixa measure.
+    # dvc766_2025-3.yaml, the version the figures call for (docs/rules.md, "Checked against the
+    # portal's published figures"): 1.1-1.3 for every unit, 5.2 over petitions, 6.1 and 6.5 over
+    # all dossiers. The portal's procedures-connected item still has no kpixa measure.
     "2025.3": {
         "6.6": (
             FULL,
