@@ -22,8 +22,10 @@ for every add, change and delete made through the admin, inside the same transac
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
@@ -33,6 +35,18 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
 from kpixa.accounts import audit
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin as _ModelAdmin
+    from django.contrib.admin.options import _ListFilterT
+    from django.utils.datastructures import _ListOrTuple
+
+    from kpixa.units.models import Province
+else:
+
+    class _ModelAdmin[M: models.Model](admin.ModelAdmin):
+        """Django's ModelAdmin, subscriptable at run time as django-stubs types it."""
+
 
 # Never copied into the audit log: password hashes and API key hashes.
 SECRET_FIELDS = frozenset({"password", "key_hash"})
@@ -61,34 +75,42 @@ def user_province_id(request: HttpRequest) -> int | None:
     return getattr(request.user, "province_id", None)
 
 
-def province_of(obj: models.Model, lookup: str | None) -> Any:
+def province_of(obj: models.Model, lookup: str | None) -> Province | None:
     """Follow ``lookup`` (``"commune__province"``, ``"province"``, ``"id"`` for a province itself)
     from ``obj`` to its Province; None for a national model or a row without a province."""
     if lookup is None:
         return None
-    target: Any = obj
+    target: object = obj
     for part in lookup.split("__"):
         if part in ("id", "pk"):
             break
         target = getattr(target, part, None)
         if target is None:
             return None
-    return target
+    return cast("Province", target)
 
 
 class ScopedValuesListFilter(admin.AllValuesFieldListFilter):
     """Django's value filter across a relation lists every row of the related table; this one
     lists only the values found in the rows the admin's (scoped) queryset shows."""
 
-    def __init__(self, field: Any, request: Any, params: Any, model: Any, model_admin: Any, field_path: str):
+    def __init__(
+        self,
+        field: Any,
+        request: HttpRequest,
+        params: dict[str, list[str]],
+        model: type[models.Model],
+        model_admin: admin.ModelAdmin[models.Model],
+        field_path: str,
+    ) -> None:
         super().__init__(field, request, params, model, model_admin, field_path)
         rows = model_admin.get_queryset(request).order_by(field_path).values_list(field_path, flat=True)
         self.lookup_choices = rows.distinct()
 
 
-def scoped_list_filter(model: type[models.Model], list_filter: Any) -> list[Any]:
+def scoped_list_filter(model: type[models.Model], list_filter: Iterable[_ListFilterT]) -> list[_ListFilterT]:
     """Rewrite a ``list_filter`` so that no choice names a row outside the scoped queryset."""
-    scoped: list[Any] = []
+    scoped: list[_ListFilterT] = []
     for item in list_filter:
         if not isinstance(item, str):
             scoped.append(item)
@@ -103,7 +125,7 @@ def scoped_list_filter(model: type[models.Model], list_filter: Any) -> list[Any]
     return scoped
 
 
-class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedModelAdmin[M: models.Model](_ModelAdmin[M]):
     """A ModelAdmin whose rows, permissions, choices and filters are confined to one province."""
 
     province_lookup: str | None = None
@@ -112,10 +134,10 @@ class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     # --- scope of a row ---------------------------------------------------------------------
 
-    def province_of(self, obj: models.Model) -> Any:
+    def province_of(self, obj: M) -> Province | None:
         return province_of(obj, self.province_lookup)
 
-    def in_scope(self, request: HttpRequest, obj: models.Model) -> bool:
+    def in_scope(self, request: HttpRequest, obj: M) -> bool:
         """Whether the request's user may write ``obj`` (its province is his)."""
         if not is_scoped(request):
             return True
@@ -125,7 +147,7 @@ class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         pid = user_province_id(request)
         return province is not None and pid is not None and province.pk == pid
 
-    def visible(self, request: HttpRequest, obj: models.Model) -> bool:
+    def visible(self, request: HttpRequest, obj: M) -> bool:
         """Whether the request's user may see ``obj``: in scope, or a national row or model."""
         if self.in_scope(request, obj) or self.province_lookup is None:
             return True
@@ -133,7 +155,7 @@ class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     # --- rows ---------------------------------------------------------------------------------
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[M]:
         qs = super().get_queryset(request)
         if not is_scoped(request) or self.province_lookup is None:
             return qs
@@ -145,7 +167,7 @@ class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     # --- permissions, per object --------------------------------------------------------------
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         allowed = super().has_view_permission(request, obj)
         return allowed and (obj is None or self.visible(request, obj))
 
@@ -154,19 +176,19 @@ class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             return False
         return super().has_add_permission(request)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         if is_scoped(request) and self.province_lookup is None:
             return False
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or self.in_scope(request, obj))
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         if is_scoped(request) and self.province_lookup is None:
             return False
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self.in_scope(request, obj))
 
-    def check_writable(self, request: HttpRequest, obj: models.Model) -> None:
+    def check_writable(self, request: HttpRequest, obj: M) -> None:
         """Refuse to save or delete ``obj`` (as the form left it) outside the user's province."""
         if not self.in_scope(request, obj):
             raise PermissionDenied
@@ -180,46 +202,50 @@ class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if related_admin is not None:
             kwargs["queryset"] = related_admin.get_queryset(request)
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         self._scoped_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_manytomany(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         self._scoped_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def get_list_filter(self, request: HttpRequest) -> Any:
+    def get_list_filter(self, request: HttpRequest) -> _ListOrTuple[_ListFilterT]:
         list_filter = super().get_list_filter(request)
         return scoped_list_filter(self.model, list_filter) if is_scoped(request) else list_filter
 
     # --- writes -------------------------------------------------------------------------------
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: M, form: forms.ModelForm[M], change: bool) -> None:
         self.check_writable(request, obj)
         super().save_model(request, obj, form, change)
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def delete_model(self, request: HttpRequest, obj: M) -> None:
         if not self.has_delete_permission(request, obj):
             raise PermissionDenied
         super().delete_model(request, obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[M]) -> None:
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)
 
 
-class AuditedModelAdmin(ScopedModelAdmin):
+class AuditedModelAdmin[M: models.Model](ScopedModelAdmin[M]):
     """A scoped ModelAdmin whose every change is audited with the province it concerns."""
 
-    def audit_province_code(self, request: HttpRequest, obj: models.Model) -> str:
+    def audit_province_code(self, request: HttpRequest, obj: M) -> str:
         """The row's province code; for a row without one, the province of a scoped actor."""
         province = self.province_of(obj)
         if province is None and is_scoped(request):
             province = getattr(request.user, "province", None)
         return str(getattr(province, "code", "") or "")
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: M, form: forms.ModelForm[M], change: bool) -> None:
         with transaction.atomic():
             before = None
             if change and obj.pk:
@@ -228,7 +254,9 @@ class AuditedModelAdmin(ScopedModelAdmin):
             # Kept on the request, not on the shared admin instance (threads serve other requests).
             request._kpixa_audit_before = before  # type: ignore[attr-defined]
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm[M], formsets: Any, change: bool
+    ) -> None:
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
             obj = form.instance
@@ -243,7 +271,7 @@ class AuditedModelAdmin(ScopedModelAdmin):
                 after=snapshot(obj),
             )
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def delete_model(self, request: HttpRequest, obj: M) -> None:
         with transaction.atomic():
             before = snapshot(obj)
             code = self.audit_province_code(request, obj)

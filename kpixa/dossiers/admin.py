@@ -23,14 +23,14 @@ PROVINCE_ADMIN_PERMISSIONS = [
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(AuditedModelAdmin):
+class ProcedureAdmin(AuditedModelAdmin[Procedure]):
     list_display = ("code", "name", "limit_value", "limit_unit", "cutoff_hour", "fee_bearing", "verified")
     list_filter = ("verified", "fee_bearing", "e2e_eligible", "limit_unit")
     search_fields = ("code", "name")
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(AuditedModelAdmin):
+class ImportBatchAdmin(AuditedModelAdmin[ImportBatch]):
     province_lookup = "province"
     list_display = (
         "id",
@@ -48,7 +48,7 @@ class ImportBatchAdmin(AuditedModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(AuditedModelAdmin):
+class FlagAdmin(AuditedModelAdmin[Flag]):
     province_lookup = "batch__province"
     list_display = ("id", "code", "message", "batch", "created_at")
     list_filter = ("code",)
@@ -77,7 +77,7 @@ class SourceSystemForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(SourceSystem)
-class SourceSystemAdmin(AuditedModelAdmin):
+class SourceSystemAdmin(AuditedModelAdmin[SourceSystem]):
     """Source systems, confined to the province (official systems of no province — national —
     are shown read-only to a province admin); the code, kind and scope are fixed once
     registered, and a system is never deleted (its records keep naming it)."""
@@ -90,10 +90,10 @@ class SourceSystemAdmin(AuditedModelAdmin):
     search_fields = ("code", "name")
     list_select_related = ("province", "commune")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+    def get_readonly_fields(self, request: HttpRequest, obj: SourceSystem | None = None) -> tuple[str, ...]:
         return ("code", "kind", "province", "commune", "created_at") if obj is not None else ("created_at",)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: SourceSystem | None = None) -> bool:
         return bool(getattr(request.user, "is_superuser", False)) and super().has_delete_permission(
             request, obj
         )

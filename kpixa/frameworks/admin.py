@@ -12,7 +12,7 @@ from kpixa.frameworks.models import FrameworkVersion
 
 
 @admin.register(FrameworkVersion)
-class FrameworkVersionAdmin(ScopedModelAdmin):
+class FrameworkVersionAdmin(ScopedModelAdmin[FrameworkVersion]):
     """Versions are installed by ``load_frameworks`` or the upload page, never edited here.
     National (no ``province_lookup``): province admins may only view them."""
 
@@ -42,8 +42,8 @@ class FrameworkVersionAdmin(ScopedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: FrameworkVersion | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: FrameworkVersion | None = None) -> bool:
         return False

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kpixa.accounts.access import acting_user
 from kpixa.accounts.admin_audit import AuditedModelAdmin, is_scoped, user_province_id
 from kpixa.dossiers.queries import province_systems
 from kpixa.units.models import Commune, DocumentSettings, PeerGroup, Person, Province, Tenure, UnitAlias
@@ -47,7 +48,9 @@ class ScopedChoicesMixin:
 
     choice_scopes = {"commune": "province", "person": "province"}
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         lookup = self.choice_scopes.get(db_field.name)
         if lookup and is_scoped(request):
             qs = db_field.related_model._default_manager.filter(**{lookup: user_province_id(request)})
@@ -56,7 +59,7 @@ class ScopedChoicesMixin:
 
 
 @admin.register(Province)
-class ProvinceAdmin(AuditedModelAdmin):
+class ProvinceAdmin(AuditedModelAdmin[Province]):
     province_lookup = "id"
     list_display = ["code", "name", "kind", "data_version", "retired_at"]
     search_fields = ["code", "name"]
@@ -64,10 +67,10 @@ class ProvinceAdmin(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Province | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Province | None = None) -> bool:
         return False
 
 
@@ -91,7 +94,7 @@ class PeerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(PeerGroup)
-class PeerGroupAdmin(AuditedModelAdmin):
+class PeerGroupAdmin(AuditedModelAdmin[PeerGroup]):
     """National groups (no province) are changed by superusers only; a province admin sees them
     read-only beside his province's own groups, which he adds, renames and deletes."""
 
@@ -103,30 +106,36 @@ class PeerGroupAdmin(AuditedModelAdmin):
     list_select_related = ["province"]
     search_fields = ["code", "name", "name_en"]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[PeerGroup]:
         return super().get_queryset(request).annotate(n_communes=models.Count("communes"))
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+    def get_exclude(self, request: HttpRequest, obj: PeerGroup | None = None) -> list[str]:
         return ["province"] if is_scoped(request) else []
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: PeerGroup | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[PeerGroup]]:
         form = super().get_form(request, obj, change=change, **kwargs)
-        user: Any = request.user
-        code = user.province.code if is_scoped(request) and user.province_id else None
+        code = None
+        if is_scoped(request):
+            user = acting_user(request)
+            code = user.province.code if user.province_id and user.province else None
         return type(form.__name__, (form,), {"province_code": code})
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: PeerGroup, form: forms.ModelForm[PeerGroup], change: bool
+    ) -> None:
         if is_scoped(request):
             obj.province_id = user_province_id(request)
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("số xã/phường"), ordering="n_communes")
-    def commune_count(self, obj: Any) -> int:
-        return int(obj.n_communes)
+    def commune_count(self, obj: PeerGroup) -> int:
+        return int(obj.n_communes)  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(Commune)
-class CommuneAdmin(AuditedModelAdmin):
+class CommuneAdmin(AuditedModelAdmin[Commune]):
     province_lookup = "province"
     list_display = ["code", "name", "kind", "province", "peer_group_names", "retired_at"]
     list_filter = ["province", "kind", "peer_groups"]
@@ -137,7 +146,7 @@ class CommuneAdmin(AuditedModelAdmin):
     # Everything but the peer groups comes from the reference list (load_units).
     readonly_fields = ["code", "name", "kind", "province", "data_version", "retired_at"]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Commune]:
         return super().get_queryset(request).prefetch_related("peer_groups")
 
     @admin.display(description=_("nhóm tương đồng"))
@@ -147,7 +156,7 @@ class CommuneAdmin(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Commune | None = None) -> bool:
         return False
 
 
@@ -177,7 +186,7 @@ class UnitAliasForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(UnitAlias)
-class UnitAliasAdmin(ScopedChoicesMixin, AuditedModelAdmin):
+class UnitAliasAdmin(ScopedChoicesMixin, AuditedModelAdmin[UnitAlias]):
     province_lookup = "commune__province"
     form = UnitAliasForm
     list_display = ["alias", "system", "commune"]
@@ -186,12 +195,14 @@ class UnitAliasAdmin(ScopedChoicesMixin, AuditedModelAdmin):
     search_fields = ["alias", "commune__name", "commune__code"]
     autocomplete_fields = ["commune"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: UnitAlias | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[UnitAlias]]:
         form = super().get_form(request, obj, change=change, **kwargs)
         allowed = province_systems(user_province_id(request)) if is_scoped(request) else None
         return type(form.__name__, (form,), {"allowed_systems": allowed})
 
-    def in_scope(self, request: HttpRequest, obj: Any) -> bool:
+    def in_scope(self, request: HttpRequest, obj: UnitAlias) -> bool:
         """A province admin writes only aliases of his communes and of his province's systems."""
         if not super().in_scope(request, obj):
             return False
@@ -199,23 +210,25 @@ class UnitAliasAdmin(ScopedChoicesMixin, AuditedModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedModelAdmin):
+class PersonAdmin(AuditedModelAdmin[Person]):
     province_lookup = "province"
     list_display = ["full_name", "external_id", "province"]
     list_select_related = ["province"]
     search_fields = ["full_name", "external_id"]
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+    def get_exclude(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
         return ["province"] if is_scoped(request) else []
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Person, form: forms.ModelForm[Person], change: bool
+    ) -> None:
         if is_scoped(request):
             obj.province_id = user_province_id(request)
         super().save_model(request, obj, form, change)
 
 
 @admin.register(Tenure)
-class TenureAdmin(ScopedChoicesMixin, AuditedModelAdmin):
+class TenureAdmin(ScopedChoicesMixin, AuditedModelAdmin[Tenure]):
     province_lookup = "commune__province"
     list_display = ["commune", "post", "person", "start", "end"]
     list_filter = ["post"]
@@ -226,17 +239,19 @@ class TenureAdmin(ScopedChoicesMixin, AuditedModelAdmin):
 
 
 @admin.register(DocumentSettings)
-class DocumentSettingsAdmin(AuditedModelAdmin):
+class DocumentSettingsAdmin(AuditedModelAdmin[DocumentSettings]):
     """The heading and signature of the province's official reports (Decree 30/2020/NĐ-CP)."""
 
     province_lookup = "province"
     list_display = ["province", "symbol", "signer_authority", "signer_title", "signer_name"]
     list_select_related = ["province"]
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+    def get_exclude(self, request: HttpRequest, obj: DocumentSettings | None = None) -> list[str]:
         return ["province"] if is_scoped(request) else []
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: DocumentSettings | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[DocumentSettings]]:
         form = super().get_form(request, obj, change, **kwargs)
         province_id = user_province_id(request) if is_scoped(request) else None
 
@@ -244,7 +259,7 @@ class DocumentSettingsAdmin(AuditedModelAdmin):
             """The province field is hidden from a province administrator: say it when his
             province already has its settings, instead of failing on the unique constraint."""
 
-            def clean(self) -> Any:
+            def clean(self) -> dict[str, Any] | None:
                 data = super().clean()
                 taken = DocumentSettings.objects.filter(province_id=province_id or 0).exists()
                 if province_id is not None and self.instance.pk is None and taken:
@@ -253,12 +268,19 @@ class DocumentSettingsAdmin(AuditedModelAdmin):
 
         return OnePerProvince
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: DocumentSettings | None = None) -> bool:
         return bool(getattr(request.user, "is_superuser", False)) and super().has_delete_permission(
             request, obj
         )
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: DocumentSettings,
+        form: forms.ModelForm[DocumentSettings],
+        change: bool,
+    ) -> None:
         if is_scoped(request):
-            obj.province_id = user_province_id(request)
+            # Never None here: a scoped user without a province may not add (has_add_permission).
+            obj.province_id = user_province_id(request)  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
