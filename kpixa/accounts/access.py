@@ -9,9 +9,10 @@ permission matrix (tests/test_permission_matrix.py) reads. See docs/security.md.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeGuard, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -22,6 +23,9 @@ from kpixa.accounts.models import COMMUNE_ROLES, PROVINCE_ROLES, ApiToken, Role,
 from kpixa.units.models import Commune, Province
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+# Whom a request acts for: ``request.user`` (a user or the anonymous user), or no one.
+Actor = User | AnonymousUser | None
 
 # The policies a view can declare (docs/security.md, "Declaring a view's policy").
 PUBLIC = "public"  # anyone, logged in or not
@@ -46,7 +50,7 @@ OPENAPI_ACCESS_KEY = "x-kpixa-access"
 # --- scopes -------------------------------------------------------------------------------
 
 
-def _is_authenticated(user: Any) -> bool:
+def _is_authenticated(user: Actor) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -58,7 +62,7 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
-def visible_communes(user: Any) -> QuerySet[Commune]:
+def visible_communes(user: Actor) -> QuerySet[Commune]:
     """Return the communes whose tenant data ``user`` may read (none for anonymous users)."""
     communes = Commune.objects.select_related("province")
     if not _is_authenticated(user):
@@ -72,7 +76,7 @@ def visible_communes(user: Any) -> QuerySet[Commune]:
     return communes.none()
 
 
-def visible_provinces(user: Any) -> QuerySet[Province]:
+def visible_provinces(user: Actor) -> QuerySet[Province]:
     """Return the provinces whose province-wide tenant data ``user`` may read.
 
     Commune roles see none: a province-wide view shows their siblings' unpublished data.
@@ -86,7 +90,7 @@ def visible_provinces(user: Any) -> QuerySet[Province]:
     return Province.objects.none()
 
 
-def can_view_commune(user: Any, commune: Commune) -> bool:
+def can_view_commune(user: Actor, commune: Commune) -> bool:
     """Return whether ``user`` may read ``commune``'s tenant data."""
     if not _is_authenticated(user):
         return False
@@ -99,7 +103,7 @@ def can_view_commune(user: Any, commune: Commune) -> bool:
     return False
 
 
-def can_manage_province(user: Any, province: Province) -> bool:
+def can_manage_province(user: Actor, province: Province) -> bool:
     """Return whether ``user`` administers ``province`` (its province admin, or a superuser)."""
     if not _is_authenticated(user):
         return False
@@ -108,7 +112,7 @@ def can_manage_province(user: Any, province: Province) -> bool:
     return bool(user.role == Role.PROVINCE_ADMIN and user.province_id == province.pk)
 
 
-def can_report_for(user: Any, commune: Commune) -> bool:
+def can_report_for(user: Actor, commune: Commune) -> bool:
     """Return whether ``user`` may report values for ``commune``: its officer or its province's admin."""
     if not _is_authenticated(user):
         return False
@@ -119,7 +123,7 @@ def can_report_for(user: Any, commune: Commune) -> bool:
     return bool(user.role == Role.PROVINCE_ADMIN and user.province_id == commune.province_id)
 
 
-def get_commune_or_404(user: Any, code: str) -> Commune:
+def get_commune_or_404(user: Actor, code: str) -> Commune:
     """Return the commune with ``code`` if ``user`` may see it; raise Http404 otherwise.
 
     A commune outside the user's scope is indistinguishable from one that does not exist.
@@ -150,7 +154,7 @@ def token_commune_or_404(token: ApiToken, code: str) -> Commune:
 # --- personal data ------------------------------------------------------------------------
 
 
-def sees_personal_data(user: Any, commune: Commune | None = None) -> bool:
+def sees_personal_data(user: Actor, commune: Commune | None = None) -> bool:
     """Return whether citizens' personal data is shown unmasked to ``user`` (for ``commune`` if given).
 
     Province admins (of the commune's province) and the commune's own officers: yes.
@@ -199,18 +203,18 @@ def mask_phone(value: str) -> str:
 # --- view decorators ----------------------------------------------------------------------
 
 
-def _target_commune(kwargs: dict[str, Any]) -> str | None:
+def _target_commune(kwargs: Mapping[str, object]) -> str | None:
     for name in COMMUNE_KWARGS:
         if name in kwargs:
             return str(kwargs[name])
     return None
 
 
-def _role_allows(user: Any, roles: tuple[str, ...]) -> bool:
+def _role_allows(user: User, roles: tuple[str, ...]) -> bool:
     return bool(user.is_superuser or user.role in roles)
 
 
-def _check_target(user: Any, policy: str, code: str) -> Commune:
+def _check_target(user: User, policy: str, code: str) -> Commune:
     """Return the commune named in the URL; raise Http404 when it is outside what ``policy`` lets
     ``user`` reach."""
     commune = get_commune_or_404(user, code)
@@ -270,7 +274,7 @@ def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
     return _guard("roles:" + ",".join(sorted(roles)), tuple(roles))
 
 
-def api_access(policy: str) -> dict[str, Any]:
+def api_access(policy: str) -> dict[str, str]:
     """Return ``openapi_extra`` that declares an API operation's policy in the OpenAPI schema.
 
     Usage: ``@router.post("/dossiers", auth=ApiTokenAuth(), openapi_extra=api_access("token"))``.
@@ -281,7 +285,7 @@ def api_access(policy: str) -> dict[str, Any]:
     return {OPENAPI_ACCESS_KEY: policy}
 
 
-def declared_policy(view: Any) -> str | None:
+def declared_policy(view: object) -> str | None:
     """Return the access policy a URL callback declares (function or class-based), or None."""
     policy = getattr(view, "kpixa_access", None)
     if policy is None and hasattr(view, "view_class"):
