@@ -24,7 +24,15 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# What ``safe_cell`` writes: text, or a number (or None, a boolean) left as it is.
+SafeValue = str | int | float | Decimal | None
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Characters a spreadsheet program may skip before it looks for a formula sign.
@@ -40,7 +48,7 @@ def is_formula_like(text: str) -> bool:
     return text.startswith(TRIGGERS) or text.lstrip(_LEADING).startswith(TRIGGERS)
 
 
-def safe_cell(value: Any) -> Any:
+def safe_cell(value: object) -> SafeValue:
     """The value to write into a CSV cell: formula-like text gets a leading ``'``.
 
     ``None``, booleans and numbers are returned unchanged; anything else is written as its text.
@@ -53,7 +61,7 @@ def safe_cell(value: Any) -> Any:
     return "'" + text if is_formula_like(text) else text
 
 
-def safe_row(values: Iterable[Any]) -> list[Any]:
+def safe_row(values: Iterable[object]) -> list[SafeValue]:
     """``safe_cell`` of every value of a row."""
     return [safe_cell(v) for v in values]
 
@@ -61,30 +69,30 @@ def safe_row(values: Iterable[Any]) -> list[Any]:
 class SafeCsvWriter:
     """A ``csv.writer`` that neutralises formula-like cells (see the module's docstring)."""
 
-    def __init__(self, out: Any, **options: Any) -> None:
+    def __init__(self, out: SupportsWrite[str], **options: Any) -> None:
         self._writer = csv.writer(out, **options)
 
-    def writerow(self, row: Iterable[Any]) -> Any:
+    def writerow(self, row: Iterable[object]) -> Any:
         return self._writer.writerow(safe_row(row))
 
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def csv_writer(out: Any, **options: Any) -> SafeCsvWriter:
+def csv_writer(out: SupportsWrite[str], **options: Any) -> SafeCsvWriter:
     """The CSV writer of every export: ``csv.writer(out, **options)`` with ``safe_cell`` applied."""
     return SafeCsvWriter(out, **options)
 
 
-def as_text(cell: Any) -> Any:
+def as_text[C: Cell | MergedCell](cell: C) -> C:
     """Keep an openpyxl cell holding a string a text cell, never a formula; return the cell."""
     if isinstance(cell.value, str) and cell.data_type != "s":
         cell.data_type = "s"
     return cell
 
 
-def append_row(sheet: Any, values: list[Any]) -> None:
+def append_row(sheet: Worksheet, values: list[Any]) -> None:
     """``sheet.append(values)`` with every string cell kept as text (``as_text``)."""
     sheet.append(values)
     for cell in sheet[sheet.max_row]:

@@ -156,7 +156,7 @@ def _sync(
 ) -> Changes:
     """Create, update, retire and restore ``model`` rows by code, in bulk."""
     changes = Changes(loaded=len(rows))
-    existing: dict[str, Any] = {obj.code: obj for obj in model.objects.all()}
+    existing: dict[str, Province | Commune] = {obj.code: obj for obj in model.objects.all()}
     new = [model(code=code, data_version=version, **rows[code]) for code in rows if code not in existing]
     changed = [obj for code, obj in existing.items() if _refresh(obj, rows.get(code), version, now, changes)]
     changes.added = len(new)
@@ -166,7 +166,9 @@ def _sync(
     return changes
 
 
-def _refresh(obj: Any, row: dict[str, Any] | None, version: str, now: datetime, changes: Changes) -> bool:
+def _refresh(
+    obj: Province | Commune, row: dict[str, Any] | None, version: str, now: datetime, changes: Changes
+) -> bool:
     """Apply ``row`` (None: gone from the list) to ``obj``; count and return whether it changed."""
     if row is None:
         if obj.retired_at is not None:
@@ -229,7 +231,7 @@ class _AliasRow:
     commune: Commune
 
 
-def alias_codes(alias: Any) -> set[str]:
+def alias_codes(alias: object) -> set[str]:
     """The commune codes an alias text could be read as (as given, and zero-padded)."""
     text = nfc(alias)
     return {text, commune_code(text)}
@@ -444,7 +446,7 @@ def _post_names() -> dict[str, str]:
     return names
 
 
-def parse_post(value: Any) -> str | None:
+def parse_post(value: object) -> str | None:
     """Return the PostKind value named by ``value`` (code or Vietnamese label), or None."""
     text = " ".join(nfc(value).casefold().replace("đảng uỷ", "đảng ủy").split())
     return _post_names().get(text)

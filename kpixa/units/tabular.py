@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +37,7 @@ class UnreadableFile(ValueError):
     """The file is not a CSV or XLSX file we can read (the message is in Vietnamese)."""
 
 
-def nfc(value: Any) -> str:
+def nfc(value: object) -> str:
     """Return ``value`` as a stripped, NFC-normalised string ('' for None)."""
     if value is None:
         return ""
@@ -81,7 +82,7 @@ def read_xlsx(path: Path) -> list[dict[str, Any]]:
         book.close()
 
 
-def _keyed(table: list[list[Any]]) -> list[dict[str, Any]]:
+def _keyed(table: Sequence[Sequence[object]]) -> list[dict[str, Any]]:
     if not table:
         return []
     header = [nfc(cell).lower() for cell in table[0]]
@@ -94,7 +95,7 @@ def _keyed(table: list[list[Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def parse_day(value: Any) -> date | None:
+def parse_day(value: object) -> date | None:
     """Return a date from a dd/mm/yyyy or yyyy-mm-dd string or a spreadsheet date; None if empty.
 
     Raises ValueError when the value is present but is not such a date.
@@ -114,7 +115,7 @@ def parse_day(value: Any) -> date | None:
     raise ValueError(text)
 
 
-def commune_code(value: Any) -> str:
+def commune_code(value: object) -> str:
     """Return a commune code as 5 zero-padded digits ('4' → '00004'), or the text as given."""
     text = nfc(value)
     if isinstance(value, float) and value.is_integer():
