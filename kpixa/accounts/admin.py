@@ -49,12 +49,43 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ("username", "first_name", "last_name", "email", *SCOPE_FIELDS)
 
 
+# Django stores a permission's name once, when the tables are made ("Can add người dùng": its
+# English verb and the model's Vietnamese name); the forms name the four default ones in the
+# active language instead.
+PERMISSION_ACTIONS = {
+    "add": _("Có thể thêm %(name)s"),
+    "change": _("Có thể sửa %(name)s"),
+    "delete": _("Có thể xóa %(name)s"),
+    "view": _("Có thể xem %(name)s"),
+}
+
+
+def permission_label(permission: Any) -> str:
+    """A permission as the admin lists it (app | model | what it allows), in the active language."""
+    model = permission.content_type.model_class()
+    action = permission.codename.partition("_")[0]
+    if (
+        model is None
+        or action not in PERMISSION_ACTIONS
+        or permission.codename != f"{action}_{model._meta.model_name}"
+    ):
+        return str(permission)  # a permission of its own: its name as written
+    allows = PERMISSION_ACTIONS[action] % {"name": model._meta.verbose_name}
+    return f"{permission.content_type} | {allows}"
+
+
 class UserChangeForm(DjangoUserChangeForm):
     """Change a user's details, role and scope."""
 
     class Meta(DjangoUserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        permissions = self.fields.get("user_permissions")
+        if permissions is not None:
+            permissions.label_from_instance = permission_label  # type: ignore[attr-defined]
 
 
 @admin.register(User)

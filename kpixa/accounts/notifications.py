@@ -1,6 +1,8 @@
 """In-app notifications, e-mailed too where the user has an address (Django ``send_mail``).
 
-``notify(users, kind, message_vi, link)`` is the one way to tell users something. Mail leaves
+``notify(users, kind, message_vi, link, message_en)`` is the one way to tell users something: the
+message is stored in both languages and each user reads the one chosen (a notification stored
+before it had an English text shows the Vietnamese one). Mail leaves
 only after the surrounding transaction commits, so a rolled-back change never sends mail, and a
 mail failure never undoes the change (it is logged). The helpers below pick the recipients of
 the kinds other apps raise: result published, appeal decided, consequence proposed.
@@ -38,8 +40,9 @@ def notify(
     """Create one notification per distinct active user and queue its e-mail; return the notifications.
 
     ``kind`` is a ``NotificationKind`` value; ``link`` a site path (e.g. ``/reporting/...``);
-    ``message_en`` the same message in English, shown to users who chose English (the e-mail is
-    Vietnamese).
+    ``message_en`` the same message in English, shown to users who chose English. The e-mail is
+    written in the site's language (``LANGUAGE_CODE``): users choose a language per browser, not
+    in their account, so the site's is the one a mail can know.
     """
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -52,7 +55,9 @@ def notify(
     )
     mailed = [u.email for u in recipients if u.email]
     if mailed:
-        transaction.on_commit(lambda: _send(kind, message_vi, link, mailed))
+        english = mail_language().startswith("en") and bool(message_en)
+        message = message_en if english else message_vi
+        transaction.on_commit(lambda: _send(kind, message, link, mailed))
     return created
 
 
@@ -61,10 +66,20 @@ def _absolute(link: str) -> str:
     return f"{base}{link}" if link.startswith("/") and base else link
 
 
-def _send(kind: str, message_vi: str, link: str, addresses: list[str]) -> None:
-    with translation.override("vi"):
-        subject = f"[kpixa] {NotificationKind(kind).label}"
-    body = message_vi + (f"\n\n{_absolute(link)}" if link else "")
+def mail_language() -> str:
+    """The language notification e-mails are written in: the site's default language."""
+    return str(settings.LANGUAGE_CODE or "vi")
+
+
+def mail_subject(kind: str) -> str:
+    """A notification e-mail's subject: the kind's label in the mail language."""
+    with translation.override(mail_language()):
+        return f"[kpixa] {NotificationKind(kind).label}"
+
+
+def _send(kind: str, message: str, link: str, addresses: list[str]) -> None:
+    subject = mail_subject(kind)
+    body = message + (f"\n\n{_absolute(link)}" if link else "")
     for address in addresses:
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
@@ -134,10 +149,14 @@ def notify_appeal_decided(
 
 
 def notify_consequence_proposed(
-    commune_id: int, province_id: int, message_vi: str, link: str
+    commune_id: int, province_id: int, message_vi: str, link: str, message_en: str = ""
 ) -> list[Notification]:
     """Tell the commune's leaders and the province admins that a consequence was proposed."""
     leaders = commune_users([commune_id], [Role.COMMUNE_LEADER])
     return notify(
-        [*leaders, *province_admins(province_id)], NotificationKind.CONSEQUENCE_PROPOSED, message_vi, link
+        [*leaders, *province_admins(province_id)],
+        NotificationKind.CONSEQUENCE_PROPOSED,
+        message_vi,
+        link,
+        message_en,
     )

@@ -282,10 +282,16 @@ def _remind(commune: Commune, period: PeriodSpan, due: date, missing: int) -> in
         kind=NotificationKind.SUBMISSION_DUE, link=link, created_at__date=timezone.localdate()
     ).values_list("user_id", flat=True)
     officers = commune_users([commune.pk], [Role.COMMUNE_OFFICER]).exclude(pk__in=already)
-    message = _("%(commune)s còn %(count)s số liệu kỳ %(period)s chưa nộp; hạn nộp: %(due)s.") % {
+    values = {
         "commune": commune.name,
         "count": missing,
         "period": period.code,
         "due": due.strftime("%d/%m/%Y"),
     }
-    return len(notify(officers, NotificationKind.SUBMISSION_DUE, message, link))
+    messages = {}
+    for language in ("vi", "en"):  # stored in both, whatever the language of who sends the reminder
+        with translation.override(language):
+            messages[language] = (
+                _("%(commune)s còn %(count)s số liệu kỳ %(period)s chưa nộp; hạn nộp: %(due)s.") % values
+            )
+    return len(notify(officers, NotificationKind.SUBMISSION_DUE, messages["vi"], link, messages["en"]))

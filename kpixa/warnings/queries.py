@@ -27,7 +27,7 @@ from kpixa.scoring import inputs as inp
 from kpixa.scoring.engine import core
 from kpixa.scoring.engine.i18n import memoized
 from kpixa.scoring.engine.measures import FRAMEWORK_PREFIX, REPORTED_PREFIX
-from kpixa.scoring.engine.model import Framework
+from kpixa.scoring.engine.model import Framework, Text
 from kpixa.scoring.engine.periods import PeriodSpan, month
 from kpixa.scoring.versions import framework_of, version_for
 from kpixa.units.models import Commune, Province
@@ -74,16 +74,32 @@ class Projection:
     as_of: date
     rates: dict[str, dict[str, Decimal | None]]  # indicator code → scenario → rate (2 dp)
     points: dict[str, dict[str, Decimal]]  # indicator code → scenario → contribution to the total
-    names: dict[str, str]  # indicator code → name
+    name_texts: dict[str, Text]  # indicator code → name in both languages (``names``: the shown one)
     totals: dict[str, Decimal | None]  # scenario (and CURRENT) → total
     classes: dict[str, str | None]  # scenario (and CURRENT) → class code
-    class_labels: dict[str, str]
+    class_texts: dict[str, Text]  # class code → label in both languages (``class_labels``: shown)
     open_count: int
     due_soon: list[DueDossier]
     overdue: list[DueDossier]
     reported_due: list[ReportedDue]
     on_time_share: Decimal
     bands: Sequence[Any] = field(default=())
+    framework_name: Text = field(default=Text(""))
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Indicator code → name in the active language (the file's English name in English)."""
+        return {code: text.shown for code, text in self.name_texts.items()}
+
+    @property
+    def class_labels(self) -> dict[str, str]:
+        """Class code → label in the active language."""
+        return {code: text.shown for code, text in self.class_texts.items()}
+
+    @property
+    def framework_label(self) -> str:
+        """The framework's name in the active language, its code when the file names none."""
+        return self.framework_name.shown or self.framework_code
 
     def _rank(self, scenario: str) -> int:
         code = self.classes.get(scenario)
@@ -434,8 +450,8 @@ def _projections(
     shares: Mapping[int, Decimal],
 ) -> list[Projection]:
     by_code = {scenario: {s.unit.code: s for s in unit_scores} for scenario, unit_scores in scores.items()}
-    labels = {b.code: b.label.vi for b in fw.classification}
-    names = {i.code: i.name.vi for i in fw.indicators()}
+    labels = {b.code: b.label for b in fw.classification}
+    names = {i.code: i.name for i in fw.indicators()}
     out = []
     for c in communes:
         unit = {scenario: by_code[scenario][c.code] for scenario in by_code}
@@ -455,16 +471,17 @@ def _projections(
                 as_of=as_of,
                 rates=rates,
                 points=points,
-                names=names,
+                name_texts=names,
                 totals={s: unit[s].total for s in unit},
                 classes={s: _class_code(unit[s]) for s in unit},
-                class_labels=labels,
+                class_texts=labels,
                 open_count=len(opened.get(c.id, [])),
                 due_soon=soon,
                 overdue=overdue,
                 reported_due=owed.get((c.id, fw.code), []),
                 on_time_share=shares[c.id],
                 bands=fw.classification,
+                framework_name=fw.name,
             )
         )
     return out

@@ -31,6 +31,7 @@ from kpixa.warnings.projection import BEST, EXPECTED, WORST
 from kpixa.warnings.queries import CURRENT, Projection, at_risk, warnings_for_province
 
 LISTED = 5  # dossiers named in a digest line; the page lists them all
+LANGUAGES = ("vi", "en")  # a digest is written in both; each person reads the one chosen
 
 
 @dataclass
@@ -135,22 +136,30 @@ def _send_province(province: Province, as_of: date, now: datetime, result: SendR
     for user_id, kind in OptOut.objects.filter(user__in=waiting).values_list("user_id", "kind"):
         unsubscribed[user_id].add(kind)
     sent = 0
-    with translation.override("vi"):
-        for user in waiting:
-            if user.role in COMMUNE_ROLES:
-                parts = commune_digest(user, by_commune.get(user.commune_id or 0, []), as_of)
-                link = reverse("warnings:commune", kwargs={"code": user.commune.code}) if user.commune else ""
-            else:
-                parts = province_digest(province, projections)
-                link = reverse("warnings:province", kwargs={"province_code": province.code})
-            parts = [(kind, text) for kind, text in parts if kind not in unsubscribed[user.pk]]
-            if not parts:
-                result.nothing += 1
-                continue
-            if _send_one(user, as_of, parts, link):
-                sent += 1
-            else:
-                result.already += 1
+    for user in waiting:
+        if user.role in COMMUNE_ROLES:
+            mine = by_commune.get(user.commune_id or 0, [])
+            link = reverse("warnings:commune", kwargs={"code": user.commune.code}) if user.commune else ""
+        else:
+            mine = projections
+            link = reverse("warnings:province", kwargs={"province_code": province.code})
+        bodies = {}
+        for language in LANGUAGES:  # stored in both: each person reads it in the language chosen
+            with translation.override(language):
+                if user.role in COMMUNE_ROLES:
+                    parts = commune_digest(user, mine, as_of)
+                else:
+                    parts = province_digest(province, mine)
+                parts = [(kind, text) for kind, text in parts if kind not in unsubscribed[user.pk]]
+                bodies[language] = digest_body(as_of, parts) if parts else ""
+        kinds = list(dict.fromkeys(kind for kind, _text in parts))
+        if not kinds:
+            result.nothing += 1
+            continue
+        if _send_one(user, as_of, kinds, bodies, link):
+            sent += 1
+        else:
+            result.already += 1
     result.sent += sent
     audit.record(
         "warnings.send",
@@ -162,8 +171,9 @@ def _send_province(province: Province, as_of: date, now: datetime, result: SendR
     )
 
 
-def _send_one(user: User, day: date, parts: list[tuple[str, str]], link: str) -> bool:
-    """Record and send one person's digest of ``day``; False when it was already sent."""
+def digest_body(day: date, parts: list[tuple[str, str]]) -> str:
+    """The text of one person's digest of ``day`` in the active language: a heading, one line a
+    part, and where to unsubscribe from each kind it holds."""
     heading = _("Cảnh báo sớm ngày %(day)s") % {"day": day.strftime("%d/%m/%Y")}
     body = "\n".join([heading, *(f"• {text}" for _kind, text in parts)])
     site = str(getattr(settings, "KPIXA_SITE_URL", "")).rstrip("/")
@@ -171,10 +181,15 @@ def _send_one(user: User, day: date, parts: list[tuple[str, str]], link: str) ->
     body += "\n\n" + _("Không muốn nhận loại cảnh báo nào, bỏ chọn tại:")
     for kind in dict.fromkeys(kind for kind, _text in parts):
         body += f"\n  {DigestKind(kind).label}: {unsubscribe}?bo={kind}"
+    return body
+
+
+def _send_one(user: User, day: date, kinds: list[str], bodies: dict[str, str], link: str) -> bool:
+    """Record and send one person's digest of ``day``; False when it was already sent."""
     try:
         with transaction.atomic():
-            DigestSent.objects.create(user=user, day=day, kinds=[kind for kind, _text in parts])
-            notify([user], NotificationKind.EARLY_WARNING, body, link)
+            DigestSent.objects.create(user=user, day=day, kinds=kinds)
+            notify([user], NotificationKind.EARLY_WARNING, bodies["vi"], link, bodies["en"])
     except IntegrityError:  # another run sent it meanwhile
         return False
     return True
@@ -244,7 +259,7 @@ def _risk_line(p: Projection) -> str:
         "dự kiến %(expected)s; tốt nhất %(best)s."
     ) % {
         "commune": p.commune.name,
-        "framework": p.framework_code,
+        "framework": p.framework_label,
         "period": p.period.code,
         "worst": _fmt(p.totals.get(WORST)),
         "worst_class": p.class_labels.get(p.classes.get(WORST) or "", "—"),
@@ -261,7 +276,7 @@ def province_digest(province: Province, projections: Sequence[Projection]) -> li
     if not risky:
         return []
     names = "; ".join(
-        f"{p.commune.name} ({p.framework_code}, {_fmt(p.points_at_stake)})" for p in risky[:LISTED]
+        f"{p.commune.name} ({p.framework_label}, {_fmt(p.points_at_stake)})" for p in risky[:LISTED]
     )
     more = len(risky) - LISTED
     text = _("%(n)s xã có nguy cơ tụt xếp loại cuối kỳ (điểm còn phụ thuộc vào hồ sơ đang mở): %(names)s") % {

@@ -208,3 +208,22 @@ def test_it_refuses_password_changes_outside_the_province(world, admin_client, s
     assert response.status_code == 404
     superuser.refresh_from_db()
     assert not superuser.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_permissions_are_named_in_the_active_language(root_client, world):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Permission
+    from django.utils import translation
+
+    from kpixa.accounts.admin import permission_label
+
+    add_user = Permission.objects.get(codename="add_user", content_type__app_label="accounts")
+    assert "người dùng" in add_user.name  # as Django stored it
+    with translation.override("en"):
+        assert permission_label(add_user) == "Accounts | user | Can add user"
+    with translation.override("vi"):
+        assert permission_label(add_user).endswith("Có thể thêm người dùng")
+    root_client.cookies["django_language"] = "en"
+    page = root_client.get(f"/admin/accounts/user/{world.users['commune_officer'].pk}/change/")
+    assert page.status_code == 200
+    assert "Can add user" in page.content.decode() and "Can add người dùng" not in page.content.decode()

@@ -33,6 +33,7 @@ from kpixa.evaluations.models import (
     ProvincePolicy,
     QuotaOutcome,
 )
+from kpixa.evaluations.reasons import reason_shown
 from kpixa.evaluations.services import inputs as evaluation_inputs
 from kpixa.evaluations.snapshots import find_unit
 from kpixa.frameworks.models import FrameworkVersion
@@ -635,9 +636,15 @@ def _notify_proposals(row: Period, fresh: list[Consequence]) -> None:
     for consequence in fresh:
         by_commune[consequence.commune_id].append(consequence)
     for commune_id, items in by_commune.items():
-        lines = "; ".join(f"{c.get_kind_display()}: {c.reason_vi}" for c in items)
-        message = _("Đề xuất xử lý kỳ %(period)s: %(lines)s") % {"period": row.code, "lines": lines}
-        notify_consequence_proposed(commune_id, row.province_id, message, "")
+        messages = {}
+        for language in ("vi", "en"):  # stored in both: each user reads it in the language chosen
+            with translation.override(language):
+                lines = "; ".join(f"{c.get_kind_display()}: {reason_shown(c.reason_vi)}" for c in items)
+                messages[language] = _("Đề xuất xử lý kỳ %(period)s: %(lines)s") % {
+                    "period": row.code,
+                    "lines": lines,
+                }
+        notify_consequence_proposed(commune_id, row.province_id, messages["vi"], "", messages["en"])
 
 
 # --- the authority's entries ---------------------------------------------------------------
