@@ -238,6 +238,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["commune", "received_day"]),
             models.Index(fields=["ma_ho_so"]),
+            # The dossiers still open on a day (early warning): not ended, or ended after it.
+            models.Index(fields=["commune", "end_day"]),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

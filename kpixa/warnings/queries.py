@@ -166,21 +166,26 @@ def _reads_frameworks(framework: Framework) -> bool:
 
 
 def open_dossiers(commune_ids: Collection[int], as_of: date) -> dict[int, list[pj.OpenDossier]]:
-    """Dossiers received by ``as_of`` and not ended by its end, by commune (1 query)."""
+    """Dossiers received by ``as_of`` and not ended by its end, by commune (1 query).
+
+    The two halves ("not ended", "ended after the day") are read apart, each through the
+    (commune, end day) index, rather than reading every dossier of the communes."""
+    fields = (
+        "commune_id",
+        "source_system",
+        "ma_ho_so",
+        "procedure__name",
+        "procedure_code",
+        "received_at",
+        "effective_due_at",
+        "overdue_at",
+    )
+    received = Dossier.objects.filter(commune_id__in=list(commune_ids), received_day__lte=as_of)
     rows = (
-        Dossier.objects.filter(commune_id__in=list(commune_ids), received_day__lte=as_of)
-        .filter(Q(end_day__isnull=True) | Q(end_day__gt=as_of))
-        .values_list(
-            "commune_id",
-            "source_system",
-            "ma_ho_so",
-            "procedure__name",
-            "procedure_code",
-            "received_at",
-            "effective_due_at",
-            "overdue_at",
-        )
+        received.filter(end_day__isnull=True)
+        .values_list(*fields)
         .order_by()
+        .union(received.filter(end_day__gt=as_of).values_list(*fields).order_by(), all=True)
     )
     out: dict[int, list[pj.OpenDossier]] = defaultdict(list)
     tz = timezone.get_current_timezone()  # once: looking it up per value cost more than the rest
@@ -428,7 +433,7 @@ def _score(
                 # the end) are scored once.
                 key = (c.code, tuple(sorted(row.items())))
                 if key not in seen:
-                    seen[key] = core.score_unit(fw, unit, row, targets.get(c.code))
+                    seen[key] = core.score_unit(fw, unit, row, targets.get(c.code), explain=False)
                 out[scenario].append(seen[key])
     return out
 

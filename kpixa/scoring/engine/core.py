@@ -256,7 +256,7 @@ def _contributions(
     return rounded
 
 
-def _finish(draft: _Draft, factor: Decimal, contribution: Decimal) -> IndicatorResult:
+def _finish(draft: _Draft, factor: Decimal, contribution: Decimal, explain: bool = True) -> IndicatorResult:
     ind, raw = draft.indicator, draft.raw
     points = round2(raw.points) if raw else (ind.max_points if draft.counted else ZERO)
     return IndicatorResult(
@@ -274,7 +274,7 @@ def _finish(draft: _Draft, factor: Decimal, contribution: Decimal) -> IndicatorR
         target=draft.target,
         status=draft.status,
         portal_points=points,
-        explanation=_explain(draft, points, factor, contribution),
+        explanation=_explain(draft, points, factor, contribution) if explain else "",
     )
 
 
@@ -354,12 +354,15 @@ def score_unit(
     as_of: datetime | None = None,
     collective: CollectiveFacts | None = None,
     bilingual: bool = False,
+    explain: bool = True,
 ) -> UnitScore:
     """Score one unit. ``inputs`` maps measure names to counts/values (None or absent = unknown);
     ``targets`` overrides indicator targets (percent) by indicator code. ``bilingual``: the
     explanations in Vietnamese (``explanation``) and in English (``explanation_en``), whatever
-    the active language, when a language switcher is installed (``i18n``; Django installs one)."""
-    if bilingual and can_switch():
+    the active language, when a language switcher is installed (``i18n``; Django installs one).
+    ``explain=False``: no explanations (left empty, ``bilingual`` ignored), for callers that
+    never show them — formatting them is about a quarter of the scoring's time."""
+    if bilingual and explain and can_switch():
         with in_language("vi"):
             score = score_unit(framework, unit, inputs, targets, as_of=as_of, collective=collective)
         english = _in_english(framework, unit, _env(inputs), targets or {}, score.indicators)
@@ -370,7 +373,9 @@ def score_unit(
     # Only full marks for N/A items is no evidence at all: no total then, not 100.
     has_total = any(d.raw is not None for d in drafts)
     contributions = _contributions(drafts, factors, framework.total_points if has_total else None)
-    results = tuple(_finish(d, factors[d.indicator.code], contributions[d.indicator.code]) for d in drafts)
+    results = tuple(
+        _finish(d, factors[d.indicator.code], contributions[d.indicator.code], explain) for d in drafts
+    )
     total = sum((r.contribution for r in results), ZERO) if has_total else None
     return UnitScore(
         framework_code=framework.code,
