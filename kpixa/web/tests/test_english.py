@@ -34,11 +34,9 @@ VIETNAMESE = re.compile(
     "[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.IGNORECASE
 )
 SKIPPED_TAGS = {"script", "style", "title"}
-# Known gap: the explanations stored with each score (``IndicatorScore.explanation_vi``, a
-# commune's or a leader's ``explanation_vi``) are written in Vietnamese when the scores are
-# computed; the pages mark them ``class="explanation"`` and this test leaves them out until the
-# scores store them in both languages.
-SKIPPED_CLASSES = {"explanation"}
+# Explanations stored with each score, commune and leader are kept in both languages
+# (``explanation_vi`` / ``explanation_en``), so nothing kpixa writes is skipped here.
+SKIPPED_CLASSES: set[str] = set()
 # Numbers of legal documents ("Decision 766/QĐ-TTg", "Decree 30/2020/NĐ-CP", "Regulation
 # 366-QĐ/TW") are names: their Vietnamese abbreviations are kept in English text.
 DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?[/-][A-ZĐ][A-ZĐa-z]*(?:[-/][A-ZĐ][A-ZĐa-z]*)*")
