@@ -8,7 +8,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kpixa.frameworks.parsed import framework_of
 from kpixa.scoring.engine.export import json_number
+from kpixa.scoring.labels import class_shown, status_text
+from kpixa.scoring.models import UnitScore
 from kpixa.scoring.queries import Scoreboard, export_rows
 from kpixa.spreadsheet_safety import append_row, csv_writer
 
@@ -37,18 +40,25 @@ def _detail_headers() -> list[str]:
 
 
 def summary_rows(board: Scoreboard) -> list[list[Any]]:
-    """One row per unit: code, name, total, classification label, rank in province."""
+    """One row per unit: code, name, total, class label (in the active language), rank in province."""
     return [
-        [u.commune.code, u.commune.name, json_number(u.total), u.classification_label, u.rank_province]
+        [u.commune.code, u.commune.name, json_number(u.total), _class(u), u.rank_province]
         for u in board.units
     ]
+
+
+def _class(unit: UnitScore) -> str:
+    return class_shown(unit.classification_label, unit.classification)
 
 
 def detail_rows(board: Scoreboard) -> list[list[Any]]:
     """One row per (unit, indicator) with the numbers and the explanation (in the active language).
 
     "Tính vào tổng" is what the indicator adds to the unit's total (after re-scaling around
-    indicators without data or not applicable): a unit's total is the sum of that column."""
+    indicators without data or not applicable): a unit's total is the sum of that column.
+    "Tình trạng" is the status's label in the active language with what it does to the total, as
+    the pages print it (``kpixa.scoring.labels.status_text``): "Không có dữ liệu — tính đủ điểm"."""
+    policies = {ind.code: str(ind.na_policy) for ind in framework_of(board.version).indicators()}
     rows = []
     for unit in board.units:
         for r in board.indicators.get(unit.commune_id, []):
@@ -64,7 +74,7 @@ def detail_rows(board: Scoreboard) -> list[list[Any]]:
                     json_number(r.max_points),
                     json_number(r.counted_points),
                     json_number(r.counted_max),
-                    r.status,
+                    status_text(r.status, policies.get(r.indicator_code, ""), r.counted_max),
                     r.explanation,
                 ]
             )
@@ -81,7 +91,7 @@ def to_csv(board: Scoreboard) -> bytes:
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow([*_detail_headers()[:2], _("Tổng điểm"), _("Xếp loại"), *_detail_headers()[2:]])
-    totals = {u.commune.code: (json_number(u.total), u.classification_label) for u in board.units}
+    totals = {u.commune.code: (json_number(u.total), _class(u)) for u in board.units}
     for row in detail_rows(board):
         writer.writerow([row[0], row[1], *totals[row[0]], *row[2:]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

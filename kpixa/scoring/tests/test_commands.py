@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from kpixa.scoring.models import ScoreRun
 from kpixa.scoring.services.scores import compute_scores
 from kpixa.scoring.tests.conftest import FedInputs, progress
 
+VIETNAMESE = re.compile("[ạảãàáâậầấẩẫăắằặẳẵđẹẻẽèéêệềếểễịỉĩìíọỏõòóôộồốổỗơợờớởỡụủũùúưựừứửữỵỷỹỳý]", re.I)
 UNIT_KEYS = {"unit_code", "unit_name", "total", "classification", "indicators"}
 INDICATOR_KEYS = {"code", "numerator", "denominator", "rate", "points", "max_points"}
 
@@ -97,3 +99,38 @@ def test_it_exports_xlsx_with_a_summary_and_a_detail_sheet(scored: Any, tmp_path
     assert book.sheetnames == ["Tổng hợp", "Chi tiết chỉ số"]
     summary = list(book["Tổng hợp"].values)
     assert summary[0][0] == "Mã đơn vị" and len(summary) == 4
+
+
+def _status_column(data: bytes) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8").lstrip("\ufeff"))))
+    return rows[0], rows[1:]
+
+
+def test_the_csv_and_xlsx_print_status_labels_not_codes(scored: Any) -> None:
+    """The status column prints the pages' words (kpixa.scoring.labels.status_text), never the
+    stored code; in English, the English label, and the class label too."""
+    from django.utils import translation
+
+    from kpixa.scoring import exports
+    from kpixa.scoring.labels import status_labels
+    from kpixa.scoring.queries import scoreboard
+
+    codes = set(status_labels())
+    with translation.override("vi"):
+        head, body = _status_column(exports.to_csv(scoreboard("dvc766", "2025-07", "52")))
+    at = head.index("Tình trạng")
+    shown = {r[at] for r in body}
+    assert not shown & codes
+    assert {"Chưa đạt", "Không có dữ liệu — tính đủ điểm"} <= shown, shown
+    with translation.override("en"):
+        board = scoreboard("dvc766", "2025-07", "52")
+        head, body = _status_column(exports.to_csv(board))
+        book = load_workbook(io.BytesIO(exports.to_xlsx(board)))
+    at = head.index("Status")
+    assert {"Not met", "No data — counted with full marks"} <= {r[at] for r in body}
+    assert not {r[at] for r in body} & codes
+    detail = list(book.worksheets[1].values)
+    xlsx_statuses = {row[detail[0].index("Status")] for row in detail[1:]}
+    assert "No data — counted with full marks" in xlsx_statuses and not xlsx_statuses & codes
+    classes = {row[3] for row in list(book.worksheets[0].values)[1:]}
+    assert classes and not any(VIETNAMESE.search(str(c)) for c in classes), classes
