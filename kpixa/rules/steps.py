@@ -191,27 +191,85 @@ def hours(td: timedelta) -> float:
     return td.total_seconds() / 3600
 
 
+Between = Callable[[datetime, datetime], float]
+
+
+def working_seconds(calendar: Calendar) -> Between:
+    """The working seconds from ``a`` to ``b`` on ``calendar`` (0 when ``b`` <= ``a``), as a
+    function of the two instants. With a calendar that has a working clock
+    (``WorkCalendar.working_clock``: working seconds since its first day) each instant's clock
+    is read once and kept, so the spans of a timeline (each step's time ends one span and
+    starts the next) cost one clock reading per distinct instant; the result is the same as
+    ``calendar.working_time_between(a, b)`` in seconds, which is also used where an instant
+    is outside the calendar (it then raises, or gives 0 for instants in the same second)."""
+    clock: Callable[[datetime], int] | None = getattr(calendar, "working_clock", None)
+    if clock is None:
+        return lambda a, b: calendar.working_time_between(a, b).total_seconds()
+    memo: dict[datetime, int] = {}
+
+    def between(a: datetime, b: datetime) -> float:
+        try:
+            wa = memo.get(a)
+            if wa is None:
+                wa = memo[a] = clock(a)
+            wb = memo.get(b)
+            if wb is None:
+                wb = memo[b] = clock(b)
+        except ValueError:
+            return calendar.working_time_between(a, b).total_seconds()
+        return wb - wa if wb > wa else 0
+
+    return between
+
+
 def _waits(supplements: Sequence[SupplementLike], until: datetime) -> list[tuple[datetime, datetime]]:
     return [(s.requested_at, s.answered_at or until) for s in supplements]
 
 
 def _working_hours(
-    calendar: Calendar, a: datetime, b: datetime, waits: Sequence[tuple[datetime, datetime]]
+    between: Between, a: datetime, b: datetime, waits: Sequence[tuple[datetime, datetime]]
 ) -> float:
     """Working hours from ``a`` to ``b`` less those inside the citizen's waiting intervals."""
     if b <= a:
         return 0.0
-    total = calendar.working_time_between(a, b)
+    total = between(a, b)
     for wa, wb in waits:
         lo, hi = max(a, wa), min(b, wb)
         if hi > lo:
-            total -= calendar.working_time_between(lo, hi)
-    return max(hours(total), 0.0)
+            total -= between(lo, hi)
+    return max(total / 3600, 0.0)
 
 
 def timed_steps(steps: Sequence[StepLike]) -> list[tuple[int, StepLike]]:
     """The steps with a time, in time order, with their index in the record."""
     return sorted(((i, s) for i, s in enumerate(steps) if s.at is not None), key=lambda p: p[1].at)  # type: ignore[arg-type,return-value]
+
+
+# A span's fields before its share of the overrun (StepSpan's first eleven fields).
+_SpanFields = tuple[
+    int, str, str, str, "int | None", datetime, datetime, float, "datetime | None", bool, float
+]
+
+
+def _span_fields(
+    between: Between,
+    received_at: datetime,
+    timed: Sequence[tuple[int, StepLike]],
+    waits: Sequence[tuple[datetime, datetime]],
+) -> list[_SpanFields]:
+    out: list[_SpanFields] = []
+    start = received_at
+    for i, s in timed:
+        at = s.at
+        assert at is not None
+        begin = min(start, at)
+        held = _working_hours(between, begin, at, waits)
+        due = s.step_due
+        late = due is not None and at > due
+        over = _working_hours(between, due, at, waits) if late and due else 0.0
+        out.append((i, s.department, s.handler, s.title, s.status, begin, at, held, due, late, over))
+        start = max(start, at)
+    return out
 
 
 def step_spans(
@@ -229,21 +287,8 @@ def step_spans(
     if not timed:
         return []
     last = until or max(s.at for _, s in timed if s.at is not None)
-    waits = _waits(supplements, last)
-    out = []
-    start = received_at
-    for i, s in timed:
-        at = s.at
-        assert at is not None
-        begin = min(start, at)
-        held = _working_hours(calendar, begin, at, waits)
-        late = s.step_due is not None and at > s.step_due
-        over = _working_hours(calendar, s.step_due, at, waits) if late and s.step_due else 0.0
-        out.append(
-            StepSpan(i, s.department, s.handler, s.title, s.status, begin, at, held, s.step_due, late, over)
-        )
-        start = max(start, at)
-    return out
+    fields = _span_fields(working_seconds(calendar), received_at, timed, _waits(supplements, last))
+    return [StepSpan(*f) for f in fields]
 
 
 def hours_by_department(spans: Sequence[StepSpan]) -> dict[str, float]:
@@ -276,47 +321,37 @@ def who_made_it_late(
     * ``staff``: otherwise; each span's share of the overrun is its working hours after the due time.
     """
     finish = end_at or as_of
-    spans = step_spans(calendar, received_at, steps, supplements, until=finish)
+    timed = timed_steps(steps)
+    between = working_seconds(calendar)
+    fields: list[_SpanFields] = []
+    if timed:
+        last = finish or max(s.at for _, s in timed if s.at is not None)
+        fields = _span_fields(between, received_at, timed, _waits(supplements, last))
     if effective_due_at is None or finish is None or finish <= effective_due_at:
-        return Lateness(None, 0.0, tuple(spans))
+        return Lateness(None, 0.0, tuple(StepSpan(*f) for f in fields))
     waits = _waits(supplements, finish)
-    overrun = _working_hours(calendar, effective_due_at, finish, waits)
+    overrun = _working_hours(between, effective_due_at, finish, waits)
     if any(
         s.requested_at <= effective_due_at and (s.answered_at is None or s.answered_at > effective_due_at)
         for s in supplements
     ):
-        return Lateness("citizen", overrun, tuple(spans))
-    work = [s for s in spans if s.status != DossierStatus.RETURNED]
-    if sync_late and (not work or work[-1].end <= effective_due_at):
-        return Lateness("sync", overrun, tuple(spans))
-    attributed = []
-    for s in spans:
-        lo = max(s.start, effective_due_at)
-        share = _working_hours(calendar, lo, s.end, waits) if s.end > lo else 0.0
-        attributed.append(_with_overrun(s, share))
-    if finish > (spans[-1].end if spans else received_at) and end_at is None:
+        return Lateness("citizen", overrun, tuple(StepSpan(*f) for f in fields))
+    # f[4]: the step's status, f[6]: its end
+    work = [f for f in fields if f[4] != DossierStatus.RETURNED]
+    if sync_late and (not work or work[-1][6] <= effective_due_at):
+        return Lateness("sync", overrun, tuple(StepSpan(*f) for f in fields))
+    shares = []
+    for f in fields:
+        lo, end = max(f[5], effective_due_at), f[6]
+        shares.append(_working_hours(between, lo, end, waits) if end > lo else 0.0)
+    if finish > (fields[-1][6] if fields else received_at) and end_at is None:
         # still open: the time since the last step belongs to whoever holds it now (the last desk)
-        tail_start = max(spans[-1].end if spans else received_at, effective_due_at)
-        tail = _working_hours(calendar, tail_start, finish, waits)
-        if attributed:
-            attributed[-1] = _with_overrun(attributed[-1], attributed[-1].overrun_hours + tail)
-    return Lateness("staff", overrun, tuple(attributed))
-
-
-def _with_overrun(s: StepSpan, share: float) -> StepSpan:
-    return StepSpan(
-        s.index,
-        s.department,
-        s.handler,
-        s.title,
-        s.status,
-        s.start,
-        s.end,
-        s.hours,
-        s.step_due,
-        s.late,
-        s.hours_over,
-        share,
+        tail_start = max(fields[-1][6] if fields else received_at, effective_due_at)
+        tail = _working_hours(between, tail_start, finish, waits)
+        if shares:
+            shares[-1] = shares[-1] + tail
+    return Lateness(
+        "staff", overrun, tuple(StepSpan(*f, share) for f, share in zip(fields, shares, strict=True))
     )
 
 

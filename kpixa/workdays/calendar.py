@@ -177,6 +177,14 @@ class WorkCalendar:
         # Plain-list mirrors for the scalar path (numpy scalar indexing is ~10x slower).
         self._starts_l, self._ends_l = starts, ends
         self._pcum_end_l, self._pcum_start_l = self._pcum_end.tolist(), self._pcum_start.tolist()
+        # The working seconds of a working day elapsed by second ``s`` in O(log periods): with
+        # ``p = bisect_right(bounds, s)`` (bounds = start0, end0, start1, end1, ...), ``s`` is inside
+        # period p // 2 when p is odd (elapsed = offset[p] + s), else between periods (offset[p]).
+        self._bounds_l = [x for pair in zip(starts, ends, strict=True) for x in pair]
+        offsets = [0]
+        for k in range(len(starts)):
+            offsets += [self._pcum_start_l[k] - starts[k], self._pcum_end_l[k]]
+        self._offset_l = offsets
 
     def _build_days(self, days_off: set[date], working: set[date]) -> None:
         official_off, official_working = official_days(tuple(self.years))
@@ -192,6 +200,9 @@ class WorkCalendar:
         self._cum = np.concatenate(([0], np.cumsum(flags))).astype(np.int64)
         self._wd = np.flatnonzero(flags).astype(np.int64)
         self._working_l, self._cum_l, self._wd_l = flags.tolist(), self._cum.tolist(), self._wd.tolist()
+        # W at the start of each day (working seconds of the days before it), by day index.
+        self._base_l = (self._cum[:-1] * self.day_seconds).tolist()
+        self._ordinal0 = self.first_day.toordinal()
 
     # ---- scalar primitives (Python ints) -------------------------------------------------
 
@@ -207,10 +218,8 @@ class WorkCalendar:
 
     def _intra(self, s: int) -> int:
         """Working seconds of a working day elapsed by second ``s`` of the day."""
-        total = 0
-        for a, b in zip(self._starts_l, self._ends_l, strict=True):
-            total += min(max(s - a, 0), b - a)
-        return total
+        p = bisect_right(self._bounds_l, s)
+        return self._offset_l[p] + s if p & 1 else self._offset_l[p]
 
     def _clock(self, t: int) -> int:
         """W(t): working seconds from the calendar's first day to local instant ``t``."""
@@ -245,6 +254,22 @@ class WorkCalendar:
         return (self._day0 + self._wd_l[k]) * DAY + self._starts_l[0]
 
     # ---- public scalar API ----------------------------------------------------------------
+
+    def working_clock(self, instant: datetime) -> int:
+        """Return W(``instant``): the working seconds from the calendar's first day to it (whole
+        seconds; a naive instant is Vietnam wall-clock time). The working time from ``a`` to
+        ``b`` is ``max(working_clock(b) - working_clock(a), 0)``, in O(1) per instant: a day's
+        working seconds before it are precomputed, and the periods are bisected."""
+        if instant.tzinfo is not None:
+            instant = instant.astimezone(VN_TZ).replace(tzinfo=None)
+        i = instant.toordinal() - self._ordinal0
+        if not 0 <= i < len(self._base_l):
+            self._index(i + self._day0)  # raises OutOfCalendarRange with the day
+        if not self._working_l[i]:
+            return self._base_l[i]
+        s = instant.hour * 3600 + instant.minute * 60 + instant.second
+        p = bisect_right(self._bounds_l, s)
+        return self._base_l[i] + (self._offset_l[p] + s if p & 1 else self._offset_l[p])
 
     def is_working_day(self, d: date) -> bool:
         """Return whether ``d`` is a working day (raises OutOfCalendarRange outside the years)."""
