@@ -7,9 +7,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -86,6 +88,28 @@ class UserChangeForm(DjangoUserChangeForm):
         permissions = self.fields.get("user_permissions")
         if permissions is not None:
             permissions.label_from_instance = permission_label  # type: ignore[attr-defined]
+
+
+class GroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A group, its permissions named in the active language (as on the user form)."""
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["permissions"].label_from_instance = permission_label  # type: ignore[attr-defined]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Django's group admin with the permissions named in the active language."""
+
+    form = GroupForm
 
 
 @admin.register(User)

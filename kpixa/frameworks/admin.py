@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpixa.accounts.admin_audit import ScopedModelAdmin
 from kpixa.frameworks.models import FrameworkVersion
+from kpixa.scoring.engine.i18n import english
 
 
 @admin.register(FrameworkVersion)
@@ -16,7 +17,16 @@ class FrameworkVersionAdmin(ScopedModelAdmin[FrameworkVersion]):
     """Versions are installed by ``load_frameworks`` or the upload page, never edited here.
     National (no ``province_lookup``): province admins may only view them."""
 
-    list_display = ("code", "version", "name", "valid_from", "valid_to", "status", "is_example", "loaded_at")
+    list_display = (
+        "code",
+        "version",
+        "shown_name",
+        "valid_from",
+        "valid_to",
+        "status",
+        "is_example",
+        "loaded_at",
+    )
     list_filter = ("code", "status", "is_example")
     search_fields = ("code", "name", "version")
     exclude = ("source_text",)
@@ -34,6 +44,11 @@ class FrameworkVersionAdmin(ScopedModelAdmin[FrameworkVersion]):
         "loaded_at",
         "source",
     )
+
+    @admin.display(description=_("tên"), ordering="name")
+    def shown_name(self, obj: FrameworkVersion) -> str:
+        """The framework's name in the active language (the file's English name in English)."""
+        return obj.name_en if obj.name_en and english() else obj.name
 
     @admin.display(description=_("nội dung tệp"))
     def source(self, obj: FrameworkVersion) -> str:

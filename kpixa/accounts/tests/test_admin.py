@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
 
 from kpixa.accounts import audit, services
 from kpixa.accounts.models import ApiToken, AuditEntry, Role, User
+from kpixa.scoring.tests.conftest import frameworks  # noqa: F401
 
 NEW_PASSWORD = "Rung-xanh-2026!"
 
@@ -227,3 +229,33 @@ def test_permissions_are_named_in_the_active_language(root_client, world):  # ty
     page = root_client.get(f"/admin/accounts/user/{world.users['commune_officer'].pk}/change/")
     assert page.status_code == 200
     assert "Can add user" in page.content.decode() and "Can add người dùng" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_groups_page_names_permissions_in_the_active_language(root_client, world):  # type: ignore[no-untyped-def]
+    from kpixa.web.tests.test_english import VIETNAMESE
+
+    root_client.cookies["django_language"] = "en"
+    page = root_client.get("/admin/auth/group/add/").content.decode()
+    assert "Accounts | user | Can add user" in page
+    assert "Can add người dùng" not in page
+    options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", page)
+    assert options and not [o for o in options if VIETNAMESE.search(o)]
+    root_client.cookies["django_language"] = "vi"
+    page = root_client.get("/admin/auth/group/add/").content.decode()
+    assert "Có thể thêm người dùng" in page and "Can add người dùng" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("frameworks")
+def test_the_framework_versions_list_names_them_in_the_active_language(root_client):  # type: ignore[no-untyped-def]
+    from kpixa.frameworks.models import FrameworkVersion
+
+    version = FrameworkVersion.objects.filter(code="dvc766").exclude(name_en="").first()
+    assert version is not None
+    root_client.cookies["django_language"] = "en"
+    page = root_client.get("/admin/frameworks/frameworkversion/").content.decode()
+    assert version.name_en in page and version.name not in page
+    root_client.cookies["django_language"] = "vi"
+    page = root_client.get("/admin/frameworks/frameworkversion/").content.decode()
+    assert version.name in page
