@@ -119,13 +119,10 @@ POST_CHOICES = [
 ]
 
 
-class InputForm(forms.Form):
-    """One evaluation input as the province admin enters it."""
+class _InputDetails(forms.Form):
+    """The fields an evaluation input is given with, whether entered or revised: its value, date,
+    note, basis and evidence file (each declared here once)."""
 
-    commune = forms.ModelChoiceField(queryset=Commune.objects.none(), label=gettext_lazy("Xã/phường"))
-    post = forms.ChoiceField(choices=POST_CHOICES, required=False, label=gettext_lazy("Chức vụ"))
-    person = forms.CharField(max_length=60, required=False, label=gettext_lazy("Mã cán bộ"))
-    kind = forms.ChoiceField(choices=InputKind.choices, label=gettext_lazy("Loại dữ liệu"))
     value = forms.CharField(max_length=40, label=gettext_lazy("Giá trị"))
     day = forms.DateField(required=False, label=gettext_lazy("Ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     note = forms.CharField(
@@ -139,6 +136,29 @@ class InputForm(forms.Form):
         label=gettext_lazy("Tệp minh chứng (PDF, PNG, JPEG, XLSX, DOCX; không nhận tệp có macro)"),
     )
 
+    def _entry(self, commune: Commune, post: str, person: Person | None, kind: str) -> inputs.Entry:
+        data = self.cleaned_data
+        return inputs.Entry(
+            commune,
+            post,
+            person,
+            kind,
+            data["value"].strip(),
+            data["day"],
+            data["note"].strip(),
+            data["evidence"].strip(),
+        )
+
+
+class InputForm(_InputDetails):
+    """One evaluation input as the province admin enters it."""
+
+    commune = forms.ModelChoiceField(queryset=Commune.objects.none(), label=gettext_lazy("Xã/phường"))
+    post = forms.ChoiceField(choices=POST_CHOICES, required=False, label=gettext_lazy("Chức vụ"))
+    person = forms.CharField(max_length=60, required=False, label=gettext_lazy("Mã cán bộ"))
+    kind = forms.ChoiceField(choices=InputKind.choices, label=gettext_lazy("Loại dữ liệu"))
+    field_order = ["commune", "post", "person", "kind", "value", "day", "note", "evidence", "evidence_file"]
+
     def __init__(self, province: Province, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.filter(province=province).order_by("name")  # type: ignore[attr-defined]
@@ -150,16 +170,7 @@ class InputForm(forms.Form):
         person = Person.objects.filter(external_id=code).first() if code else None
         if code and person is None:
             raise inputs.InvalidInput("person", _("Không có cán bộ mã “%(v)s”.") % {"v": code})
-        return inputs.Entry(
-            data["commune"],
-            data["post"],
-            person,
-            data["kind"],
-            data["value"],
-            data["day"],
-            data["note"].strip(),
-            data["evidence"].strip(),
-        )
+        return self._entry(data["commune"], data["post"], person, data["kind"])
 
 
 def _size(upload: Any, limit: int, name: str) -> Any:
@@ -211,40 +222,23 @@ class InputImportForm(forms.Form):
         return upload
 
 
-class InputRevisionForm(forms.Form):
+class InputRevisionForm(_InputDetails):
     """A closed period's input revised through a pending appeal: the new value, its date, note and
     basis, an optional evidence file, and the reason (kept in the input's history)."""
 
-    value = forms.CharField(max_length=40, label=gettext_lazy("Giá trị mới"))
-    day = forms.DateField(required=False, label=gettext_lazy("Ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Ghi chú")
-    )
-    evidence = forms.CharField(
-        max_length=300, required=False, label=gettext_lazy("Căn cứ (số, ngày văn bản, quyết định)")
-    )
-    evidence_file = forms.FileField(
-        required=False,
-        label=gettext_lazy(
-            "Tệp minh chứng mới (không bắt buộc; PDF, PNG, JPEG, XLSX, DOCX; không nhận tệp có macro)"
-        ),
-    )
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label=gettext_lazy("Lý do sửa (ghi vào lịch sử của dữ liệu)"),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["value"].label = gettext_lazy("Giá trị mới")
+        self.fields["evidence_file"].label = gettext_lazy(
+            "Tệp minh chứng mới (không bắt buộc; PDF, PNG, JPEG, XLSX, DOCX; không nhận tệp có macro)"
+        )
+
     def entry(self, item: EvaluationInput) -> inputs.Entry:
         """The revised input: ``item``'s commune, post, person and kind with the new value."""
-        data = self.cleaned_data
-        return inputs.Entry(
-            item.commune,
-            item.post,
-            item.person,
-            item.kind,
-            data["value"].strip(),
-            data["day"],
-            data["note"].strip(),
-            data["evidence"].strip(),
-        )
+        return self._entry(item.commune, item.post, item.person, item.kind)

@@ -28,6 +28,8 @@ from kpixa.frameworks.services import shipped_files
 from kpixa.rules.classification import NATIONAL_BANDS
 from kpixa.scoring.engine.i18n import english
 from kpixa.scoring.engine.loader import load_framework
+from kpixa.scoring.engine.periods import PeriodSpan
+from kpixa.scoring.versions import ScoringError, framework_of, version_for
 
 NOT_SCORED = ("khong_co_du_lieu", "khong_ap_dung", "khong_do_duoc")
 
@@ -61,6 +63,31 @@ def status_text(status: str, policy: str = "", counted_max: Decimal | None = Non
     label = status_labels().get(status, status or "—")
     treatment = treatment_label(status, policy, counted_max)
     return f"{label} — {treatment}" if treatment else label
+
+
+def policy_status_text(status: str, policy: str) -> str:
+    """:func:`status_text` where the stored counted maximum is not at hand (the leader page's
+    owned indicators): what the framework's policy does, full marks counting unless the measure
+    cannot be known."""
+    counts = policy == "full_marks" and status != "khong_do_duoc"
+    return status_text(status, policy, Decimal(1) if counts else None)
+
+
+def framework_name(code: str, period: PeriodSpan) -> str:
+    """The name (from its file, in the active language) of framework ``code``'s version in force
+    for ``period``; its code when none is or the file names none. A version parsed in this
+    process is named without a query (by its file's validity), any other through the database."""
+    parsed = [
+        f
+        for f in parsed_frameworks()
+        if f.code == code and f.valid_from <= period.end and (f.valid_to is None or f.valid_to >= period.end)
+    ]
+    if parsed:
+        return max(parsed, key=lambda f: f.valid_from).name.shown or code
+    try:
+        return framework_of(version_for(code, period)).name.shown or code
+    except ScoringError:
+        return code
 
 
 @cache

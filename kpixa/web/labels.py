@@ -9,9 +9,26 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from kpixa.scoring.labels import NOT_SCORED, class_shown, status_labels, status_text, treatment_label
+from kpixa.scoring.labels import (
+    NOT_SCORED,
+    class_shown,
+    framework_name,
+    policy_status_text,
+    status_labels,
+    status_text,
+    treatment_label,
+)
 
-__all__ = ["NOT_SCORED", "class_shown", "counted_sentence", "status_labels", "status_text", "treatment_label"]
+__all__ = [
+    "NOT_SCORED",
+    "class_shown",
+    "counted_sentence",
+    "framework_name",
+    "policy_status_text",
+    "status_labels",
+    "status_text",
+    "treatment_label",
+]
 
 
 def counted_sentence(max_total: Decimal) -> str:

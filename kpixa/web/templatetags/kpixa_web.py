@@ -39,6 +39,20 @@ def status_label(code: str) -> str:
     return labels.status_labels().get(code, code or "—")
 
 
+@register.simple_tag
+def status_words(code: str, policy: Any = "") -> str:
+    """A status's label with what it does to the total under the indicator's N/A ``policy``
+    ("Không có dữ liệu — tính đủ điểm"), as the scorecards print it."""
+    return labels.policy_status_text(code, str(policy or ""))
+
+
+@register.simple_tag
+def framework_name(code: str, period: Any = None) -> str:
+    """A framework's name from its file, in the active language: the version in force for
+    ``period`` (a PeriodSpan), its code when none is or the file names none."""
+    return code if period is None else labels.framework_name(code, period)
+
+
 @register.filter
 def status_class(code: str) -> str:
     return STATUS_CLASSES.get(code, "na")
