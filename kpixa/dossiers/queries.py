@@ -76,8 +76,9 @@ def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[
 
     A measure the data cannot support (NOT_COMPUTED) is None, never 0; so is
     ``dossiers.declared_received`` for a commune with a month of the period undeclared.
-    Reads only the rollups and the declared counts (four queries, whatever the period or the
-    number of communes).
+    Reads the rollups, the declared counts and, for ``procedures.resident_data_connected``, the
+    dossiers received in the period through their (commune, received_day) index (five queries,
+    whatever the period or the number of communes).
     Open-at-period-end counts come from prefix sums of the day counters: open at E =
     received by E − finished by E; overdue at E = x.overdue_start by E − x.overdue_stop by E.
     Distinct-procedure counts use whole months (docs/dossier-format.md, "Rollups").
@@ -87,10 +88,33 @@ def period_measures(commune_ids: Iterable[int], start: date, end: date) -> dict[
     procedures = _procedure_counts(ids, start, end)
     catalogue = _catalogue_counts()
     declared = declared_received(ids, start, end)
+    connected = _resident_data_procedures(ids, start, end)
     out = {cid: _measures(sums.get(cid, {}), procedures.get(cid, {}), catalogue) for cid in ids}
     for cid in ids:
         out[cid]["dossiers.declared_received"] = declared.get(cid)
+        if out[cid]["dossiers.resident_data_used"] is not None:  # None: DSKetNoiCSDL not read for all
+            out[cid]["procedures.resident_data_connected"] = connected.get(cid, 0)
     return out
+
+
+def _resident_data_procedures(ids: list[int], start: date, end: date) -> dict[int, int]:
+    """commune → procedures of the commune-level catalogue with at least one dossier received in
+    [start, end] that used the national population database (DSKetNoiCSDL; docs/rules.md, "The
+    service index", 6.6 from version 2025.4) (one query)."""
+    rows = (
+        Dossier.objects.filter(
+            commune_id__in=ids,
+            received_day__gte=start,
+            received_day__lte=end,
+            resident_data_used=True,
+            procedure__verified=True,
+            procedure__level__in=COMMUNE_LEVELS,
+        )
+        .values("commune_id")
+        .annotate(procedures=Count("procedure_id", distinct=True))
+        .order_by()
+    )
+    return {r["commune_id"]: r["procedures"] for r in rows}
 
 
 def _catalogue_counts() -> dict[str, int]:
@@ -154,6 +178,7 @@ def _measures(sums: dict[str, tuple[int, int]], procs: dict[str, int], catalogue
     if within("x.resident_data_unknown"):  # received before DSKetNoiCSDL was read: unknown
         out["dossiers.resident_data_used"] = None
     out["procedures.total"] = catalogue["total"]
+    out["procedures.catalogue"] = catalogue["total"]
     out["procedures.fee_bearing"] = catalogue["fee_bearing"]
     out["procedures.fee_bearing_with_dossiers"] = procs.get("with", 0)
     out["procedures.fee_bearing_paid_online"] = procs.get("paid", 0)

@@ -84,7 +84,7 @@ def test_it_makes_1_4_measurable_in_the_demo_for_communes_whose_system_declared(
     seed_declared_demo("52")
     period = period_of("2025-Q3")
     version = version_for("dvc766", period)
-    assert version.version == "2025.3"
+    assert version.version == "2025.4"
     framework = framework_of(version)
     measures = period_measures([c.pk for c in communes], period.start, period.end)
     results = [

@@ -94,3 +94,36 @@ def units(world):  # type: ignore[no-untyped-def]
     UnitAlias.objects.create(system="", alias="000.00.21.H52", commune=world.commune)
     call_command("import_procedures", str(CATALOGUE), stdout=io.StringIO())
     return world
+
+
+def test_it_counts_the_procedures_with_a_dossier_that_used_population_data(catalogue, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """6.6 from dvc766 2025.4 (docs/rules.md, "The service index"): distinct procedures of the
+    catalogue with at least one dossier received in the period whose DSKetNoiCSDL names a
+    database, over the catalogue; none while a dossier of the period was stored before it was read."""
+    used = [{"MaCSDL": "7"}]
+    run(
+        tmp_path,
+        [
+            base_record("A1", DSKetNoiCSDL=used),
+            base_record("A2", DSKetNoiCSDL=used),  # the same procedure again: counted once
+            base_record("B1", MaTTHC="1.001193", DSKetNoiCSDL=used),
+            base_record("C1", MaTTHC="2.000908"),  # no connection: not counted
+            base_record(
+                "APR",
+                MaTTHC="2.000908",
+                NgayNopHoSo="20260401083000",
+                NgayTiepNhan="20260401090000",
+                NgayHenTra="20260403170000",
+                DSKetNoiCSDL=used,
+            ),
+        ],
+    )
+    cid = catalogue.commune.pk
+    march = period_measures([cid], date(2026, 3, 1), date(2026, 3, 31))[cid]
+    assert (march["procedures.resident_data_connected"], march["procedures.catalogue"]) == (2, 4)
+    april = period_measures([cid], date(2026, 4, 1), date(2026, 4, 30))[cid]
+    assert april["procedures.resident_data_connected"] == 1
+    Dossier.objects.filter(ma_ho_so="C1").update(resident_data_used=None)  # as migration 0008 leaves it
+    call_command("rebuild_rollups", verbosity=0, stdout=io.StringIO())
+    march = period_measures([cid], date(2026, 3, 1), date(2026, 3, 31))[cid]
+    assert march["procedures.resident_data_connected"] is None

@@ -47,8 +47,9 @@ def test_it_refuses_an_invalid_file_and_stores_nothing() -> None:
 def test_it_finds_the_version_in_force_for_a_day() -> None:
     call_command("load_frameworks", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert framework_in_force("dvc766", date(2024, 6, 1)).version == "2022"  # type: ignore[union-attr]
-    # 2025.3 replaces 2025.2, which replaced 2025 (docs/rules.md, "The service index").
-    assert framework_in_force("dvc766", date(2025, 7, 1)).version == "2025.3"  # type: ignore[union-attr]
+    # 2025.4 replaces 2025.3, which replaced 2025.2, which replaced 2025 (docs/rules.md, "The
+    # service index").
+    assert framework_in_force("dvc766", date(2025, 7, 1)).version == "2025.4"  # type: ignore[union-attr]
     assert framework_in_force("dvc766", date(2021, 1, 1)) is None
     assert framework_in_force("leader_nd335", date(2025, 12, 31)) is None
 
@@ -70,11 +71,11 @@ def test_the_command_installs_the_shipped_files_once(capsys) -> None:  # type: i
     out = capsys.readouterr().out
     assert out.count("installed") == len(shipped_files()) and out.count("unchanged") == len(shipped_files())
     # dvc766 2025.2 (installed after dvc766.yaml) retires version 2025, whose validity it covers,
-    # and 2025.3 (after dvc766_2025-2.yaml) retires 2025.2; kpi_xa_example 2025.3 (after
-    # kpi-xa-example.yaml) retires 2025.2 the same way.
-    assert FrameworkVersion.objects.filter(status=FrameworkStatus.ACTIVE).count() == len(shipped_files()) - 3
+    # 2025.3 (after dvc766_2025-2.yaml) retires 2025.2 and 2025.4 (after dvc766_2025-3.yaml)
+    # 2025.3; kpi_xa_example 2025.3 (after kpi-xa-example.yaml) retires 2025.2 the same way.
+    assert FrameworkVersion.objects.filter(status=FrameworkStatus.ACTIVE).count() == len(shipped_files()) - 4
     active_766 = FrameworkVersion.objects.filter(code="dvc766", status=FrameworkStatus.ACTIVE)
-    assert set(active_766.values_list("version", flat=True)) == {"2022", "2025.3"}
+    assert set(active_766.values_list("version", flat=True)) == {"2022", "2025.4"}
     assert (
         FrameworkVersion.objects.get(code="kpi_xa_example", status=FrameworkStatus.ACTIVE).version == "2025.3"
     )

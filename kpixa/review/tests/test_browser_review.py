@@ -75,7 +75,7 @@ def test_the_commune_sees_its_commitments_and_its_leaders_owned_indicators(
     page: Any,
     meetings: Any,
 ) -> None:
-    version = FrameworkVersion.objects.get(code="dvc766", version="2025.3")
+    version = FrameworkVersion.objects.get(code="dvc766", version="2025.4")
     assign_owner(None, version, meetings.province, "2", PostKind.CHAIRMAN, date(2025, 1, 1))
     login(page, live_server.url, "commune_leader", PASSWORD)
     page.goto(live_server.url + "/giao-ban/xa/23872/cam-ket/")

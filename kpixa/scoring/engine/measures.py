@@ -45,6 +45,10 @@ MEASURES: dict[str, str] = {
     "dossiers.certification_electronic": "certification dossiers issued as electronic certified copies",
     "dossiers.result_in_citizen_store": "finished dossiers whose result reached the citizen's DVCQG store",
     "dossiers.resident_data_used": "dossiers checked against or filled from the national population database",
+    "procedures.resident_data_connected": "procedures of the commune-level catalogue with at least one "
+    "dossier received in the period that used the national population database (DSKetNoiCSDL)",
+    "procedures.catalogue": "procedures of the unit's catalogue (a commune: the commune-level one), over "
+    "which the portal counts the procedures connected to population data",
     "dossiers.finished_with_e_result": "finished dossiers with an electronic result",
     "dossiers.digitised": "dossiers with at least one submitted document digitised",
     "dossiers.reused_data": "dossiers reusing digitised data (HoSoCoThanhPhanSoHoa)",

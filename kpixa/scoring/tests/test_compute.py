@@ -85,7 +85,7 @@ def test_it_uses_the_version_in_force_for_the_period(world: Any, frameworks: Any
     compute_scores("dvc766", "2024-12", "52", providers=FedInputs().providers())
     compute_scores("dvc766", "2025-01", "52", providers=FedInputs().providers())
     versions = dict(ScoreRun.objects.values_list("period_code", "framework_version__version"))
-    assert versions == {"2024-12": "2022", "2025-01": "2025.3"}  # 2025.3 replaces 2025.2 and 2025
+    assert versions == {"2024-12": "2022", "2025-01": "2025.4"}  # 2025.4 replaces 2025.3, 2025.2 and 2025
 
 
 def test_it_refuses_a_frozen_period(world: Any, frameworks: Any) -> None:

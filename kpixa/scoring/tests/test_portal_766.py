@@ -200,9 +200,9 @@ DIFFERS: dict[str, dict[str, tuple[set[str], str]]] = {
             "portal: procedures connected to population data, every unit: 28 of 388 → 0.14 of 2",
         ),
     },
-    # dvc766_2025-3.yaml, the version the figures call for (docs/rules.md, "Checked against the
-    # portal's published figures"): 1.1-1.3 for every unit, 5.2 over petitions, 6.1 and 6.5 over
-    # all dossiers. The portal's procedures-connected item still has no kpixa measure.
+    # dvc766_2025-3.yaml (docs/rules.md, "Checked against the portal's published figures"): 1.1-1.3
+    # for every unit, 5.2 over petitions, 6.1 and 6.5 over all dossiers; the portal's
+    # procedures-connected item still had no kpixa measure.
     "2025.3": {
         "6.6": (
             FULL,
@@ -210,6 +210,9 @@ DIFFERS: dict[str, dict[str, tuple[set[str], str]]] = {
             "28 of 388 → 0.14 of 2 (Vân Canh)",
         ),
     },
+    # dvc766_2025-4.yaml, the version the figures call for: 6.6 is the procedures connected to
+    # population data over the catalogue, for every unit. Every published item agrees.
+    "2025.4": {},
 }
 
 
@@ -299,3 +302,37 @@ def test_the_groups_add_up_to_the_portal_s_but_where_an_item_differs() -> None:
             and published(unit, item) != score.indicator(item).portal_points
         }
         assert differing == listed, unit["code"]
+
+
+def test_every_commune_gets_the_province_s_publicity_figures() -> None:
+    """1.1-1.3 are the province's: every commune publishes the same counts and points whatever its
+    size, and the province's own publicity group equals a commune's (docs/rules.md, "Checked
+    against the portal's published figures"); fed those counts, the version in force gives every
+    commune the published points, and without them leaves the three items not measurable."""
+    province = next(u for u in UNITS if u["code"] == "H21")
+    communes = [u for u in UNITS if u["level"] == "COMMUNE" and "transparency" in u]
+    assert len(communes) == 6
+    figures = {
+        tuple((m["code"], m["numerator"], m["denominator"], m["score"]) for m in u["transparency"][:3])
+        for u in communes
+    }
+    assert len(figures) == 1
+    for unit in communes:
+        assert Decimal(str(unit["groupScores"]["CKMB"])) == Decimal(str(province["radar"]["CKMB"]))
+    framework = in_force("dvc766", RETRIEVED)
+    for unit in communes:
+        fed = score_unit(framework, info(unit), measures(unit))
+        assert [fed.indicator(i).portal_points for i in ("1.1", "1.2", "1.3")] == [
+            Decimal("0.13"),
+            Decimal("3.66"),
+            Decimal("2"),
+        ]
+        counts = (
+            "procedures.published_on_time",
+            "procedures.updated_on_time",
+            "procedures.published_complete",
+        )
+        unfed = {**measures(unit), **dict.fromkeys(counts, None)}  # as kpixa has them: not computed
+        score = score_unit(framework, info(unit), unfed)
+        assert {score.indicator(i).status for i in ("1.1", "1.2", "1.3")} == {"khong_do_duoc"}
+        assert sum((r.contribution for r in score.indicators), Decimal(0)) == score.total
