@@ -16,7 +16,9 @@ total is the sum of the rounded contributions, so the numbers shown always add u
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -25,10 +27,10 @@ from typing import Any
 from kpixa.rules.ranking import competition_ranks
 from kpixa.scoring.engine.classification import Classification, CollectiveFacts, classify
 from kpixa.scoring.engine.export import indicator_row, json_number, unit_row
-from kpixa.scoring.engine.forms import Raw, compute, meets
-from kpixa.scoring.engine.i18n import _, can_switch, in_language, memoized
+from kpixa.scoring.engine.forms import Raw, Writer, compute, meets
+from kpixa.scoring.engine.i18n import can_switch, gettext_noop, in_language, memoized
 from kpixa.scoring.engine.model import Framework, Indicator, NAPolicy
-from kpixa.scoring.engine.numbers import CENT, ONE, ZERO, fmt_cents, fmt_number, round2, to_decimal
+from kpixa.scoring.engine.numbers import CENT, ONE, ZERO, round2, to_decimal
 
 DAT = "dat"
 CHUA_DAT = "chua_dat"
@@ -159,11 +161,55 @@ class _Draft:
 
 
 def _env(inputs: Inputs) -> dict[str, Decimal | None]:
-    return {k: None if v is None else to_decimal(v) for k, v in inputs.items()}
+    return {k: v if v is None or type(v) is Decimal else to_decimal(v) for k, v in inputs.items()}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What scoring needs of a framework, worked out once per framework object (``_plan_of``):
+    its indicators in file order, for each the measures whose None means it cannot be measured,
+    and its maximum rounded as a contribution's (the maximum when nothing is rescaled)."""
+
+    indicators: tuple[Indicator, ...]
+    knowable: Mapping[str, tuple[str, ...]]
+    max_points: Mapping[str, Decimal]
+
+    @classmethod
+    def of(cls, framework: Framework) -> _Plan:
+        indicators = tuple(framework.indicators())
+        knowable = {
+            ind.code: tuple(sorted(n for n in ind.measure_names() if not n.startswith(NO_DATA_PREFIXES)))
+            for ind in indicators
+        }
+        return cls(indicators, knowable, {ind.code: round2(ind.max_points) for ind in indicators})
+
+
+# Plans by framework object (parsed frameworks are kept per process: kpixa.frameworks.parsed),
+# each with a weak reference that drops it with its framework.
+_plans: dict[int, tuple[weakref.ref[Framework], _Plan]] = {}
+
+
+def _plan_of(framework: Framework) -> _Plan:
+    key = id(framework)
+    found = _plans.get(key)
+    if found is not None and found[0]() is framework:
+        return found[1]
+    plan = _Plan.of(framework)
+
+    def forget(ref: weakref.ref[Framework]) -> None:
+        if _plans.get(key, (None,))[0] is ref:
+            del _plans[key]
+
+    _plans[key] = (weakref.ref(framework, forget), plan)
+    return plan
 
 
 def _draft(
-    indicator: Indicator, unit: UnitInfo, env: Mapping[str, Decimal | None], targets: Mapping[str, Any]
+    indicator: Indicator,
+    unit: UnitInfo,
+    env: Mapping[str, Decimal | None],
+    targets: Mapping[str, Any],
+    knowable: tuple[str, ...] | None = None,
 ) -> _Draft:
     override = targets.get(indicator.code)
     target = to_decimal(override) if override is not None else indicator.target
@@ -171,17 +217,19 @@ def _draft(
         return _Draft(indicator, target, None, KHONG_AP_DUNG)
     raw = compute(indicator, env, target)
     if raw is None:
-        status = KHONG_DO_DUOC if _unmeasurable(indicator, env) else KHONG_CO_DU_LIEU
+        status = KHONG_DO_DUOC if _unmeasurable(indicator, env, knowable) else KHONG_CO_DU_LIEU
         return _Draft(indicator, target, None, status)
     return _Draft(indicator, target, raw, _status(indicator, raw, target))
 
 
-def _unmeasurable(indicator: Indicator, env: Mapping[str, Decimal | None]) -> bool:
-    """True when a measure the indicator reads is given as None (known to be unknowable)."""
-    return any(
-        name in env and env[name] is None and not name.startswith(NO_DATA_PREFIXES)
-        for name in indicator.measure_names()
-    )
+def _unmeasurable(
+    indicator: Indicator, env: Mapping[str, Decimal | None], knowable: tuple[str, ...] | None = None
+) -> bool:
+    """True when a measure the indicator reads is given as None (known to be unknowable);
+    ``knowable``: those measures, when the caller worked them out (``_Plan``)."""
+    if knowable is None:
+        knowable = tuple(n for n in indicator.measure_names() if not n.startswith(NO_DATA_PREFIXES))
+    return any(name in env and env[name] is None for name in knowable)
 
 
 def _status(indicator: Indicator, raw: Raw, target: Decimal | None) -> str:
@@ -256,9 +304,18 @@ def _contributions(
     return rounded
 
 
-def _finish(draft: _Draft, factor: Decimal, contribution: Decimal, explain: bool = True) -> IndicatorResult:
+def _finish(
+    draft: _Draft,
+    factor: Decimal,
+    contribution: Decimal,
+    writers: Sequence[Writer] = (),
+    plan: _Plan | None = None,
+) -> IndicatorResult:
+    """The indicator's result with its explanation written by each of ``writers`` (none when
+    empty): the first is ``explanation``, the second (English) ``explanation_en``."""
     ind, raw = draft.indicator, draft.raw
     points = round2(raw.points) if raw else (ind.max_points if draft.counted else ZERO)
+    texts = [_explain(draft, points, factor, contribution, writer) for writer in writers]
     return IndicatorResult(
         code=ind.code,
         group=ind.group,
@@ -270,70 +327,71 @@ def _finish(draft: _Draft, factor: Decimal, contribution: Decimal, explain: bool
         points=points,
         max_points=ind.max_points,
         contribution=contribution,
-        contribution_max=round2(ind.max_points * factor),
+        contribution_max=(
+            plan.max_points[ind.code]
+            if plan is not None and factor == ONE
+            else round2(ind.max_points * factor)
+        ),
         target=draft.target,
         status=draft.status,
         portal_points=points,
-        explanation=_explain(draft, points, factor, contribution) if explain else "",
+        explanation=texts[0] if texts else "",
+        explanation_en=texts[1] if len(texts) > 1 else "",
     )
 
 
-def _explain(draft: _Draft, points: Decimal, factor: Decimal, contribution: Decimal) -> str:
-    if draft.raw is not None:
-        text = _("{rate}{rule} = {points} điểm").format(
-            rate=draft.raw.rate_text, rule=draft.raw.rule_text, points=fmt_cents(points)
+POINTS = gettext_noop("{rate}{rule} = {points} điểm")
+RESCALED = gettext_noop(
+    "; tính vào tổng sau quy đổi (có chỉ số không áp dụng/không có dữ liệu/không đo được) "
+    "× {factor} = {points}"
+)
+
+
+def _explain(draft: _Draft, points: Decimal, factor: Decimal, contribution: Decimal, writer: Writer) -> str:
+    """The indicator's explanation in the writer's language, numbers written its way."""
+    raw = draft.raw
+    if raw is not None:
+        text = writer.messages[POINTS].format(
+            rate=raw.rate_text(draft.indicator, writer),
+            rule=raw.rule_text(writer),
+            points=writer.cents(points),
         )
     else:
-        text = _na_text(draft)
+        # The same for every unit with this outcome: written once per writer.
+        key = (draft.indicator.code, draft.status)
+        found = writer.memo.get(key)
+        text = found if found is not None else writer.memo.setdefault(key, _na_text(draft, writer))
     if factor != ONE and factor != ZERO:
-        text += _(
-            "; tính vào tổng sau quy đổi (có chỉ số không áp dụng/không có dữ liệu/không đo được) "
-            "× {factor} = {points}"
-        ).format(factor=fmt_number(round(factor, 4)), points=fmt_cents(contribution))
+        text += writer.messages[RESCALED].format(
+            factor=writer.number(round(factor, 4)), points=writer.cents(contribution)
+        )
     return text
 
 
-def _na_text(draft: _Draft) -> str:
+def _na_text(draft: _Draft, writer: Writer) -> str:
+    messages = writer.messages
     if draft.status == KHONG_DO_DUOC:
-        return _(
-            "Không đo được (hệ thống nguồn chưa khai báo số liệu cần cho chỉ số này) "
-            "→ loại khỏi tổng điểm, quy đổi lại thang điểm"
-        )
-    why = (
-        _("Không áp dụng cho đơn vị này")
+        return messages[
+            gettext_noop(
+                "Không đo được (hệ thống nguồn chưa khai báo số liệu cần cho chỉ số này) "
+                "→ loại khỏi tổng điểm, quy đổi lại thang điểm"
+            )
+        ]
+    why = messages[
+        gettext_noop("Không áp dụng cho đơn vị này")
         if draft.status == KHONG_AP_DUNG
-        else _("Không có dữ liệu (mẫu số bằng 0)")
-    )
+        else gettext_noop("Không có dữ liệu (mẫu số bằng 0)")
+    ]
     policy = draft.policy
     if policy == NAPolicy.FULL_MARKS:
-        return _("{why} → tính đủ {max} điểm").format(why=why, max=fmt_number(draft.indicator.max_points))
-    if policy == NAPolicy.REDISTRIBUTE:
-        return _("{why} → điểm được phân bổ cho các chỉ số khác trong nhóm").format(why=why)
-    return _("{why} → loại khỏi tổng điểm, quy đổi lại thang điểm").format(why=why)
-
-
-def _in_english(
-    framework: Framework,
-    unit: UnitInfo,
-    env: Mapping[str, Decimal | None],
-    targets: Mapping[str, Any],
-    results: Sequence[IndicatorResult],
-) -> tuple[IndicatorResult, ...]:
-    """Return ``results`` with their explanation in English as well (``explanation_en``).
-
-    The drafts are redone in English (their rule texts are written while scoring); the file's
-    unit labels ("hồ sơ đúng hạn") are Vietnamese only, so the English rates go without them.
-    """
-    with in_language("en"):
-        drafts = [
-            _draft(replace(ind, unit_label="") if ind.unit_label else ind, unit, env, targets)
-            for ind in framework.indicators()
-        ]
-        factors = _factors(framework, drafts)
-        return tuple(
-            replace(r, explanation_en=_explain(d, r.points, factors[r.code], r.contribution))
-            for d, r in zip(drafts, results, strict=True)
+        return messages[gettext_noop("{why} → tính đủ {max} điểm")].format(
+            why=why, max=writer.number(draft.indicator.max_points)
         )
+    if policy == NAPolicy.REDISTRIBUTE:
+        return messages[gettext_noop("{why} → điểm được phân bổ cho các chỉ số khác trong nhóm")].format(
+            why=why
+        )
+    return messages[gettext_noop("{why} → loại khỏi tổng điểm, quy đổi lại thang điểm")].format(why=why)
 
 
 def _groups(framework: Framework, results: Sequence[IndicatorResult]) -> tuple[GroupResult, ...]:
@@ -362,19 +420,38 @@ def score_unit(
     the active language, when a language switcher is installed (``i18n``; Django installs one).
     ``explain=False``: no explanations (left empty, ``bilingual`` ignored), for callers that
     never show them — formatting them is about a quarter of the scoring's time."""
-    if bilingual and explain and can_switch():
-        with in_language("vi"):
-            score = score_unit(framework, unit, inputs, targets, as_of=as_of, collective=collective)
-        english = _in_english(framework, unit, _env(inputs), targets or {}, score.indicators)
-        return replace(score, indicators=english)
+    plan = _plan_of(framework)
+    if not (bilingual and explain and can_switch()):
+        writers = (Writer(),) if explain else ()
+        return _score(framework, plan, unit, inputs, targets, as_of, collective, writers)
+    # One computation, its explanations written twice; the rest (class, reasons) in Vietnamese.
+    with in_language("vi"):
+        return _score(framework, plan, unit, inputs, targets, as_of, collective, _both())
+
+
+def _both() -> tuple[Writer, Writer]:
+    return Writer("vi"), Writer("en")
+
+
+def _score(
+    framework: Framework,
+    plan: _Plan,
+    unit: UnitInfo,
+    inputs: Inputs,
+    targets: Mapping[str, float | int | Decimal] | None,
+    as_of: datetime | None,
+    collective: CollectiveFacts | None,
+    writers: Sequence[Writer],
+) -> UnitScore:
     env = _env(inputs)
-    drafts = [_draft(ind, unit, env, targets or {}) for ind in framework.indicators()]
+    targets = targets or {}
+    drafts = [_draft(ind, unit, env, targets, plan.knowable[ind.code]) for ind in plan.indicators]
     factors = _factors(framework, drafts)
     # Only full marks for N/A items is no evidence at all: no total then, not 100.
     has_total = any(d.raw is not None for d in drafts)
     contributions = _contributions(drafts, factors, framework.total_points if has_total else None)
     results = tuple(
-        _finish(d, factors[d.indicator.code], contributions[d.indicator.code], explain) for d in drafts
+        _finish(d, factors[d.indicator.code], contributions[d.indicator.code], writers, plan) for d in drafts
     )
     total = sum((r.contribution for r in results), ZERO) if has_total else None
     return UnitScore(
@@ -416,16 +493,20 @@ def score_many(
     ``bilingual`` as in ``score_unit``."""
     targets_by_unit = targets_by_unit or {}
     collective_by_unit = collective_by_unit or {}
-    with memoized():
+    plan = _plan_of(framework)
+    both = bilingual and can_switch()
+    with memoized(), in_language("vi") if both else nullcontext():
+        writers = _both() if both else (Writer(),)
         scores = [
-            score_unit(
+            _score(
                 framework,
+                plan,
                 unit,
                 inputs_by_unit.get(unit.code, {}),
                 targets_by_unit.get(unit.code),
-                as_of=as_of,
-                collective=collective_by_unit.get(unit.code),
-                bilingual=bilingual,
+                as_of,
+                collective_by_unit.get(unit.code),
+                writers,
             )
             for unit in units
         ]

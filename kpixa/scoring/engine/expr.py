@@ -256,7 +256,10 @@ class Expression:
 
     def evaluate(self, env: Mapping[str, Decimal | None]) -> Decimal | None:
         """Return the value over ``env``, or None when an input is missing or a division is by zero."""
-        return _evaluate(self.tree, env)
+        tree = self.tree
+        if type(tree) is Ref:  # most numerators and denominators: one measure
+            return env.get(tree.name)
+        return _evaluate(tree, env)
 
     def evaluate_parts(
         self, env: Mapping[str, Decimal | None], part: Callable[[Decimal], Decimal]

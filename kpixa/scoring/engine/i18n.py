@@ -43,6 +43,11 @@ def english() -> bool:
     return (_language() or "vi").startswith("en")
 
 
+def is_english(language: str | None = None) -> bool:
+    """Whether ``language`` ("vi", "en"; None: the active language) is English."""
+    return english() if language is None else language.startswith("en")
+
+
 def set_language_switcher(switcher: Callable[[str], AbstractContextManager[Any]]) -> None:
     """Install the function that makes a language active inside a block (Django's override)."""
     global _switcher
@@ -85,6 +90,33 @@ def memoized() -> Iterator[None]:
         yield
     finally:
         _local.cache = outer
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for the catalogue (``makemessages`` collects it) without translating it:
+    it is translated when written (``message``)."""
+    return message
+
+
+def message(text: str, language: str | None = None) -> str:
+    """Return ``text`` translated into ``language`` ("vi", "en"; None: the active language, as ``_``).
+
+    Inside ``memoized()`` the language is switched only the first time a message is asked for in
+    it, so writing every explanation twice (Vietnamese and English) switches a few times per run,
+    not twice per indicator."""
+    if language is None or _switcher is None:
+        return _(text)
+    cache: dict[tuple[str | None, str], str] | None = getattr(_local, "cache", None)
+    key = (language, text)
+    if cache is not None:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    with in_language(language):
+        translated = _translator(text)
+    if cache is not None:
+        cache[key] = translated
+    return translated
 
 
 def _(message: str) -> str:

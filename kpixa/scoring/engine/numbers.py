@@ -1,4 +1,4 @@
-"""Decimal arithmetic and Vietnamese number formatting shared by the engine.
+"""Decimal arithmetic and number formatting (Vietnamese, or English in English texts) shared by the engine.
 
 The engine computes with ``Decimal`` and rounds half up to 2 decimals, as the national
 portal does (docs/rules.md, "Rates and points": 854 / 1,270 → 67.24% → 13.45 of 20). Floats
@@ -7,6 +7,7 @@ given as inputs are converted through their shortest ``repr`` so 0.1 stays 0.1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -27,7 +28,7 @@ def to_decimal(value: Decimal | float | int | str) -> Decimal:
 
 def round2(value: Decimal) -> Decimal:
     """Round half up to 2 decimals."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
@@ -38,25 +39,52 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 _SWAP = str.maketrans(",.", ".,")
 
 
-def _swap_separators(text: str) -> str:
-    return text.translate(_SWAP)
+def _english(english: bool | None) -> bool:
+    if english is None:
+        from kpixa.scoring.engine.i18n import english as active_is_english
+
+        return active_is_english()
+    return english
+
+
+def fmt_number(value: Decimal, english: bool | None = None) -> str:
+    """Format a count or a parameter without trailing zeros: the Vietnamese way 1.270 · 2,5 · 20,
+    the English way 1,270 · 2.5 · 20. ``english`` None: the active language's way."""
+    return _number_en(value) if _english(english) else _number_vi(value)
 
 
 @lru_cache(maxsize=4096)  # max points, targets and thresholds recur in every unit
-def fmt_number(value: Decimal) -> str:
-    """Format a count or a parameter the Vietnamese way: 1.270 · 2,5 · 20 (no trailing zeros)."""
+def _number_en(value: Decimal) -> str:
     if value == value.to_integral_value():
-        return f"{int(value):,}".replace(",", ".")
-    text = format(value.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return _swap_separators(f"{int(Decimal(whole)):,}") + "," + frac
+        return f"{int(value):,}"
+    whole, _, frac = format(abs(value).normalize(), "f").partition(".")
+    return f"{'-' if value < 0 else ''}{int(whole):,}.{frac}"
 
 
-def fmt2(value: Decimal) -> str:
-    """Format with exactly 2 decimals the Vietnamese way, rounding half up: 67,24 · 1.234,50."""
-    return f"{round2(value):,.2f}".translate(_SWAP)
+@lru_cache(maxsize=4096)
+def _number_vi(value: Decimal) -> str:
+    return _number_en(value).translate(_SWAP)
 
 
-def fmt_cents(value: Decimal) -> str:
+def fmt2(value: Decimal, english: bool | None = None) -> str:
+    """Format with exactly 2 decimals, rounding half up: 67,24 · 1.234,50 (Vietnamese), 67.24 ·
+    1,234.50 (English). ``english`` None: the active language's way."""
+    return fmt_cents(round2(value), english)
+
+
+def fmt_cents(value: Decimal, english: bool | None = None) -> str:
     """``fmt2`` of a value already rounded to 2 decimals (or fewer)."""
+    return _cents_en(value) if _english(english) else _cents_vi(value)
+
+
+def _cents_en(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _cents_vi(value: Decimal) -> str:
     return f"{value:,.2f}".translate(_SWAP)
+
+
+def formatters(english: bool) -> tuple[Callable[[Decimal], str], Callable[[Decimal], str]]:
+    """``fmt_number`` and ``fmt_cents`` of one language, for code that writes many numbers in it."""
+    return (_number_en, _cents_en) if english else (_number_vi, _cents_vi)
