@@ -12,17 +12,21 @@ unit-level ``period_end_burst``.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import orjson
 from django.db import connection, transaction
-from django.db.models import Count, JSONField, Model, QuerySet
+from django.db.models import Count, JSONField, Model, QuerySet, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +45,8 @@ from kpixa.units.models import Province
 logger = logging.getLogger(__name__)
 
 CHUNK = 10_000
+# The JSON columns the pass reads: fetched as text and decoded with orjson (``_json``).
+JSON_FIELDS = ("steps", "supplements")
 FIELDS = (
     "id",
     "commune_id",
@@ -193,10 +199,32 @@ def detect_dossiers(dossier_ids: Iterable[int], *, as_of: datetime | None = None
     return detect_scope(Dossier.objects.filter(id__in=ids), ids, as_of=as_of)
 
 
+@contextmanager
+def _young_objects_only() -> Iterator[None]:
+    """Let the garbage collector look only at the objects made from now on: the pass makes
+    many short-lived objects, and in an importing process every full collection they trigger
+    would also walk everything the import holds (``gc.freeze``; nothing is freed early or late
+    but cycles among the frozen objects, which wait for the end of the block). Leaves a
+    freeze made by someone else (a preforking server) alone."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def detect_scope(scope: QuerySet[Dossier], ids: Sequence[int], *, as_of: datetime | None = None) -> Result:
     """The pass over the dossiers of ``scope`` whose sorted ids are ``ids``, read in chunks of
     CHUNK by id range (a range, not a list of ids, keeps each query short). On PostgreSQL only
     the dossiers some rule could find something in are read (``candidates``)."""
+    with _young_objects_only():
+        return _detect_scope(scope, ids, as_of=as_of)
+
+
+def _detect_scope(scope: QuerySet[Dossier], ids: Sequence[int], *, as_of: datetime | None = None) -> Result:
     from kpixa.workdays.calendar import get_calendar
 
     result = Result()
@@ -237,7 +265,14 @@ def _detect_chunk(
     lo, hi = part[0], part[-1]
     ids = set(part)
     extra = ["may_pass_around"] if "may_pass_around" in chunk.query.annotations else []
-    rows = [row for row in chunk.values(*FIELDS, *extra, "commune__province__code") if row["id"] in ids]
+    texts = {f"{name}_text": Cast(name, output_field=TextField()) for name in JSON_FIELDS}
+    plain = [name for name in FIELDS if name not in JSON_FIELDS]
+    rows = []
+    for row in chunk.annotate(**texts).values(*plain, *extra, *texts, "commune__province__code"):
+        if row["id"] in ids:
+            for name in JSON_FIELDS:
+                row[name] = _json(row.pop(f"{name}_text"))
+            rows.append(row)
     versions: dict[int, list[dict[str, list[Any]]]] = defaultdict(list)
     if rows:
         for dossier_id, changes in (
@@ -277,6 +312,17 @@ def _detect_chunk(
         _store_delays(lo, hi, ids, delays)
     result.dossiers = len(part)
     return result
+
+
+def _json(text: str | None) -> Any:
+    """A JSON column read as text, decoded as ``JSONField`` would (orjson, else json for what
+    orjson refuses, such as integers beyond 64 bits)."""
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 FLAG_FIELDS = ("reason", "evidence", "day", "commune_id")

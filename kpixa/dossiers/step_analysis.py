@@ -25,11 +25,15 @@ def naive_local(value: datetime | None) -> datetime | None:
     return value.astimezone(VN).replace(tzinfo=None)
 
 
+_fromisoformat = datetime.fromisoformat
+
+
 def parse_time(value: Any) -> datetime | None:
     """A time as stored in the steps' and supplements' JSON (ISO, naive local)."""
     if not value:
         return None
-    return naive_local(datetime.fromisoformat(str(value)))
+    parsed = _fromisoformat(value if type(value) is str else str(value))
+    return parsed if parsed.tzinfo is None else parsed.astimezone(VN).replace(tzinfo=None)
 
 
 def step_rows(raw: Iterable[dict[str, Any]] | None) -> list[Step]:
