@@ -138,7 +138,11 @@ def step_lines(d: Dossier) -> tuple[list[StepLine], str]:
     ]
     if found.cause is None:
         return lines, ""
-    who = ", ".join(f"{name or '—'} ({h:.1f} giờ)" for name, h in found.departments.items()) or "—"
+    who = ", ".join(
+        _("%(name)s (%(h)s giờ)") % {"name": name or "—", "h": f"{h:.1f}"}
+        for name, h in found.departments.items()
+    )
+    who = who or "—"
     return lines, _(LATE_BY_VI[found.cause]) % {"h": f"{found.overrun_hours:.1f}", "who": who}
 
 

@@ -290,3 +290,21 @@ def test_digest_email_and_notification_in_english(
         assert note.message == note.message_en
     with translation.override("vi"):
         assert note.message == note.message_vi
+
+
+# --- a late dossier's step table and who made it late ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_step_table_and_who_made_it_late_in_english(catalogue: Any, tmp_path: Any) -> None:  # noqa: F811
+    """The departments and the handler are the portal's (data); the hours and every word around
+    them are kpixa's, in English."""
+    from kpixa.accountability.tests.test_pass import CHAIR, JUSTICE, LAND, ONE_STOP, bounced, load
+
+    load(tmp_path, [bounced()])
+    client = _english_client(catalogue, "province_admin")
+    html = client.get(reverse("dossiers:timeline", args=["dvcq", "HS-BOUNCE"])).content.decode()
+    assert 'id="steps"' in html and "Late by 2.5 working hours" in html
+    assert "Địa chính - Xây dựng (1.5 h)" in html
+    found, _links = vietnamese_left(html, [*_data_names(), ONE_STOP, LAND, JUSTICE, CHAIR])
+    assert not found, found
