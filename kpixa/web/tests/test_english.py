@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from kpixa.accounts.access import mask_name
 from kpixa.dossiers.models import Procedure
 from kpixa.dossiers.tests.conftest import catalogue  # noqa: F401
+from kpixa.review.tests.conftest import meetings  # noqa: F401
 from kpixa.scoring.tests.conftest import frameworks  # noqa: F401
 from kpixa.units.models import Commune, PeerGroup, Person, Province
 from kpixa.web.tests.scored import scored_fixture  # noqa: F401
@@ -308,3 +309,30 @@ def test_the_step_table_and_who_made_it_late_in_english(catalogue: Any, tmp_path
     assert "Địa chính - Xây dựng (1.5 h)" in html
     found, _links = vietnamese_left(html, [*_data_names(), ONE_STOP, LAND, JUSTICE, CHAIR])
     assert not found, found
+
+
+# --- the monthly review meetings ------------------------------------------------------------------
+
+
+def test_review_meetings_in_english(meetings: Any) -> None:  # noqa: F811
+    """The meeting pack's classes (stored in Vietnamese) are shown in English, like every word
+    kpixa writes around the commitments (their text is what the meeting wrote: data)."""
+    written = [c.what for c in meetings.commitments]
+    names = [*_data_names(), *written]
+    problems, opened = [], 0
+    for role, paths in (
+        (
+            "province_viewer",
+            ["/giao-ban/tinh/52/", *(f"/giao-ban/tinh/52/{m.pk}/" for m in meetings.meetings)],
+        ),
+        ("commune_leader", ["/giao-ban/xa/23872/cam-ket/"]),
+    ):
+        client = _english_client(meetings, role)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            opened += 1
+            found, _links = vietnamese_left(response.content.decode(), names)
+            problems += [f"{path}: {snippet}" for snippet in found]
+    assert opened == 4
+    assert not problems, "\n".join(problems[:60])
