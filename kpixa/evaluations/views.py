@@ -30,7 +30,7 @@ from kpixa.accounts.access import (
     visible_provinces,
 )
 from kpixa.accounts.models import Role
-from kpixa.evaluations import queries
+from kpixa.evaluations import queries, snapshots
 from kpixa.evaluations.forms import AppealForm, DecisionForm, UpholdForm
 from kpixa.evaluations.models import Appeal, AppealStatus, Period, PeriodState
 from kpixa.evaluations.period_list import lifecycle_periods
@@ -262,7 +262,8 @@ def commune_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
         "period": the_period,
         "row": row,
         "snapshot": snapshot,
-        "units": queries.published_units(snapshot, commune.code),
+        # Each indicator with what it adds to the total (docs/rules.md, "Rates and points").
+        "units": snapshots.counted_units(snapshot.content, commune.pk, commune.code) if snapshot else [],
         "can_appeal": _window_open(row) and _may_appeal(request.user, commune),
         "appeals": queries.commune_appeals(commune, the_period.code),
     }
