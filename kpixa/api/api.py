@@ -1,6 +1,7 @@
 """The JSON API (django-ninja): one NinjaAPI, with a router per domain app."""
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -9,10 +10,41 @@ from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 
-from kpixa.dossiers.api import BodyParser
+from kpixa.dossiers.api import AFTER_RESPONSE, BodyParser
 from kpixa.dossiers.api import router as dossiers_router
 
-api = NinjaAPI(
+
+class KpixaAPI(NinjaAPI):
+    """The NinjaAPI whose answers run, once sent, the work a view left on the request under
+    ``AFTER_RESPONSE`` (an ingest batch's accountability pass and scores' refresh, after its
+    commit): the WSGI server closes the response after the last byte, and Django runs the
+    response's closers then, before the request's end closes the database connection."""
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        after = getattr(request, AFTER_RESPONSE, None)
+        if after is not None:
+            delattr(request, AFTER_RESPONSE)
+            closers = response._resource_closers  # type: ignore[attr-defined]  # run by HttpResponseBase.close()
+            closers.append(lambda: _run(after))
+        return response
+
+
+def _run(jobs: list[Callable[[], None]]) -> None:
+    """Run the jobs in order, those appended until now included (a commit after the view, under
+    an outer transaction, appends its own late); each job logs its own failures."""
+    while jobs:
+        jobs.pop(0)()
+
+
+api = KpixaAPI(
     title="kpixa API",
     version="1",
     description="Ingest dossiers, petitions and ratings; read published results.",

@@ -6,6 +6,7 @@ record (docs/dossier-format.md, "API").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -20,6 +21,8 @@ from kpixa.dossiers.parsing import LIST_KEYS, list_keys, loads
 from kpixa.dossiers.services import api_batches
 
 MAX_RECORDS = 5000
+# The request attribute holding work to run once the answer is sent (kpixa/api/api.py runs it).
+AFTER_RESPONSE = "kpixa_after_response"
 
 router = Router(tags=["ingest"])
 
@@ -149,7 +152,11 @@ def _ingest(request: HttpRequest, kind: str, payload: Payload) -> Status[Any]:
     if refusal is not None:
         return refusal
     # Each record is normalised (and checked for depth) on its own by source_from_document.
-    batch, results = api_batches.submit_api(request.auth, kind, records)  # type: ignore[attr-defined]
+    # What the committed batch hands on (the accountability pass, the scores' refresh) runs once
+    # this answer is sent, in the same worker (kpixa/api/api.py): the client does not wait for it.
+    after: list[Callable[[], None]] = getattr(request, AFTER_RESPONSE, [])
+    setattr(request, AFTER_RESPONSE, after)
+    batch, results = api_batches.submit_api(request.auth, kind, records, after)  # type: ignore[attr-defined]
     return Status(
         200,
         {

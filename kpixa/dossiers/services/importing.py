@@ -69,10 +69,14 @@ def run_batch(
     progress: Progress | None = None,
     with_results: bool = False,
     actor_label: str = "",
+    after_commit: list[Callable[[], None]] | None = None,
 ) -> ingest.Context:
     """Import every record of ``source`` into ``batch`` in ONE transaction; return the context.
 
     On any error nothing of the batch is kept and the batch is marked failed (then re-raised).
+    The refresh a committed batch hands on (``refresh_scores_after``) runs at the commit, or,
+    given ``after_commit``, is appended to it at the commit for the caller to run (the API runs
+    it once its answer is sent).
     """
     jobs.take_lease(batch.pk)  # before "running" is committed: a dead runner is then detectable
     _mark_running(batch, source.total)
@@ -97,7 +101,7 @@ def run_batch(
             ctx.counts["flagged"] += declared_counts.store_from_batch(
                 batch, source.declared, ctx.units, allowed, actor
             )
-            _finish(batch, ctx, actor, actor_label)
+            _finish(batch, ctx, actor, actor_label, after_commit)
     except Exception as exc:
         mark_failed(batch, exc)
         raise
@@ -162,7 +166,13 @@ def _copy_counts(batch: ImportBatch, ctx: ingest.Context) -> None:
         setattr(batch, name, ctx.counts[name])
 
 
-def _finish(batch: ImportBatch, ctx: ingest.Context, actor: User | None, actor_label: str) -> None:
+def _finish(
+    batch: ImportBatch,
+    ctx: ingest.Context,
+    actor: User | None,
+    actor_label: str,
+    after_commit: list[Callable[[], None]] | None = None,
+) -> None:
     _copy_counts(batch, ctx)
     batch.status, batch.finished_at = JobStatus.DONE, timezone.now()
     batch.save()
@@ -178,7 +188,12 @@ def _finish(batch: ImportBatch, ctx: ingest.Context, actor: User | None, actor_l
     )
     if batch.created or batch.updated:
         batch_id = batch.pk
-        transaction.on_commit(lambda: refresh_scores_after(batch_id))
+
+        def refresh() -> None:
+            refresh_scores_after(batch_id)
+
+        # Only once committed: a batch rolled back hands nothing on.
+        transaction.on_commit(refresh if after_commit is None else lambda: after_commit.append(refresh))
 
 
 # What a batch's records count from and until, per kind: (model, start field, end field).

@@ -84,3 +84,43 @@ def test_it_declares_the_operations_and_their_access_in_the_schema(client):  # t
         operation = schema["paths"][path]["post"]
         assert operation["x-kpixa-access"] == "token"
         assert {"200", "400", "401", "413"} <= set(operation["responses"])
+
+
+def test_the_work_a_batch_hands_on_runs_once_the_answer_is_sent(rf):  # type: ignore[no-untyped-def]
+    """An API answer carries the committed batch's follow-up work (the accountability pass, the
+    scores' refresh) as a closer of the response: the WSGI server runs it after the last byte,
+    jobs appended after the answer was built (a later commit) included."""
+    from kpixa.api.api import api
+    from kpixa.dossiers.api import AFTER_RESPONSE
+
+    ran: list[str] = []
+    jobs = [lambda: ran.append("first")]
+    request = rf.post(URL)
+    setattr(request, AFTER_RESPONSE, jobs)
+    response = api.create_response(request, {"ok": True}, status=200)
+    jobs.append(lambda: ran.append("late"))
+    assert ran == []
+    response.close()
+    assert ran == ["first", "late"]
+
+
+def test_an_api_batch_leaves_its_refresh_to_the_caller_once_committed(  # type: ignore[no-untyped-def]
+    key, catalogue, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kpixa.accounts.models import ApiToken
+    from kpixa.dossiers.services import api_batches, importing
+
+    refreshed: list[int] = []
+    monkeypatch.setattr(importing, "refresh_scores_after", refreshed.append)
+    token = ApiToken.objects.get(prefix=key.split("_")[1])
+    after: list = []  # type: ignore[type-arg]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch, results = api_batches.submit_api(token, "dossier", [base_record("LATER")], after)
+    assert [r.status for r in results] == ["created"]
+    assert refreshed == [] and len(after) == 1  # handed over at the commit, not run
+    after[0]()
+    assert refreshed == [batch.pk]
+    rolled_back: list = []  # type: ignore[type-arg]
+    with django_capture_on_commit_callbacks(execute=False):
+        api_batches.submit_api(token, "dossier", [base_record("AGAIN")], rolled_back)
+    assert rolled_back == []  # nothing is handed on before a commit
