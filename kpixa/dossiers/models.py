@@ -240,6 +240,12 @@ class Dossier(models.Model):
             models.Index(fields=["ma_ho_so"]),
             # The dossiers still open on a day (early warning): not ended, or ended after it.
             models.Index(fields=["commune", "end_day"]),
+            # The dossiers not ended, counted by overdue day without reading their rows (early warning).
+            models.Index(
+                fields=["commune", "overdue_day", "received_day"],
+                condition=models.Q(end_day__isnull=True),
+                name="dossiers_open_overdue_day",
+            ),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

@@ -18,7 +18,7 @@ Dossiers received after the as-of day are not projected (they are not known yet)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -72,32 +72,49 @@ class Projected:
 def project(
     dossiers: Iterable[OpenDossier], as_of: date, period_end: date, on_time_share: Decimal
 ) -> dict[str, Projected]:
-    """The three scenarios' outcome counts of one commune's open ``dossiers`` at ``period_end``.
+    """The three scenarios' outcome counts of one commune's open ``dossiers`` at ``period_end``
+    (``project_days`` over each dossier's overdue day, in the dossiers' order)."""
+    return project_days(((d.overdue_day, 1) for d in dossiers), as_of, period_end, on_time_share)
+
+
+def project_days(
+    days: Iterable[tuple[date | None, int]],
+    as_of: date,
+    period_end: date,
+    on_time_share: Decimal,
+    scenarios: Collection[str] = SCENARIOS,
+) -> dict[str, Projected]:
+    """The three scenarios' outcome counts at ``period_end`` of one commune's open dossiers given
+    as (overdue day, number of dossiers) — the day ``OpenDossier.overdue_day`` gives, stored for
+    every dossier at ingest (``Dossier.overdue_day``: for a dossier not ended, the same day).
 
     Each dossier falls in one of three cases (overdue now; within its deadline now and overdue at
     the end; within it at both); the rule judges each distinct overdue day once. Whole counts are
-    counted; the expected case's fractions are added dossier by dossier in their order (the same
-    Decimals whatever the rounding)."""
+    counted; the expected case's fractions are added one dossier at a time, in the order given
+    (the same Decimals as adding them dossier by dossier in that order, whatever the rounding).
+    ``scenarios``: the ones returned (the expected case's sums are skipped when it is not one)."""
     p = min(ONE, max(ZERO, on_time_share))
     q = ONE - p
     late_now = due_before_end = stays_within = 0
-    expected_on_time = expected_overdue = ZERO  # Decimal sums, added in the dossiers' order as before
+    expected_on_time = expected_overdue = ZERO
     judged: dict[date | None, tuple[rule.Outcome, rule.Outcome]] = {}
-    for d in dossiers:
-        day = d.overdue_day
+    fractions = EXPECTED in scenarios
+    for day, n in days:
         outcomes = judged.get(day)
         if outcomes is None:
             facts = {"end_day": None, "on_time": None, "overdue_day": day}
             outcomes = judged[day] = (rule.outcome_as_of(facts, as_of), rule.outcome_as_of(facts, period_end))
         if outcomes[0] == "open_overdue":
-            late_now += 1
-            expected_overdue += ONE
+            late_now += n
+            for _ in range(n if fractions else 0):
+                expected_overdue += ONE
         elif outcomes[1] == "open_overdue":
-            due_before_end += 1
-            expected_on_time += p
-            expected_overdue += q
+            due_before_end += n
+            for _ in range(n if fractions else 0):
+                expected_on_time += p
+                expected_overdue += q
         else:
-            stays_within += 1
+            stays_within += n
     out = {name: Projected() for name in SCENARIOS}
     best, worst, expected = out[BEST], out[WORST], out[EXPECTED]
     for projected in out.values():
@@ -109,7 +126,7 @@ def project(
     expected.open_within = Decimal(stays_within)
     expected.finished_on_time = expected_on_time
     expected.open_overdue = expected_overdue
-    return out
+    return {name: projected for name, projected in out.items() if name in scenarios}
 
 
 def projected_measures(

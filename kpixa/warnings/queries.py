@@ -14,9 +14,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone, translation
 
 from kpixa.dossiers.models import Dossier, Rollup
@@ -165,11 +165,34 @@ def _reads_frameworks(framework: Framework) -> bool:
 # --- the dossiers -------------------------------------------------------------------------------
 
 
-def open_dossiers(commune_ids: Collection[int], as_of: date) -> dict[int, list[pj.OpenDossier]]:
-    """Dossiers received by ``as_of`` and not ended by its end, by commune (1 query).
+class OpenDossiers(NamedTuple):
+    """A province's dossiers open at the end of the as-of day, by commune."""
 
-    The two halves ("not ended", "ended after the day") are read apart, each through the
-    (commune, end day) index, rather than reading every dossier of the communes."""
+    days: dict[int, list[tuple[date | None, int]]]  # every one: (overdue day, how many), by day
+    dossiers: dict[int, list[pj.OpenDossier]]  # the ones the due lists can hold, read one by one
+
+
+def open_dossiers(commune_ids: Collection[int], as_of: date, due_by: datetime | None = None) -> OpenDossiers:
+    """Dossiers received by ``as_of`` and not ended by its end, by commune (2 queries).
+
+    The projection needs only each dossier's overdue day: the dossiers not ended are counted by
+    commune and stored overdue day (``Dossier.overdue_day``, the rule's day computed at ingest; for a
+    dossier not ended it is ``OpenDossier.overdue_day``), from the partial index of open dossiers
+    alone. Dossiers are read one by one only where the due lists can hold them: the ones not ended
+    that are overdue by ``due_by`` or have no overdue time (all of them when ``due_by`` is None),
+    and every one ended after the as-of day (its stored overdue day reflects its end, so its day is
+    judged from its times); each half through an index."""
+    ids = list(commune_ids)
+    received = Dossier.objects.filter(commune_id__in=ids, received_day__lte=as_of)
+    days: dict[int, list[tuple[date | None, int]]] = defaultdict(list)
+    counted = (
+        received.filter(end_day__isnull=True)
+        .values_list("commune_id", "overdue_day")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for cid, day, n in counted:
+        days[cid].append((day, n))
     fields = (
         "commune_id",
         "source_system",
@@ -179,29 +202,43 @@ def open_dossiers(commune_ids: Collection[int], as_of: date) -> dict[int, list[p
         "received_at",
         "effective_due_at",
         "overdue_at",
+        "end_day",
     )
-    received = Dossier.objects.filter(commune_id__in=list(commune_ids), received_day__lte=as_of)
+    not_ended = received.filter(end_day__isnull=True)
+    if due_by is not None:
+        # overdue by ``due_by`` (or never): its overdue day is at the latest ``due_by``'s day (or,
+        # received by the as-of day, that day): the bound reads the index, the times decide
+        bound = max(_local(due_by).date(), as_of)
+        not_ended = not_ended.filter(
+            Q(overdue_at__isnull=True) | Q(overdue_at__lte=due_by), overdue_day__lte=bound
+        )
     rows = (
-        received.filter(end_day__isnull=True)
-        .values_list(*fields)
+        not_ended.values_list(*fields)
         .order_by()
         .union(received.filter(end_day__gt=as_of).values_list(*fields).order_by(), all=True)
     )
-    out: dict[int, list[pj.OpenDossier]] = defaultdict(list)
+    dossiers: dict[int, list[pj.OpenDossier]] = defaultdict(list)
     tz = timezone.get_current_timezone()  # once: looking it up per value cost more than the rest
-    for cid, source, code, proc_name, proc_code, received, due, overdue in rows:
-        out[cid].append(
-            pj.OpenDossier(
-                cid,
-                source,
-                code,
-                proc_name or proc_code,
-                _local(received, tz),
-                None if due is None else _local(due, tz),
-                None if overdue is None else _local(overdue, tz),
-            )
+    for cid, source, code, proc_name, proc_code, received_at, due, overdue, end_day in rows:
+        d = pj.OpenDossier(
+            cid,
+            source,
+            code,
+            proc_name or proc_code,
+            _local(received_at, tz),
+            None if due is None else _local(due, tz),
+            None if overdue is None else _local(overdue, tz),
         )
-    return out
+        dossiers[cid].append(d)
+        if end_day is not None:  # ended after the as-of day: judged as if not ended
+            days[cid].append((d.overdue_day, 1))
+    for found in days.values():
+        found.sort(key=_day_order)
+    return OpenDossiers(dict(days), dict(dossiers))
+
+
+def _day_order(item: tuple[date | None, int]) -> tuple[bool, date]:
+    return (item[0] is None, item[0] or date.min)
 
 
 def _local(value: datetime, tz: tzinfo | None = None) -> datetime:
@@ -231,6 +268,10 @@ def split_due(
     limits = {n: _add_days(calendar, instant, n) for n in DUE_WINDOWS}
     last = limits[DUE_WINDOWS[-1]]
     memo = {} if memo is None else memo
+    try:
+        start = calendar.working_clock(instant)  # once: the hours left are differences of the clock
+    except OutOfCalendarRange:
+        start = None
     soon, overdue = [], []
     for d in dossiers:
         late_at = d.overdue_at
@@ -242,7 +283,7 @@ def split_due(
             continue
         if late_at not in memo:
             within = next((n for n in DUE_WINDOWS if late_at <= limits[n]), None)
-            memo[late_at] = None if within is None else (_hours(calendar, instant, late_at), within)
+            memo[late_at] = None if within is None else (_hours(calendar, instant, late_at, start), within)
         found = memo[late_at]
         if found is not None:
             soon.append(_due(d, *found))
@@ -265,9 +306,13 @@ def _add_days(calendar: WorkCalendar, start: datetime, n: int) -> datetime:
         return start + timedelta(days=n * 7 / 5)
 
 
-def _hours(calendar: WorkCalendar, a: datetime, b: datetime) -> Decimal:
+def _hours(calendar: WorkCalendar, a: datetime, b: datetime, clock_a: int | None = None) -> Decimal:
+    """Working hours from ``a`` to ``b`` (``clock_a``: ``calendar.working_clock(a)``, when known)."""
+    seconds: float
     try:
-        seconds = calendar.working_time_between(a, b).total_seconds()
+        if clock_a is None:
+            clock_a = calendar.working_clock(a)
+        seconds = max(calendar.working_clock(b) - clock_a, 0)
     except OutOfCalendarRange:
         seconds = (b - a).total_seconds()
     return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
@@ -361,11 +406,12 @@ def project(
         return []
     ids = [c.id for c in communes]
     base = period_measures(ids, period.start, as_of)
-    opened = open_dossiers(ids, as_of)
+    instant, calendar = instant_of(as_of, now), get_calendar()
+    opened = open_dossiers(ids, as_of, due_by=_add_days(calendar, instant, DUE_WINDOWS[-1]))
     shares = closing_pattern(communes, as_of)
-    measures = _scenario_measures(ids, base, opened, shares, as_of, period.end)
-    measures = {k: v for k, v in measures.items() if (k == CURRENT and current) or k in scenarios}
-    dues = _due_lists(opened, instant_of(as_of, now))
+    wanted = [s for s in pj.SCENARIOS if s in scenarios]
+    measures = _scenario_measures(ids, base, opened.days, shares, as_of, period.end, wanted, current)
+    dues = _due_lists(opened.dossiers, instant, calendar)
     owed = reported_due(communes, period)
     out: list[Projection] = []
     totals: dict[str, dict[str, dict[str, Decimal | None]]] = {}  # scenario → commune → measure
@@ -376,32 +422,37 @@ def project(
                 totals.setdefault(scenario, {}).setdefault(s.unit.code, {})[
                     f"{FRAMEWORK_PREFIX}{fw.code}.total"
                 ] = s.total
-        out += _projections(version, fw, communes, period, as_of, scores, opened, dues, owed, shares)
+        out += _projections(version, fw, communes, period, as_of, scores, opened.days, dues, owed, shares)
     return out
 
 
 def _scenario_measures(
     ids: list[int],
     base: Mapping[int, Mapping[str, int | None]],
-    opened: Mapping[int, list[pj.OpenDossier]],
+    days: Mapping[int, list[tuple[date | None, int]]],
     shares: Mapping[int, Decimal],
     as_of: date,
     end: date,
+    scenarios: Sequence[str],
+    current: bool,
 ) -> dict[str, dict[int, dict[str, Any]]]:
-    out: dict[str, dict[int, dict[str, Any]]] = {CURRENT: {cid: dict(base.get(cid, {})) for cid in ids}}
-    for scenario in pj.SCENARIOS:
+    """Each commune's measures as it stands (``current``) and at the period's end in each of
+    ``scenarios``, by scenario (CURRENT first, then in ``scenarios``' order)."""
+    out: dict[str, dict[int, dict[str, Any]]] = {}
+    if current:
+        out[CURRENT] = {cid: dict(base.get(cid, {})) for cid in ids}
+    for scenario in scenarios:
         out[scenario] = {}
     for cid in ids:
-        projected = pj.project(opened.get(cid, []), as_of, end, shares[cid])
-        for scenario in pj.SCENARIOS:
+        projected = pj.project_days(days.get(cid, []), as_of, end, shares[cid], scenarios)
+        for scenario in scenarios:
             out[scenario][cid] = pj.projected_measures(base.get(cid, {}), projected[scenario])
     return out
 
 
 def _due_lists(
-    opened: Mapping[int, list[pj.OpenDossier]], instant: datetime
+    opened: Mapping[int, list[pj.OpenDossier]], instant: datetime, calendar: WorkCalendar
 ) -> dict[int, tuple[list[DueDossier], list[DueDossier]]]:
-    calendar = get_calendar()
     memo: dict[datetime, tuple[Decimal, int] | None] = {}
     return {cid: split_due(dossiers, instant, calendar, memo) for cid, dossiers in opened.items()}
 
@@ -449,7 +500,7 @@ def _projections(
     period: PeriodSpan,
     as_of: date,
     scores: Mapping[str, list[core.UnitScore]],
-    opened: Mapping[int, list[pj.OpenDossier]],
+    days: Mapping[int, list[tuple[date | None, int]]],
     dues: Mapping[int, tuple[list[DueDossier], list[DueDossier]]],
     owed: Mapping[tuple[int, str], list[ReportedDue]],
     shares: Mapping[int, Decimal],
@@ -480,7 +531,7 @@ def _projections(
                 totals={s: unit[s].total for s in unit},
                 classes={s: _class_code(unit[s]) for s in unit},
                 class_texts=labels,
-                open_count=len(opened.get(c.id, [])),
+                open_count=sum(n for _day, n in days.get(c.id, ())),
                 due_soon=soon,
                 overdue=overdue,
                 reported_due=owed.get((c.id, fw.code), []),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from kpixa.warnings.projection import BEST, EXPECTED, WORST
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 3, 20)  # a Friday
+PROVINCE_LIST_QUERIES = 15  # the province list as its page reads it (dvc766; now, worst, best)
 
 
 def run(records: list[dict[str, Any]]) -> None:
@@ -94,8 +96,44 @@ def test_a_past_as_of_day_ignores_what_happened_after_it(loaded):  # type: ignor
 
 def test_a_province_is_read_in_a_fixed_number_of_queries(loaded, django_assert_num_queries):  # type: ignore[no-untyped-def]
     queries.warnings_for_province(loaded.province, AS_OF)  # warm the parsed frameworks
-    with django_assert_num_queries(26):  # 26th: the procedures connected to population data (6.6)
+    # 27th: the open dossiers are counted by overdue day apart from those read one by one
+    with django_assert_num_queries(27):  # 26th: the procedures connected to population data (6.6)
         queries.warnings_for_province(loaded.province, AS_OF)
+
+
+def test_the_province_list_as_its_page_reads_it_in_a_fixed_number_of_queries(  # type: ignore[no-untyped-def]
+    loaded, django_assert_num_queries
+):
+    def page() -> list[queries.Projection]:
+        return queries.warnings_for_province(
+            loaded.province, AS_OF, framework="dvc766", scenarios=(BEST, WORST)
+        )
+
+    page()  # warm the parsed frameworks
+    with django_assert_num_queries(PROVINCE_LIST_QUERIES):
+        page()
+    # another commune's dossiers, open and due at many instants: not one query more
+    run(
+        [
+            base_record(
+                f"X{i}", DonViXuLy="23869", NgayTiepNhan="20260316090000", NgayHenTra=f"202603{i:02d}1000"
+            )
+            for i in range(17, 31)
+        ]
+    )
+    with django_assert_num_queries(PROVINCE_LIST_QUERIES):
+        found = page()
+    assert sum(p.open_count for p in found) == 5 + 14
+
+
+def test_open_dossiers_are_counted_by_the_overdue_day_the_rule_gives(loaded):  # type: ignore[no-untyped-def]
+    cid = loaded.commune.pk
+    for as_of in (AS_OF, date(2026, 3, 4)):  # on 4 March, F1..F5 are open and ended later
+        opened = queries.open_dossiers([cid], as_of)  # no due_by: every open dossier read one by one
+        counted: Counter[date | None] = Counter()
+        for day, n in opened.days[cid]:
+            counted[day] += n
+        assert counted == Counter(d.overdue_day for d in opened.dossiers[cid])
 
 
 def test_one_commune_is_projected_as_in_its_province_list(loaded):  # type: ignore[no-untyped-def]
