@@ -13,8 +13,8 @@ are each rounded first, as the portal does (docs/rules.md, "The service index", 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from kpixa.scoring.engine.i18n import gettext_noop, is_english, message
 from kpixa.scoring.engine.model import Direction, Form, Indicator
@@ -59,8 +59,7 @@ class Writer:
         return self.cents(round2(value))
 
 
-@dataclass(frozen=True, slots=True)
-class Phrase:
+class Phrase(NamedTuple):
     """A piece of explanation, formatted when written: ``template`` is a catalogue message in
     Vietnamese (or, ``translated`` False, a literal), ``numbers`` are formatted as counts or
     parameters (``fmt_number``), ``percents`` with 2 decimals (``fmt2``)."""
@@ -72,7 +71,16 @@ class Phrase:
     translated: bool = True
 
     def text(self, writer: Writer) -> str:
-        """The phrase in the writer's language, numbers included."""
+        """The phrase in the writer's language, numbers included (written once per writer when
+        it has no rate in it: a rule's phrase recurs in every unit)."""
+        if not self.percents:
+            found = writer.memo.get(self)
+            if found is None:
+                found = writer.memo[self] = self._text(writer)
+            return found
+        return self._text(writer)
+
+    def _text(self, writer: Writer) -> str:
         values: dict[str, str] = dict(self.words)
         for name, value in self.numbers:
             values[name] = writer.number(value)
@@ -82,8 +90,7 @@ class Phrase:
         return template.format(**values)
 
 
-@dataclass(frozen=True, slots=True)
-class Raw:
+class Raw(NamedTuple):
     """One indicator scored on its data: exact rate (percent), unrounded points, and what the
     explanation needs (the rule's phrase; a composite's sub-rates and formula), written by
     ``rate_text`` and ``rule_text`` in a writer's language."""
