@@ -325,6 +325,15 @@ def _json(text: str | None) -> Any:
         return json.loads(text)
 
 
+def _json_text(value: Any) -> str:
+    """A JSON column's value as text for ``COPY`` (orjson; json for what orjson refuses). The
+    database stores it as jsonb, so the same value gives the same stored row either way."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)
+
+
 FLAG_FIELDS = ("reason", "evidence", "day", "commune_id")
 # A new dossier flag's other columns (written by COPY, which sets no model defaults).
 NEW_FLAG: dict[str, Any] = {
@@ -404,9 +413,7 @@ def insert(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
         ) as copy,
     ):
         for row in rows:
-            copy.write_row(
-                [json.dumps(row[n], ensure_ascii=False) if n in json_fields else row[n] for n in names]
-            )
+            copy.write_row([_json_text(row[n]) if n in json_fields else row[n] for n in names])
 
 
 # --- after a batch, per period ----------------------------------------------------------------
