@@ -154,6 +154,46 @@ def test_the_menu_costs_no_query(scored: Any, django_assert_num_queries: Any, rf
     assert groups
 
 
+def test_the_menu_is_rendered_once_per_viewer_page_language_and_count(scored: Any, monkeypatch: Any) -> None:
+    from kpixa.accounts.notifications import mark_read, notify
+    from kpixa.web import navigation
+
+    built: list[Viewer] = []
+    real = navigation.menu_for
+
+    def counted(viewer: Viewer, path: str = "") -> list[navigation.Group]:
+        built.append(viewer)
+        return real(viewer, path)
+
+    monkeypatch.setattr(navigation, "menu_for", counted)
+    navigation._rendered.cache_clear()
+    client = Client()
+    admin = scored.users["province_admin"]
+    client.force_login(admin)
+    mark_read(admin)
+
+    def menu_of(path: str) -> str:
+        found = MENU.search(client.get(path).content.decode())
+        assert found is not None
+        return found.group(0)
+
+    first = menu_of("/tinh/52/")
+    assert menu_of("/tinh/52/?period=2025-Q2") == first and len(built) == 1  # same page: rendered once
+    assert 'href="/tinh/52/" data-entry="web:province" aria-current="page"' in first
+    assert 'class="tag"' not in first
+    assert 'aria-current="page"' not in menu_of("/quoc-gia/").split('data-entry="web:province"')[1][:30]
+    assert len(built) == 2  # another page: its own rendering (the current link differs)
+    notify([admin], "result_published", "Đã công bố", "/", "Published")
+    badge = menu_of("/tinh/52/")  # the unread count is read on every page, never cached
+    assert '<span class="tag">1<span class="sr-only"> chưa đọc</span></span>' in badge
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = menu_of("/tinh/52/")
+    assert "Dashboard" in english and "unread" in english and "Bảng điều khiển" not in english
+    mark_read(admin)
+    assert menu_of("/tinh/52/") != english and "Dashboard" in menu_of("/tinh/52/")
+    assert 'class="tag"' not in menu_of("/tinh/52/")
+
+
 def test_every_page_names_the_icon_and_favicon_ico_leads_to_it(client: Any, db: Any) -> None:
     from django.contrib.staticfiles import finders
 

@@ -9,7 +9,9 @@ checks that every page a role may open is reached from its landing page in two c
 listed in ``NOT_PAGES`` with the reason it is no page of its own.
 
 Rendering the menu costs no query: the viewer's province and commune codes are kept in the
-session at login (``remember_scope``). Who has no commune of their own (province roles,
+session at login (``remember_scope``). Its markup is rendered once per viewer, page, language and
+unread count in each process (``menu_html``): a page's header then costs a dictionary look-up, not
+two dozen reversed URLs and a template loop. Who has no commune of their own (province roles,
 superusers) gets the commune entries of the commune whose page they are on, and a superuser the
 province entries of the province whose page they are on (never from a public page's address).
 """
@@ -18,11 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kpixa.accounts.access import COMMUNE_KWARGS, PUBLIC, declared_policy
@@ -277,6 +284,31 @@ def menu_for(viewer: Viewer, path: str = "") -> list[Group]:
         seen.add(url)
         groups[str(entry.group)].append(Link(entry.url_name, str(entry.label), url, url == path))
     return [Group(label, links) for label, links in groups.items() if links]
+
+
+MENU_TEMPLATE = "_menu.html"
+MENU_RENDERINGS = 1024  # menus kept rendered per process (a few kilobytes each)
+
+
+def menu_html(request: HttpRequest, unread: Any = 0) -> SafeString:
+    """The menu's markup for ``request``'s viewer and page, with ``unread`` (the viewer's unread
+    notification count, read only for a logged-in viewer) beside the notifications link.
+
+    Rendered once per process for each viewer, path, language and count (and URL configuration):
+    the menu depends on nothing else, so the same header is not rebuilt on every request.
+    """
+    viewer = viewer_of(request)
+    count = int(str(unread or 0)) if viewer.authenticated else 0  # str(): a lazy count has no __int__
+    urls = (str(settings.ROOT_URLCONF), str(get_urlconf() or ""), get_script_prefix())
+    return _rendered(viewer, request.path, get_language() or "", urls, count)
+
+
+@lru_cache(maxsize=MENU_RENDERINGS)
+def _rendered(
+    viewer: Viewer, path: str, language: str, urls: tuple[str, str, str], unread: int
+) -> SafeString:
+    context = {"nav_menu": menu_for(viewer, path), "unread_notifications": unread}
+    return mark_safe(render_to_string(MENU_TEMPLATE, context))  # noqa: S308  # a template's own output
 
 
 def menu(request: HttpRequest) -> dict[str, Any]:
