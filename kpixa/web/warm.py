@@ -3,13 +3,13 @@
 Serve with ``gunicorn -c python:kpixa.web.warm kpixa.wsgi:application`` (bench/server.py does).
 With ``preload_app`` the application is loaded in gunicorn's master process; ``when_ready`` then
 builds there, once, what every worker would otherwise build lazily on its first requests: the URL
-configuration (importing every view module), the compiled templates, both languages' translation
-catalogues, the parsed frameworks of the active versions and each province's dashboard board for
-its latest scored period. The workers fork from it and start warm, sharing that memory
-copy-on-write (Django's local-memory cache is a dictionary of the process). The boards stay keyed
-by the stored results' as-of time (docs/web.md, "Fast by construction"): a new score run replaces
-them as it replaces any cached board. Rendered pages are not warmed. Then the collector is told to
-leave all of it alone (``gc.freeze``, see ``when_ready``).
+configuration (importing every view module) and its reverse tables, the compiled templates, both
+languages' translation catalogues, the parsed frameworks of the active versions and each
+province's dashboard board for its latest scored period. The workers fork from it and start warm,
+sharing that memory copy-on-write (Django's local-memory cache is a dictionary of the process).
+The boards stay keyed by the stored results' as-of time (docs/web.md, "Fast by construction"): a
+new score run replaces them as it replaces any cached board. Rendered pages are not warmed. Then
+the collector is told to leave all of it alone (``gc.freeze``, see ``when_ready``).
 """
 
 from __future__ import annotations
@@ -32,20 +32,41 @@ def warm() -> dict[str, int]:
     from django.urls import get_resolver
     from django.utils import translation
 
-    get_resolver().url_patterns  # noqa: B018  # imports kpixa/urls.py and every view module
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018  # imports kpixa/urls.py and every view module
     languages = [code for code, _name in settings.LANGUAGES]
+    resolvers = 0
     for code in languages:
         with translation.override(code):  # activating a language loads its catalogue
-            pass
+            resolvers = _reverse_tables(resolver)
     try:
         return {
             "languages": len(languages),
+            "url_resolvers": resolvers,
             "templates": _templates(),
             "frameworks": _frameworks(),
             "boards": _boards(),
         }
     finally:
         connections.close_all()  # a forked worker must not share the master's connection
+
+
+def _reverse_tables(resolver: Any, prefix: str = "", converters: tuple[Any, ...] = ()) -> int:
+    """Build, for the active language, the reverse tables ``reverse`` reads: the resolver's own and,
+    for every namespace under it, the one ``reverse`` builds for that namespace (Django builds each
+    on its first ``reverse`` into it: a worker's first pages, and its header's menu links, would
+    otherwise pay for them). Returns how many tables were built."""
+    from django.urls.resolvers import get_ns_resolver
+
+    # What django.urls.reverse does for a name in this namespace: the namespace's own resolver,
+    # or one wrapping it under the namespaces' joined prefix.
+    target = get_ns_resolver(prefix, resolver, converters) if prefix else resolver
+    target.reverse_dict  # noqa: B018  # built on first access, per language
+    count = 1
+    for extra, inner in resolver.namespace_dict.values():
+        joined = {**dict(converters), **inner.pattern.converters}
+        count += _reverse_tables(inner, prefix + extra, tuple(joined.items()))
+    return count
 
 
 def _templates() -> int:

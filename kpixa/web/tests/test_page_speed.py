@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.http import Http404
 from django.test import Client, RequestFactory
+from django.urls import get_resolver
 
 from kpixa.accounts.access import CHECKED_COMMUNE_ATTR, checked_commune
 from kpixa.accounts.models import Role, User
@@ -234,11 +235,14 @@ def test_the_server_process_is_warmed_before_it_forks(
     active = FrameworkVersion.objects.filter(status="active")
     assert built == {
         "languages": 2,
+        "url_resolvers": built["url_resolvers"],
         "templates": built["templates"],
         "frameworks": active.count(),
         "boards": 1,  # Gia Lai's, the one province with scores
     }
     assert built["templates"] >= 40  # every page's template compiled
+    assert built["url_resolvers"] > 1  # the root and every namespace: no reverse builds a table
+    assert get_resolver()._reverse_dict.keys() >= {"vi", "en"}
     assert all((v.pk, v.sha256) in versions._frameworks for v in active)
     client = Client()
     client.force_login(scored.users["province_viewer"])
