@@ -40,7 +40,7 @@ from kpixa.web.pages import owned as owned_page
 from kpixa.web.pages import scorecard as scorecard_page
 from kpixa.web.pages.common import pick_period
 from kpixa.web.pages.runs import scored_periods, scored_runs
-from kpixa.web.pages.snapshots import public_periods
+from kpixa.web.pages.snapshots import public_periods, publication_state
 
 EXPORTS_INSTALLED = find_spec("kpixa.web.export_urls") is not None
 OUTCOMES = (
@@ -281,9 +281,10 @@ def national(request: HttpRequest) -> HttpResponse:
     published snapshot (operators, who see everything, also see unpublished provinces' stored results)."""
     operator = getattr(request.user, "is_superuser", False)
     framework = _framework(request)
-    periods = scored_periods(framework) if operator else public_periods()
+    state = None if operator else publication_state()  # what the public result is cached under
+    periods = scored_periods(framework) if operator else public_periods(state=state)
     period = _period(request, periods)
-    data = national_page.national(framework, period, unpublished=operator) if period else None
+    data = national_page.national(framework, period, unpublished=operator, state=state) if period else None
     context = _base(request, periods, period, national=data, public_only=not operator)
     return render(request, "web/national.html", context)
 

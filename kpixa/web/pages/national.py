@@ -16,7 +16,7 @@ from kpixa.evaluations.models import Snapshot
 from kpixa.scoring.engine.periods import PeriodSpan
 from kpixa.scoring.models import UnitScore
 from kpixa.web.pages.common import digest, round2
-from kpixa.web.pages.snapshots import latest_snapshots, snapshot_units
+from kpixa.web.pages.snapshots import latest_snapshots, publication_state, snapshot_units
 
 
 @dataclass
@@ -85,27 +85,35 @@ class _Classes:
         return [(code, self.labels[code]) for code in codes]
 
 
-def national(framework_code: str, period: PeriodSpan, unpublished: bool = False, size: int = 20) -> National:
+def national(
+    framework_code: str,
+    period: PeriodSpan,
+    unpublished: bool = False,
+    size: int = 20,
+    state: str | None = None,
+) -> National:
     """Every province's summary and the country's ``size`` best and worst communes of the period, from
-    each province's latest published snapshot: 1 query when the result for these snapshots is cached
-    (by their SHA-256), 2 when a snapshot's units are not cached yet.
+    each province's latest published snapshot.
+
+    The published result depends on nothing but the published snapshots: it is kept under the
+    publication state (``publication_state()``, read here when ``state`` is not given: 1 query), so a
+    page costs no query more while nothing is published; after a publication the latest snapshots are
+    read again (1 query) and their units come from the cache, where they are kept by SHA-256 (1 query
+    more for a snapshot not seen yet).
 
     With ``unpublished`` (operators) the provinces without a published snapshot of the period are
-    added from their stored results (3 queries more).
+    added from their stored results (the latest snapshots and 3 queries more, never cached).
     """
-    snapshots = latest_snapshots(period.code)
     if unpublished:
-        return _national(framework_code, period, snapshots, unpublished, size)
-    # The published part depends on nothing but the snapshots, which never change in place: the
-    # result is kept under their hashes (a new revision makes a new key).
-    key = "web-national:" + digest(
-        "|".join([framework_code, period.code, str(size), *(s.sha256 for s in snapshots)])
-    )
+        return _national(framework_code, period, latest_snapshots(period.code), unpublished, size)
+    if state is None:
+        state = publication_state()
+    key = "web-national:" + digest("|".join([framework_code, period.code, str(size), state]))
     found = cache.get(key)
     if found is None:
-        found = _national(framework_code, period, snapshots, unpublished, size)
+        found = _national(framework_code, period, latest_snapshots(period.code), unpublished, size)
         cache.set(key, found, NATIONAL_SECONDS)
-    return found
+    return found  # type: ignore[no-any-return]
 
 
 NATIONAL_SECONDS = 3600

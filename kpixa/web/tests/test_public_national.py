@@ -144,9 +144,9 @@ def test_the_public_national_and_home_pages_read_a_fixed_number_of_queries(
 ) -> None:
     appeal(world)
     client = Client()
-    with django_assert_num_queries(3):  # periods, latest revisions, their content (not cached yet)
+    with django_assert_num_queries(4):  # publication state, periods, latest revisions, their content
         client.get(NATIONAL)
-    with django_assert_num_queries(2):  # periods, latest revisions (units cached by SHA-256)
+    with django_assert_num_queries(1):  # the publication state: periods and result cached under it
         client.get(NATIONAL)
     with django_assert_num_queries(1):  # the latest revision of each province's periods
         client.get("/")
@@ -233,5 +233,5 @@ def test_it_summarises_the_country_from_published_results(
     html = page(anonymous, "/quoc-gia/")
     assert "Tỉnh Gia Lai" in html and "Quý II/2025 (2025-Q2)" in html
     assert "2025-Q3" not in html
-    with django_assert_num_queries(2):  # periods, latest snapshots (their units are cached by SHA-256)
+    with django_assert_num_queries(1):  # the publication state (periods and result cached under it)
         anonymous.get("/quoc-gia/")
