@@ -39,18 +39,12 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 _SWAP = str.maketrans(",.", ".,")
 
 
-def _english(english: bool | None) -> bool:
-    if english is None:
-        from kpixa.scoring.engine.i18n import english as active_is_english
-
-        return active_is_english()
-    return english
-
-
-def fmt_number(value: Decimal, english: bool | None = None) -> str:
+def fmt_number(value: Decimal, english: bool = False) -> str:
     """Format a count or a parameter without trailing zeros: the Vietnamese way 1.270 · 2,5 · 20,
-    the English way 1,270 · 2.5 · 20. ``english`` None: the active language's way."""
-    return _number_en(value) if _english(english) else _number_vi(value)
+    or (``english``) the English way 1,270 · 2.5 · 20. Texts stored in Vietnamese and read back
+    (evaluation reasons) keep the Vietnamese way whatever the active language; the scoring
+    explanations choose per language (``forms.Writer``)."""
+    return _number_en(value) if english else _number_vi(value)
 
 
 @lru_cache(maxsize=4096)  # max points, targets and thresholds recur in every unit
@@ -66,15 +60,15 @@ def _number_vi(value: Decimal) -> str:
     return _number_en(value).translate(_SWAP)
 
 
-def fmt2(value: Decimal, english: bool | None = None) -> str:
+def fmt2(value: Decimal, english: bool = False) -> str:
     """Format with exactly 2 decimals, rounding half up: 67,24 · 1.234,50 (Vietnamese), 67.24 ·
-    1,234.50 (English). ``english`` None: the active language's way."""
+    1,234.50 (``english``)."""
     return fmt_cents(round2(value), english)
 
 
-def fmt_cents(value: Decimal, english: bool | None = None) -> str:
+def fmt_cents(value: Decimal, english: bool = False) -> str:
     """``fmt2`` of a value already rounded to 2 decimals (or fewer)."""
-    return _cents_en(value) if _english(english) else _cents_vi(value)
+    return _cents_en(value) if english else _cents_vi(value)
 
 
 def _cents_en(value: Decimal) -> str:

@@ -71,10 +71,8 @@ def test_the_formatters_write_each_language_its_way() -> None:
     )
     assert (fmt2(Decimal("1234.505"), False), fmt2(Decimal("1234.505"), True)) == ("1.234,51", "1,234.51")
     assert (fmt_cents(Decimal("92.29"), False), fmt_cents(Decimal("92.29"), True)) == ("92,29", "92.29")
-    # Without a language given, the active one's way.
+    # Without a language given, the Vietnamese way (texts stored in Vietnamese and read back).
     with translation.override("en"):
-        assert (fmt_number(Decimal("1270.5")), fmt2(Decimal("67.244"))) == ("1,270.5", "67.24")
-    with translation.override("vi"):
         assert (fmt_number(Decimal("1270.5")), fmt2(Decimal("67.244"))) == ("1.270,5", "67,24")
 
 
