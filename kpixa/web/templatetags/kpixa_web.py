@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from kpixa.evaluations.models import ConsequenceKind
 from kpixa.web import charts, labels, rendering
 
 register = template.Library()
@@ -51,6 +52,14 @@ def framework_name(code: str, period: Any = None) -> str:
     """A framework's name from its file, in the active language: the version in force for
     ``period`` (a PeriodSpan), its code when none is or the file names none."""
     return code if period is None else labels.framework_name(code, period)
+
+
+@register.filter
+def consequence_kind(code: str) -> str:
+    """A proposed consequence's kind in words, in the active language ("warning": "Cảnh báo")."""
+    words = {str(value): str(label) for value, label in ConsequenceKind.choices}
+    words["relief_reg377"] = words[ConsequenceKind.REG377_RELIEF]  # the rules' code of the same kind
+    return words.get(code, code)
 
 
 @register.filter

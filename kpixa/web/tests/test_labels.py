@@ -87,3 +87,29 @@ def test_the_province_warning_page_names_its_framework(world: Any, monkeypatch: 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     line = re.search(r'<p class="asof">(.*?)</p>', page(client, "/canh-bao/tinh/52/"), re.S)
     assert line and f"period 2026-03, {version.name_en}" in line.group(1), line
+
+
+def test_a_proposed_consequence_is_named_by_its_kind_in_words() -> None:
+    """The leader page and the evaluation under the texts print "Cảnh báo: …" / "Warning: …",
+    never the rules' code ("warning", "transfer_or_relief", "relief_reg377")."""
+    from django.utils import translation
+
+    from kpixa.rules import consequences as cons
+    from kpixa.web.templatetags.kpixa_web import consequence_kind
+
+    with translation.override("vi"):
+        assert consequence_kind(cons.WARNING) == "Cảnh báo"
+        assert consequence_kind(cons.RELIEF_377) == "Cho thôi chức theo Quy định 377"
+    with translation.override("en"):
+        assert consequence_kind(cons.WARNING) == "Warning"
+        assert consequence_kind(cons.JOINT_DEPARTURE) == "Transfer or removal from post"
+        assert consequence_kind(cons.DISMISSAL) == "Removal from office or dismissal"
+    assert consequence_kind("something_new") == "something_new"
+
+
+def test_the_evaluation_under_the_texts_renders_with_the_kinds_in_words(scored: Any) -> None:
+    """The page loads the filter (the kinds' words themselves: the test above and the demo)."""
+    client = client_for(scored, "province_admin")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = page(client, "/ky-danh-gia/tinh/52/2025-Q3/theo-van-ban/")
+    assert "<strong>warning</strong>" not in html and "<strong>transfer_or_relief</strong>" not in html
