@@ -512,11 +512,12 @@ def _projections(
     for c in communes:
         unit = {scenario: by_code[scenario][c.code] for scenario in by_code}
         first = next(iter(unit.values()))  # every scenario scores the same indicators
+        results = {s: _results_by_code(unit[s]) for s in unit}  # ``UnitScore.indicator``, looked up once
         rates = {
-            r.code: {s: unit[s].indicator(r.code).rate_display if s in unit else None for s in pj.SCENARIOS}
+            r.code: {s: results[s][r.code].rate_display if s in unit else None for s in pj.SCENARIOS}
             for r in first.indicators
         }
-        points = {r.code: {s: unit[s].indicator(r.code).contribution for s in unit} for r in first.indicators}
+        points = {r.code: {s: results[s][r.code].contribution for s in unit} for r in first.indicators}
         soon, overdue = dues.get(c.id, ([], []))
         out.append(
             Projection(
@@ -540,6 +541,14 @@ def _projections(
                 framework_name=fw.name,
             )
         )
+    return out
+
+
+def _results_by_code(score: core.UnitScore) -> dict[str, core.IndicatorResult]:
+    """Indicator code → its result, the first of that code as ``score.indicator(code)`` gives."""
+    out: dict[str, core.IndicatorResult] = {}
+    for result in score.indicators:
+        out.setdefault(result.code, result)
     return out
 
 
