@@ -105,7 +105,7 @@ def _ranking_row(line: RankingLine) -> dict[str, Any]:
         _cell(line.number, "center"),
         _cell(unit.rank_province if unit.rank_province is not None else "–", "center"),
         _cell(unit.commune.code, "center"),
-        _cell(unit.commune.name),
+        _cell(unit.commune.name, "name"),
         _cell(unit.commune.get_kind_display(), "center"),
         *[_pts(points) for points in line.group_points],
         _pts(unit.total),
