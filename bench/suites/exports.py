@@ -4,6 +4,7 @@ under 2 s a report (the first rendering, which loads fonts, is a warm-up and not
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
@@ -30,14 +31,21 @@ def ranking_pdf(ctx: Context) -> list[Row]:
     province = Province.objects.get(code=(ctx.profile.provinces or ("52",))[0])
     ranking = data.load_ranking(province, FRAMEWORK, ctx.profile.period)
     pdf.to_pdf(pdf.ranking_html(ranking))  # warm-up: fonts and styles loaded once per process
-    seconds, cpu = [], []
+    seconds, cpu, phases = [], [], []
     for _ in range(RUNS):
         began, began_cpu = time.perf_counter(), time.process_time()
         ranking = data.load_ranking(province, FRAMEWORK, ctx.profile.period)
-        pdf.to_pdf(pdf.ranking_html(ranking))
+        loaded = time.process_time()
+        html = pdf.ranking_html(ranking)
+        templated = time.process_time()
+        document = pdf.render_document(html)
+        laid_out = time.process_time()
+        bytes(document.write_pdf())  # what pdf.to_pdf does
         seconds.append(time.perf_counter() - began)
         cpu.append(time.process_time() - began_cpu)
-    pages = len(pdf.render_document(pdf.ranking_html(ranking)).pages)
+        done = time.process_time()
+        phases.append((loaded - began_cpu, templated - loaded, laid_out - templated, done - laid_out))
+    pages = len(document.pages)
     communes = len(ranking.lines)
     # pages scale with the communes: judge the layout on the 135-commune equivalent
     per_135 = pages if communes >= 135 else None
@@ -47,7 +55,8 @@ def ranking_pdf(ctx: Context) -> list[Row]:
             round(statistics.median(seconds), 3),
             "s",
             goal=PDF_GOAL,
-            note=f"{communes} communes; CPU {statistics.median(cpu):.2f} s (wall time grows with the load)",
+            note=f"{communes} communes; CPU {statistics.median(cpu):.2f} s ({_phases(phases)}); "
+            f"{_subsetting()}; load average {os.getloadavg()[0]:.1f} (wall time grows with the load)",
         ),
         Row(
             "ranking_pdf_pages",
@@ -57,3 +66,18 @@ def ranking_pdf(ctx: Context) -> list[Row]:
             note=f"{communes} communes" + ("" if per_135 is not None else " (fewer than 135: not judged)"),
         ),
     ]
+
+
+def _phases(phases: list[tuple[float, float, float, float]]) -> str:
+    """The median CPU seconds of each step: reading the results, the HTML, WeasyPrint's layout, the PDF."""
+    names = ("data", "HTML", "layout", "PDF")
+    return ", ".join(f"{name} {statistics.median(p[i] for p in phases):.2f}" for i, name in enumerate(names))
+
+
+def _subsetting() -> str:
+    """How WeasyPrint subsets fonts: HarfBuzz (libharfbuzz-subset0) or fontTools, several times slower."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    if harfbuzz_subset:
+        return "fonts subset by HarfBuzz"
+    return "fonts subset by fontTools (no libharfbuzz-subset0)"
