@@ -256,6 +256,8 @@ def test_it_reads_the_ranking_in_a_fixed_number_of_queries(
 ) -> None:
     with django_assert_num_queries(3):
         exports.ranking_xlsx(scored.province, "dvc766", PERIOD)
+    with django_assert_num_queries(3):  # the PDF reads the same, whatever the number of communes
+        exports.ranking_pdf(scored.province, "dvc766", PERIOD)
 
 
 def test_it_defaults_to_the_latest_computed_period(scored: Any, django_assert_num_queries: Any) -> None:
