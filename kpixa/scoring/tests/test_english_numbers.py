@@ -7,18 +7,12 @@ from decimal import Decimal
 
 from django.utils import translation
 
+from kpixa.frameworks.tests.helpers import framework_from
 from kpixa.scoring.engine.core import UnitInfo, score_unit
-from kpixa.scoring.engine.loader import load_framework
 from kpixa.scoring.engine.numbers import fmt2, fmt_cents, fmt_number
 
-FRAMEWORK = load_framework(
+FRAMEWORK = framework_from(
     """\
-code: t
-version: "1"
-name: {vi: Thử, en: Test}
-valid_from: 2025-01-01
-total: 100
-groups:
   - code: "1"
     name: Nhóm
     max: 100
@@ -48,8 +42,7 @@ groups:
         denominator: petitions.total
         max_points: 40
         na_policy: exclude
-""",
-    "english-numbers.yaml",
+"""
 )
 UNIT = UnitInfo("23872", "Xã Ia Dom", "xa")
 INPUTS = {
